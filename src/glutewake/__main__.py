@@ -1,0 +1,5 @@
+"""`python -m glutewake` runs the same command line as `glutewake`."""
+
+from glutewake.cli import main
+
+main()

@@ -1,0 +1,231 @@
+"""Scoring the glute self-tests: from what the person noticed to activation per side.
+
+Pure: no I/O, no clock (the shell measures seconds and passes them in). The words for
+each outcome live in `knowledge/data/selftests.yaml`; this module decides which outcome
+applies. Results round-trip through `to_json`/`from_json` so they can be stored as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from glutewake.knowledge.schema import Knowledge, SelfTest
+
+__all__ = [
+    "BELT_LINES",
+    "SIDES",
+    "WHERE_FELT",
+    "Clench",
+    "SelfTestAnswers",
+    "SelfTestResult",
+    "SideResult",
+    "TestOutcome",
+    "score",
+    "summary",
+]
+
+Side = Literal["left", "right"]
+SIDES: tuple[Side, ...] = ("left", "right")
+Status = Literal["normal", "slow", "very_slow", "not_firm", "unknown"]
+_STATUS_ORDER: tuple[Status, ...] = ("normal", "slow", "very_slow", "not_firm")
+WHERE_FELT = ("glutes", "hamstrings", "lower_back")
+BeltLine = Literal["level", "tilted_forward", "tilted_back", "unsure"]
+BELT_LINES: tuple[BeltLine, ...] = ("level", "tilted_forward", "tilted_back", "unsure")
+_TILT_OUTCOME = {"level": "level", "tilted_forward": "anterior_tilt", "tilted_back": "posterior_tilt", "unsure": "unclear"}
+
+# Two sides whose squeeze times differ by at least this much are called uneven.
+_UNEVEN_SECONDS = 1.0
+
+
+@dataclass(frozen=True)
+class Clench:
+    both: bool
+    left: bool
+    right: bool
+
+
+@dataclass(frozen=True)
+class SelfTestAnswers:
+    """What the person reported; a test left out is simply absent (None or empty)."""
+
+    squeeze_seconds: Mapping[Side, float | None] = field(default_factory=dict)  # None: never firmed up
+    bridge_felt: tuple[str, ...] | None = None
+    belt_line: BeltLine | None = None
+    clench: Clench | None = None
+    signs: tuple[str, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "squeeze_seconds": dict(self.squeeze_seconds),
+            "bridge_felt": None if self.bridge_felt is None else list(self.bridge_felt),
+            "belt_line": self.belt_line,
+            "clench": None if self.clench is None else vars(self.clench).copy(),
+            "signs": None if self.signs is None else list(self.signs),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SelfTestAnswers:
+        clench = data.get("clench")
+        return cls(
+            squeeze_seconds=dict(data.get("squeeze_seconds") or {}),
+            bridge_felt=None if data.get("bridge_felt") is None else tuple(data["bridge_felt"]),
+            belt_line=data.get("belt_line"),
+            clench=None if clench is None else Clench(**clench),
+            signs=None if data.get("signs") is None else tuple(data["signs"]),
+        )
+
+
+@dataclass(frozen=True)
+class SideResult:
+    side: Side
+    status: Status
+    seconds: float | None
+    clench_alone: bool | None
+
+
+@dataclass(frozen=True)
+class TestOutcome:
+    test: str
+    outcome: str
+    side: Side | None = None
+
+
+@dataclass(frozen=True)
+class SelfTestResult:
+    """Activation per side, the weaker side if any, and each test's outcome."""
+
+    answers: SelfTestAnswers
+    sides: tuple[SideResult, ...]
+    weaker_side: Side | None
+    outcomes: tuple[TestOutcome, ...]
+    glutes_underactive: bool | None
+    implied_findings: Mapping[str, bool]
+
+    def side(self, side: Side) -> SideResult:
+        return next(result for result in self.sides if result.side == side)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "answers": self.answers.to_json(),
+            "sides": {s.side: {"status": s.status, "seconds": s.seconds, "clench_alone": s.clench_alone} for s in self.sides},
+            "weaker_side": self.weaker_side,
+            "outcomes": [{"test": o.test, "outcome": o.outcome, "side": o.side} for o in self.outcomes],
+            "glutes_underactive": self.glutes_underactive,
+            "implied_findings": dict(self.implied_findings),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> SelfTestResult:
+        return cls(
+            answers=SelfTestAnswers.from_json(data["answers"]),
+            sides=tuple(SideResult(side, **data["sides"][side]) for side in SIDES),
+            weaker_side=data["weaker_side"],
+            outcomes=tuple(TestOutcome(**o) for o in data["outcomes"]),
+            glutes_underactive=data["glutes_underactive"],
+            implied_findings=dict(data["implied_findings"]),
+        )
+
+
+def _kind(kb: Knowledge, kind: str) -> SelfTest:
+    return next(test for test in kb.selftests.values() if test.kind == kind)
+
+
+def _squeeze_status(seconds: float | None, test: SelfTest) -> Status:
+    if seconds is None:
+        return "not_firm"
+    for limit, status in test.seconds_bands:
+        if seconds <= limit:
+            return status  # type: ignore[return-value]  # band statuses are checked by a test
+    return "very_slow"
+
+
+def _side(side: Side, answers: SelfTestAnswers, squeeze: SelfTest) -> SideResult:
+    alone = None if answers.clench is None else getattr(answers.clench, side)
+    if side in answers.squeeze_seconds:
+        seconds = answers.squeeze_seconds[side]
+        rank = _STATUS_ORDER.index(_squeeze_status(seconds, squeeze))
+    elif alone is not None:
+        seconds, rank = None, 0
+    else:
+        return SideResult(side, "unknown", None, None)
+    if alone is False:
+        rank = min(rank + 1, len(_STATUS_ORDER) - 1)  # cannot fire it alone: one step weaker
+    return SideResult(side, _STATUS_ORDER[rank], seconds, alone)
+
+
+def _weaker(left: SideResult, right: SideResult) -> Side | None:
+    if "unknown" in (left.status, right.status):
+        return None
+    left_rank, right_rank = _STATUS_ORDER.index(left.status), _STATUS_ORDER.index(right.status)
+    if left_rank != right_rank:
+        return "left" if left_rank > right_rank else "right"
+    if left.seconds is not None and right.seconds is not None and abs(left.seconds - right.seconds) >= _UNEVEN_SECONDS:
+        return "left" if left.seconds > right.seconds else "right"
+    return None
+
+
+def score(answers: SelfTestAnswers, kb: Knowledge) -> SelfTestResult:
+    """Score whichever self-tests were done."""
+    squeeze = _kind(kb, "squeeze_timing")
+    sides = tuple(_side(side, answers, squeeze) for side in SIDES)
+    outcomes: list[TestOutcome] = [
+        TestOutcome(squeeze.id, _squeeze_status(answers.squeeze_seconds[side], squeeze), side)
+        for side in SIDES
+        if side in answers.squeeze_seconds
+    ]
+    worries: list[bool] = [s.status != "normal" for s in sides if s.status != "unknown"]
+    if answers.bridge_felt:
+        felt = set(answers.bridge_felt)
+        outcome = (
+            "lower_back_takes_over" if "lower_back" in felt
+            else "glutes_working" if "glutes" in felt
+            else "hamstrings_take_over"
+        )
+        outcomes.append(TestOutcome(_kind(kb, "where_felt").id, outcome))
+        worries.append(outcome != "glutes_working")
+    if answers.belt_line is not None:
+        outcome = _TILT_OUTCOME[answers.belt_line]
+        outcomes.append(TestOutcome(_kind(kb, "pelvic_tilt").id, outcome))
+        worries.append(outcome == "anterior_tilt")
+    if answers.clench is not None:
+        c = answers.clench
+        outcome = "full_control" if c.both and c.left and c.right else "partial_control" if c.both else "no_control"
+        outcomes.append(TestOutcome(_kind(kb, "clench").id, outcome))
+        worries.append(outcome != "full_control")
+    implied: dict[str, bool] = {}
+    if answers.signs is not None:
+        checklist = _kind(kb, "checklist")
+        ticked = [item for item in checklist.items if item.id in answers.signs]
+        outcome = "few_signs" if len(ticked) <= 1 else "some_signs" if len(ticked) <= 3 else "many_signs"
+        outcomes.append(TestOutcome(checklist.id, outcome))
+        implied.update({item.finding: True for item in ticked if item.finding})
+    underactive = any(worries) if worries else None
+    if underactive is not None:
+        implied["glutes_hard_to_activate"] = underactive
+    return SelfTestResult(answers, sides, _weaker(*sides), tuple(outcomes), underactive, implied)
+
+
+def summary(result: SelfTestResult, kb: Knowledge) -> list[str]:
+    """Plain-language lines: activation per side, then what each test suggests."""
+    squeeze = _kind(kb, "squeeze_timing")
+    per_side = []
+    for side in result.sides:
+        if side.status == "unknown":
+            per_side.append(f"{side.side}: not tested")
+            continue
+        words = squeeze.outcomes[side.status].label
+        if side.seconds is not None and side.status != "normal":
+            words += f" (about {side.seconds:.0f} s)"
+        if side.clench_alone is False:
+            words += ", hard to squeeze on its own"
+        per_side.append(f"{side.side}: {words}")
+    lines = ["; ".join(per_side)]
+    if result.weaker_side:
+        lines.append(f"Your {result.weaker_side} side is the weaker one: give it extra single-leg work.")
+    for outcome in result.outcomes:
+        if outcome.side is None:
+            test = kb.selftests[outcome.test]
+            lines.append(f"{test.name}: {test.outcomes[outcome.outcome].meaning}")
+    return lines

@@ -1,0 +1,367 @@
+"""The triage: from a person's answers to an urgency, likely causes, and advice.
+
+Pure: no I/O, no clock, no environment. The rules live in the knowledge base
+(`knowledge/data/triage.yaml`); this module is the small engine that evaluates them.
+
+Answers are three-valued: yes (True), no (False) or unknown (absent, or None for "asked,
+but I don't know"). A rule fires only when its condition is definitely true, so an unknown
+is never read as "no". Urgency is the highest level any fired rule asks for: adding a
+finding can only add fired rules, so no combination of answers can lower a red flag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from glutewake.knowledge.schema import (
+    EXERCISE_ORDER,
+    URGENCY_ORDER,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Denied,
+    ExerciseLevel,
+    Expr,
+    FactCheck,
+    Finding,
+    Knowledge,
+    Likelihood,
+    Rule,
+    Urgency,
+    expr_children,
+    expr_findings,
+)
+
+__all__ = [
+    "SEXES",
+    "Advice",
+    "Case",
+    "CaseError",
+    "CauseResult",
+    "TriageResult",
+    "open_questions",
+    "parse_case",
+    "triage",
+]
+
+Sex = Literal["female", "male", "other"]
+SEXES: tuple[Sex, ...] = ("female", "male", "other")
+Tri = bool | None
+
+
+@dataclass(frozen=True)
+class Case:
+    """What the person told us. `answers` maps finding id to yes/no/None (don't know)."""
+
+    age: int
+    sex: Sex
+    duration_days: int
+    answers: Mapping[str, bool | None]
+
+    @property
+    def onset_age(self) -> int:
+        """The age at which the symptoms began, in whole years."""
+        return self.age - self.duration_days // 365
+
+    def with_answer(self, finding_id: str, answer: bool | None) -> Case:
+        return Case(self.age, self.sex, self.duration_days, {**self.answers, finding_id: answer})
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "age": self.age,
+            "sex": self.sex,
+            "duration_days": self.duration_days,
+            "answers": dict(self.answers),
+        }
+
+
+class CaseError(ValueError):
+    """The case is malformed; `problems` pairs each bad field with what is wrong with it."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+
+
+_CASE_FIELDS = ("age", "sex", "duration_days", "answers")
+
+
+def parse_case(raw: object, finding_ids: Iterable[str]) -> Case:
+    """Check a case given as JSON-like data and build it; raise `CaseError` naming each bad field."""
+    if not isinstance(raw, dict):
+        raise CaseError([("case", "must be an object with age, sex, duration_days and answers")])
+    known = set(finding_ids)
+    problems: list[tuple[str, str]] = []
+    for key in raw:
+        if key not in _CASE_FIELDS:
+            problems.append((str(key), f"unknown field (expected {', '.join(_CASE_FIELDS)})"))
+    age = _whole_number(raw, "age", 0, 120, problems)
+    duration = _whole_number(raw, "duration_days", 0, 36_500, problems)
+    sex = raw.get("sex")
+    if sex not in SEXES:
+        what = "missing" if "sex" not in raw else f"{sex!r} is not allowed"
+        problems.append(("sex", f"{what}; use one of {', '.join(SEXES)}"))
+    answers = raw.get("answers", None)
+    clean: dict[str, bool | None] = {}
+    if not isinstance(answers, dict):
+        what = "missing" if "answers" not in raw else "must be an object"
+        problems.append(("answers", f"{what}; map finding ids to true, false or null"))
+    else:
+        for finding_id, answer in answers.items():
+            if finding_id not in known:
+                problems.append((f"answers.{finding_id}", "unknown finding id" + _suggest(finding_id, known)))
+            elif answer is not None and not isinstance(answer, bool):
+                problems.append((f"answers.{finding_id}", "must be true, false or null (don't know)"))
+            else:
+                clean[finding_id] = answer
+    if problems:
+        raise CaseError(problems)
+    assert age is not None and duration is not None and sex in SEXES  # checked above
+    return Case(age, sex, duration, clean)
+
+
+def _whole_number(raw: dict[Any, Any], field: str, low: int, high: int, problems: list[tuple[str, str]]) -> int | None:
+    if field not in raw:
+        problems.append((field, f"missing; give a whole number from {low} to {high}"))
+        return None
+    value = raw[field]
+    if isinstance(value, bool) or not isinstance(value, int):
+        problems.append((field, f"must be a whole number, not {value!r}"))
+        return None
+    if not low <= value <= high:
+        problems.append((field, f"must be from {low} to {high}, not {value}"))
+        return None
+    return value
+
+
+def _suggest(word: str, known: set[str]) -> str:
+    import difflib  # only on the error path
+
+    close = difflib.get_close_matches(word, sorted(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- evaluating conditions ------------------------------------------------------------------------
+
+
+def holds(expr: Expr, case: Case) -> Tri:
+    """Kleene three-valued truth of a rule condition: True, False, or None (not yet known)."""
+    if isinstance(expr, str):
+        return case.answers.get(expr)
+    if isinstance(expr, Denied):
+        answer = case.answers.get(expr.denied)
+        return None if answer is None else not answer
+    if isinstance(expr, FactCheck):
+        value = {"age": case.age, "duration_days": case.duration_days, "onset_age": case.onset_age}[expr.fact]
+        return value < expr.lt if expr.lt is not None else value >= (expr.ge or 0)
+    if isinstance(expr, AllOf):
+        values = [holds(child, case) for child in expr.all]
+        return False if False in values else (True if all(values) else None)
+    if isinstance(expr, AnyOf):
+        values = [holds(child, case) for child in expr.any]
+        return True if True in values else (False if all(v is False for v in values) else None)
+    values = [holds(child, case) for child in expr.of]
+    if values.count(True) >= expr.at_least:
+        return True
+    return False if values.count(True) + values.count(None) < expr.at_least else None
+
+
+def _support(expr: Expr, case: Case) -> list[str]:
+    """The answered findings that make a true condition true."""
+    if isinstance(expr, str | Denied):
+        return list(expr_findings(expr)) if holds(expr, case) else []
+    return [f for child in expr_children(expr) if holds(child, case) for f in _support(child, case)]
+
+
+# --- the result -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CauseResult:
+    id: str
+    likelihood: Likelihood
+    because: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    now: tuple[str, ...]
+    safety_net: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """What the triage concluded; `to_json`/`from_json` round-trip it for storage and output."""
+
+    urgency: Urgency
+    causes: tuple[CauseResult, ...]
+    red_flags: tuple[str, ...]
+    exercise: ExerciseLevel
+    advice: Advice
+    notice: str
+    rules: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "urgency": self.urgency,
+            "causes": [{"id": c.id, "likelihood": c.likelihood, "because": list(c.because)} for c in self.causes],
+            "red_flags": list(self.red_flags),
+            "exercise": self.exercise,
+            "advice": {"now": list(self.advice.now), "safety_net": list(self.advice.safety_net)},
+            "notice": self.notice,
+            "rules": list(self.rules),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TriageResult:
+        return cls(
+            urgency=data["urgency"],
+            causes=tuple(CauseResult(c["id"], c["likelihood"], tuple(c["because"])) for c in data["causes"]),
+            red_flags=tuple(data["red_flags"]),
+            exercise=data["exercise"],
+            advice=Advice(tuple(data["advice"]["now"]), tuple(data["advice"]["safety_net"])),
+            notice=data["notice"],
+            rules=tuple(data["rules"]),
+        )
+
+
+@dataclass(frozen=True)
+class _Assessment:
+    urgency: Urgency
+    exercise: ExerciseLevel
+    fired: tuple[Rule, ...]
+    causes: tuple[CauseResult, ...]
+
+
+def _rank(urgency: Urgency | None) -> int:
+    return -1 if urgency is None else URGENCY_ORDER.index(urgency)
+
+
+def _assess(case: Case, kb: Knowledge) -> _Assessment:
+    fired = tuple(rule for rule in kb.triage.rules if holds(rule.when, case) is True)
+    urgency = max((rule.urgency for rule in fired if rule.urgency), key=_rank, default="self_care")
+    exercise = min(
+        [kb.level(urgency).exercise_cap, *(rule.exercise for rule in fired if rule.exercise)],
+        key=EXERCISE_ORDER.index,
+    )
+    excluded = {x.cause for x in kb.triage.exclusions if holds(x.when, case) is True}
+    found: dict[str, tuple[int, int, list[str], int]] = {}  # id -> likely?, severity, because, order
+    for order, rule in enumerate(fired):
+        if rule.cause is None or rule.cause.id in excluded:
+            continue
+        likely, severity, because, first = found.get(rule.cause.id, (0, -1, [], order))
+        because += [f for f in _support(rule.when, case) if f not in because]
+        likely = max(likely, int(rule.cause.likelihood == "likely"))
+        found[rule.cause.id] = (likely, max(severity, _rank(rule.urgency)), because, first)
+    ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], -len(item[1][2]), item[1][3]))
+    causes = tuple(
+        CauseResult(cause_id, "likely" if likely else "possible", tuple(because))
+        for cause_id, (likely, _, because, _) in ranked
+    )
+    return _Assessment(urgency, exercise, fired, causes)
+
+
+def triage(case: Case, kb: Knowledge) -> TriageResult:
+    """Triage one case against the knowledge base."""
+    assessment = _assess(case, kb)
+    red_flags: list[str] = []
+    for rule in assessment.fired:
+        if rule.red_flag and _rank(rule.urgency) > 0:
+            red_flags += [f for f in _support(rule.when, case) if f not in red_flags]
+    return TriageResult(
+        urgency=assessment.urgency,
+        causes=assessment.causes,
+        red_flags=tuple(red_flags),
+        exercise=assessment.exercise,
+        advice=Advice(_advice_now(case, kb, assessment), _safety_net(case, kb, assessment.urgency)),
+        notice=kb.triage.notice,
+        rules=tuple(rule.id for rule in assessment.fired),
+    )
+
+
+_EXERCISE_ADVICE: dict[ExerciseLevel, str] = {
+    "none": "Do not start glute exercises until a clinician has checked you.",
+    "gentle": "Keep to gentle, pain-free movement for now, and stop anything that makes the pain or numbness worse.",
+    "full": "You can start the glute self-tests and exercises; begin gently and build up.",
+}
+
+
+def _advice_now(case: Case, kb: Knowledge, assessment: _Assessment) -> tuple[str, ...]:
+    lines = [kb.level(assessment.urgency).action]
+    lines += _unique(r.why for r in assessment.fired if r.urgency == assessment.urgency and r.red_flag)
+    unsure = [f for f in _red_flag_findings(kb) if f.id in case.answers and case.answers[f.id] is None]
+    risky = [f.label_yes for f in unsure if _rank(_assess(case.with_answer(f.id, True), kb).urgency) > _rank(assessment.urgency)]
+    if risky:
+        lines.append("You were not sure about: " + "; ".join(risky) + ". Please check, because a yes would change this advice.")
+    lines.append(_EXERCISE_ADVICE[assessment.exercise])
+    if assessment.causes and _rank(assessment.urgency) <= _rank("gp"):
+        lines += kb.conditions[assessment.causes[0].id].what_to_do
+    elif not assessment.causes:
+        lines.append("Your answers do not point to a particular cause; a GP or physiotherapist can examine you if you are unsure.")
+    return _unique(lines)
+
+
+def _safety_net(case: Case, kb: Knowledge, urgency: Urgency) -> tuple[str, ...]:
+    """What would change the advice: each red-flag finding not already reported, by the level it would bring."""
+    raises: dict[Urgency, list[str]] = {"emergency": [], "urgent": []}
+    for finding in _red_flag_findings(kb):
+        if case.answers.get(finding.id) is True:
+            continue
+        would = _assess(case.with_answer(finding.id, True), kb).urgency
+        if would in raises and _rank(would) > _rank(urgency):
+            raises[would].append(finding.label_yes)
+    lines = []
+    if raises["emergency"]:
+        lines.append("Call 999 or go to A&E at once if you get: " + "; ".join(raises["emergency"]) + ".")
+    if raises["urgent"]:
+        lines.append("Get help the same day (urgent GP or 111) if you get: " + "; ".join(raises["urgent"]) + ".")
+    return (*lines, *kb.level(urgency).safety_net)
+
+
+def _red_flag_findings(kb: Knowledge) -> list[Finding]:
+    return [f for f in kb.findings.values() if f.group == "red_flag"]
+
+
+def _unique(lines: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(lines))
+
+
+# --- which questions are still worth asking -------------------------------------------------------
+
+
+def open_questions(case: Case, kb: Knowledge) -> list[Finding]:
+    """The unasked questions whose answer could still change the result, red flags first.
+
+    Nothing is left to ask once the result is an emergency: the person should act, not type.
+    A question is worth asking when some rule that mentions it is still undecided and, if it
+    fired, would raise the urgency, add or strengthen a cause, or restrict exercise.
+    """
+    current = _assess(case, kb)
+    if current.urgency == "emergency":
+        return []
+    likelihoods = {cause.id: cause.likelihood for cause in current.causes}
+    listed = set(likelihoods)
+    undecided: set[str] = set()
+    for rule in kb.triage.rules:
+        if holds(rule.when, case) is not None:
+            continue
+        raises = _rank(rule.urgency) > _rank(current.urgency)
+        adds = rule.cause is not None and (
+            rule.cause.id not in likelihoods
+            or (rule.cause.likelihood == "likely" and likelihoods[rule.cause.id] == "possible")
+        )
+        restricts = rule.exercise is not None and EXERCISE_ORDER.index(rule.exercise) < EXERCISE_ORDER.index(current.exercise)
+        if raises or adds or restricts:
+            undecided.update(expr_findings(rule.when))
+    for exclusion in kb.triage.exclusions:
+        if exclusion.cause in listed and holds(exclusion.when, case) is None:
+            undecided.update(expr_findings(exclusion.when))
+    return [
+        finding
+        for finding in kb.findings.values()
+        if finding.id not in case.answers
+        and finding.id in undecided
+        and (finding.asked_if is None or holds(finding.asked_if, case) is not False)
+    ]

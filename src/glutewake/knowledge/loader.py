@@ -1,0 +1,236 @@
+"""Load, validate and cache the knowledge base: the only file I/O of `knowledge/`.
+
+The YAML files are validated with pydantic against `schema.py` and every cross-reference
+is checked. Validation costs more than the rest of a command together, so the validated
+`Knowledge` is kept in memory and pickled under the data directory, keyed by a digest of
+the files' bytes and the package version: an edited file is validated again, and a damaged
+cache is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from glutewake import __version__
+from glutewake.knowledge.schema import (
+    AtLeast,
+    Condition,
+    Denied,
+    Exercise,
+    Expr,
+    FactCheck,
+    Finding,
+    Knowledge,
+    Reference,
+    SelfTest,
+    TriageKnowledge,
+    expr_children,
+    expr_findings,
+)
+
+__all__ = ["DATA_DIR", "FILES", "KnowledgeError", "load_knowledge", "validate"]
+
+DATA_DIR = Path(__file__).parent / "data"
+FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises")
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file is missing, malformed, or refers to something that does not exist."""
+
+
+def load_knowledge(data_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
+    """The validated knowledge base (cached in memory, and on disk when `use_cache`)."""
+    return _load(data_dir or DATA_DIR, use_cache)
+
+
+@functools.cache
+def _load(data_dir: Path, use_cache: bool) -> Knowledge:
+    raw_files = {name: _read_bytes(data_dir / f"{name}.yaml") for name in FILES}
+    digest = _digest(raw_files)
+    cache_file = _cache_path(digest) if use_cache else None
+    if cache_file is not None:
+        cached = _read_cache(cache_file, digest)
+        if cached is not None:
+            return cached
+    knowledge = validate({name: _parse_yaml(name, text) for name, text in raw_files.items()}, digest)
+    if cache_file is not None:
+        _write_cache(cache_file, knowledge)
+    return knowledge
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise KnowledgeError(f"cannot read knowledge file {path}: {error.strerror}") from error
+
+
+def _digest(raw_files: dict[str, bytes]) -> str:
+    hasher = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for name, data in raw_files.items():
+        hasher.update(name.encode() + b"\0" + data + b"\0")
+    return hasher.hexdigest()
+
+
+def _parse_yaml(name: str, data: bytes) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(data, Loader=loader)  # noqa: S506 (a safe loader, C or Python)
+    except yaml.YAMLError as error:
+        raise KnowledgeError(f"{name}.yaml is not valid YAML: {error}") from error
+
+
+def _cache_path(digest: str) -> Path:
+    from glutewake.config import home_dir
+
+    return home_dir() / "cache" / f"knowledge-{digest}.pickle"
+
+
+def _read_cache(path: Path, digest: str) -> Knowledge | None:
+    try:
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)  # noqa: S301 (our own file, written by _write_cache)
+    except Exception:  # noqa: BLE001 (a missing or damaged cache only means validating again)
+        return None
+    if isinstance(cached, Knowledge) and cached.digest == digest:
+        return cached
+    return None
+
+
+def _write_cache(path: Path, knowledge: Knowledge) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("knowledge-*.pickle"):
+            stale.unlink(missing_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(knowledge, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)
+    except OSError:
+        pass  # a read-only data directory costs speed, not correctness
+
+
+def validate(documents: dict[str, Any], digest: str = "") -> Knowledge:
+    """Build a `Knowledge` from parsed YAML documents, or raise `KnowledgeError`."""
+    from pydantic import TypeAdapter, ValidationError
+
+    def parse(name: str, shape: Any) -> Any:
+        try:
+            return TypeAdapter(shape).validate_python(documents.get(name))
+        except ValidationError as error:
+            raise KnowledgeError(_describe(name, documents.get(name), error)) from error
+
+    references = _by_id("references", parse("references", list[Reference]))
+    findings = _by_id("findings", parse("findings", list[Finding]))
+    conditions = _by_id("conditions", parse("conditions", list[Condition]))
+    triage: TriageKnowledge = parse("triage", TriageKnowledge)
+    selftests = _by_id("selftests", parse("selftests", list[SelfTest]))
+    exercises = _by_id("exercises", parse("exercises", list[Exercise]))
+    knowledge = Knowledge(references, findings, conditions, triage, selftests, exercises, digest)
+    problems = list(_cross_reference_problems(knowledge))
+    if problems:
+        raise KnowledgeError("the knowledge base is inconsistent:\n  " + "\n  ".join(problems))
+    return knowledge
+
+
+def _describe(name: str, document: Any, error: Any) -> str:
+    lines = [f"{name}.yaml does not match its schema:"]
+    lines += [f"  {_where(document, problem['loc'])}: {problem['msg']}" for problem in error.errors()[:8]]
+    return "\n".join(lines)
+
+
+def _where(document: Any, location: tuple[Any, ...]) -> str:
+    """A path into the document that names list items by their id: rules[fever].cause."""
+    path, node = "", document
+    for part in location:
+        if isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+            ident = node.get("id") if isinstance(node, dict) else None
+            path += f"[{ident or part}]"
+        else:
+            node = node.get(part) if isinstance(node, dict) else None
+            path += f".{part}"
+    return path.lstrip(".") or "(top level)"
+
+
+def _by_id(name: str, items: list[Any]) -> dict[str, Any]:
+    by_id: dict[str, Any] = {}
+    for item in items:
+        if item.id in by_id:
+            raise KnowledgeError(f"{name}.yaml: id {item.id!r} appears more than once")
+        by_id[item.id] = item
+    return by_id
+
+
+def _denies(expr: Expr) -> bool:
+    return isinstance(expr, Denied) or any(_denies(child) for child in expr_children(expr))
+
+
+def _fact_problems(expr: Expr) -> Iterator[str]:
+    if isinstance(expr, FactCheck) and (expr.lt is None) == (expr.ge is None):
+        yield f"fact test on {expr.fact} needs exactly one of lt or ge"
+    if isinstance(expr, AtLeast) and not 1 <= expr.at_least <= len(expr.of):
+        yield f"at_least {expr.at_least} of {len(expr.of)} items can never be met"
+    for child in expr_children(expr):
+        yield from _fact_problems(child)
+
+
+def _missing(kind: str, ids: Iterable[str], known: dict[str, Any], where: str) -> Iterator[str]:
+    for ref in ids:
+        if ref not in known:
+            yield f"{where}: unknown {kind} {ref!r}"
+
+
+def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
+    refs, findings, conditions = kb.references, kb.findings, kb.conditions
+    for finding in findings.values():
+        if finding.asked_if is not None:
+            yield from _missing("finding", expr_findings(finding.asked_if), findings, f"finding {finding.id}")
+    for condition in conditions.values():
+        where = f"condition {condition.id}"
+        yield from _missing("finding", condition.typical_findings, findings, where)
+        yield from _missing("reference", condition.references, refs, where)
+    levels = [level.id for level in kb.triage.levels]
+    if sorted(levels) != sorted(("self_care", "gp", "urgent", "emergency")):
+        yield f"triage levels must be self_care, gp, urgent and emergency once each, not {levels}"
+    rule_ids: set[str] = set()
+    caused: set[str] = set()
+    for rule in kb.triage.rules:
+        where = f"rule {rule.id}"
+        if rule.id in rule_ids:
+            yield f"{where}: id appears more than once"
+        rule_ids.add(rule.id)
+        yield from _missing("finding", expr_findings(rule.when), findings, where)
+        yield from _missing("reference", rule.references, refs, where)
+        yield from (f"{where}: {problem}" for problem in _fact_problems(rule.when))
+        if rule.cause is not None:
+            caused.add(rule.cause.id)
+            yield from _missing("condition", [rule.cause.id], conditions, where)
+        if rule.urgency is None and rule.cause is None and rule.exercise is None:
+            yield f"{where}: changes nothing (give it an urgency, a cause or an exercise level)"
+        if _denies(rule.when) and not rule.red_flag:
+            yield f"{where}: tests a 'no' answer, so it must be a red-flag rule"
+    for exclusion in kb.triage.exclusions:
+        where = f"exclusion {exclusion.id}"
+        yield from _missing("condition", [exclusion.cause], conditions, where)
+        yield from _missing("finding", expr_findings(exclusion.when), findings, where)
+    for condition_id in conditions.keys() - caused:
+        yield f"condition {condition_id}: no triage rule can ever point to it"
+    for test in kb.selftests.values():
+        where = f"self-test {test.id}"
+        yield from _missing("reference", test.references, refs, where)
+        yield from _missing("finding", (i.finding for i in test.items if i.finding), findings, where)
+    for exercise in kb.exercises.values():
+        where = f"exercise {exercise.id}"
+        yield from _missing("exercise", exercise.regressions + exercise.progressions, kb.exercises, where)
+        yield from _missing("condition", exercise.avoid_with, conditions, where)
+        yield from _missing("reference", exercise.references, refs, where)
+        if (exercise.dose.reps is None) == (exercise.dose.hold_seconds is None):
+            yield f"{where}: the dose needs exactly one of reps or hold_seconds"

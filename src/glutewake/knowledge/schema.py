@@ -1,0 +1,307 @@
+"""The shape of glutewake's knowledge base: strict, frozen, stdlib dataclasses.
+
+Each class carries `__pydantic_config__` so that `loader.py` can validate the YAML files
+with pydantic (unknown keys rejected), while everything that only *reads* knowledge, the
+pure core included, imports nothing heavier than `dataclasses`. No I/O here.
+
+Rule conditions (`Expr`) are a tiny language, written in YAML as:
+  - `finding_id`                      the person answered yes
+  - `{denied: finding_id}`            the person answered no
+  - `{all: [...]}`, `{any: [...]}`    and / or
+  - `{at_least: N, of: [...]}`        N or more of the items hold
+  - `{fact: age, ge: 45}`             a number from the case (age, duration_days, onset_age)
+Unanswered findings are unknown, never "no" (see `core/triage.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+__all__ = [
+    "EXERCISE_ORDER",
+    "URGENCY_ORDER",
+    "AllOf",
+    "AnyOf",
+    "AtLeast",
+    "Cause",
+    "ChecklistItem",
+    "Condition",
+    "Denied",
+    "Dose",
+    "Exclusion",
+    "Exercise",
+    "ExerciseLevel",
+    "Expr",
+    "FactCheck",
+    "Finding",
+    "Knowledge",
+    "Likelihood",
+    "Outcome",
+    "Reference",
+    "Rule",
+    "SelfTest",
+    "Tempo",
+    "TriageKnowledge",
+    "Urgency",
+    "UrgencyLevel",
+    "expr_children",
+    "expr_findings",
+]
+
+_STRICT: dict[str, Any] = {"extra": "forbid"}
+
+Urgency = Literal["self_care", "gp", "urgent", "emergency"]
+URGENCY_ORDER: tuple[Urgency, ...] = ("self_care", "gp", "urgent", "emergency")
+
+ExerciseLevel = Literal["none", "gentle", "full"]
+EXERCISE_ORDER: tuple[ExerciseLevel, ...] = ("none", "gentle", "full")
+
+Likelihood = Literal["possible", "likely"]
+Fact = Literal["age", "duration_days", "onset_age"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    __pydantic_config__ = _STRICT
+    id: str
+    title: str
+    publisher: str
+    kind: Literal["article", "nhs", "nice"]
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class AllOf:
+    __pydantic_config__ = _STRICT
+    all: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    __pydantic_config__ = _STRICT
+    any: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Denied:
+    __pydantic_config__ = _STRICT
+    denied: str
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    __pydantic_config__ = _STRICT
+    at_least: int
+    of: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A comparison on a number every case has; exactly one of lt/ge is given."""
+
+    __pydantic_config__ = _STRICT
+    fact: Fact
+    lt: int | None = None
+    ge: int | None = None
+
+
+Expr = Union[str, AllOf, AnyOf, Denied, AtLeast, FactCheck]  # noqa: UP007 (pydantic resolves it at runtime)
+
+
+def expr_children(expr: Expr) -> tuple[Expr, ...]:
+    """The sub-expressions of `all`, `any` and `at_least`; none for the leaves."""
+    if isinstance(expr, AllOf):
+        return expr.all
+    if isinstance(expr, AnyOf):
+        return expr.any
+    if isinstance(expr, AtLeast):
+        return expr.of
+    return ()
+
+
+def expr_findings(expr: Expr) -> Iterator[str]:
+    """Every finding id an expression mentions, in order."""
+    if isinstance(expr, str):
+        yield expr
+    elif isinstance(expr, Denied):
+        yield expr.denied
+    for child in expr_children(expr):
+        yield from expr_findings(child)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One triage question, answered yes, no or "I don't know"."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    group: Literal["red_flag", "sitting", "glutes", "nerve", "back", "inflammatory", "local", "course"]
+    question: str
+    label_yes: str
+    label_no: str
+    explanation: str | None = None
+    asked_if: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition the triage can point to, in plain words."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+    aliases: tuple[str, ...]
+    summary: str
+    typical_findings: tuple[str, ...]
+    what_to_do: tuple[str, ...]
+    when_to_get_help: tuple[str, ...]
+    references: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class UrgencyLevel:
+    __pydantic_config__ = _STRICT
+    id: Urgency
+    title: str
+    action: str
+    exercise_cap: ExerciseLevel
+    safety_net: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cause:
+    __pydantic_config__ = _STRICT
+    id: str
+    likelihood: Likelihood
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When `when` holds, the result is at least `urgency` and lists `cause`.
+
+    A red-flag rule drives escalation and is reported as such; only red-flag rules may
+    test a "no" answer, so that answering "no" can never raise urgency by accident.
+    """
+
+    __pydantic_config__ = _STRICT
+    id: str
+    when: Expr
+    why: str
+    urgency: Urgency | None = None
+    cause: Cause | None = None
+    red_flag: bool = False
+    exercise: ExerciseLevel | None = None
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """When `when` holds, `cause` is never listed, whatever other rules say."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    cause: str
+    when: Expr
+    why: str
+
+
+@dataclass(frozen=True)
+class TriageKnowledge:
+    __pydantic_config__ = _STRICT
+    notice: str
+    levels: tuple[UrgencyLevel, ...]
+    rules: tuple[Rule, ...]
+    exclusions: tuple[Exclusion, ...]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    __pydantic_config__ = _STRICT
+    label: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    __pydantic_config__ = _STRICT
+    id: str
+    text: str
+    finding: str | None = None
+
+
+@dataclass(frozen=True)
+class SelfTest:
+    """A guided self-test; `kind` names the scoring in `core/selftests.py`."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    kind: Literal["squeeze_timing", "where_felt", "pelvic_tilt", "clench", "checklist"]
+    name: str
+    purpose: str
+    steps: tuple[str, ...]
+    prompts: dict[str, str]
+    outcomes: dict[str, Outcome]
+    references: tuple[str, ...]
+    seconds_bands: tuple[tuple[float, str], ...] = ()
+    items: tuple[ChecklistItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Dose:
+    __pydantic_config__ = _STRICT
+    sets: int
+    reps: int | None = None
+    hold_seconds: int | None = None
+    per_side: bool = False
+    rest_seconds: int = 30
+
+
+@dataclass(frozen=True)
+class Tempo:
+    __pydantic_config__ = _STRICT
+    lift_seconds: int
+    hold_seconds: int
+    lower_seconds: int
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise, stretch, release or desk move."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+    kind: Literal["activation", "strength", "stretch", "release", "desk_move", "mobility"]
+    target_muscles: tuple[str, ...]
+    position: Literal["floor", "standing", "seated"]
+    equipment: tuple[Literal["band", "dumbbells", "barbell", "bench", "foam_roller_or_ball", "chair"], ...]
+    level: Literal[1, 2, 3]
+    dose: Dose
+    steps: tuple[str, ...]
+    cues: tuple[str, ...]
+    mistakes: tuple[str, ...]
+    min_exercise_level: Literal["gentle", "full"]
+    references: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    tempo: Tempo | None = None
+    regressions: tuple[str, ...] = ()
+    progressions: tuple[str, ...] = ()
+    avoid_with: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The whole validated knowledge base, each collection keyed by id in file order."""
+
+    references: dict[str, Reference]
+    findings: dict[str, Finding]
+    conditions: dict[str, Condition]
+    triage: TriageKnowledge
+    selftests: dict[str, SelfTest]
+    exercises: dict[str, Exercise]
+    digest: str = field(default="")
+
+    def level(self, urgency: Urgency) -> UrgencyLevel:
+        return next(level for level in self.triage.levels if level.id == urgency)

@@ -11,10 +11,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from glutewake.core.errors import FieldErrors
 from glutewake.knowledge.schema import Knowledge, SelfTest
 
 __all__ = [
     "BELT_LINES",
+    "OUTCOMES",
+    "PROMPT_KEYS",
     "SIDES",
     "WHERE_FELT",
     "Clench",
@@ -22,6 +25,7 @@ __all__ = [
     "SelfTestResult",
     "SideResult",
     "TestOutcome",
+    "parse_answers",
     "score",
     "summary",
 ]
@@ -37,6 +41,23 @@ _TILT_OUTCOME = {"level": "level", "tilted_forward": "anterior_tilt", "tilted_ba
 
 # Two sides whose squeeze times differ by at least this much are called uneven.
 _UNEVEN_SECONDS = 1.0
+
+# What each kind of self-test needs from its knowledge entry: the prompts the guide shows
+# and the outcomes this module can give (tests check every shipped test against these).
+PROMPT_KEYS: dict[str, frozenset[str]] = {
+    "squeeze_timing": frozenset({"ready", "firm"}),
+    "where_felt": frozenset({"where", *WHERE_FELT}),
+    "pelvic_tilt": frozenset({"line", *BELT_LINES}),
+    "clench": frozenset({"both", "left", "right"}),
+    "checklist": frozenset({"item"}),
+}
+OUTCOMES: dict[str, frozenset[str]] = {
+    "squeeze_timing": frozenset({"normal", "slow", "very_slow", "not_firm"}),
+    "where_felt": frozenset({"glutes_working", "hamstrings_take_over", "lower_back_takes_over"}),
+    "pelvic_tilt": frozenset(_TILT_OUTCOME.values()),
+    "clench": frozenset({"full_control", "partial_control", "no_control"}),
+    "checklist": frozenset({"few_signs", "some_signs", "many_signs"}),
+}
 
 
 @dataclass(frozen=True)
@@ -126,6 +147,40 @@ class SelfTestResult:
             glutes_underactive=data["glutes_underactive"],
             implied_findings=dict(data["implied_findings"]),
         )
+
+
+_ANSWER_FIELDS = ("squeeze_seconds", "bridge_felt", "belt_line", "clench", "signs")
+
+
+def parse_answers(raw: object, kb: Knowledge) -> SelfTestAnswers:
+    """Check self-test answers given as JSON-like data; raise `FieldErrors` naming each bad field."""
+    if not isinstance(raw, dict):
+        raise FieldErrors([("answers", f"must be an object with any of {', '.join(_ANSWER_FIELDS)}")])
+    problems = [(str(k), f"unknown field (expected {', '.join(_ANSWER_FIELDS)})") for k in raw if k not in _ANSWER_FIELDS]
+    squeeze = raw.get("squeeze_seconds") or {}
+    if not isinstance(squeeze, dict):
+        problems.append(("squeeze_seconds", 'must be an object such as {"left": 2.5, "right": null}'))
+        squeeze = {}
+    for side, seconds in squeeze.items():
+        if side not in SIDES:
+            problems.append((f"squeeze_seconds.{side}", "unknown side; use left or right"))
+        elif seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 120):
+            problems.append((f"squeeze_seconds.{side}", "must be seconds from 0 to 120, or null if it did not firm up"))
+    checklist = {item.id for test in kb.selftests.values() for item in test.items}
+    for name, allowed in (("bridge_felt", set(WHERE_FELT)), ("signs", checklist)):
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, list) or not set(value) <= allowed):
+            problems.append((name, f"must be a list drawn from {', '.join(sorted(allowed))}"))
+    if raw.get("belt_line") is not None and raw["belt_line"] not in BELT_LINES:
+        problems.append(("belt_line", f"must be one of {', '.join(BELT_LINES)}"))
+    clench = raw.get("clench")
+    if clench is not None and (
+        not isinstance(clench, dict) or set(clench) != {"both", "left", "right"} or not all(isinstance(v, bool) for v in clench.values())
+    ):
+        problems.append(("clench", 'must be {"both": true/false, "left": true/false, "right": true/false}'))
+    if problems:
+        raise FieldErrors(problems)
+    return SelfTestAnswers.from_json(raw)
 
 
 def _kind(kb: Knowledge, kind: str) -> SelfTest:

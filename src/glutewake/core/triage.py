@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from glutewake.core.errors import FieldErrors
 from glutewake.knowledge.schema import (
     EXERCISE_ORDER,
     URGENCY_ORDER,
@@ -38,7 +39,6 @@ __all__ = [
     "SEXES",
     "Advice",
     "Case",
-    "CaseError",
     "CauseResult",
     "TriageResult",
     "open_questions",
@@ -77,21 +77,13 @@ class Case:
         }
 
 
-class CaseError(ValueError):
-    """The case is malformed; `problems` pairs each bad field with what is wrong with it."""
-
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
-
-
 _CASE_FIELDS = ("age", "sex", "duration_days", "answers")
 
 
 def parse_case(raw: object, finding_ids: Iterable[str]) -> Case:
-    """Check a case given as JSON-like data and build it; raise `CaseError` naming each bad field."""
+    """Check a case given as JSON-like data and build it; raise `FieldErrors` naming each bad field."""
     if not isinstance(raw, dict):
-        raise CaseError([("case", "must be an object with age, sex, duration_days and answers")])
+        raise FieldErrors([("case", "must be an object with age, sex, duration_days and answers")])
     known = set(finding_ids)
     problems: list[tuple[str, str]] = []
     for key in raw:
@@ -117,7 +109,7 @@ def parse_case(raw: object, finding_ids: Iterable[str]) -> Case:
             else:
                 clean[finding_id] = answer
     if problems:
-        raise CaseError(problems)
+        raise FieldErrors(problems)
     assert age is not None and duration is not None and sex in SEXES  # checked above
     return Case(age, sex, duration, clean)
 
@@ -307,7 +299,7 @@ def _safety_net(case: Case, kb: Knowledge, urgency: Urgency) -> tuple[str, ...]:
     """What would change the advice: each red-flag finding not already reported, by the level it would bring."""
     raises: dict[Urgency, list[str]] = {"emergency": [], "urgent": []}
     for finding in _red_flag_findings(kb):
-        if case.answers.get(finding.id) is True:
+        if finding.history or case.answers.get(finding.id) is True:
             continue
         would = _assess(case.with_answer(finding.id, True), kb).urgency
         if would in raises and _rank(would) > _rank(urgency):

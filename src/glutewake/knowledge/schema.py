@@ -143,6 +143,7 @@ class Finding:
     label_no: str
     explanation: str | None = None
     asked_if: Expr | None = None
+    history: bool = False
 
 
 @dataclass(frozen=True)

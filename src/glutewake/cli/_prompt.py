@@ -1,0 +1,93 @@
+"""Asking questions in the terminal: yes/no/don't know, choices, numbers and durations.
+
+With `err=True` every prompt goes to standard error, so that `--json` output on standard
+output stays pure JSON even in an interactive run.
+"""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+__all__ = ["Asker", "parse_duration"]
+
+_YES = {"y", "yes"}
+_NO = {"n", "no"}
+_UNKNOWN = {"?", "dk", "unsure", "don't know", "dont know", "not sure", "idk"}
+_UNIT_DAYS = {"d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "m": 30, "mo": 30, "month": 30, "y": 365, "yr": 365, "year": 365}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*?)s?\s*$")
+
+
+def parse_duration(text: str) -> int | None:
+    """Days in "10 days", "3 weeks", "2 months", "1 year" or a bare number of days; None if unclear."""
+    match = _DURATION.match(text.lower())
+    if not match or match.group(2) not in {"", *_UNIT_DAYS}:
+        return None
+    days = float(match.group(1)) * _UNIT_DAYS.get(match.group(2), 1)
+    return round(days) if days <= 36_500 else None
+
+
+class Asker:
+    def __init__(self, *, err: bool = False) -> None:
+        self.err = err
+
+    def say(self, text: str = "") -> None:
+        click.echo(text, err=self.err)
+
+    def _ask(self, prompt: str) -> str:
+        reply: str = click.prompt(prompt, default="", show_default=False, err=self.err, prompt_suffix=" ")
+        return reply.strip().lower()
+
+    def yes_no_unknown(self, question: str, explanation: str | None = None) -> bool | None:
+        """y, n or ? (don't know)."""
+        if question:
+            self.say(question)
+        if explanation:
+            self.say(click.style(f"  ({explanation})", dim=True))
+        while True:
+            reply = self._ask("  [y]es / [n]o / [?] don't know:")
+            if reply in _YES:
+                return True
+            if reply in _NO:
+                return False
+            if reply in _UNKNOWN:
+                return None
+            self.say("  Please answer y, n or ? (if you are not sure).")
+
+    def yes_no(self, question: str) -> bool:
+        while True:
+            reply = self._ask(f"{question} [y/n]:")
+            if reply in _YES or reply in _NO:
+                return reply in _YES
+            self.say("  Please answer y or n.")
+
+    def choice(self, question: str, options: dict[str, str], *, many: bool = False) -> list[str]:
+        """Pick one option (or several, comma-separated, when `many`) by number."""
+        self.say(question)
+        keys = list(options)
+        for number, key in enumerate(keys, start=1):
+            self.say(f"  {number}. {options[key]}")
+        hint = "numbers separated by commas" if many else "a number"
+        while True:
+            parts = [p for p in re.split(r"[,\s]+", self._ask(f"  Your answer ({hint}):")) if p]
+            if parts and all(p.isdigit() and 1 <= int(p) <= len(keys) for p in parts) and (many or len(parts) == 1):
+                return list(dict.fromkeys(keys[int(p) - 1] for p in parts))
+            self.say(f"  Please type {hint} from 1 to {len(keys)}.")
+
+    def whole_number(self, question: str, low: int, high: int) -> int:
+        while True:
+            reply = self._ask(question)
+            if reply.isdigit() and low <= int(reply) <= high:
+                return int(reply)
+            self.say(f"  Please type a whole number from {low} to {high}.")
+
+    def duration_days(self, question: str) -> int:
+        while True:
+            days = parse_duration(self._ask(question))
+            if days is not None:
+                return days
+            self.say('  Please give a number and a unit, for example "5 days", "3 weeks" or "4 months".')
+
+    def text(self, prompt: str) -> str:
+        return self._ask(prompt)

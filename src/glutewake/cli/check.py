@@ -1,0 +1,104 @@
+"""`glutewake check`: the symptom triage, interactive or from an answers file."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from glutewake.cli._prompt import Asker
+from glutewake.core.triage import Case, open_questions
+from glutewake.knowledge import Knowledge
+
+__all__ = ["check"]
+
+_EXAMPLE_FILE = '{"age": 34, "sex": "female", "duration_days": 21, "answers": {"numb_when_sitting": true}}'
+
+
+@click.command()
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Read the case from a JSON file ('-' for standard input) instead of asking.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (needs --answers).")
+def check(answers_file: str | None, as_json: bool) -> None:
+    """Check your symptoms: sleepy glutes, or something a doctor should see?
+
+    Asks the red-flag questions first, then only what can still change the result
+    (answer y, n or ? for "don't know"), and ends with how urgent it is, the likely
+    causes and why, what to do now, and what would change the advice.
+
+    \b
+    The answers file is JSON, for example:
+      {"age": 34, "sex": "female", "duration_days": 21,
+       "answers": {"numb_when_sitting": true, "eases_on_standing": true}}
+    Finding ids are listed by `glutewake learn findings`; a finding left out is unknown.
+
+    \b
+    Examples:
+      glutewake check
+      glutewake check --answers case.json --json
+    """
+    from glutewake import services
+
+    if answers_file is None:
+        if as_json:
+            raise click.UsageError("--json needs --answers FILE; the interactive check is meant for reading.")
+        case = _interview(services.knowledge(), Asker())
+        result = services.triage_case(case)
+    else:
+        try:
+            raw = (
+                services.read_json("standard input", sys.stdin.read())
+                if answers_file == "-"
+                else services.read_json(answers_file)
+            )
+            case = services.parse_case(raw)
+            result = services.triage_case(case)
+        except services.InputError as error:
+            _fail([str(error)])
+        except services.FieldErrors as error:
+            _fail([f"{field}: {message}" for field, message in error.problems])
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+    else:
+        from glutewake.cli import _render
+
+        _render.triage_result(result, case, services.knowledge())
+
+
+def _fail(problems: list[str]) -> None:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"An answers file looks like: {_EXAMPLE_FILE}", err=True)
+    click.echo("See `glutewake learn findings` for every finding id.", err=True)
+    raise SystemExit(2)
+
+
+def _interview(kb: Knowledge, ask: Asker) -> Case:
+    """Ask the questions one at a time, red flags first, until nothing left can change the result."""
+    ask.say("Answer each question with y (yes), n (no) or ? (don't know). Safety questions come first.")
+    ask.say()
+    age = ask.whole_number("How old are you?", 0, 120)
+    sex = ask.choice("Which best describes you?", {"female": "Female", "male": "Male", "other": "Other, or prefer not to say"})[0]
+    days = ask.duration_days("How long have you had these symptoms? (for example 5 days, 3 weeks, 4 months)")
+    case = Case(age, sex, days, {})  # type: ignore[arg-type]  # sex comes from the fixed choices above
+    group = ""
+    while questions := open_questions(case, kb):
+        finding = questions[0]
+        if finding.group != group and "red_flag" in (finding.group, group):
+            ask.say()
+            ask.say(click.style(_HEADINGS[finding.group == "red_flag"], bold=True))
+        group = finding.group
+        asked = len(case.answers) + 1
+        ask.say(click.style(f"[{asked}/{asked + len(questions) - 1}] ", dim=True) + finding.question)
+        case = case.with_answer(finding.id, ask.yes_no_unknown("", finding.explanation))
+    ask.say()
+    return case
+
+
+_HEADINGS = {True: "First, some safety questions.", False: "Now, about your symptoms."}

@@ -1,0 +1,127 @@
+"""`glutewake selftest`: the glute self-tests, guided step by step."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from glutewake.cli._prompt import Asker
+from glutewake.clock import Clock, SystemClock
+from glutewake.core.selftests import BELT_LINES, SIDES, WHERE_FELT, Clench, SelfTestAnswers, Side
+from glutewake.knowledge import Knowledge
+from glutewake.knowledge.schema import SelfTest
+
+__all__ = ["selftest"]
+
+_COUNTDOWN_SECONDS = 3
+
+
+@click.command()
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
+              help="Score answers from a JSON file ('-' for standard input) instead of guiding.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (prompts go to standard error).")
+@click.option("--only", "only", multiple=True, metavar="TEST",
+              help="Run only this test (repeatable): single_leg_squeeze, glute_bridge_test, mirror_check, clench_test, signs_checklist.")
+@click.pass_context
+def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: tuple[str, ...]) -> None:
+    """Test how well your glutes switch on, side by side.
+
+    Guides the single-leg stand squeeze test (timed, each side), the glute bridge test,
+    the side-on mirror check and the clench test, then the checklist of everyday signs.
+    Skip any test you cannot do. Ends with activation per side and what it suggests.
+
+    \b
+    Examples:
+      glutewake selftest
+      glutewake selftest --only single_leg_squeeze --json
+      glutewake selftest --answers answers.json --json
+    """
+    from glutewake import services
+
+    kb = services.knowledge()
+    unknown = [test_id for test_id in only if test_id not in kb.selftests]
+    if unknown:
+        raise click.BadParameter(f"no self-test called {', '.join(unknown)}; choose from {', '.join(kb.selftests)}",
+                                 param_hint="--only")
+    if answers_file is None:
+        clock: Clock = (ctx.obj or {}).get("clock") or SystemClock()
+        tests = [test for test in kb.selftests.values() if not only or test.id in only]
+        answers = _guide(tests, Asker(err=as_json), clock)
+    else:
+        try:
+            raw = services.read_json("standard input", sys.stdin.read()) if answers_file == "-" else services.read_json(answers_file)
+            answers = services.parse_selftest_answers(raw)
+        except services.InputError as error:
+            click.echo(f"error: {error}", err=True)
+            raise SystemExit(2) from error
+        except services.FieldErrors as error:
+            for field, message in error.problems:
+                click.echo(f"error: {field}: {message}", err=True)
+            raise SystemExit(2) from error
+    result = services.score_selftests(answers)
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+    else:
+        from glutewake.cli import _render
+
+        _render.selftest_result(result, kb)
+
+
+def _guide(tests: list[SelfTest], ask: Asker, clock: Clock) -> SelfTestAnswers:
+    from rich.console import Console
+
+    from glutewake.cli import _render
+
+    console = Console(stderr=ask.err, highlight=False)
+    squeeze: dict[Side, float | None] = {}
+    felt: tuple[str, ...] | None = None
+    belt = None
+    clench = None
+    signs: tuple[str, ...] | None = None
+    for test in tests:
+        console.print()
+        console.print(_render.selftest(test))
+        if not ask.yes_no("Do this test now?"):
+            continue
+        prompts = test.prompts
+        if test.kind == "squeeze_timing":
+            for side in SIDES:
+                seconds = _time_squeeze(side, prompts, ask, clock)
+                if seconds != "skip":
+                    squeeze[side] = seconds
+        elif test.kind == "where_felt":
+            felt = tuple(ask.choice(prompts["where"], {key: prompts[key] for key in WHERE_FELT}, many=True))
+        elif test.kind == "pelvic_tilt":
+            belt = ask.choice(prompts["line"], {key: prompts[key] for key in BELT_LINES})[0]
+        elif test.kind == "clench":
+            clench = Clench(*(ask.yes_no(prompts[key]) for key in ("both", "left", "right")))
+        elif test.kind == "checklist":
+            signs = tuple(item.id for item in test.items if ask.yes_no(item.text))
+    return SelfTestAnswers(squeeze, felt, belt, clench, signs)  # type: ignore[arg-type]  # belt is one of BELT_LINES
+
+
+def _time_squeeze(side: Side, prompts: dict[str, str], ask: Asker, clock: Clock) -> float | None | str:
+    """Seconds until the muscle felt firm, None if it never did, or "skip"."""
+    ask.say()
+    if ask.text(prompts["ready"].format(side=side) + " (s to skip)") == "s":
+        return "skip"
+    for remaining in range(_COUNTDOWN_SECONDS, 0, -1):
+        ask.say(f"  {remaining}…")
+        clock.sleep(1)
+    started = clock.monotonic()
+    while True:
+        reply = ask.text(prompts["firm"])
+        elapsed = clock.monotonic() - started
+        if reply == "":
+            return round(elapsed, 1)
+        if reply in {"n", "no"}:
+            return None
+        try:
+            seconds = float(reply)
+        except ValueError:
+            seconds = -1.0
+        if 0 <= seconds <= 120:
+            return seconds
+        ask.say("  Press Enter, type the seconds (0 to 120), or n.")

@@ -12,7 +12,7 @@ finding can only add fired rules, so no combination of answers can lower a red f
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from glutewake.core.errors import FieldErrors
@@ -227,6 +227,18 @@ class _Assessment:
     causes: tuple[CauseResult, ...]
 
 
+@dataclass
+class _CauseEvidence:
+    first: int
+    red_flag: bool = False
+    likely: bool = False
+    severity: int = -1
+    because: list[str] = field(default_factory=list)
+
+    def sort_key(self) -> tuple[bool, bool, int, int, int]:
+        return (not self.red_flag, not self.likely, -self.severity, -len(self.because), self.first)
+
+
 def _rank(urgency: Urgency | None) -> int:
     return -1 if urgency is None else URGENCY_ORDER.index(urgency)
 
@@ -239,18 +251,21 @@ def _assess(case: Case, kb: Knowledge) -> _Assessment:
         key=EXERCISE_ORDER.index,
     )
     excluded = {x.cause for x in kb.triage.exclusions if holds(x.when, case) is True}
-    found: dict[str, tuple[int, int, list[str], int]] = {}  # id -> likely?, severity, because, order
+    # Causes that red-flag rules point to come first (they are what must be ruled out), then
+    # likely before possible, then the more serious, then the better supported.
+    found: dict[str, _CauseEvidence] = {}
     for order, rule in enumerate(fired):
         if rule.cause is None or rule.cause.id in excluded:
             continue
-        likely, severity, because, first = found.get(rule.cause.id, (0, -1, [], order))
-        because += [f for f in _support(rule.when, case) if f not in because]
-        likely = max(likely, int(rule.cause.likelihood == "likely"))
-        found[rule.cause.id] = (likely, max(severity, _rank(rule.urgency)), because, first)
-    ranked = sorted(found.items(), key=lambda item: (-item[1][0], -item[1][1], -len(item[1][2]), item[1][3]))
+        evidence = found.setdefault(rule.cause.id, _CauseEvidence(order))
+        evidence.red_flag |= rule.red_flag
+        evidence.likely |= rule.cause.likelihood == "likely"
+        evidence.severity = max(evidence.severity, _rank(rule.urgency))
+        evidence.because += [f for f in _support(rule.when, case) if f not in evidence.because]
+    ranked = sorted(found.items(), key=lambda item: item[1].sort_key())
     causes = tuple(
-        CauseResult(cause_id, "likely" if likely else "possible", tuple(because))
-        for cause_id, (likely, _, because, _) in ranked
+        CauseResult(cause_id, "likely" if evidence.likely else "possible", tuple(evidence.because))
+        for cause_id, evidence in ranked
     )
     return _Assessment(urgency, exercise, fired, causes)
 

@@ -1,0 +1,103 @@
+"""Safety properties of the triage over random answer sets (hypothesis)."""
+
+from __future__ import annotations
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from glutewake.core.triage import Case, open_questions, triage
+from glutewake.knowledge import Knowledge, load_knowledge
+from glutewake.knowledge.schema import URGENCY_ORDER
+
+KB = load_knowledge(use_cache=False)
+FINDINGS = sorted(KB.findings)
+RED_FLAGS = [f.id for f in KB.findings.values() if f.group == "red_flag"]
+RANK = URGENCY_ORDER.index
+
+answers_strategy = st.dictionaries(st.sampled_from(FINDINGS), st.sampled_from([True, False, None]), max_size=len(FINDINGS))
+cases = st.builds(
+    Case,
+    age=st.integers(0, 120),
+    sex=st.sampled_from(["female", "male", "other"]),
+    duration_days=st.integers(0, 3650),
+    answers=answers_strategy,
+)
+
+
+def red_flag_urgency(kb: Knowledge, c: Case) -> int:
+    rules = {rule.id: rule for rule in kb.triage.rules}
+    fired = [rules[rule_id] for rule_id in triage(c, kb).rules]
+    return max((RANK(r.urgency) for r in fired if r.red_flag and r.urgency), default=0)
+
+
+@settings(max_examples=300)
+@given(cases, st.sampled_from(RED_FLAGS))
+def test_adding_a_red_flag_never_lowers_urgency(c: Case, finding: str) -> None:
+    before = triage(c, KB).urgency
+    after = triage(c.with_answer(finding, True), KB).urgency
+    assert RANK(after) >= RANK(before)
+
+
+@settings(max_examples=300)
+@given(cases, st.sampled_from(FINDINGS))
+def test_a_no_instead_of_unknown_never_raises_urgency_beyond_the_red_flags(c: Case, finding: str) -> None:
+    unknown = Case(c.age, c.sex, c.duration_days, {k: v for k, v in c.answers.items() if k != finding})
+    answered_no = unknown.with_answer(finding, False)
+    after = RANK(triage(answered_no, KB).urgency)
+    assert after <= max(RANK(triage(unknown, KB).urgency), red_flag_urgency(KB, answered_no))
+
+
+@settings(max_examples=200)
+@given(cases, st.randoms())
+def test_the_result_is_deterministic_and_ignores_answer_order(c: Case, rnd: random.Random) -> None:
+    items = list(c.answers.items())
+    rnd.shuffle(items)
+    shuffled = Case(c.age, c.sex, c.duration_days, dict(items))
+    assert triage(c, KB) == triage(shuffled, KB) == triage(c, KB)
+
+
+@settings(max_examples=200)
+@given(cases)
+def test_saddle_numbness_is_always_an_emergency_and_never_gluteal_amnesia(c: Case) -> None:
+    result = triage(c.with_answer("saddle_numbness", True), KB)
+    assert result.urgency == "emergency"
+    assert result.exercise == "none"
+    assert "gluteal_amnesia" not in [cause.id for cause in result.causes]
+
+
+@settings(max_examples=200)
+@given(cases)
+def test_numbness_that_stays_after_standing_is_never_gluteal_amnesia(c: Case) -> None:
+    result = triage(c.with_answer("numb_when_sitting", True).with_answer("eases_on_standing", False), KB)
+    assert "gluteal_amnesia" not in [cause.id for cause in result.causes]
+    assert RANK(result.urgency) >= RANK("gp")
+
+
+@settings(max_examples=300)
+@given(cases)
+def test_exercise_advice_respects_the_urgency(c: Case) -> None:
+    result = triage(c, KB)
+    if RANK(result.urgency) >= RANK("urgent"):
+        assert result.exercise == "none"
+    elif result.urgency == "gp":
+        assert result.exercise in ("none", "gentle")
+
+
+@settings(max_examples=200)
+@given(cases)
+def test_every_result_says_it_is_not_a_diagnosis_and_round_trips(c: Case) -> None:
+    result = triage(c, KB)
+    assert "not a diagnosis" in result.notice
+    assert result.advice.now and result.advice.safety_net
+    assert type(result).from_json(result.to_json()) == result
+
+
+@settings(max_examples=200)
+@given(cases)
+def test_open_questions_are_unasked_and_stop_at_an_emergency(c: Case) -> None:
+    questions = open_questions(c, KB)
+    assert not {q.id for q in questions} & set(c.answers)
+    if triage(c, KB).urgency == "emergency":
+        assert questions == []

@@ -16,7 +16,9 @@ def test_ensure_creates_the_directory(glutewake_home: Path) -> None:
     assert home_dir(ensure=True).is_dir()
 
 
-def test_without_override_uses_the_platform_data_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_override_uses_the_platform_data_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("GLUTEWAKE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))

@@ -10,13 +10,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from glutewake.core.selftests import SelfTestAnswers, SelfTestResult, parse_answers, score
 from glutewake.core.errors import FieldErrors
+from glutewake.core.selftests import SelfTestAnswers, SelfTestResult, parse_answers, score
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 from glutewake.knowledge import Knowledge, load_knowledge
 
-__all__ = ["FieldErrors", "InputError", "knowledge", "read_json", "parse_case", "parse_selftest_answers", "score_selftests", "triage_case"]
+__all__ = [
+    "FieldErrors",
+    "InputError",
+    "knowledge",
+    "parse_case",
+    "parse_selftest_answers",
+    "read_json",
+    "score_selftests",
+    "triage_case",
+]
 
 
 class InputError(ValueError):
@@ -39,7 +48,9 @@ def read_json(path: Path | str, text: str | None = None) -> Any:
     except UnicodeDecodeError as error:
         raise InputError(f"{name} is not UTF-8 text") from error
     except json.JSONDecodeError as error:
-        raise InputError(f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from error
+        raise InputError(
+            f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from error
 
 
 def parse_case(raw: object) -> Case:
@@ -58,4 +69,3 @@ def parse_selftest_answers(raw: object) -> SelfTestAnswers:
 
 def score_selftests(answers: SelfTestAnswers) -> SelfTestResult:
     return score(answers, knowledge())
-

@@ -16,7 +16,9 @@ FINDINGS = sorted(KB.findings)
 RED_FLAGS = [f.id for f in KB.findings.values() if f.group == "red_flag"]
 RANK = URGENCY_ORDER.index
 
-answers_strategy = st.dictionaries(st.sampled_from(FINDINGS), st.sampled_from([True, False, None]), max_size=len(FINDINGS))
+answers_strategy = st.dictionaries(
+    st.sampled_from(FINDINGS), st.sampled_from([True, False, None]), max_size=len(FINDINGS)
+)
 cases = st.builds(
     Case,
     age=st.integers(0, 120),
@@ -90,7 +92,8 @@ def test_exercise_advice_respects_the_urgency(c: Case) -> None:
 def test_every_result_says_it_is_not_a_diagnosis_and_round_trips(c: Case) -> None:
     result = triage(c, KB)
     assert "not a diagnosis" in result.notice
-    assert result.advice.now and result.advice.safety_net
+    assert result.advice.now
+    assert result.advice.safety_net
     assert type(result).from_json(result.to_json()) == result
 
 

@@ -19,54 +19,196 @@ def case(answers: dict[str, bool | None], age: int = 40, duration_days: int = 30
     return Case(age=age, sex="female", duration_days=duration_days, answers=answers)
 
 
-AXSPA_4 = {"low_back_pain": Y, "wakes_second_half_night": Y, "alternating_buttock_pain": Y, "better_with_exercise_not_rest": Y, "nsaid_relief_48h": Y}
+AXSPA_4 = {
+    "low_back_pain": Y,
+    "wakes_second_half_night": Y,
+    "alternating_buttock_pain": Y,
+    "better_with_exercise_not_rest": Y,
+    "nsaid_relief_48h": Y,
+}
 
 # rule id, case, urgency of the whole result, (cause, likelihood) the rule must list or None
 RULES: list[Any] = [
-    pytest.param(case({"saddle_numbness": Y}), "emergency", ("cauda_equina_syndrome", "likely"), id="ces_saddle_numbness"),
-    pytest.param(case({"bladder_change": Y}), "emergency", ("cauda_equina_syndrome", "likely"), id="ces_bladder"),
+    pytest.param(
+        case({"saddle_numbness": Y}),
+        "emergency",
+        ("cauda_equina_syndrome", "likely"),
+        id="ces_saddle_numbness",
+    ),
+    pytest.param(
+        case({"bladder_change": Y}), "emergency", ("cauda_equina_syndrome", "likely"), id="ces_bladder"
+    ),
     pytest.param(case({"bowel_change": Y}), "emergency", ("cauda_equina_syndrome", "likely"), id="ces_bowel"),
-    pytest.param(case({"sexual_dysfunction": Y}), "emergency", ("cauda_equina_syndrome", "possible"), id="ces_sexual"),
-    pytest.param(case({"both_legs": Y}), "emergency", ("cauda_equina_syndrome", "possible"), id="ces_both_legs"),
-    pytest.param(case({"sexual_dysfunction": Y, "both_legs": Y}), "emergency", ("cauda_equina_syndrome", "likely"), id="ces_several_signs"),
-    pytest.param(case({"leg_weakness_worsening": Y}), "urgent", ("progressive_nerve_compression", "likely"), id="weakness_getting_worse"),
-    pytest.param(case({"leg_weakness": Y}), "urgent", ("progressive_nerve_compression", "possible"), id="leg_weakness"),
-    pytest.param(case({"recent_serious_trauma": Y}), "emergency", ("spinal_fracture", "likely"), id="serious_trauma"),
-    pytest.param(case({"minor_fall": Y, "osteoporosis_or_steroids": Y}), "urgent", ("spinal_fracture", "likely"), id="fall_with_thin_bones"),
-    pytest.param(case({"minor_fall": Y}, age=65), "urgent", ("spinal_fracture", "possible"), id="fall_when_older"),
+    pytest.param(
+        case({"sexual_dysfunction": Y}), "emergency", ("cauda_equina_syndrome", "possible"), id="ces_sexual"
+    ),
+    pytest.param(
+        case({"both_legs": Y}), "emergency", ("cauda_equina_syndrome", "possible"), id="ces_both_legs"
+    ),
+    pytest.param(
+        case({"sexual_dysfunction": Y, "both_legs": Y}),
+        "emergency",
+        ("cauda_equina_syndrome", "likely"),
+        id="ces_several_signs",
+    ),
+    pytest.param(
+        case({"leg_weakness_worsening": Y}),
+        "urgent",
+        ("progressive_nerve_compression", "likely"),
+        id="weakness_getting_worse",
+    ),
+    pytest.param(
+        case({"leg_weakness": Y}), "urgent", ("progressive_nerve_compression", "possible"), id="leg_weakness"
+    ),
+    pytest.param(
+        case({"recent_serious_trauma": Y}), "emergency", ("spinal_fracture", "likely"), id="serious_trauma"
+    ),
+    pytest.param(
+        case({"minor_fall": Y, "osteoporosis_or_steroids": Y}),
+        "urgent",
+        ("spinal_fracture", "likely"),
+        id="fall_with_thin_bones",
+    ),
+    pytest.param(
+        case({"minor_fall": Y}, age=65), "urgent", ("spinal_fracture", "possible"), id="fall_when_older"
+    ),
     pytest.param(case({"minor_fall": Y}, age=64), "gp", None, id="fall"),
-    pytest.param(case({"osteoporosis_or_steroids": Y, "low_back_pain": Y}), "gp", ("spinal_fracture", "possible"), id="thin_bones_back_pain"),
-    pytest.param(case({"fever": Y, "infection_risk": Y}), "emergency", ("spinal_infection", "likely"), id="fever_with_infection_risk"),
+    pytest.param(
+        case({"osteoporosis_or_steroids": Y, "low_back_pain": Y}),
+        "gp",
+        ("spinal_fracture", "possible"),
+        id="thin_bones_back_pain",
+    ),
+    pytest.param(
+        case({"fever": Y, "infection_risk": Y}),
+        "emergency",
+        ("spinal_infection", "likely"),
+        id="fever_with_infection_risk",
+    ),
     pytest.param(case({"fever": Y}), "urgent", ("spinal_infection", "possible"), id="fever"),
-    pytest.param(case({"cancer_history": Y, "low_back_pain": Y}), "urgent", ("spinal_malignancy", "possible"), id="cancer_history_with_pain"),
+    pytest.param(
+        case({"cancer_history": Y, "low_back_pain": Y}),
+        "urgent",
+        ("spinal_malignancy", "possible"),
+        id="cancer_history_with_pain",
+    ),
     pytest.param(case({"cancer_history": Y}), "gp", ("spinal_malignancy", "possible"), id="cancer_history"),
-    pytest.param(case({"unexplained_weight_loss": Y}), "urgent", ("spinal_malignancy", "possible"), id="weight_loss"),
-    pytest.param(case({"cancer_history": Y, "unexplained_weight_loss": Y}), "urgent", ("spinal_malignancy", "likely"), id="several_cancer_signs"),
+    pytest.param(
+        case({"unexplained_weight_loss": Y}), "urgent", ("spinal_malignancy", "possible"), id="weight_loss"
+    ),
+    pytest.param(
+        case({"cancer_history": Y, "unexplained_weight_loss": Y}),
+        "urgent",
+        ("spinal_malignancy", "likely"),
+        id="several_cancer_signs",
+    ),
     pytest.param(case({"night_pain": Y}), "urgent", None, id="night_pain"),
-    pytest.param(case({"numb_when_sitting": Y, "eases_on_standing": N}), "gp", None, id="numbness_stays_after_standing"),
-    pytest.param(case({"leg_pain_below_knee": Y, "worse_cough_sneeze": Y}), "self_care", ("sciatica", "likely"), id="sciatica_classic"),
-    pytest.param(case({"recent_back_injury": Y, "shooting_pain": Y}), "self_care", ("sciatica", "likely"), id="sciatica_after_injury"),
+    pytest.param(
+        case({"numb_when_sitting": Y, "eases_on_standing": N}), "gp", None, id="numbness_stays_after_standing"
+    ),
+    pytest.param(
+        case({"leg_pain_below_knee": Y, "worse_cough_sneeze": Y}),
+        "self_care",
+        ("sciatica", "likely"),
+        id="sciatica_classic",
+    ),
+    pytest.param(
+        case({"recent_back_injury": Y, "shooting_pain": Y}),
+        "self_care",
+        ("sciatica", "likely"),
+        id="sciatica_after_injury",
+    ),
     pytest.param(case({"worse_cough_sneeze": Y}), "self_care", ("sciatica", "possible"), id="sciatica_hints"),
     pytest.param(case({"shooting_pain": Y}, duration_days=42), "gp", None, id="nerve_pain_lasting"),
-    pytest.param(case({"deep_buttock_pain": Y, "worse_with_long_sitting": Y, "shooting_pain": Y}), "gp", ("piriformis_syndrome", "likely"), id="piriformis_picture"),
-    pytest.param(case({"deep_buttock_pain": Y}), "gp", ("piriformis_syndrome", "possible"), id="piriformis_hint"),
-    pytest.param(case(AXSPA_4, age=40, duration_days=90), "gp", ("axial_spondyloarthritis", "likely"), id="axspa_nice_refer"),
-    pytest.param(case({"low_back_pain": Y, "nsaid_relief_48h": Y, "family_history_spondyloarthritis": Y}, age=30, duration_days=100),
-                 "gp", ("axial_spondyloarthritis", "possible"), id="axspa_nice_consider"),
-    pytest.param(case({"low_back_pain": Y, "morning_stiffness_over_30min": Y, "gradual_onset": Y, "wakes_second_half_night": Y}, age=44, duration_days=20),
-                 "gp", ("axial_spondyloarthritis", "possible"), id="axspa_inflammatory_pattern"),
-    pytest.param(case({"perineal_pain_when_sitting": Y}), "gp", ("pudendal_neuralgia", "likely"), id="pudendal_pain"),
-    pytest.param(case({"sitting_bone_pain": Y}), "self_care", ("proximal_hamstring_tendinopathy", "likely"), id="sitting_bone"),
-    pytest.param(case({"tailbone_pain": Y}, duration_days=13), "self_care", ("coccydynia", "likely"), id="tailbone"),
-    pytest.param(case({"tailbone_pain": Y}, duration_days=14), "gp", ("coccydynia", "likely"), id="tailbone_lasting"),
+    pytest.param(
+        case({"deep_buttock_pain": Y, "worse_with_long_sitting": Y, "shooting_pain": Y}),
+        "gp",
+        ("piriformis_syndrome", "likely"),
+        id="piriformis_picture",
+    ),
+    pytest.param(
+        case({"deep_buttock_pain": Y}), "gp", ("piriformis_syndrome", "possible"), id="piriformis_hint"
+    ),
+    pytest.param(
+        case(AXSPA_4, age=40, duration_days=90),
+        "gp",
+        ("axial_spondyloarthritis", "likely"),
+        id="axspa_nice_refer",
+    ),
+    pytest.param(
+        case(
+            {"low_back_pain": Y, "nsaid_relief_48h": Y, "family_history_spondyloarthritis": Y},
+            age=30,
+            duration_days=100,
+        ),
+        "gp",
+        ("axial_spondyloarthritis", "possible"),
+        id="axspa_nice_consider",
+    ),
+    pytest.param(
+        case(
+            {
+                "low_back_pain": Y,
+                "morning_stiffness_over_30min": Y,
+                "gradual_onset": Y,
+                "wakes_second_half_night": Y,
+            },
+            age=44,
+            duration_days=20,
+        ),
+        "gp",
+        ("axial_spondyloarthritis", "possible"),
+        id="axspa_inflammatory_pattern",
+    ),
+    pytest.param(
+        case({"perineal_pain_when_sitting": Y}), "gp", ("pudendal_neuralgia", "likely"), id="pudendal_pain"
+    ),
+    pytest.param(
+        case({"sitting_bone_pain": Y}),
+        "self_care",
+        ("proximal_hamstring_tendinopathy", "likely"),
+        id="sitting_bone",
+    ),
+    pytest.param(
+        case({"tailbone_pain": Y}, duration_days=13), "self_care", ("coccydynia", "likely"), id="tailbone"
+    ),
+    pytest.param(
+        case({"tailbone_pain": Y}, duration_days=14), "gp", ("coccydynia", "likely"), id="tailbone_lasting"
+    ),
     pytest.param(case({"sitting_bone_pain": Y}, duration_days=42), "gp", None, id="local_pain_lasting"),
-    pytest.param(case({"outer_thigh_numbness": Y}), "self_care", ("meralgia_paraesthetica", "likely"), id="outer_thigh"),
-    pytest.param(case({"numb_when_sitting": Y, "eases_on_standing": Y}), "self_care", ("gluteal_amnesia", "likely"), id="amnesia_numb_then_clears"),
-    pytest.param(case({"glutes_hard_to_activate": Y, "hip_drop_single_leg": Y}), "self_care", ("gluteal_amnesia", "likely"), id="amnesia_slow_glutes"),
-    pytest.param(case({"knee_or_back_ache_with_activity": Y}), "self_care", ("gluteal_amnesia", "possible"), id="amnesia_hints"),
-    pytest.param(case({"low_back_pain": Y, "tender_spots_buttock_hip": Y, "one_side_working_harder": Y}), "self_care",
-                 ("tight_glutes_low_back_pain", "likely"), id="tight_glutes_pattern"),
-    pytest.param(case({"better_with_movement_returns_with_rest": Y}), "self_care", ("tight_glutes_low_back_pain", "possible"), id="tight_glutes_hints"),
+    pytest.param(
+        case({"outer_thigh_numbness": Y}), "self_care", ("meralgia_paraesthetica", "likely"), id="outer_thigh"
+    ),
+    pytest.param(
+        case({"numb_when_sitting": Y, "eases_on_standing": Y}),
+        "self_care",
+        ("gluteal_amnesia", "likely"),
+        id="amnesia_numb_then_clears",
+    ),
+    pytest.param(
+        case({"glutes_hard_to_activate": Y, "hip_drop_single_leg": Y}),
+        "self_care",
+        ("gluteal_amnesia", "likely"),
+        id="amnesia_slow_glutes",
+    ),
+    pytest.param(
+        case({"knee_or_back_ache_with_activity": Y}),
+        "self_care",
+        ("gluteal_amnesia", "possible"),
+        id="amnesia_hints",
+    ),
+    pytest.param(
+        case({"low_back_pain": Y, "tender_spots_buttock_hip": Y, "one_side_working_harder": Y}),
+        "self_care",
+        ("tight_glutes_low_back_pain", "likely"),
+        id="tight_glutes_pattern",
+    ),
+    pytest.param(
+        case({"better_with_movement_returns_with_rest": Y}),
+        "self_care",
+        ("tight_glutes_low_back_pain", "possible"),
+        id="tight_glutes_hints",
+    ),
     pytest.param(case({"getting_worse": Y}), "gp", None, id="getting_worse"),
     pytest.param(case({"stops_normal_activities": Y}), "gp", None, id="stops_activities"),
     pytest.param(case({}, age=15), "gp", None, id="under_16"),
@@ -74,7 +216,9 @@ RULES: list[Any] = [
 
 
 @pytest.mark.parametrize(("given", "urgency", "cause"), RULES)
-def test_rule(request: pytest.FixtureRequest, kb: Knowledge, given: Case, urgency: str, cause: tuple[str, str] | None) -> None:
+def test_rule(
+    request: pytest.FixtureRequest, kb: Knowledge, given: Case, urgency: str, cause: tuple[str, str] | None
+) -> None:
     rule_id = request.node.callspec.id
     result = triage(given, kb)
     assert rule_id in result.rules
@@ -96,13 +240,29 @@ def test_every_rule_has_a_row(kb: Knowledge) -> None:
 NEAR_MISSES: list[Any] = [
     pytest.param(case({"minor_fall": Y}, age=64), "fall_when_older", id="fall at 64 is not 'older'"),
     pytest.param(case(AXSPA_4, age=40, duration_days=89), "axspa_nice_refer", id="axSpA needs over 3 months"),
-    pytest.param(case(AXSPA_4, age=46, duration_days=90), "axspa_nice_refer", id="axSpA onset at 45 or later"),
-    pytest.param(case({"tailbone_pain": Y}, duration_days=13), "tailbone_lasting", id="tailbone under 2 weeks"),
-    pytest.param(case({"shooting_pain": Y}, duration_days=41), "nerve_pain_lasting", id="nerve pain under 6 weeks"),
-    pytest.param(case({"cancer_history": Y, "low_back_pain": N}), "cancer_history_with_pain", id="cancer history without pain"),
-    pytest.param(case({"fever": Y, "infection_risk": None}), "fever_with_infection_risk", id="infection risk unknown"),
+    pytest.param(
+        case(AXSPA_4, age=46, duration_days=90), "axspa_nice_refer", id="axSpA onset at 45 or later"
+    ),
+    pytest.param(
+        case({"tailbone_pain": Y}, duration_days=13), "tailbone_lasting", id="tailbone under 2 weeks"
+    ),
+    pytest.param(
+        case({"shooting_pain": Y}, duration_days=41), "nerve_pain_lasting", id="nerve pain under 6 weeks"
+    ),
+    pytest.param(
+        case({"cancer_history": Y, "low_back_pain": N}),
+        "cancer_history_with_pain",
+        id="cancer history without pain",
+    ),
+    pytest.param(
+        case({"fever": Y, "infection_risk": None}), "fever_with_infection_risk", id="infection risk unknown"
+    ),
     pytest.param(case({"numb_when_sitting": Y}), "numbness_stays_after_standing", id="unknown is not no"),
-    pytest.param(case({"low_back_pain": Y, "tender_spots_buttock_hip": Y}), "tight_glutes_pattern", id="one tight-glute sign"),
+    pytest.param(
+        case({"low_back_pain": Y, "tender_spots_buttock_hip": Y}),
+        "tight_glutes_pattern",
+        id="one tight-glute sign",
+    ),
 ]
 
 
@@ -112,9 +272,23 @@ def test_near_miss(kb: Knowledge, given: Case, rule_id: str) -> None:
 
 
 EXCLUSIONS: list[Any] = [
-    pytest.param({"numb_when_sitting": Y, "eases_on_standing": Y, "saddle_numbness": Y}, id="amnesia_not_with_saddle_or_sphincter_signs"),
-    pytest.param({"glutes_hard_to_activate": Y, "hip_drop_single_leg": Y, "bladder_change": Y}, id="amnesia_not_with_saddle_or_sphincter_signs (bladder)"),
-    pytest.param({"numb_when_sitting": Y, "eases_on_standing": N, "glutes_hard_to_activate": Y, "hip_drop_single_leg": Y}, id="amnesia_not_when_numbness_stays"),
+    pytest.param(
+        {"numb_when_sitting": Y, "eases_on_standing": Y, "saddle_numbness": Y},
+        id="amnesia_not_with_saddle_or_sphincter_signs",
+    ),
+    pytest.param(
+        {"glutes_hard_to_activate": Y, "hip_drop_single_leg": Y, "bladder_change": Y},
+        id="amnesia_not_with_saddle_or_sphincter_signs (bladder)",
+    ),
+    pytest.param(
+        {
+            "numb_when_sitting": Y,
+            "eases_on_standing": N,
+            "glutes_hard_to_activate": Y,
+            "hip_drop_single_leg": Y,
+        },
+        id="amnesia_not_when_numbness_stays",
+    ),
 ]
 
 

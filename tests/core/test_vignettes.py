@@ -47,7 +47,9 @@ def test_there_are_enough_vignettes_of_every_level() -> None:
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["id"] for v in VIGNETTES])
-def test_vignette_advice_is_never_less_cautious_than_the_guidance(kb: Knowledge, vignette: dict[str, Any]) -> None:
+def test_vignette_advice_is_never_less_cautious_than_the_guidance(
+    kb: Knowledge, vignette: dict[str, Any]
+) -> None:
     urgency, _ = run(vignette, kb)
     assert RANK(urgency) >= RANK(vignette["expected"]["urgency"]), vignette["story"]
 

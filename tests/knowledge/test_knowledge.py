@@ -16,27 +16,94 @@ from glutewake.core.selftests import OUTCOMES, PROMPT_KEYS
 from glutewake.knowledge import Knowledge, KnowledgeError, load_knowledge
 from glutewake.knowledge.loader import DATA_DIR, FILES, validate
 
-CONDITIONS = """gluteal_amnesia tight_glutes_low_back_pain piriformis_syndrome sciatica cauda_equina_syndrome
-axial_spondyloarthritis spinal_infection spinal_malignancy spinal_fracture progressive_nerve_compression
-pudendal_neuralgia proximal_hamstring_tendinopathy coccydynia meralgia_paraesthetica""".split()
+CONDITIONS = [
+    "gluteal_amnesia",
+    "tight_glutes_low_back_pain",
+    "piriformis_syndrome",
+    "sciatica",
+    "cauda_equina_syndrome",
+    "axial_spondyloarthritis",
+    "spinal_infection",
+    "spinal_malignancy",
+    "spinal_fracture",
+    "progressive_nerve_compression",
+    "pudendal_neuralgia",
+    "proximal_hamstring_tendinopathy",
+    "coccydynia",
+    "meralgia_paraesthetica",
+]
 
-FINDINGS = """numb_when_sitting eases_on_standing worse_with_long_sitting glutes_hard_to_activate
-hip_drop_single_leg knee_or_back_ache_with_activity saddle_numbness bladder_change bowel_change
-sexual_dysfunction both_legs leg_weakness_worsening recent_serious_trauma fever infection_risk
-cancer_history unexplained_weight_loss night_pain osteoporosis_or_steroids minor_fall
-leg_pain_below_knee shooting_pain worse_cough_sneeze leg_weakness recent_back_injury low_back_pain
-morning_stiffness_over_30min better_with_exercise_not_rest wakes_second_half_night
-alternating_buttock_pain gradual_onset psoriasis_ibd_uveitis_or_arthritis
-family_history_spondyloarthritis nsaid_relief_48h deep_buttock_pain tailbone_pain sitting_bone_pain
-perineal_pain_when_sitting outer_thigh_numbness tender_spots_buttock_hip
-better_with_movement_returns_with_rest one_side_working_harder getting_worse
-stops_normal_activities""".split()
+FINDINGS = [
+    "numb_when_sitting",
+    "eases_on_standing",
+    "worse_with_long_sitting",
+    "glutes_hard_to_activate",
+    "hip_drop_single_leg",
+    "knee_or_back_ache_with_activity",
+    "saddle_numbness",
+    "bladder_change",
+    "bowel_change",
+    "sexual_dysfunction",
+    "both_legs",
+    "leg_weakness_worsening",
+    "recent_serious_trauma",
+    "fever",
+    "infection_risk",
+    "cancer_history",
+    "unexplained_weight_loss",
+    "night_pain",
+    "osteoporosis_or_steroids",
+    "minor_fall",
+    "leg_pain_below_knee",
+    "shooting_pain",
+    "worse_cough_sneeze",
+    "leg_weakness",
+    "recent_back_injury",
+    "low_back_pain",
+    "morning_stiffness_over_30min",
+    "better_with_exercise_not_rest",
+    "wakes_second_half_night",
+    "alternating_buttock_pain",
+    "gradual_onset",
+    "psoriasis_ibd_uveitis_or_arthritis",
+    "family_history_spondyloarthritis",
+    "nsaid_relief_48h",
+    "deep_buttock_pain",
+    "tailbone_pain",
+    "sitting_bone_pain",
+    "perineal_pain_when_sitting",
+    "outer_thigh_numbness",
+    "tender_spots_buttock_hip",
+    "better_with_movement_returns_with_rest",
+    "one_side_working_harder",
+    "getting_worse",
+    "stops_normal_activities",
+]
 
 # The exercise library the programme builds on (issue 2 names each of these).
-EXERCISES = """glute_bridge single_leg_bridge hip_thrust hip_thrust_loaded pelvic_curl clamshell clamshell_band
-side_lying_leg_lift donkey_kick side_plank banded_side_step squat split_squat roll_down
-figure_four_stretch pigeon_pose foam_roller_release seated_glute_squeeze single_leg_seated_squeeze
-standing_glute_squeeze walking_in_place""".split()
+EXERCISES = [
+    "glute_bridge",
+    "single_leg_bridge",
+    "hip_thrust",
+    "hip_thrust_loaded",
+    "pelvic_curl",
+    "clamshell",
+    "clamshell_band",
+    "side_lying_leg_lift",
+    "donkey_kick",
+    "side_plank",
+    "banded_side_step",
+    "squat",
+    "split_squat",
+    "roll_down",
+    "figure_four_stretch",
+    "pigeon_pose",
+    "foam_roller_release",
+    "seated_glute_squeeze",
+    "single_leg_seated_squeeze",
+    "standing_glute_squeeze",
+    "walking_in_place",
+]
 
 
 def raw_documents() -> dict[str, Any]:
@@ -53,7 +120,13 @@ def test_finding_ids_are_exactly_the_promised_ones(kb: Knowledge) -> None:
 
 def test_every_promised_exercise_is_there(kb: Knowledge) -> None:
     assert set(EXERCISES) <= set(kb.exercises)
-    assert {ex.kind for ex in kb.exercises.values()} >= {"activation", "strength", "stretch", "release", "desk_move"}
+    assert {ex.kind for ex in kb.exercises.values()} >= {
+        "activation",
+        "strength",
+        "stretch",
+        "release",
+        "desk_move",
+    }
 
 
 def test_one_self_test_of_each_kind(kb: Knowledge) -> None:
@@ -83,12 +156,15 @@ def test_red_flag_questions_come_first(kb: Knowledge) -> None:
 def test_questions_are_questions_with_both_labels(kb: Knowledge) -> None:
     for finding in kb.findings.values():
         assert finding.question.endswith("?"), finding.id
-        assert finding.label_yes and finding.label_no and finding.label_yes != finding.label_no
+        assert finding.label_yes
+        assert finding.label_no
+        assert finding.label_yes != finding.label_no
 
 
 def test_saddle_area_is_explained(kb: Knowledge) -> None:
     explanation = kb.findings["saddle_numbness"].explanation or ""
-    assert "genitals" in explanation and "thighs" in explanation
+    assert "genitals" in explanation
+    assert "thighs" in explanation
 
 
 def test_desk_moves_are_gentle_enough_for_anyone_allowed_to_exercise(kb: Knowledge) -> None:
@@ -119,7 +195,8 @@ def test_the_untouched_documents_validate() -> None:
 
 def test_unknown_keys_are_rejected() -> None:
     message = _break(raw_documents(), "exercises", lambda items: items[0].update(colour="red"))
-    assert "exercises.yaml" in message and "[pelvic_curl].colour" in message
+    assert "exercises.yaml" in message
+    assert "[pelvic_curl].colour" in message
 
 
 def test_wrong_types_are_rejected() -> None:
@@ -142,13 +219,17 @@ def test_a_rule_testing_a_no_answer_must_be_a_red_flag() -> None:
 
 def test_a_condition_no_rule_can_reach_is_rejected() -> None:
     def drop(doc: dict[str, Any]) -> None:
-        doc["rules"] = [r for r in doc["rules"] if (r.get("cause") or {}).get("id") != "meralgia_paraesthetica"]
+        doc["rules"] = [
+            r for r in doc["rules"] if (r.get("cause") or {}).get("id") != "meralgia_paraesthetica"
+        ]
 
     assert "condition meralgia_paraesthetica: no triage rule" in _break(raw_documents(), "triage", drop)
 
 
 def test_broken_exercise_links_are_rejected() -> None:
-    message = _break(raw_documents(), "exercises", lambda items: items[0].update(progressions=["glute_brige"]))
+    message = _break(
+        raw_documents(), "exercises", lambda items: items[0].update(progressions=["glute_brige"])
+    )
     assert "exercise pelvic_curl: unknown exercise 'glute_brige'" in message
 
 
@@ -209,12 +290,12 @@ def test_an_invalid_edit_is_reported_not_cached(tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     (data / "findings.yaml").write_text("- id: x\n  question: [unclosed\n")
     loader._load.cache_clear()
-    with pytest.raises(KnowledgeError, match="findings.yaml is not valid YAML"):
+    with pytest.raises(KnowledgeError, match=r"findings\.yaml is not valid YAML"):
         load_knowledge(data)
 
 
 def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     data = _copy_data(tmp_path)
     (data / "exercises.yaml").unlink()
-    with pytest.raises(KnowledgeError, match="cannot read knowledge file .*exercises.yaml"):
+    with pytest.raises(KnowledgeError, match=r"cannot read knowledge file .*exercises\.yaml"):
         load_knowledge(data)

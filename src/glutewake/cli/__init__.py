@@ -7,7 +7,6 @@ and a single command start fast. Commands are thin: parse, call `services`, prin
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
 import click
 
@@ -49,10 +48,12 @@ trouble controlling your bladder or bowels, is an emergency: call 999 or go to A
 """
 
 
-@click.group(cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="glutewake")
 @click.pass_context
-def main(ctx: click.Context, **_: Any) -> None:
+def main(ctx: click.Context) -> None:
     """Wake up glutes that sitting has switched off.
 
     Triage for a numb or aching bottom (red flags first), guided self-tests and an

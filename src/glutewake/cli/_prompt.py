@@ -15,7 +15,19 @@ __all__ = ["Asker", "parse_duration"]
 _YES = {"y", "yes"}
 _NO = {"n", "no"}
 _UNKNOWN = {"?", "dk", "unsure", "don't know", "dont know", "not sure", "idk"}
-_UNIT_DAYS = {"d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "m": 30, "mo": 30, "month": 30, "y": 365, "yr": 365, "year": 365}
+_UNIT_DAYS = {
+    "d": 1,
+    "day": 1,
+    "w": 7,
+    "wk": 7,
+    "week": 7,
+    "m": 30,
+    "mo": 30,
+    "month": 30,
+    "y": 365,
+    "yr": 365,
+    "year": 365,
+}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*?)s?\s*$")
 
 
@@ -71,7 +83,11 @@ class Asker:
         hint = "numbers separated by commas" if many else "a number"
         while True:
             parts = [p for p in re.split(r"[,\s]+", self._ask(f"  Your answer ({hint}):")) if p]
-            if parts and all(p.isdigit() and 1 <= int(p) <= len(keys) for p in parts) and (many or len(parts) == 1):
+            if (
+                parts
+                and all(p.isdigit() and 1 <= int(p) <= len(keys) for p in parts)
+                and (many or len(parts) == 1)
+            ):
                 return list(dict.fromkeys(keys[int(p) - 1] for p in parts))
             self.say(f"  Please type {hint} from 1 to {len(keys)}.")
 

@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from glutewake.core.selftests import SelfTestResult, summary
+from glutewake.core.selftests import SelfTestResult, side_lines, summary
 from glutewake.core.triage import Case, TriageResult
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import Condition, Exercise, SelfTest
@@ -64,19 +64,34 @@ def triage_result(result: TriageResult, case: Case, kb: Knowledge) -> None:
 
 def selftest_result(result: SelfTestResult, kb: Knowledge) -> None:
     console = _console()
-    lines = summary(result, kb)
-    console.print(Panel(Text(lines[0], justify="center"), title="Glute activation", style="bold"))
-    console.print(_bullets(lines[1:]))
+    console.print(
+        Panel(
+            Text("\n".join(side_lines(result, kb))),
+            title="Glute activation",
+            title_align="left",
+            style="bold",
+        )
+    )
+    console.print(_bullets(summary(result, kb)[1:]))
     if result.glutes_underactive:
         console.print()
-        console.print("Your glutes look slow to switch on. Start with the activation exercises: `glutewake learn exercises`.")
+        console.print(
+            "Your glutes look slow to switch on. Start with the activation exercises: `glutewake learn exercises`."
+        )
     console.print()
-    console.print(Text("These tests guide exercise; they are not a diagnosis. Run `glutewake check` if you have pain or numbness.", style="italic"))
+    console.print(
+        Text(
+            "These tests guide exercise; they are not a diagnosis. Run `glutewake check` if you have pain or numbness.",
+            style="italic",
+        )
+    )
 
 
 def selftest(test: SelfTest) -> Panel:
     steps = Text("\n".join(f"{n}. {step}" for n, step in enumerate(test.steps, start=1)))
-    return Panel(Group(Text(test.purpose, style="italic"), Text(), steps), title=test.name, title_align="left")
+    return Panel(
+        Group(Text(test.purpose, style="italic"), Text(), steps), title=test.name, title_align="left"
+    )
 
 
 def condition(item: Condition, kb: Knowledge) -> None:
@@ -105,7 +120,11 @@ def exercise(item: Exercise, kb: Knowledge) -> None:
     facts.add_row("Equipment", ", ".join(e.replace("_", " ") for e in item.equipment) or "none")
     facts.add_row("Level", str(item.level))
     body: list[Text | Table] = [facts, Text()]
-    body += [Text("How to", style="bold"), Text("\n".join(f"{n}. {s}" for n, s in enumerate(item.steps, 1))), Text()]
+    body += [
+        Text("How to", style="bold"),
+        Text("\n".join(f"{n}. {s}" for n, s in enumerate(item.steps, 1))),
+        Text(),
+    ]
     body += [Text("Feel it", style="bold"), _bullets(item.cues), Text()]
     body += [Text("Avoid", style="bold"), _bullets(item.mistakes)]
     for label, ids in (("Easier", item.regressions), ("Harder", item.progressions)):

@@ -84,7 +84,10 @@ def _interview(kb: Knowledge, ask: Asker) -> Case:
     ask.say("Answer each question with y (yes), n (no) or ? (don't know). Safety questions come first.")
     ask.say()
     age = ask.whole_number("How old are you?", 0, 120)
-    sex = ask.choice("Which best describes you?", {"female": "Female", "male": "Male", "other": "Other, or prefer not to say"})[0]
+    sex = ask.choice(
+        "Which best describes you?",
+        {"female": "Female", "male": "Male", "other": "Other, or prefer not to say"},
+    )[0]
     days = ask.duration_days("How long have you had these symptoms? (for example 5 days, 3 weeks, 4 months)")
     case = Case(age, sex, days, {})  # type: ignore[arg-type]  # sex comes from the fixed choices above
     group = ""

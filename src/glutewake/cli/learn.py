@@ -18,10 +18,19 @@ _TOPICS = {
 
 @click.command()
 @click.argument("topic", required=False)
-@click.option("--position", type=click.Choice(["floor", "standing", "seated"]), help="Only exercises done in this position.")
-@click.option("--equipment", metavar="KIT",
-              help="Only exercises you can do with this kit: none, band, dumbbells, foam_roller_or_ball, chair, ...")
-@click.option("--level", type=click.IntRange(1, 3), help="Only exercises up to this level (1 easy to 3 hard).")
+@click.option(
+    "--position",
+    type=click.Choice(["floor", "standing", "seated"]),
+    help="Only exercises done in this position.",
+)
+@click.option(
+    "--equipment",
+    metavar="KIT",
+    help="Only exercises you can do with this kit: none, band, dumbbells, foam_roller_or_ball, chair, ...",
+)
+@click.option(
+    "--level", type=click.IntRange(1, 3), help="Only exercises up to this level (1 easy to 3 hard)."
+)
 def learn(topic: str | None, position: str | None, equipment: str | None, level: int | None) -> None:
     """Browse what glutewake knows: conditions, exercises and self-tests.
 
@@ -84,7 +93,9 @@ def _find(kb: Knowledge, key: str) -> tuple[str, str] | None:
     return None
 
 
-def _exercise_table(kb: Knowledge, console: object, position: str | None, equipment: str | None, level: int | None) -> None:
+def _exercise_table(
+    kb: Knowledge, console: object, position: str | None, equipment: str | None, level: int | None
+) -> None:
     from rich.table import Table
 
     table = Table(title="Exercises")
@@ -94,7 +105,11 @@ def _exercise_table(kb: Knowledge, console: object, position: str | None, equipm
     for ex in kb.exercises.values():
         if position and ex.position != position:
             continue
-        if equipment and (ex.equipment if equipment == "none" else [e for e in ex.equipment if e not in {equipment, "chair"}]):
+        if equipment and (
+            ex.equipment
+            if equipment == "none"
+            else [e for e in ex.equipment if e not in {equipment, "chair"}]
+        ):
             continue
         if level and ex.level > level:
             continue

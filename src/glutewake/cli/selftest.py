@@ -10,7 +10,6 @@ import click
 from glutewake.cli._prompt import Asker
 from glutewake.clock import Clock, SystemClock
 from glutewake.core.selftests import BELT_LINES, SIDES, WHERE_FELT, Clench, SelfTestAnswers, Side
-from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import SelfTest
 
 __all__ = ["selftest"]
@@ -19,11 +18,23 @@ _COUNTDOWN_SECONDS = 3
 
 
 @click.command()
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, allow_dash=True), metavar="FILE",
-              help="Score answers from a JSON file ('-' for standard input) instead of guiding.")
-@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (prompts go to standard error).")
-@click.option("--only", "only", multiple=True, metavar="TEST",
-              help="Run only this test (repeatable): single_leg_squeeze, glute_bridge_test, mirror_check, clench_test, signs_checklist.")
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    metavar="FILE",
+    help="Score answers from a JSON file ('-' for standard input) instead of guiding.",
+)
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the result as JSON (prompts go to standard error)."
+)
+@click.option(
+    "--only",
+    "only",
+    multiple=True,
+    metavar="TEST",
+    help="Run only this test (repeatable): single_leg_squeeze, glute_bridge_test, mirror_check, clench_test, signs_checklist.",
+)
 @click.pass_context
 def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: tuple[str, ...]) -> None:
     """Test how well your glutes switch on, side by side.
@@ -43,15 +54,21 @@ def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: 
     kb = services.knowledge()
     unknown = [test_id for test_id in only if test_id not in kb.selftests]
     if unknown:
-        raise click.BadParameter(f"no self-test called {', '.join(unknown)}; choose from {', '.join(kb.selftests)}",
-                                 param_hint="--only")
+        raise click.BadParameter(
+            f"no self-test called {', '.join(unknown)}; choose from {', '.join(kb.selftests)}",
+            param_hint="--only",
+        )
     if answers_file is None:
         clock: Clock = (ctx.obj or {}).get("clock") or SystemClock()
         tests = [test for test in kb.selftests.values() if not only or test.id in only]
         answers = _guide(tests, Asker(err=as_json), clock)
     else:
         try:
-            raw = services.read_json("standard input", sys.stdin.read()) if answers_file == "-" else services.read_json(answers_file)
+            raw = (
+                services.read_json("standard input", sys.stdin.read())
+                if answers_file == "-"
+                else services.read_json(answers_file)
+            )
             answers = services.parse_selftest_answers(raw)
         except services.InputError as error:
             click.echo(f"error: {error}", err=True)
@@ -88,8 +105,8 @@ def _guide(tests: list[SelfTest], ask: Asker, clock: Clock) -> SelfTestAnswers:
         prompts = test.prompts
         if test.kind == "squeeze_timing":
             for side in SIDES:
-                seconds = _time_squeeze(side, prompts, ask, clock)
-                if seconds != "skip":
+                done, seconds = _time_squeeze(side, prompts, ask, clock)
+                if done:
                     squeeze[side] = seconds
         elif test.kind == "where_felt":
             felt = tuple(ask.choice(prompts["where"], {key: prompts[key] for key in WHERE_FELT}, many=True))
@@ -102,11 +119,11 @@ def _guide(tests: list[SelfTest], ask: Asker, clock: Clock) -> SelfTestAnswers:
     return SelfTestAnswers(squeeze, felt, belt, clench, signs)  # type: ignore[arg-type]  # belt is one of BELT_LINES
 
 
-def _time_squeeze(side: Side, prompts: dict[str, str], ask: Asker, clock: Clock) -> float | None | str:
-    """Seconds until the muscle felt firm, None if it never did, or "skip"."""
+def _time_squeeze(side: Side, prompts: dict[str, str], ask: Asker, clock: Clock) -> tuple[bool, float | None]:
+    """Whether the side was tested, and the seconds until it felt firm (None if it never did)."""
     ask.say()
     if ask.text(prompts["ready"].format(side=side) + " (s to skip)") == "s":
-        return "skip"
+        return False, None
     for remaining in range(_COUNTDOWN_SECONDS, 0, -1):
         ask.say(f"  {remaining}…")
         clock.sleep(1)
@@ -115,13 +132,13 @@ def _time_squeeze(side: Side, prompts: dict[str, str], ask: Asker, clock: Clock)
         reply = ask.text(prompts["firm"])
         elapsed = clock.monotonic() - started
         if reply == "":
-            return round(elapsed, 1)
+            return True, round(elapsed, 1)
         if reply in {"n", "no"}:
-            return None
+            return True, None
         try:
             seconds = float(reply)
         except ValueError:
             seconds = -1.0
         if 0 <= seconds <= 120:
-            return seconds
+            return True, seconds
         ask.say("  Press Enter, type the seconds (0 to 120), or n.")

@@ -27,6 +27,7 @@ __all__ = [
     "TestOutcome",
     "parse_answers",
     "score",
+    "side_lines",
     "summary",
 ]
 
@@ -37,7 +38,12 @@ _STATUS_ORDER: tuple[Status, ...] = ("normal", "slow", "very_slow", "not_firm")
 WHERE_FELT = ("glutes", "hamstrings", "lower_back")
 BeltLine = Literal["level", "tilted_forward", "tilted_back", "unsure"]
 BELT_LINES: tuple[BeltLine, ...] = ("level", "tilted_forward", "tilted_back", "unsure")
-_TILT_OUTCOME = {"level": "level", "tilted_forward": "anterior_tilt", "tilted_back": "posterior_tilt", "unsure": "unclear"}
+_TILT_OUTCOME = {
+    "level": "level",
+    "tilted_forward": "anterior_tilt",
+    "tilted_back": "posterior_tilt",
+    "unsure": "unclear",
+}
 
 # Two sides whose squeeze times differ by at least this much are called uneven.
 _UNEVEN_SECONDS = 1.0
@@ -130,7 +136,10 @@ class SelfTestResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "answers": self.answers.to_json(),
-            "sides": {s.side: {"status": s.status, "seconds": s.seconds, "clench_alone": s.clench_alone} for s in self.sides},
+            "sides": {
+                s.side: {"status": s.status, "seconds": s.seconds, "clench_alone": s.clench_alone}
+                for s in self.sides
+            },
             "weaker_side": self.weaker_side,
             "outcomes": [{"test": o.test, "outcome": o.outcome, "side": o.side} for o in self.outcomes],
             "glutes_underactive": self.glutes_underactive,
@@ -156,7 +165,11 @@ def parse_answers(raw: object, kb: Knowledge) -> SelfTestAnswers:
     """Check self-test answers given as JSON-like data; raise `FieldErrors` naming each bad field."""
     if not isinstance(raw, dict):
         raise FieldErrors([("answers", f"must be an object with any of {', '.join(_ANSWER_FIELDS)}")])
-    problems = [(str(k), f"unknown field (expected {', '.join(_ANSWER_FIELDS)})") for k in raw if k not in _ANSWER_FIELDS]
+    problems = [
+        (str(k), f"unknown field (expected {', '.join(_ANSWER_FIELDS)})")
+        for k in raw
+        if k not in _ANSWER_FIELDS
+    ]
     squeeze = raw.get("squeeze_seconds") or {}
     if not isinstance(squeeze, dict):
         problems.append(("squeeze_seconds", 'must be an object such as {"left": 2.5, "right": null}'))
@@ -164,8 +177,12 @@ def parse_answers(raw: object, kb: Knowledge) -> SelfTestAnswers:
     for side, seconds in squeeze.items():
         if side not in SIDES:
             problems.append((f"squeeze_seconds.{side}", "unknown side; use left or right"))
-        elif seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 120):
-            problems.append((f"squeeze_seconds.{side}", "must be seconds from 0 to 120, or null if it did not firm up"))
+        elif seconds is not None and (
+            isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= 120
+        ):
+            problems.append(
+                (f"squeeze_seconds.{side}", "must be seconds from 0 to 120, or null if it did not firm up")
+            )
     checklist = {item.id for test in kb.selftests.values() for item in test.items}
     for name, allowed in (("bridge_felt", set(WHERE_FELT)), ("signs", checklist)):
         value = raw.get(name)
@@ -175,7 +192,9 @@ def parse_answers(raw: object, kb: Knowledge) -> SelfTestAnswers:
         problems.append(("belt_line", f"must be one of {', '.join(BELT_LINES)}"))
     clench = raw.get("clench")
     if clench is not None and (
-        not isinstance(clench, dict) or set(clench) != {"both", "left", "right"} or not all(isinstance(v, bool) for v in clench.values())
+        not isinstance(clench, dict)
+        or set(clench) != {"both", "left", "right"}
+        or not all(isinstance(v, bool) for v in clench.values())
     ):
         problems.append(("clench", 'must be {"both": true/false, "left": true/false, "right": true/false}'))
     if problems:
@@ -216,7 +235,11 @@ def _weaker(left: SideResult, right: SideResult) -> Side | None:
     left_rank, right_rank = _STATUS_ORDER.index(left.status), _STATUS_ORDER.index(right.status)
     if left_rank != right_rank:
         return "left" if left_rank > right_rank else "right"
-    if left.seconds is not None and right.seconds is not None and abs(left.seconds - right.seconds) >= _UNEVEN_SECONDS:
+    if (
+        left.seconds is not None
+        and right.seconds is not None
+        and abs(left.seconds - right.seconds) >= _UNEVEN_SECONDS
+    ):
         return "left" if left.seconds > right.seconds else "right"
     return None
 
@@ -234,8 +257,10 @@ def score(answers: SelfTestAnswers, kb: Knowledge) -> SelfTestResult:
     if answers.bridge_felt:
         felt = set(answers.bridge_felt)
         outcome = (
-            "lower_back_takes_over" if "lower_back" in felt
-            else "glutes_working" if "glutes" in felt
+            "lower_back_takes_over"
+            if "lower_back" in felt
+            else "glutes_working"
+            if "glutes" in felt
             else "hamstrings_take_over"
         )
         outcomes.append(TestOutcome(_kind(kb, "where_felt").id, outcome))
@@ -246,7 +271,9 @@ def score(answers: SelfTestAnswers, kb: Knowledge) -> SelfTestResult:
         worries.append(outcome == "anterior_tilt")
     if answers.clench is not None:
         c = answers.clench
-        outcome = "full_control" if c.both and c.left and c.right else "partial_control" if c.both else "no_control"
+        outcome = (
+            "full_control" if c.both and c.left and c.right else "partial_control" if c.both else "no_control"
+        )
         outcomes.append(TestOutcome(_kind(kb, "clench").id, outcome))
         worries.append(outcome != "full_control")
     implied: dict[str, bool] = {}
@@ -262,21 +289,26 @@ def score(answers: SelfTestAnswers, kb: Knowledge) -> SelfTestResult:
     return SelfTestResult(answers, sides, _weaker(*sides), tuple(outcomes), underactive, implied)
 
 
-def summary(result: SelfTestResult, kb: Knowledge) -> list[str]:
-    """Plain-language lines: activation per side, then what each test suggests."""
+def side_lines(result: SelfTestResult, kb: Knowledge) -> list[str]:
+    """One plain line per side, such as "left: slow to activate (about 3 s)"."""
     squeeze = _kind(kb, "squeeze_timing")
-    per_side = []
+    lines = []
     for side in result.sides:
         if side.status == "unknown":
-            per_side.append(f"{side.side}: not tested")
+            lines.append(f"{side.side}: not tested")
             continue
         words = squeeze.outcomes[side.status].label
         if side.seconds is not None and side.status != "normal":
             words += f" (about {side.seconds:.0f} s)"
         if side.clench_alone is False:
             words += ", hard to squeeze on its own"
-        per_side.append(f"{side.side}: {words}")
-    lines = ["; ".join(per_side)]
+        lines.append(f"{side.side}: {words}")
+    return lines
+
+
+def summary(result: SelfTestResult, kb: Knowledge) -> list[str]:
+    """Plain-language lines: activation of both sides, then what each test suggests."""
+    lines = ["; ".join(side_lines(result, kb))]
     if result.weaker_side:
         lines.append(f"Your {result.weaker_side} side is the weaker one: give it extra single-leg work.")
     for outcome in result.outcomes:

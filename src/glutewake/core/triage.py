@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from glutewake.core.errors import FieldErrors
 from glutewake.knowledge.schema import (
@@ -21,7 +21,6 @@ from glutewake.knowledge.schema import (
     URGENCY_ORDER,
     AllOf,
     AnyOf,
-    AtLeast,
     Denied,
     ExerciseLevel,
     Expr,
@@ -108,13 +107,14 @@ def parse_case(raw: object, finding_ids: Iterable[str]) -> Case:
                 problems.append((f"answers.{finding_id}", "must be true, false or null (don't know)"))
             else:
                 clean[finding_id] = answer
-    if problems:
+    if problems or age is None or duration is None:
         raise FieldErrors(problems)
-    assert age is not None and duration is not None and sex in SEXES  # checked above
-    return Case(age, sex, duration, clean)
+    return Case(age, cast(Sex, sex), duration, clean)
 
 
-def _whole_number(raw: dict[Any, Any], field: str, low: int, high: int, problems: list[tuple[str, str]]) -> int | None:
+def _whole_number(
+    raw: dict[Any, Any], field: str, low: int, high: int, problems: list[tuple[str, str]]
+) -> int | None:
     if field not in raw:
         problems.append((field, f"missing; give a whole number from {low} to {high}"))
         return None
@@ -198,7 +198,9 @@ class TriageResult:
     def to_json(self) -> dict[str, Any]:
         return {
             "urgency": self.urgency,
-            "causes": [{"id": c.id, "likelihood": c.likelihood, "because": list(c.because)} for c in self.causes],
+            "causes": [
+                {"id": c.id, "likelihood": c.likelihood, "because": list(c.because)} for c in self.causes
+            ],
             "red_flags": list(self.red_flags),
             "exercise": self.exercise,
             "advice": {"now": list(self.advice.now), "safety_net": list(self.advice.safety_net)},
@@ -235,8 +237,16 @@ class _CauseEvidence:
     severity: int = -1
     because: list[str] = field(default_factory=list)
 
-    def sort_key(self) -> tuple[bool, bool, int, int, int]:
-        return (not self.red_flag, not self.likely, -self.severity, -len(self.because), self.first)
+    def sort_key(self) -> tuple[bool, int, bool, int, int, int]:
+        # Among red-flag causes the most urgent leads; the rest go likely first.
+        return (
+            not self.red_flag,
+            -self.severity if self.red_flag else 0,
+            not self.likely,
+            -self.severity,
+            -len(self.because),
+            self.first,
+        )
 
 
 def _rank(urgency: Urgency | None) -> int:
@@ -245,14 +255,15 @@ def _rank(urgency: Urgency | None) -> int:
 
 def _assess(case: Case, kb: Knowledge) -> _Assessment:
     fired = tuple(rule for rule in kb.triage.rules if holds(rule.when, case) is True)
-    urgency = max((rule.urgency for rule in fired if rule.urgency), key=_rank, default="self_care")
+    levels = [rule.urgency for rule in fired if rule.urgency is not None]
+    urgency: Urgency = max(levels, key=_rank) if levels else "self_care"
     exercise = min(
         [kb.level(urgency).exercise_cap, *(rule.exercise for rule in fired if rule.exercise)],
         key=EXERCISE_ORDER.index,
     )
     excluded = {x.cause for x in kb.triage.exclusions if holds(x.when, case) is True}
-    # Causes that red-flag rules point to come first (they are what must be ruled out), then
-    # likely before possible, then the more serious, then the better supported.
+    # Causes that red-flag rules point to come first (they are what must be ruled out), the
+    # most urgent of them leading; then likely before possible, more serious, better supported.
     found: dict[str, _CauseEvidence] = {}
     for order, rule in enumerate(fired):
         if rule.cause is None or rule.cause.id in excluded:
@@ -299,14 +310,24 @@ def _advice_now(case: Case, kb: Knowledge, assessment: _Assessment) -> tuple[str
     lines = [kb.level(assessment.urgency).action]
     lines += _unique(r.why for r in assessment.fired if r.urgency == assessment.urgency and r.red_flag)
     unsure = [f for f in _red_flag_findings(kb) if f.id in case.answers and case.answers[f.id] is None]
-    risky = [f.label_yes for f in unsure if _rank(_assess(case.with_answer(f.id, True), kb).urgency) > _rank(assessment.urgency)]
+    risky = [
+        f.label_yes
+        for f in unsure
+        if _rank(_assess(case.with_answer(f.id, True), kb).urgency) > _rank(assessment.urgency)
+    ]
     if risky:
-        lines.append("You were not sure about: " + "; ".join(risky) + ". Please check, because a yes would change this advice.")
+        lines.append(
+            "You were not sure about: "
+            + "; ".join(risky)
+            + ". Please check, because a yes would change this advice."
+        )
     lines.append(_EXERCISE_ADVICE[assessment.exercise])
     if assessment.causes and _rank(assessment.urgency) <= _rank("gp"):
         lines += kb.conditions[assessment.causes[0].id].what_to_do
     elif not assessment.causes:
-        lines.append("Your answers do not point to a particular cause; a GP or physiotherapist can examine you if you are unsure.")
+        lines.append(
+            "Your answers do not point to a particular cause; a GP or physiotherapist can examine you if you are unsure."
+        )
     return _unique(lines)
 
 
@@ -323,7 +344,9 @@ def _safety_net(case: Case, kb: Knowledge, urgency: Urgency) -> tuple[str, ...]:
     if raises["emergency"]:
         lines.append("Call 999 or go to A&E at once if you get: " + "; ".join(raises["emergency"]) + ".")
     if raises["urgent"]:
-        lines.append("Get help the same day (urgent GP or 111) if you get: " + "; ".join(raises["urgent"]) + ".")
+        lines.append(
+            "Get help the same day (urgent GP or 111) if you get: " + "; ".join(raises["urgent"]) + "."
+        )
     return (*lines, *kb.level(urgency).safety_net)
 
 
@@ -359,7 +382,9 @@ def open_questions(case: Case, kb: Knowledge) -> list[Finding]:
             rule.cause.id not in likelihoods
             or (rule.cause.likelihood == "likely" and likelihoods[rule.cause.id] == "possible")
         )
-        restricts = rule.exercise is not None and EXERCISE_ORDER.index(rule.exercise) < EXERCISE_ORDER.index(current.exercise)
+        restricts = rule.exercise is not None and EXERCISE_ORDER.index(rule.exercise) < EXERCISE_ORDER.index(
+            current.exercise
+        )
         if raises or adds or restricts:
             undecided.update(expr_findings(rule.when))
     for exclusion in kb.triage.exclusions:

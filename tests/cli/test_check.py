@@ -1,0 +1,163 @@
+"""`glutewake check`: the triage from a file and as an interview."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from glutewake.cli import main
+from glutewake.core.triage import Case, open_questions, triage
+from glutewake.knowledge import Knowledge
+
+SELF_CARE = {
+    "age": 32,
+    "sex": "female",
+    "duration_days": 60,
+    "answers": {"numb_when_sitting": True, "eases_on_standing": True, "saddle_numbness": False},
+}
+
+
+def flat(text: str) -> str:
+    """Output with Rich's line wrapping folded away."""
+    return " ".join(text.split())
+
+
+def write(tmp_path: Path, data: Any) -> str:
+    path = tmp_path / "case.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return str(path)
+
+
+def test_json_output_is_the_triage_result_and_nothing_else(tmp_path: Path, kb: Knowledge) -> None:
+    result = CliRunner().invoke(main, ["check", "--answers", write(tmp_path, SELF_CARE), "--json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    printed = json.loads(result.stdout)
+    assert printed == triage(Case(**SELF_CARE), kb).to_json()  # type: ignore[arg-type]
+    assert printed["urgency"] == "self_care"
+    assert printed["causes"][0] == {
+        "id": "gluteal_amnesia",
+        "likelihood": "likely",
+        "because": ["numb_when_sitting", "eases_on_standing"],
+    }
+
+
+def test_answers_can_come_from_standard_input() -> None:
+    case = {**SELF_CARE, "answers": {"bladder_change": True}}
+    result = CliRunner().invoke(main, ["check", "--answers", "-", "--json"], input=json.dumps(case))
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["urgency"] == "emergency"
+
+
+def test_the_readable_result_shows_banner_causes_reasons_and_notice(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--answers", write(tmp_path, SELF_CARE)])
+    assert result.exit_code == 0
+    out = flat(result.output)
+    assert "Looks suitable for self-care" in out
+    assert "Gluteal amnesia (likely)" in out
+    assert "because: your bottom goes numb when you sit; the numbness goes away soon after standing" in out
+    assert "What would change this advice" in out
+    assert "not a diagnosis" in out
+
+
+BAD: list[Any] = [
+    pytest.param(
+        {**SELF_CARE, "answers": {"numb_bum": True}},
+        "answers.numb_bum: unknown finding id",
+        id="unknown finding",
+    ),
+    pytest.param({**SELF_CARE, "age": "thirty"}, "age: must be a whole number", id="wrong type"),
+    pytest.param({k: v for k, v in SELF_CARE.items() if k != "age"}, "age: missing", id="missing age"),
+    pytest.param("{not json", "is not valid JSON", id="not JSON"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), BAD)
+def test_bad_input_exits_2_and_names_the_problem(tmp_path: Path, data: Any, message: str) -> None:
+    result = CliRunner().invoke(main, ["check", "--answers", write(tmp_path, data), "--json"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert message in result.stderr
+    assert "glutewake learn findings" in result.stderr
+
+
+def test_a_missing_file_exits_2(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["check", "--answers", str(tmp_path / "nope.json"), "--json"])
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_json_without_answers_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["check", "--json"])
+    assert result.exit_code == 2
+    assert "--json needs --answers" in result.stderr
+
+
+def interview_input(
+    kb: Knowledge, case: Case, yes: set[str], dont_know: set[str] = frozenset()
+) -> tuple[str, Case]:  # type: ignore[assignment]
+    """The keystrokes for an interview that answers y to `yes`, ? to `dont_know`, n to the rest."""
+    keys = [str(case.age), "1" if case.sex == "female" else "2", f"{case.duration_days} days"]
+    while questions := open_questions(case, kb):
+        finding = questions[0].id
+        answer = True if finding in yes else None if finding in dont_know else False
+        keys.append({True: "y", False: "n", None: "?"}[answer])
+        case = case.with_answer(finding, answer)
+    return "\n".join(keys) + "\n", case
+
+
+def test_interview_self_care_path(kb: Knowledge) -> None:
+    start = Case(32, "female", 60, {})
+    keys, final = interview_input(
+        kb,
+        start,
+        yes={"numb_when_sitting", "eases_on_standing", "glutes_hard_to_activate"},
+        dont_know={"night_pain"},
+    )
+    result = CliRunner().invoke(main, ["check"], input=keys)
+    assert result.exit_code == 0, result.output
+    out = flat(result.output)
+    assert out.index("First, some safety questions.") < out.index(kb.findings["saddle_numbness"].question)
+    assert out.index(kb.findings["minor_fall"].question) < out.index(
+        kb.findings["numb_when_sitting"].question
+    )
+    assert "Looks suitable for self-care" in out
+    assert "Gluteal amnesia (likely)" in out
+    assert "You were not sure about: night pain that rest does not ease" in out
+    assert len(final.answers) < len(kb.findings), "questions that cannot change the result are skipped"
+
+
+def test_interview_stops_at_the_first_emergency_sign(kb: Knowledge) -> None:
+    result = CliRunner().invoke(main, ["check"], input="45\n2\n3 days\ny\n")
+    assert result.exit_code == 0, result.output
+    out = flat(result.output)
+    assert "Emergency: call 999 or go to A&E now" in out
+    assert flat(kb.findings["bladder_change"].question) not in out
+    assert "Cauda equina syndrome (likely)" in out
+
+
+def test_interview_explains_unclear_words_and_re_asks_unclear_replies(kb: Knowledge) -> None:
+    result = CliRunner().invoke(main, ["check"], input="abc\n45\n9\n2\nsoon\n2 weeks\nmaybe\ny\n")
+    out = flat(result.output)
+    assert "Please type a whole number from 0 to 120" in out
+    assert "Please type a number from 1 to 3" in out
+    assert 'for example "5 days"' in out
+    assert "Please answer y, n or ?" in out
+    assert "The saddle area is the skin" in out
+    assert "Emergency" in out
+
+
+def test_the_installed_command_runs_the_triage_from_a_file(tmp_path: Path) -> None:
+    done = subprocess.run(
+        ["glutewake", "check", "--answers", write(tmp_path, SELF_CARE), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["urgency"] == "self_care"

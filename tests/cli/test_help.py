@@ -1,0 +1,56 @@
+"""Every command explains itself, with an example; the package runs as a command and a module."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from glutewake.cli import COMMANDS, main
+
+
+def all_commands() -> list[tuple[str, click.Command]]:
+    context = click.Context(main)
+    found: list[tuple[str, click.Command]] = [("glutewake", main)]
+    for name in main.list_commands(context):
+        command = main.get_command(context, name)
+        assert command is not None
+        found.append((f"glutewake {name}", command))
+    return found
+
+
+@pytest.mark.parametrize(("name", "command"), all_commands(), ids=[name for name, _ in all_commands()])
+def test_command_has_help_with_an_example(name: str, command: click.Command) -> None:
+    assert command.help, f"{name} has no help text"
+    assert len(command.help.strip()) > 40, f"{name}'s help is too short to be useful"
+    assert "Example" in command.help, f"{name}'s help has no example"
+    for param in command.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help, f"{name} {param.opts[0]} has no help"
+
+
+def test_top_level_help_lists_every_command_with_a_description() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for name in COMMANDS:
+        line = next(line for line in result.output.splitlines() if line.strip().startswith(name + " "))
+        assert len(line.split(None, 1)[1]) > 10
+
+
+def test_no_arguments_greets_with_the_commands_and_the_safety_notice() -> None:
+    result = CliRunner().invoke(main, [])
+    assert result.exit_code == 0
+    assert "glutewake check" in result.output
+    assert "999" in result.output
+
+
+@pytest.mark.parametrize(
+    "argv", [["glutewake"], [sys.executable, "-m", "glutewake"]], ids=["console script", "python -m"]
+)
+def test_runs_as_an_installed_command(argv: list[str]) -> None:
+    done = subprocess.run([*argv, "--version"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("glutewake, version")

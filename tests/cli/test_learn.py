@@ -1,0 +1,92 @@
+"""`glutewake learn`: browsing the knowledge base."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from glutewake.cli import main
+from glutewake.knowledge import Knowledge
+
+
+def learn(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["learn", *args])
+    return result.exit_code, " ".join(result.stdout.split()), result.stderr
+
+
+def test_lists_the_topics() -> None:
+    code, out, _ = learn()
+    assert code == 0
+    assert all(topic in out for topic in ("conditions", "exercises", "selftests", "findings"))
+
+
+@pytest.mark.parametrize(
+    ("name", "title"),
+    [
+        ("dead butt syndrome", "Gluteal amnesia"),
+        ("ankylosing spondylitis", "Axial spondyloarthritis"),
+        ("Glute bridge", "Glute bridge"),
+        ("horse-kick", "Donkey kick"),
+        ("clench_test", "Clench test"),
+    ],
+)
+def test_finds_an_item_by_name_id_or_alias(name: str, title: str) -> None:
+    code, out, _ = learn(name)
+    assert code == 0
+    assert title in out
+
+
+def test_an_exercise_shows_dose_steps_cues_mistakes_and_variations() -> None:
+    _, out, _ = learn("glute_bridge")
+    for part in (
+        "3 × 10 reps",
+        "lift 2 s, hold 2 s, lower 3 s",
+        "How to",
+        "Feel it",
+        "Avoid",
+        "Easier: Pelvic curl",
+        "Harder:",
+    ):
+        assert part in out
+
+
+def test_a_condition_shows_what_to_do_when_to_get_help_and_sources() -> None:
+    _, out, _ = learn("sciatica")
+    assert "What to do" in out
+    assert "When to get help" in out
+    assert "NHS: Sciatica" in out
+
+
+def test_exercises_filter_by_position_equipment_and_level(kb: Knowledge) -> None:
+    _, seated, _ = learn("exercises", "--position", "seated")
+    assert "seated_glute_squeeze" in seated
+    assert "squat" not in seated
+    _, no_kit, _ = learn("exercises", "--equipment", "none")
+    assert "clamshell_band" not in no_kit
+    assert "hip_thrust_loaded" not in no_kit
+    assert "glute_bridge" in no_kit
+    _, band, _ = learn("exercises", "--equipment", "band")
+    assert "clamshell_band" in band
+    assert "hip_thrust_loaded" not in band
+    _, easy, _ = learn("exercises", "--level", "1")
+    assert "split_squat" not in easy
+    assert "pelvic_curl" in easy
+
+
+def test_findings_list_every_question_id(kb: Knowledge) -> None:
+    result = CliRunner().invoke(main, ["learn", "findings"], env={"COLUMNS": "200"})
+    assert all(finding_id in result.stdout for finding_id in kb.findings)
+
+
+def test_unknown_topic_suggests_and_exits_2() -> None:
+    code, _, err = learn("glute brige")
+    assert code == 2
+    assert "Did you mean: glute_bridge" in err
+
+
+def test_a_filter_matching_nothing_says_so() -> None:
+    code, _, err = learn("exercises", "--position", "seated", "--equipment", "dumbbells", "--level", "1")
+    assert code == 0  # seated moves need only a chair, which everyone has
+    code, _, err = learn("exercises", "--position", "seated", "--equipment", "none")
+    assert code == 2
+    assert "no exercise matches those filters" in err

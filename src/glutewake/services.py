@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glutewake.core.errors import FieldErrors
-from glutewake.core.selftests import SelfTestAnswers, SelfTestResult, parse_answers, score
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 from glutewake.knowledge import Knowledge, load_knowledge
+
+if TYPE_CHECKING:  # self-test scoring loads only when a self-test command runs
+    from glutewake.core.selftests import SelfTestAnswers, SelfTestResult
 
 __all__ = [
     "FieldErrors",
@@ -64,8 +66,12 @@ def triage_case(case: Case) -> TriageResult:
 
 def parse_selftest_answers(raw: object) -> SelfTestAnswers:
     """Check self-test answers given as JSON-like data; raises `FieldErrors` naming each bad field."""
+    from glutewake.core.selftests import parse_answers
+
     return parse_answers(raw, knowledge())
 
 
 def score_selftests(answers: SelfTestAnswers) -> SelfTestResult:
+    from glutewake.core.selftests import score
+
     return score(answers, knowledge())

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from glutewake.cli._prompt import Asker
-from glutewake.core.triage import Case, open_questions
-from glutewake.knowledge import Knowledge
+
+if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
+    from glutewake.core.triage import Case
+    from glutewake.knowledge import Knowledge
 
 __all__ = ["check"]
 
@@ -81,6 +84,8 @@ def _fail(problems: list[str]) -> None:
 
 def _interview(kb: Knowledge, ask: Asker) -> Case:
     """Ask the questions one at a time, red flags first, until nothing left can change the result."""
+    from glutewake.core.triage import Case, open_questions
+
     ask.say("Answer each question with y (yes), n (no) or ? (don't know). Safety questions come first.")
     ask.say()
     age = ask.whole_number("How old are you?", 0, 120)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from glutewake.knowledge import Knowledge
+if TYPE_CHECKING:
+    from glutewake.knowledge import Knowledge
 
 __all__ = ["learn"]
 

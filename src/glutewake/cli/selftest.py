@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from glutewake.cli._prompt import Asker
-from glutewake.clock import Clock, SystemClock
-from glutewake.core.selftests import BELT_LINES, SIDES, WHERE_FELT, Clench, SelfTestAnswers, Side
-from glutewake.knowledge.schema import SelfTest
+
+if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
+    from glutewake.clock import Clock
+    from glutewake.core.selftests import SelfTestAnswers, Side
+    from glutewake.knowledge.schema import SelfTest
 
 __all__ = ["selftest"]
 
@@ -59,6 +62,8 @@ def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: 
             param_hint="--only",
         )
     if answers_file is None:
+        from glutewake.clock import SystemClock
+
         clock: Clock = (ctx.obj or {}).get("clock") or SystemClock()
         tests = [test for test in kb.selftests.values() if not only or test.id in only]
         answers = _guide(tests, Asker(err=as_json), clock)
@@ -90,6 +95,7 @@ def _guide(tests: list[SelfTest], ask: Asker, clock: Clock) -> SelfTestAnswers:
     from rich.console import Console
 
     from glutewake.cli import _render
+    from glutewake.core.selftests import BELT_LINES, SIDES, WHERE_FELT, Clench, SelfTestAnswers
 
     console = Console(stderr=ask.err, highlight=False)
     squeeze: dict[Side, float | None] = {}

@@ -161,3 +161,9 @@ def test_the_installed_command_runs_the_triage_from_a_file(tmp_path: Path) -> No
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["urgency"] == "self_care"
+
+
+def test_ending_the_interview_early_says_so_and_exits_1() -> None:
+    result = CliRunner().invoke(main, ["check"], input="45\n")  # then end of input, as Ctrl-D
+    assert result.exit_code == 1
+    assert "The check stopped; nothing was saved. Run `glutewake check` to start again." in result.stderr

@@ -110,3 +110,9 @@ def test_unknown_test_name_exits_2() -> None:
     result = CliRunner().invoke(main, ["selftest", "--only", "squat_test"])
     assert result.exit_code == 2
     assert "no self-test called squat_test" in result.stderr
+
+
+def test_ending_early_says_so_and_exits_1() -> None:
+    result = CliRunner().invoke(main, ["selftest"], input="y\n", obj={"clock": FakeClock()})
+    assert result.exit_code == 1
+    assert "The self-tests stopped; nothing was saved." in result.stderr

@@ -10,7 +10,7 @@ import re
 
 import click
 
-__all__ = ["Asker", "parse_duration"]
+__all__ = ["Asker", "parse_duration", "stopped"]
 
 _YES = {"y", "yes"}
 _NO = {"n", "no"}
@@ -29,6 +29,12 @@ _UNIT_DAYS = {
     "year": 365,
 }
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*?)s?\s*$")
+
+
+def stopped(what: str, again: str) -> SystemExit:
+    """The exit for Ctrl-C or Ctrl-D at a prompt: say so plainly instead of a bare "Aborted!"."""
+    click.echo(f"\n{what} stopped; nothing was saved. Run `{again}` to start again.", err=True)
+    return SystemExit(1)
 
 
 def parse_duration(text: str) -> int | None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glutewake.cli._prompt import Asker
+from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
     from glutewake.core.triage import Case
@@ -51,7 +51,10 @@ def check(answers_file: str | None, as_json: bool) -> None:
     if answers_file is None:
         if as_json:
             raise click.UsageError("--json needs --answers FILE; the interactive check is meant for reading.")
-        case = _interview(services.knowledge(), Asker())
+        try:
+            case = _interview(services.knowledge(), Asker())
+        except click.Abort:
+            raise stopped("The check", "glutewake check") from None
         result = services.triage_case(case)
     else:
         try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glutewake.cli._prompt import Asker
+from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
     from glutewake.clock import Clock
@@ -66,7 +66,10 @@ def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: 
 
         clock: Clock = (ctx.obj or {}).get("clock") or SystemClock()
         tests = [test for test in kb.selftests.values() if not only or test.id in only]
-        answers = _guide(tests, Asker(err=as_json), clock)
+        try:
+            answers = _guide(tests, Asker(err=as_json), clock)
+        except click.Abort:
+            raise stopped("The self-tests", "glutewake selftest") from None
     else:
         try:
             raw = (

@@ -157,6 +157,11 @@ def test_summary_reads_like_the_issue_example(kb: Knowledge) -> None:
     assert "left side is the weaker one" in lines[1]
 
 
+def test_seconds_keep_their_tenths(kb: Knowledge) -> None:
+    lines = summary(score(SelfTestAnswers(squeeze_seconds={"left": 2.5, "right": 2.0}), kb), kb)
+    assert lines[0] == "left: slow to activate (about 2.5 s); right: slow to activate (about 2 s)"
+
+
 def test_nothing_done_means_nothing_concluded(kb: Knowledge) -> None:
     result = score(SelfTestAnswers(), kb)
     assert result.glutes_underactive is None

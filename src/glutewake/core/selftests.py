@@ -299,7 +299,7 @@ def side_lines(result: SelfTestResult, kb: Knowledge) -> list[str]:
             continue
         words = squeeze.outcomes[side.status].label
         if side.seconds is not None and side.status != "normal":
-            words += f" (about {side.seconds:.0f} s)"
+            words += f" (about {round(side.seconds, 1):g} s)"
         if side.clench_alone is False:
             words += ", hard to squeeze on its own"
         lines.append(f"{side.side}: {words}")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._answers import load_answers
 from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
@@ -16,7 +16,10 @@ if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fa
 
 __all__ = ["check"]
 
-_EXAMPLE_FILE = '{"age": 34, "sex": "female", "duration_days": 21, "answers": {"numb_when_sitting": true}}'
+_HINTS = (
+    'An answers file looks like: {"age": 34, "sex": "female", "duration_days": 21, "answers": {"numb_when_sitting": true}}',
+    "See `glutewake learn findings` for every finding id.",
+)
 
 
 @click.command()
@@ -57,32 +60,14 @@ def check(answers_file: str | None, as_json: bool) -> None:
             raise stopped("The check", "glutewake check") from None
         result = services.triage_case(case)
     else:
-        try:
-            raw = (
-                services.read_json("standard input", sys.stdin.read())
-                if answers_file == "-"
-                else services.read_json(answers_file)
-            )
-            case = services.parse_case(raw)
-            result = services.triage_case(case)
-        except services.InputError as error:
-            _fail([str(error)])
-        except services.FieldErrors as error:
-            _fail([f"{field}: {message}" for field, message in error.problems])
+        case = load_answers(answers_file, services.parse_case, _HINTS)
+        result = services.triage_case(case)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         from glutewake.cli import _render
 
         _render.triage_result(result, case, services.knowledge())
-
-
-def _fail(problems: list[str]) -> None:
-    for problem in problems:
-        click.echo(f"error: {problem}", err=True)
-    click.echo(f"An answers file looks like: {_EXAMPLE_FILE}", err=True)
-    click.echo("See `glutewake learn findings` for every finding id.", err=True)
-    raise SystemExit(2)
 
 
 def _interview(kb: Knowledge, ask: Asker) -> Case:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._answers import load_answers
 from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fa
 __all__ = ["selftest"]
 
 _COUNTDOWN_SECONDS = 3
+_HINTS = (
+    'An answers file looks like: {"squeeze_seconds": {"left": 2.5, "right": 0.8}, "belt_line": "level"}',
+)
 
 
 @click.command()
@@ -71,20 +74,7 @@ def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: 
         except click.Abort:
             raise stopped("The self-tests", "glutewake selftest") from None
     else:
-        try:
-            raw = (
-                services.read_json("standard input", sys.stdin.read())
-                if answers_file == "-"
-                else services.read_json(answers_file)
-            )
-            answers = services.parse_selftest_answers(raw)
-        except services.InputError as error:
-            click.echo(f"error: {error}", err=True)
-            raise SystemExit(2) from error
-        except services.FieldErrors as error:
-            for field, message in error.problems:
-                click.echo(f"error: {field}: {message}", err=True)
-            raise SystemExit(2) from error
+        answers = load_answers(answers_file, services.parse_selftest_answers, _HINTS)
     result = services.score_selftests(answers)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))

@@ -142,7 +142,7 @@ def test_self_test_has_the_prompts_and_outcomes_its_scoring_needs(kb: Knowledge,
 
 
 def test_every_item_cites_a_reference(kb: Knowledge) -> None:
-    items = [*kb.conditions.values(), *kb.exercises.values(), *kb.selftests.values()]
+    items = [*kb.findings.values(), *kb.conditions.values(), *kb.exercises.values(), *kb.selftests.values()]
     assert all(item.references for item in items)
     assert all(rule.references for rule in kb.triage.rules)
 

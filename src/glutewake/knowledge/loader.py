@@ -191,6 +191,7 @@ def _missing(kind: str, ids: Iterable[str], known: dict[str, Any], where: str) -
 def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
     refs, findings, conditions = kb.references, kb.findings, kb.conditions
     for finding in findings.values():
+        yield from _missing("reference", finding.references, refs, f"finding {finding.id}")
         if finding.asked_if is not None:
             yield from _missing("finding", expr_findings(finding.asked_if), findings, f"finding {finding.id}")
     for condition in conditions.values():

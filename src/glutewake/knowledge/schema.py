@@ -141,6 +141,7 @@ class Finding:
     question: str
     label_yes: str
     label_no: str
+    references: tuple[str, ...]
     explanation: str | None = None
     asked_if: Expr | None = None
     history: bool = False

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
 from glutewake.knowledge import Knowledge, load_knowledge
 
@@ -20,3 +22,82 @@ def glutewake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def kb() -> Knowledge:
     """The shipped knowledge base, validated from the YAML files (no disk cache)."""
     return load_knowledge(use_cache=False)
+
+
+# --- databases: every store test runs on real SQLite and on a real PostgreSQL server ---------------
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(*argv: str) -> None:
+    import os
+    import subprocess
+
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run([*prefix, *argv], check=True, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster for this test run (or GLUTEWAKE_TEST_POSTGRES_URL's server)."""
+    import os
+    import shutil
+    import tempfile
+
+    given = os.environ.get("GLUTEWAKE_TEST_POSTGRES_URL")
+    if given:
+        yield given
+        return
+    if not (PG_BIN / "postgres").exists():
+        pytest.fail(
+            "the PostgreSQL 15 server is not installed; ./scripts/test installs it (apt-get install postgresql-15)"
+        )
+    root = Path(tempfile.mkdtemp(prefix="glutewake-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres")
+    data = root / "data"
+    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
+    options = f"-k {root} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+    _as_postgres(
+        str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"
+    )
+    try:
+        yield f"postgresql://postgres@/postgres?host={root}"
+    finally:
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each engine."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'glutewake.db'}"
+        return
+    import uuid
+
+    import psycopg
+
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield server.replace("/postgres?", f"/{name}?", 1)
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def engine_for() -> Iterator[Callable[..., Engine]]:
+    """Open engines with `store.engine.connect`; all are disposed when the test ends."""
+    from glutewake.store.engine import connect
+
+    opened: list[Engine] = []
+
+    def open_engine(url: str, *, migrate: bool = True) -> Engine:
+        opened.append(connect(url, migrate=migrate))
+        return opened[-1]
+
+    yield open_engine
+    for engine in opened:
+        engine.dispose()

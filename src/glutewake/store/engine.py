@@ -121,7 +121,7 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect().execution_options(**{WRITE: True, "glutewake_migrate": True}) as connection:
-        with connection.begin():
-            config.attributes["connection"] = connection
-            getattr(command, direction)(config, revision)
+    options = {WRITE: True, "glutewake_migrate": True}
+    with engine.connect().execution_options(**options) as connection, connection.begin():
+        config.attributes["connection"] = connection
+        getattr(command, direction)(config, revision)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from sqlalchemy import Engine
 
 from glutewake.knowledge import Knowledge, load_knowledge
+
+if TYPE_CHECKING:
+    from glutewake.store import Repository
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +105,12 @@ def engine_for() -> Iterator[Callable[..., Engine]]:
     yield open_engine
     for engine in opened:
         engine.dispose()
+
+
+@pytest.fixture
+def repo(database_url: str, engine_for: Callable[..., Engine]) -> Repository:
+    """A repository on a fresh database of each engine, with a fake clock."""
+    from glutewake.store import Repository
+    from tests.fakes import FakeClock
+
+    return Repository(engine_for(database_url), FakeClock())

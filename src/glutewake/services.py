@@ -1,12 +1,15 @@
 """The shell between the interfaces (CLI, later the web) and the pure core.
 
-It gathers inputs (files, the knowledge base), calls the core and returns results.
-Storing results arrives with the store; until then nothing here writes anything.
+It gathers inputs (files, the knowledge base, the store), calls the core, stores what
+should be kept, and returns results. The store and the self-tests load only when used,
+so a command that needs neither starts fast.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,16 +18,23 @@ from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 from glutewake.knowledge import Knowledge, load_knowledge
 
-if TYPE_CHECKING:  # self-test scoring loads only when a self-test command runs
+if TYPE_CHECKING:  # self-tests and the store load only when a command needs them
+    from glutewake.clock import Clock
     from glutewake.core.selftests import SelfTestAnswers, SelfTestResult
+    from glutewake.store import Repository
 
 __all__ = [
     "FieldErrors",
+    "HistoryEntry",
     "InputError",
+    "history",
     "knowledge",
+    "open_store",
     "parse_case",
     "parse_selftest_answers",
     "read_json",
+    "record_selftest",
+    "record_triage",
     "score_selftests",
     "triage_case",
 ]
@@ -75,3 +85,62 @@ def score_selftests(answers: SelfTestAnswers) -> SelfTestResult:
     from glutewake.core.selftests import score
 
     return score(answers, knowledge())
+
+
+def open_store(url: str | None = None, clock: Clock | None = None) -> Repository:
+    """The user's store at `url` (default: the environment, else SQLite in the data directory)."""
+    from glutewake.clock import SystemClock
+    from glutewake.store import Repository, connect, database_url
+
+    return Repository(connect(database_url(url)), clock or SystemClock())
+
+
+def record_triage(repo: Repository, case: Case, result: TriageResult) -> int:
+    return repo.add_triage_run(case.to_json(), result.to_json())
+
+
+def record_selftest(repo: Repository, result: SelfTestResult) -> int:
+    return repo.add_selftest_result(result.to_json())
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One past result, with a title and a one-line summary in plain words."""
+
+    kind: str  # "triage" or "selftest"
+    id: int
+    at: datetime
+    title: str
+    summary: str
+    result: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "summary": self.summary,
+            "result": self.result,
+        }
+
+
+def history(repo: Repository, limit: int | None = None) -> list[HistoryEntry]:
+    """Past triage runs and self-test results, newest first."""
+    from glutewake.core.selftests import SelfTestResult, side_lines
+
+    kb = knowledge()
+    entries = []
+    for run in repo.triage_runs(limit):
+        result = TriageResult.from_json(run.data["result"])
+        top = f"; most likely {kb.conditions[result.causes[0].id].name}" if result.causes else ""
+        entries.append(
+            HistoryEntry(
+                "triage", run.id, run.at, "Symptom check", kb.level(result.urgency).title + top, run.data
+            )
+        )
+    for stored in repo.selftest_results(limit):
+        lines = side_lines(SelfTestResult.from_json(stored.data), kb)
+        entries.append(
+            HistoryEntry("selftest", stored.id, stored.at, "Self-tests", "; ".join(lines), stored.data)
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)[: limit or None]

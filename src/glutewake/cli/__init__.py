@@ -19,6 +19,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("glutewake.cli.check", "check"),
     "selftest": ("glutewake.cli.selftest", "selftest"),
     "learn": ("glutewake.cli.learn", "learn"),
+    "history": ("glutewake.cli.history", "history"),
+    "db": ("glutewake.cli.db", "db"),
 }
 
 
@@ -52,8 +54,14 @@ trouble controlling your bladder or bowels, is an emergency: call 999 or go to A
     cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
 @click.version_option(__version__, prog_name="glutewake")
+@click.option(
+    "--database-url",
+    envvar="GLUTEWAKE_DATABASE_URL",
+    metavar="URL",
+    help="Where to keep your records: sqlite:///PATH or postgresql://... (default: SQLite in the data directory).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, database_url: str | None) -> None:
     """Wake up glutes that sitting has switched off.
 
     Triage for a numb or aching bottom (red flags first), guided self-tests and an
@@ -63,5 +71,8 @@ def main(ctx: click.Context) -> None:
     Example:
       glutewake check
     """
+    ctx.ensure_object(dict)
+    if database_url:
+        ctx.obj["database_url"] = database_url
     if ctx.invoked_subcommand is None:
         click.echo(_WELCOME)

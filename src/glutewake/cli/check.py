@@ -31,7 +31,13 @@ _HINTS = (
     help="Read the case from a JSON file ('-' for standard input) instead of asking.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (needs --answers).")
-def check(answers_file: str | None, as_json: bool) -> None:
+@click.option(
+    "--save/--no-save",
+    default=None,
+    help="Keep the result in your history (default: yes when asked interactively, no with --answers).",
+)
+@click.pass_context
+def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: bool | None) -> None:
     """Check your symptoms: sleepy glutes, or something a doctor should see?
 
     Asks the red-flag questions first, then only what can still change the result
@@ -43,6 +49,8 @@ def check(answers_file: str | None, as_json: bool) -> None:
       {"age": 34, "sex": "female", "duration_days": 21,
        "answers": {"numb_when_sitting": true, "eases_on_standing": true}}
     Finding ids are listed by `glutewake learn findings`; a finding left out is unknown.
+    Interactive checks are kept in your history (`glutewake history`); checks from a file
+    are not, unless you add --save, since they are often "what if" cases.
 
     \b
     Examples:
@@ -62,6 +70,10 @@ def check(answers_file: str | None, as_json: bool) -> None:
     else:
         case = load_answers(answers_file, services.parse_case, _HINTS)
         result = services.triage_case(case)
+    if save if save is not None else answers_file is None:
+        from glutewake.cli._store import repository
+
+        services.record_triage(repository(ctx), case, result)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:

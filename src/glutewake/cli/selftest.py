@@ -41,8 +41,15 @@ _HINTS = (
     metavar="TEST",
     help="Run only this test (repeatable): single_leg_squeeze, glute_bridge_test, mirror_check, clench_test, signs_checklist.",
 )
+@click.option(
+    "--save/--no-save",
+    default=None,
+    help="Keep the result in your history (default: yes when guided, no with --answers).",
+)
 @click.pass_context
-def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: tuple[str, ...]) -> None:
+def selftest(
+    ctx: click.Context, answers_file: str | None, as_json: bool, only: tuple[str, ...], save: bool | None
+) -> None:
     """Test how well your glutes switch on, side by side.
 
     Guides the single-leg stand squeeze test (timed, each side), the glute bridge test,
@@ -65,9 +72,9 @@ def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: 
             param_hint="--only",
         )
     if answers_file is None:
-        from glutewake.clock import SystemClock
+        from glutewake.cli._store import clock as injected_clock
 
-        clock: Clock = (ctx.obj or {}).get("clock") or SystemClock()
+        clock: Clock = injected_clock(ctx)
         tests = [test for test in kb.selftests.values() if not only or test.id in only]
         try:
             answers = _guide(tests, Asker(err=as_json), clock)
@@ -76,6 +83,10 @@ def selftest(ctx: click.Context, answers_file: str | None, as_json: bool, only: 
     else:
         answers = load_answers(answers_file, services.parse_selftest_answers, _HINTS)
     result = services.score_selftests(answers)
+    if save if save is not None else answers_file is None:
+        from glutewake.cli._store import repository
+
+        services.record_selftest(repository(ctx), result)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:

@@ -27,6 +27,7 @@ from glutewake.knowledge.schema import (
     FactCheck,
     Finding,
     Knowledge,
+    Programme,
     Reference,
     SelfTest,
     TriageKnowledge,
@@ -37,7 +38,7 @@ from glutewake.knowledge.schema import (
 __all__ = ["DATA_DIR", "FILES", "KnowledgeError", "load_knowledge", "validate"]
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises")
+FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises", "programme")
 
 
 class KnowledgeError(ValueError):
@@ -133,7 +134,8 @@ def validate(documents: dict[str, Any], digest: str = "") -> Knowledge:
     triage: TriageKnowledge = parse("triage", TriageKnowledge)
     selftests = _by_id("selftests", parse("selftests", list[SelfTest]))
     exercises = _by_id("exercises", parse("exercises", list[Exercise]))
-    knowledge = Knowledge(references, findings, conditions, triage, selftests, exercises, digest)
+    programme: Programme = parse("programme", Programme)
+    knowledge = Knowledge(references, findings, conditions, triage, selftests, exercises, programme, digest)
     problems = list(_cross_reference_problems(knowledge))
     if problems:
         raise KnowledgeError("the knowledge base is inconsistent:\n  " + "\n  ".join(problems))
@@ -235,3 +237,18 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
         yield from _missing("reference", exercise.references, refs, where)
         if (exercise.dose.reps is None) == (exercise.dose.hold_seconds is None):
             yield f"{where}: the dose needs exactly one of reps or hold_seconds"
+    programme = kb.programme
+    pools = [
+        *(phase.main for phase in programme.phases),
+        programme.gentle_main,
+        (programme.warm_up_move,),
+        programme.warm_up_activation,
+        programme.stretches,
+        programme.maintenance,
+    ]
+    for pool in pools:
+        yield from _missing("exercise", pool, kb.exercises, "programme")
+    if sorted(programme.kits) != ["band", "dumbbells", "gym", "none"]:
+        yield "programme: kits must cover none, band, dumbbells and gym"
+    if [phase.from_day for phase in programme.phases][:1] != [0]:
+        yield "programme: the first phase must start on day 0"

@@ -22,6 +22,8 @@ from typing import Any, Literal, Union
 __all__ = [
     "EXERCISE_ORDER",
     "URGENCY_ORDER",
+    "AdaptRule",
+    "AdaptWhen",
     "AllOf",
     "AnyOf",
     "AtLeast",
@@ -30,6 +32,7 @@ __all__ = [
     "Condition",
     "Denied",
     "Dose",
+    "Equipment",
     "Exclusion",
     "Exercise",
     "ExerciseLevel",
@@ -39,6 +42,10 @@ __all__ = [
     "Knowledge",
     "Likelihood",
     "Outcome",
+    "Phase",
+    "PhaseId",
+    "Programme",
+    "Progression",
     "Reference",
     "Rule",
     "SelfTest",
@@ -293,6 +300,77 @@ class Exercise:
     avoid_with: tuple[str, ...] = ()
 
 
+PhaseId = Literal["wake_up", "strengthen", "load"]
+Equipment = Literal["none", "band", "dumbbells", "gym"]
+
+
+@dataclass(frozen=True)
+class Phase:
+    __pydantic_config__ = _STRICT
+    id: PhaseId
+    name: str
+    from_day: int
+    goal: str
+    main: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AdaptWhen:
+    """Conditions on the latest session feedback; every one given must hold."""
+
+    __pydantic_config__ = _STRICT
+    new_red_flag: bool | None = None
+    pain_rising_sessions: int | None = None
+    pain_at_least: int | None = None
+    pain_at_most: int | None = None
+    rpe_at_most: int | None = None
+    felt: Literal["glutes", "hamstrings", "lower_back"] | None = None
+    all_sets_done: bool | None = None
+
+
+@dataclass(frozen=True)
+class AdaptRule:
+    __pydantic_config__ = _STRICT
+    id: str
+    action: Literal["stop", "regress", "progress"]
+    when: AdaptWhen
+    reason: str
+
+
+@dataclass(frozen=True)
+class Progression:
+    __pydantic_config__ = _STRICT
+    rep_step: int
+    max_reps: int
+    min_reps: int
+    hold_step: int
+    max_hold_seconds: int
+    min_hold_seconds: int
+    start_load_kg: float
+    load_step_kg: float
+    session_overhead_minutes: int
+
+
+@dataclass(frozen=True)
+class Programme:
+    """How plans are built and adapted: phases, pools, doses and the adaptation rules."""
+
+    __pydantic_config__ = _STRICT
+    days: int
+    every_other_day: int
+    phases: tuple[Phase, ...]
+    gentle_main: tuple[str, ...]
+    warm_up_move: str
+    warm_up_activation: tuple[str, ...]
+    stretches: tuple[str, ...]
+    maintenance: tuple[str, ...]
+    maintenance_per_week: int
+    desk_habits: tuple[str, ...]
+    kits: dict[Equipment, tuple[str, ...]]
+    progression: Progression
+    adapt_rules: tuple[AdaptRule, ...]
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """The whole validated knowledge base, each collection keyed by id in file order."""
@@ -303,6 +381,7 @@ class Knowledge:
     triage: TriageKnowledge
     selftests: dict[str, SelfTest]
     exercises: dict[str, Exercise]
+    programme: Programme
     digest: str = field(default="")
 
     def level(self, urgency: Urgency) -> UrgencyLevel:

@@ -1,0 +1,36 @@
+"""Opening the store for a command: the URL from `--database-url` or the environment."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from glutewake.clock import Clock
+    from glutewake.store import Repository
+
+__all__ = ["clock", "repository"]
+
+
+def clock(ctx: click.Context) -> Clock:
+    """The clock a test injected through `obj`, else the real one."""
+    from glutewake.clock import SystemClock
+
+    injected: Clock | None = (ctx.find_root().obj or {}).get("clock")
+    return injected or SystemClock()
+
+
+def repository(ctx: click.Context) -> Repository:
+    """The user's store, migrated if needed, closed when the command ends."""
+    from glutewake import services
+    from glutewake.store import StoreError
+
+    url = (ctx.find_root().obj or {}).get("database_url")
+    try:
+        repo = services.open_store(url, clock(ctx))
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from error
+    ctx.call_on_close(repo.close)
+    return repo

@@ -1,0 +1,80 @@
+"""`glutewake db`: the database's schema, for operators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = ["db"]
+
+
+@click.group()
+def db() -> None:
+    """Check or upgrade the database schema (it is also upgraded automatically on first use).
+
+    \b
+    Examples:
+      glutewake db status
+      glutewake --database-url postgresql://clinic@db/glutewake db upgrade
+    """
+
+
+def _open(ctx: click.Context) -> tuple[Engine, str]:
+    from glutewake.store import StoreError, connect, database_url
+
+    url = database_url((ctx.find_root().obj or {}).get("database_url"))
+    try:
+        engine = connect(url, migrate=False)
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from error
+    ctx.call_on_close(engine.dispose)
+    return engine, url
+
+
+@db.command()
+@click.pass_context
+def status(ctx: click.Context) -> None:
+    """Show which database is used and whether its schema is up to date.
+
+    \b
+    Example:
+      glutewake db status
+    """
+    from sqlalchemy.engine import make_url
+
+    from glutewake.store.engine import HEAD, StoreError, current_revision
+
+    engine, url = _open(ctx)
+    try:
+        revision = current_revision(engine)
+    except StoreError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(1) from error
+    click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    click.echo(f"schema:   {revision or 'not set up yet'} (newest: {HEAD})")
+    click.echo("status:   up to date" if revision == HEAD else "status:   needs `glutewake db upgrade`")
+
+
+@db.command()
+@click.pass_context
+def upgrade(ctx: click.Context) -> None:
+    """Bring the database schema up to date (safe to run at any time).
+
+    \b
+    Example:
+      glutewake db upgrade
+    """
+    from glutewake.store.engine import HEAD, current_revision
+    from glutewake.store.engine import upgrade as migrate
+
+    engine, _ = _open(ctx)
+    before = current_revision(engine)
+    migrate(engine)
+    click.echo(
+        "already up to date" if before == HEAD else f"upgraded from {before or 'an empty database'} to {HEAD}"
+    )

@@ -1,0 +1,46 @@
+"""`glutewake history`: past symptom checks and self-test results."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+__all__ = ["history"]
+
+
+@click.command()
+@click.option(
+    "--limit", type=click.IntRange(1), default=20, show_default=True, help="How many of each to show."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON, newest first.")
+@click.pass_context
+def history(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Show your past symptom checks and self-test results, newest first.
+
+    Interactive `glutewake check` and `glutewake selftest` runs are kept automatically.
+
+    \b
+    Examples:
+      glutewake history
+      glutewake history --limit 5 --json
+    """
+    from glutewake import services
+    from glutewake.cli._store import repository
+
+    entries = services.history(repository(ctx), limit)
+    if as_json:
+        click.echo(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
+        return
+    if not entries:
+        click.echo(
+            "Nothing yet. Run `glutewake check` or `glutewake selftest` and the results will be kept here."
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("when", "what", "result", title="Your history")
+    for entry in entries:
+        table.add_row(entry.at.astimezone().strftime("%a %d %b %Y %H:%M"), entry.title, entry.summary)
+    Console(highlight=False).print(table)

@@ -1,0 +1,418 @@
+"""The personal programme: build a four-week plan, and adapt it from session feedback.
+
+Pure: no I/O, no clock (the start date and the history are arguments). How plans are
+built and changed is data in `knowledge/data/programme.yaml`; this module applies it.
+Plans round-trip through `to_json`/`from_json` so the store can keep them as they are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Literal
+
+from glutewake.core.selftests import SelfTestResult, Side
+from glutewake.core.triage import TriageResult
+from glutewake.knowledge.schema import (
+    AdaptRule,
+    Equipment,
+    Exercise,
+    ExerciseLevel,
+    Knowledge,
+    PhaseId,
+)
+
+__all__ = [
+    "Block",
+    "Plan",
+    "PlanChange",
+    "PlannedSession",
+    "Profile",
+    "SessionOutcome",
+    "adapt",
+    "build_plan",
+]
+
+Status = Literal["active", "stopped", "not_started"]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the plan is fitted to."""
+
+    age: int
+    sex: Literal["female", "male", "other"]
+    equipment: Equipment = "none"
+    minutes_per_session: int = 20
+    preferred_days: tuple[int, ...] | None = None  # weekdays, Monday 0; None: every other day
+    activities: tuple[str, ...] = ()
+    desk_hours: float = 8.0
+    psfs_activities: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["preferred_days"] = None if self.preferred_days is None else list(self.preferred_days)
+        data["activities"], data["psfs_activities"] = list(self.activities), list(self.psfs_activities)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Profile:
+        days = data.get("preferred_days")
+        return cls(
+            age=data["age"],
+            sex=data["sex"],
+            equipment=data["equipment"],
+            minutes_per_session=data["minutes_per_session"],
+            preferred_days=None if days is None else tuple(days),
+            activities=tuple(data["activities"]),
+            desk_hours=data["desk_hours"],
+            psfs_activities=tuple(data.get("psfs_activities", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Block:
+    """One exercise in a session: sets of reps or holds, per side or not, perhaps loaded."""
+
+    exercise_id: str
+    sets: int
+    reps: int | None = None
+    hold_seconds: int | None = None
+    per_side: bool = False
+    load_kg: float | None = None
+    extra_side: Side | None = None  # one extra set on this (weaker) side
+
+    def describe(self) -> str:
+        amount = f"{self.reps} reps" if self.reps is not None else f"{self.hold_seconds} s"
+        text = f"{self.sets} × {amount}" + (" each side" if self.per_side else "")
+        if self.load_kg is not None:
+            text += f" with {self.load_kg:g} kg"
+        if self.extra_side:
+            text += f" (+1 set {self.extra_side})"
+        return text
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    day: date
+    phase: PhaseId
+    warm_up: tuple[Block, ...]
+    main: tuple[Block, ...]
+    stretches: tuple[Block, ...]
+    desk_habits: tuple[str, ...]
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        return (*self.warm_up, *self.main, *self.stretches)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "phase": self.phase,
+            "warm_up": [asdict(b) for b in self.warm_up],
+            "main": [asdict(b) for b in self.main],
+            "stretches": [asdict(b) for b in self.stretches],
+            "desk_habits": list(self.desk_habits),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PlannedSession:
+        return cls(
+            day=date.fromisoformat(data["day"]),
+            phase=data["phase"],
+            warm_up=tuple(Block(**b) for b in data["warm_up"]),
+            main=tuple(Block(**b) for b in data["main"]),
+            stretches=tuple(Block(**b) for b in data["stretches"]),
+            desk_habits=tuple(data["desk_habits"]),
+        )
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    on: date
+    action: Literal["progressed", "regressed", "stopped"]
+    rule: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A personal programme; `changes` says why it differs from how it was built."""
+
+    start_date: date
+    status: Status
+    exercise_level: ExerciseLevel
+    equipment: Equipment
+    weaker_side: Side | None
+    avoid_with: tuple[str, ...]
+    sessions: tuple[PlannedSession, ...]
+    maintenance: tuple[Block, ...]
+    advice: tuple[str, ...] = ()
+    changes: tuple[PlanChange, ...] = ()
+    adapted_through: int = 0  # how many session outcomes have been applied
+
+    def session_on(self, day: date) -> PlannedSession | None:
+        return next((s for s in self.sessions if s.day == day), None)
+
+    def next_session(self, day: date) -> PlannedSession | None:
+        return next((s for s in self.sessions if s.day >= day), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start_date": self.start_date.isoformat(),
+            "status": self.status,
+            "exercise_level": self.exercise_level,
+            "equipment": self.equipment,
+            "weaker_side": self.weaker_side,
+            "avoid_with": list(self.avoid_with),
+            "sessions": [s.to_json() for s in self.sessions],
+            "maintenance": [asdict(b) for b in self.maintenance],
+            "advice": list(self.advice),
+            "changes": [
+                {"on": c.on.isoformat(), "action": c.action, "rule": c.rule, "reason": c.reason}
+                for c in self.changes
+            ],
+            "adapted_through": self.adapted_through,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Plan:
+        return cls(
+            start_date=date.fromisoformat(data["start_date"]),
+            status=data["status"],
+            exercise_level=data["exercise_level"],
+            equipment=data["equipment"],
+            weaker_side=data["weaker_side"],
+            avoid_with=tuple(data["avoid_with"]),
+            sessions=tuple(PlannedSession.from_json(s) for s in data["sessions"]),
+            maintenance=tuple(Block(**b) for b in data["maintenance"]),
+            advice=tuple(data["advice"]),
+            changes=tuple(
+                PlanChange(date.fromisoformat(c["on"]), c["action"], c["rule"], c["reason"])
+                for c in data["changes"]
+            ),
+            adapted_through=data["adapted_through"],
+        )
+
+
+# --- building -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """What a plan may contain: the person's kit, the triage's exercise level, causes to respect."""
+
+    kb: Knowledge
+    kit: frozenset[str]
+    level: ExerciseLevel
+    avoid_with: frozenset[str]
+
+    def allows(self, exercise: Exercise) -> bool:
+        return (
+            set(exercise.equipment) <= self.kit | {"chair"}
+            and (self.level == "full" or exercise.min_exercise_level == "gentle")
+            and not self.avoid_with & set(exercise.avoid_with)
+        )
+
+    def pool(self, ids: Sequence[str]) -> list[str]:
+        return [i for i in ids if self.allows(self.kb.exercises[i])]
+
+    def block(self, exercise_id: str, weaker: Side | None = None) -> Block:
+        exercise = self.kb.exercises[exercise_id]
+        dose = exercise.dose
+        loaded = bool({"dumbbells", "barbell"} & set(exercise.equipment))
+        return Block(
+            exercise_id,
+            dose.sets,
+            dose.reps,
+            dose.hold_seconds,
+            dose.per_side,
+            self.kb.programme.progression.start_load_kg if loaded else None,
+            weaker if dose.per_side else None,
+        )
+
+
+def _fit(kb: Knowledge, equipment: Equipment, level: ExerciseLevel, avoid_with: Sequence[str]) -> _Fit:
+    return _Fit(kb, frozenset(kb.programme.kits[equipment]), level, frozenset(avoid_with))
+
+
+def _session_days(profile: Profile, start: date, days: int, every: int) -> list[date]:
+    if profile.preferred_days:
+        wanted = set(profile.preferred_days)
+        return [start + timedelta(n) for n in range(days) if (start + timedelta(n)).weekday() in wanted]
+    return [start + timedelta(n) for n in range(0, days, every)]
+
+
+def _minutes(block: Block, exercise: Exercise) -> float:
+    tempo = exercise.tempo
+    rep_seconds = (tempo.lift_seconds + tempo.hold_seconds + tempo.lower_seconds) if tempo else 3
+    work = block.reps * rep_seconds if block.reps is not None else block.hold_seconds or 0
+    sides = 2 if block.per_side else 1
+    return (block.sets * (work * sides + exercise.dose.rest_seconds)) / 60
+
+
+def build_plan(
+    profile: Profile,
+    triage_result: TriageResult,
+    selftest_result: SelfTestResult | None,
+    start_date: date,
+    kb: Knowledge,
+) -> Plan:
+    """A plan of about four weeks fitted to the person, or no sessions when they should see a clinician."""
+    programme = kb.programme
+    likely = tuple(c.id for c in triage_result.causes if c.likelihood == "likely")
+    weaker = selftest_result.weaker_side if selftest_result else None
+    level = triage_result.exercise
+    if level == "none":
+        return Plan(
+            start_date, "not_started", level, profile.equipment, weaker, likely, (), (),
+            advice=("Please see a clinician before starting glute exercises.", *triage_result.advice.now),
+        )  # fmt: skip
+    fit = _fit(kb, profile.equipment, level, likely)
+    warm_up_pool = fit.pool(programme.warm_up_activation)
+    stretch_pool = fit.pool(programme.stretches)
+    sessions: list[PlannedSession] = []
+    per_phase: dict[str, int] = {}
+    for day in _session_days(profile, start_date, programme.days, programme.every_other_day):
+        offset = (day - start_date).days
+        phase = [p for p in programme.phases if p.from_day <= offset][-1]
+        phase_id: PhaseId = "wake_up" if level == "gentle" else phase.id
+        pool = fit.pool(programme.gentle_main if level == "gentle" else phase.main)
+        nth = per_phase.get(phase_id, 0)
+        per_phase[phase_id] = nth + 1
+        main = _choose_main(fit, pool, nth, profile.minutes_per_session, weaker)
+        activation = [i for i in warm_up_pool if i not in {b.exercise_id for b in main}][:1]
+        warm_up = (fit.block(programme.warm_up_move), *(replace(fit.block(i), sets=1) for i in activation))
+        stretches = tuple(
+            fit.block(stretch_pool[(nth + k) % len(stretch_pool)]) for k in range(min(2, len(stretch_pool)))
+        )
+        sessions.append(PlannedSession(day, phase_id, warm_up, main, stretches, programme.desk_habits))
+    maintenance = tuple(fit.block(i, weaker) for i in fit.pool(programme.maintenance))
+    advice = ("Stop any exercise that causes pain, and run `glutewake check` again if symptoms change.",)
+    return Plan(
+        start_date, "active", level, profile.equipment, weaker, likely, tuple(sessions), maintenance, advice
+    )
+
+
+def _choose_main(
+    fit: _Fit, pool: list[str], nth: int, minutes: int, weaker: Side | None
+) -> tuple[Block, ...]:
+    """Two or three exercises, rotating through the pool so sessions vary, kept in pool order."""
+    budget = minutes - fit.kb.programme.progression.session_overhead_minutes
+    start = (nth * 2) % len(pool)
+    rotated = [pool[(start + k) % len(pool)] for k in range(len(pool))]
+    chosen = rotated[:2]
+    third = rotated[2:3]
+    spent = sum(_minutes(fit.block(i), fit.kb.exercises[i]) for i in chosen)
+    if third and spent + _minutes(fit.block(third[0]), fit.kb.exercises[third[0]]) <= budget:
+        chosen += third
+    return tuple(fit.block(i, weaker) for i in sorted(chosen, key=pool.index))
+
+
+# --- adapting -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    """How one session went: the feedback and whether every planned set was done."""
+
+    day: date
+    rpe: int
+    pain: int
+    felt: tuple[str, ...]
+    all_sets_done: bool
+    new_red_flag: bool = False  # a check-in since the previous session reported a red flag
+
+
+def _signals(history: Sequence[SessionOutcome]) -> dict[str, Any]:
+    last = history[-1]
+    pains = [o.pain for o in history]
+    rises = 0
+    for earlier, later in zip(reversed(pains[:-1]), reversed(pains[1:]), strict=False):
+        if later <= earlier:
+            break
+        rises += 1
+    return {
+        "new_red_flag": last.new_red_flag,
+        "pain_rising_sessions": rises,
+        "pain": last.pain,
+        "rpe": last.rpe,
+        "felt": set(last.felt),
+        "all_sets_done": last.all_sets_done,
+        "pains": " → ".join(str(p) for p in pains[-(rises + 1) :]),
+    }
+
+
+def rule_matches(rule: AdaptRule, signals: Mapping[str, Any]) -> bool:
+    when = rule.when
+    checks = [
+        when.new_red_flag is None or signals["new_red_flag"] == when.new_red_flag,
+        when.pain_rising_sessions is None or signals["pain_rising_sessions"] >= when.pain_rising_sessions,
+        when.pain_at_least is None or signals["pain"] >= when.pain_at_least,
+        when.pain_at_most is None or signals["pain"] <= when.pain_at_most,
+        when.rpe_at_most is None or signals["rpe"] <= when.rpe_at_most,
+        when.felt is None or when.felt in signals["felt"],
+        when.all_sets_done is None or signals["all_sets_done"] == when.all_sets_done,
+    ]
+    return all(checks)
+
+
+def adapt(plan: Plan, history: Sequence[SessionOutcome], kb: Knowledge) -> Plan:
+    """Apply each session outcome not yet applied, in order; the first matching rule decides each."""
+    for index in range(plan.adapted_through, len(history)):
+        if plan.status != "active":
+            return replace(plan, adapted_through=len(history))
+        signals = _signals(history[: index + 1])
+        rule = next((r for r in kb.programme.adapt_rules if rule_matches(r, signals)), None)
+        day = history[index].day
+        if rule is not None:
+            plan = _apply(plan, rule, day, signals, kb)
+        plan = replace(plan, adapted_through=index + 1)
+    return plan
+
+
+_PAST = {"stop": "stopped", "regress": "regressed", "progress": "progressed"}
+
+
+def _apply(plan: Plan, rule: AdaptRule, day: date, signals: Mapping[str, Any], kb: Knowledge) -> Plan:
+    change = PlanChange(day, _PAST[rule.action], rule.id, rule.reason.format(**signals))  # type: ignore[arg-type]
+    if rule.action == "stop":
+        return replace(plan, status="stopped", changes=(*plan.changes, change))
+    fit = _fit(kb, plan.equipment, plan.exercise_level, plan.avoid_with)
+    step = _progress if rule.action == "progress" else _regress
+    sessions = tuple(
+        s if s.day <= day else replace(s, main=tuple(step(b, fit, plan.weaker_side) for b in s.main))
+        for s in plan.sessions
+    )
+    return replace(plan, sessions=sessions, changes=(*plan.changes, change))
+
+
+def _progress(block: Block, fit: _Fit, weaker: Side | None) -> Block:
+    """More reps (or longer holds), then a harder variation, then more load."""
+    p = fit.kb.programme.progression
+    if block.reps is not None and block.reps < p.max_reps:
+        return replace(block, reps=min(block.reps + p.rep_step, p.max_reps))
+    if block.hold_seconds is not None and block.hold_seconds < p.max_hold_seconds:
+        return replace(block, hold_seconds=min(block.hold_seconds + p.hold_step, p.max_hold_seconds))
+    harder = fit.pool(fit.kb.exercises[block.exercise_id].progressions)
+    if harder:
+        return fit.block(harder[0], weaker)
+    if block.load_kg is not None:
+        return replace(block, load_kg=block.load_kg + p.load_step_kg)
+    return block
+
+
+def _regress(block: Block, fit: _Fit, weaker: Side | None) -> Block:
+    """Less load, then an easier variation, then fewer reps (or shorter holds)."""
+    p = fit.kb.programme.progression
+    if block.load_kg is not None and block.load_kg > p.start_load_kg:
+        return replace(block, load_kg=max(block.load_kg - p.load_step_kg, p.start_load_kg))
+    easier = fit.pool(fit.kb.exercises[block.exercise_id].regressions)
+    if easier:
+        return fit.block(easier[0], weaker)
+    if block.reps is not None:
+        return replace(block, reps=max(block.reps - p.rep_step, p.min_reps))
+    if block.hold_seconds is not None:
+        return replace(block, hold_seconds=max(block.hold_seconds - p.hold_step, p.min_hold_seconds))
+    return block

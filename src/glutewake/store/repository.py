@@ -1,0 +1,366 @@
+"""The one repository services use: every read and write of the user's records.
+
+Every write is its own transaction, so an interrupted session keeps every set logged
+before the interruption. No domain rules here: values come in and go out as the core's
+types (or plain rows), and the core decides what they mean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+
+from glutewake.clock import Clock
+from glutewake.core.programme import Plan, PlannedSession, Profile
+from glutewake.store import tables as t
+from glutewake.store.engine import WRITE
+
+__all__ = ["ActivePlan", "Repository", "SetRecord", "Stored"]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A stored record: its id, when it was made, and its content as the core wrote it."""
+
+    id: int
+    at: datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ActivePlan:
+    id: int
+    plan: Plan
+    session_ids: dict[date, int]  # planned session id by day
+
+
+@dataclass(frozen=True)
+class SetRecord:
+    exercise_id: str
+    side: str | None = None
+    reps: int | None = None
+    seconds: int | None = None
+    load_kg: float | None = None
+    target_reps: int | None = None
+    target_seconds: int | None = None
+
+
+class Repository:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self.engine.connect().execution_options(**{WRITE: True}) as connection, connection.begin():
+            yield connection
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    # --- profile -----------------------------------------------------------------------------
+
+    def profile(self) -> Profile | None:
+        with self._reading() as db:
+            row = db.execute(select(t.profile)).mappings().first()
+        return None if row is None else Profile.from_json(dict(row))
+
+    def save_profile(self, profile: Profile) -> None:
+        values = {**profile.to_json(), "updated_at": self.clock.now()}
+        with self._writing() as db:
+            if db.execute(select(t.profile.c.id)).first() is None:
+                db.execute(insert(t.profile).values(id=1, **values))
+            else:
+                db.execute(update(t.profile).values(**values))
+
+    # --- triage runs and self-test results ---------------------------------------------------
+
+    def add_triage_run(self, case: dict[str, Any], result: dict[str, Any]) -> int:
+        with self._writing() as db:
+            row = db.execute(
+                insert(t.triage_runs)
+                .values(created_at=self.clock.now(), urgency=result["urgency"], case=case, result=result)
+                .returning(t.triage_runs.c.id)
+            )
+            return int(row.scalar_one())
+
+    def add_selftest_result(self, result: dict[str, Any]) -> int:
+        with self._writing() as db:
+            row = db.execute(
+                insert(t.selftest_results)
+                .values(created_at=self.clock.now(), result=result)
+                .returning(t.selftest_results.c.id)
+            )
+            return int(row.scalar_one())
+
+    def triage_runs(self, limit: int | None = None) -> list[Stored]:
+        query = select(t.triage_runs).order_by(t.triage_runs.c.created_at.desc(), t.triage_runs.c.id.desc())
+        with self._reading() as db:
+            rows = db.execute(query.limit(limit)).mappings().all()
+        return [Stored(r["id"], r["created_at"], {"case": r["case"], "result": r["result"]}) for r in rows]
+
+    def selftest_results(self, limit: int | None = None) -> list[Stored]:
+        table = t.selftest_results
+        query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc())
+        with self._reading() as db:
+            rows = db.execute(query.limit(limit)).mappings().all()
+        return [Stored(r["id"], r["created_at"], r["result"]) for r in rows]
+
+    # --- plans -------------------------------------------------------------------------------
+
+    def save_plan(self, plan: Plan, triage_run_id: int | None) -> int:
+        """Store a new plan; the previous active plan, if any, is marked replaced."""
+        meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
+        with self._writing() as db:
+            db.execute(update(t.plans).where(t.plans.c.status == "active").values(status="replaced"))
+            plan_id = int(
+                db.execute(
+                    insert(t.plans)
+                    .values(
+                        created_at=self.clock.now(),
+                        status=plan.status,
+                        start_date=plan.start_date,
+                        triage_run_id=triage_run_id,
+                        plan=meta,
+                    )
+                    .returning(t.plans.c.id)
+                ).scalar_one()
+            )
+            if plan.sessions:
+                db.execute(
+                    insert(t.planned_sessions),
+                    [
+                        {
+                            "plan_id": plan_id,
+                            "day": s.day,
+                            "position": n,
+                            "phase": s.phase,
+                            "session": s.to_json(),
+                        }
+                        for n, s in enumerate(plan.sessions)
+                    ],
+                )
+        return plan_id
+
+    def current_plan(self) -> ActivePlan | None:
+        """The newest plan that is not replaced (active, stopped or not started)."""
+        with self._reading() as db:
+            row = (
+                db.execute(
+                    select(t.plans)
+                    .where(t.plans.c.status != "replaced")
+                    .order_by(t.plans.c.created_at.desc(), t.plans.c.id.desc())
+                    .limit(1)
+                )
+                .mappings()
+                .first()
+            )
+            if row is None:
+                return None
+            sessions = db.execute(
+                select(t.planned_sessions.c.id, t.planned_sessions.c.session)
+                .where(t.planned_sessions.c.plan_id == row["id"])
+                .order_by(t.planned_sessions.c.position)
+            ).all()
+        planned = [PlannedSession.from_json(s.session) for s in sessions]
+        plan = Plan.from_json(
+            {**row["plan"], "status": row["status"], "sessions": [p.to_json() for p in planned]}
+        )
+        return ActivePlan(row["id"], plan, {p.day: s.id for p, s in zip(planned, sessions, strict=True)})
+
+    def update_plan(self, plan_id: int, plan: Plan) -> None:
+        """Save an adapted plan: its status and changes, and each planned session's content."""
+        meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
+        with self._writing() as db:
+            db.execute(update(t.plans).where(t.plans.c.id == plan_id).values(status=plan.status, plan=meta))
+            for session in plan.sessions:
+                db.execute(
+                    update(t.planned_sessions)
+                    .where(t.planned_sessions.c.plan_id == plan_id, t.planned_sessions.c.day == session.day)
+                    .values(session=session.to_json(), phase=session.phase)
+                )
+
+    # --- sessions ----------------------------------------------------------------------------
+
+    def start_session(self, planned_session_id: int | None, *, guided: bool) -> int:
+        with self._writing() as db:
+            row = db.execute(
+                insert(t.session_logs)
+                .values(
+                    planned_session_id=planned_session_id,
+                    started_at=self.clock.now(),
+                    status="in_progress",
+                    guided=int(guided),
+                )
+                .returning(t.session_logs.c.id)
+            )
+            return int(row.scalar_one())
+
+    def log_set(self, session_log_id: int, done: SetRecord) -> int:
+        """Record one finished set at once, in its own transaction."""
+        with self._writing() as db:
+            row = db.execute(
+                insert(t.set_logs)
+                .values(session_log_id=session_log_id, done_at=self.clock.now(), **vars(done))
+                .returning(t.set_logs.c.id)
+            )
+            return int(row.scalar_one())
+
+    def finish_session(self, session_log_id: int, status: str) -> None:
+        with self._writing() as db:
+            db.execute(
+                update(t.session_logs)
+                .where(t.session_logs.c.id == session_log_id)
+                .values(status=status, finished_at=self.clock.now())
+            )
+
+    def save_feedback(self, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]) -> None:
+        with self._writing() as db:
+            db.execute(
+                insert(t.session_feedback).values(
+                    session_log_id=session_log_id,
+                    created_at=self.clock.now(),
+                    rpe=rpe,
+                    pain=pain,
+                    felt=list(felt),
+                )
+            )
+
+    def sets_of(self, session_log_id: int) -> list[SetRecord]:
+        columns = [getattr(t.set_logs.c, name) for name in SetRecord.__dataclass_fields__]
+        with self._reading() as db:
+            rows = db.execute(
+                select(*columns)
+                .where(t.set_logs.c.session_log_id == session_log_id)
+                .order_by(t.set_logs.c.id)
+            ).all()
+        return [SetRecord(*row) for row in rows]
+
+    def session_logs(self, since: datetime | None = None) -> list[dict[str, Any]]:
+        """Every session log (oldest first) with its planned day, feedback and set count."""
+        logs, feedback, planned = t.session_logs, t.session_feedback, t.planned_sessions
+        set_count = (
+            select(func.count())
+            .where(t.set_logs.c.session_log_id == logs.c.id)
+            .correlate(logs)
+            .scalar_subquery()
+        )
+        query = (
+            select(
+                logs.c.id,
+                logs.c.planned_session_id,
+                logs.c.started_at,
+                logs.c.status,
+                planned.c.day.label("planned_day"),
+                planned.c.plan_id,
+                planned.c.session.label("planned"),
+                feedback.c.rpe,
+                feedback.c.pain,
+                feedback.c.felt,
+                set_count.label("sets"),
+            )
+            .select_from(logs.outerjoin(feedback).outerjoin(planned))
+            .order_by(logs.c.started_at, logs.c.id)
+        )
+        if since is not None:
+            query = query.where(logs.c.started_at >= since)
+        with self._reading() as db:
+            return [dict(row) for row in db.execute(query).mappings()]
+
+    # --- check-ins ---------------------------------------------------------------------------
+
+    def add_checkin(
+        self, pain: int, numbness: int, psfs: dict[str, int], red_flags: dict[str, bool | None], outcome: str
+    ) -> int:
+        with self._writing() as db:
+            row = db.execute(
+                insert(t.checkins)
+                .values(
+                    created_at=self.clock.now(),
+                    pain=pain,
+                    numbness=numbness,
+                    psfs=psfs,
+                    red_flags=red_flags,
+                    outcome=outcome,
+                )
+                .returning(t.checkins.c.id)
+            )
+            return int(row.scalar_one())
+
+    def checkins(self) -> list[Stored]:
+        with self._reading() as db:
+            rows = (
+                db.execute(select(t.checkins).order_by(t.checkins.c.created_at, t.checkins.c.id))
+                .mappings()
+                .all()
+            )
+        return [
+            Stored(
+                r["id"],
+                r["created_at"],
+                {k: r[k] for k in ("pain", "numbness", "psfs", "red_flags", "outcome")},
+            )
+            for r in rows
+        ]
+
+    # --- everything at once ------------------------------------------------------------------
+
+    def is_empty(self) -> bool:
+        with self._reading() as db:
+            return all(db.execute(select(table).limit(1)).first() is None for table in _USER_TABLES)
+
+    def dump(self) -> dict[str, list[dict[str, Any]]]:
+        """Every row of the user's, table by table (for export)."""
+        with self._reading() as db:
+            return {
+                table.name: [
+                    dict(row)
+                    for row in db.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+                ]
+                for table in _USER_TABLES
+            }
+
+    def load(self, tables: dict[str, list[dict[str, Any]]]) -> None:
+        """Insert dumped rows into an empty store, keeping their ids, in one transaction."""
+        with self._writing() as db:
+            for table in _USER_TABLES:
+                rows = tables.get(table.name, [])
+                if rows:
+                    db.execute(insert(table), rows)
+            if self.engine.dialect.name == "postgresql":
+                for table in _USER_TABLES:
+                    if "id" in table.c and table.name != "profile":
+                        db.exec_driver_sql(
+                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                        )
+
+    def forget(self) -> None:
+        """Delete every record of the user's (the schema stays)."""
+        with self._writing() as db:
+            for table in reversed(_USER_TABLES):
+                db.execute(delete(table))
+
+
+# Parents before children, so loading in this order and deleting in reverse respects the keys.
+_USER_TABLES = (
+    t.profile,
+    t.triage_runs,
+    t.selftest_results,
+    t.plans,
+    t.planned_sessions,
+    t.session_logs,
+    t.set_logs,
+    t.session_feedback,
+    t.checkins,
+)

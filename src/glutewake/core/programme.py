@@ -25,6 +25,8 @@ from glutewake.knowledge.schema import (
 
 __all__ = [
     "Block",
+    "CheckinOutcome",
+    "Event",
     "Plan",
     "PlanChange",
     "PlannedSession",
@@ -322,32 +324,52 @@ class SessionOutcome:
     pain: int
     felt: tuple[str, ...]
     all_sets_done: bool
-    new_red_flag: bool = False  # a check-in since the previous session reported a red flag
 
 
-def _signals(history: Sequence[SessionOutcome]) -> dict[str, Any]:
-    last = history[-1]
-    pains = [o.pain for o in history]
+@dataclass(frozen=True)
+class CheckinOutcome:
+    """What a check-in found: a red flag, or a clear worsening, sends the person back to triage."""
+
+    day: date
+    red_flag: bool
+    worse: bool
+
+
+Event = SessionOutcome | CheckinOutcome
+
+
+def _signals(history: Sequence[Event]) -> dict[str, Any]:
+    event = history[-1]
+    sessions = [e for e in history if isinstance(e, SessionOutcome)]
+    pains = [o.pain for o in sessions]
     rises = 0
     for earlier, later in zip(reversed(pains[:-1]), reversed(pains[1:]), strict=False):
         if later <= earlier:
             break
         rises += 1
+    last = sessions[-1] if sessions else None
+    checkin = event if isinstance(event, CheckinOutcome) else None
     return {
-        "new_red_flag": last.new_red_flag,
+        "new_red_flag": checkin is not None and checkin.red_flag,
+        "checkin_worse": checkin is not None and checkin.worse,
+        "session": checkin is None,
         "pain_rising_sessions": rises,
-        "pain": last.pain,
-        "rpe": last.rpe,
-        "felt": set(last.felt),
-        "all_sets_done": last.all_sets_done,
+        "pain": last.pain if last else 0,
+        "rpe": last.rpe if last else 0,
+        "felt": set(last.felt) if last else set(),
+        "all_sets_done": last.all_sets_done if last else False,
         "pains": " → ".join(str(p) for p in pains[-(rises + 1) :]),
     }
 
 
 def rule_matches(rule: AdaptRule, signals: Mapping[str, Any]) -> bool:
+    """Whether every condition the rule gives holds; session rules need a session event."""
     when = rule.when
+    about_checkin = when.new_red_flag is not None or when.checkin_worse is not None
     checks = [
+        about_checkin or signals["session"],
         when.new_red_flag is None or signals["new_red_flag"] == when.new_red_flag,
+        when.checkin_worse is None or signals["checkin_worse"] == when.checkin_worse,
         when.pain_rising_sessions is None or signals["pain_rising_sessions"] >= when.pain_rising_sessions,
         when.pain_at_least is None or signals["pain"] >= when.pain_at_least,
         when.pain_at_most is None or signals["pain"] <= when.pain_at_most,
@@ -358,16 +380,15 @@ def rule_matches(rule: AdaptRule, signals: Mapping[str, Any]) -> bool:
     return all(checks)
 
 
-def adapt(plan: Plan, history: Sequence[SessionOutcome], kb: Knowledge) -> Plan:
-    """Apply each session outcome not yet applied, in order; the first matching rule decides each."""
+def adapt(plan: Plan, history: Sequence[Event], kb: Knowledge) -> Plan:
+    """Apply each event (session or check-in) not yet applied, in order; the first matching rule decides."""
     for index in range(plan.adapted_through, len(history)):
         if plan.status != "active":
             return replace(plan, adapted_through=len(history))
         signals = _signals(history[: index + 1])
         rule = next((r for r in kb.programme.adapt_rules if rule_matches(r, signals)), None)
-        day = history[index].day
         if rule is not None:
-            plan = _apply(plan, rule, day, signals, kb)
+            plan = _apply(plan, rule, history[index].day, signals, kb)
         plan = replace(plan, adapted_through=index + 1)
     return plan
 

@@ -316,10 +316,11 @@ class Phase:
 
 @dataclass(frozen=True)
 class AdaptWhen:
-    """Conditions on the latest session feedback; every one given must hold."""
+    """Conditions on the latest event (a session's feedback or a check-in); all given must hold."""
 
     __pydantic_config__ = _STRICT
     new_red_flag: bool | None = None
+    checkin_worse: bool | None = None
     pain_rising_sessions: int | None = None
     pain_at_least: int | None = None
     pain_at_most: int | None = None

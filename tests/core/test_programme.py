@@ -1,0 +1,265 @@
+"""Building and adapting the personal programme."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from glutewake.core.programme import (
+    Block,
+    CheckinOutcome,
+    Plan,
+    Profile,
+    SessionOutcome,
+    _Fit,
+    _progress,
+    _regress,
+    adapt,
+    build_plan,
+)
+from glutewake.core.selftests import SelfTestAnswers, score
+from glutewake.core.triage import Case, TriageResult, triage
+from glutewake.knowledge import Knowledge
+
+START = date(2026, 11, 23)  # a Monday
+SELF_CARE = {"numb_when_sitting": True, "eases_on_standing": True}
+
+
+def triaged(kb: Knowledge, answers: dict[str, bool | None] | None = None, **case: Any) -> TriageResult:
+    return triage(
+        Case(case.get("age", 34), "female", case.get("duration_days", 30), answers or SELF_CARE), kb
+    )
+
+
+def plan_for(
+    kb: Knowledge,
+    profile: Profile | None = None,
+    result: TriageResult | None = None,
+    weaker: str | None = None,
+) -> Plan:
+    selftest = None
+    if weaker:
+        slow = {"left": 3.0, "right": 0.8} if weaker == "left" else {"left": 0.8, "right": 3.0}
+        selftest = score(SelfTestAnswers(squeeze_seconds=slow), kb)  # type: ignore[arg-type]
+    return build_plan(profile or Profile(34, "female", "gym", 30), result or triaged(kb), selftest, START, kb)
+
+
+def test_an_emergency_gives_no_plan_only_advice_to_see_a_clinician(kb: Knowledge) -> None:
+    plan = plan_for(kb, result=triaged(kb, {"saddle_numbness": True}))
+    assert plan.status == "not_started"
+    assert plan.sessions == ()
+    assert "see a clinician" in plan.advice[0]
+
+
+def test_four_weeks_every_other_day_in_three_phases(kb: Knowledge) -> None:
+    plan = plan_for(kb)
+    days = [s.day for s in plan.sessions]
+    assert days == [START + timedelta(n) for n in range(0, 28, 2)]
+    phases = [s.phase for s in plan.sessions]
+    assert phases == sorted(phases, key=["wake_up", "strengthen", "load"].index)
+    assert set(phases) == {"wake_up", "strengthen", "load"}
+
+
+def test_chosen_days_are_respected(kb: Knowledge) -> None:
+    plan = plan_for(kb, Profile(34, "female", "gym", 30, preferred_days=(1, 3)))
+    assert {s.day.weekday() for s in plan.sessions} == {1, 3}
+    assert len(plan.sessions) == 8
+
+
+def test_each_session_has_warm_up_two_or_three_main_exercises_stretches_and_desk_habits(
+    kb: Knowledge,
+) -> None:
+    for session in plan_for(kb).sessions:
+        assert session.warm_up[0].exercise_id == "walking_in_place"
+        assert 2 <= len(session.main) <= 3
+        assert session.stretches
+        assert all(
+            20 <= (b.hold_seconds or 0) <= 30 or b.exercise_id == "foam_roller_release"
+            for b in session.stretches
+        )
+        assert any("20 to 30 minutes" in habit for habit in session.desk_habits)
+
+
+def test_activation_comes_before_compound_lifts(kb: Knowledge) -> None:
+    compound = {"squat", "split_squat", "hip_thrust_loaded"}
+    seen_compound = False
+    for session in plan_for(kb).sessions:
+        ids = [b.exercise_id for b in session.blocks]
+        if compound & set(ids):
+            seen_compound = True
+            first_compound = min(ids.index(i) for i in compound & set(ids))
+            assert any(kb.exercises[i].kind == "activation" for i in ids[:first_compound])
+    assert seen_compound
+    assert not compound & {
+        b.exercise_id for s in plan_for(kb).sessions if s.phase == "wake_up" for b in s.main
+    }
+
+
+def test_equipment_is_respected(kb: Knowledge) -> None:
+    plan = plan_for(kb, Profile(34, "female", "none", 30))
+    used = {kit for s in plan.sessions for b in s.blocks for kit in kb.exercises[b.exercise_id].equipment}
+    assert used <= {"chair"}
+
+
+def test_gentle_advice_keeps_every_session_to_low_load_activation(kb: Knowledge) -> None:
+    result = triaged(kb, {"leg_pain_below_knee": True, "worse_cough_sneeze": True})
+    assert result.exercise == "gentle"
+    plan = plan_for(kb, result=result)
+    assert {s.phase for s in plan.sessions} == {"wake_up"}
+    assert all(
+        kb.exercises[b.exercise_id].min_exercise_level == "gentle" for s in plan.sessions for b in s.blocks
+    )
+    assert not {"roll_down", "foam_roller_release"} & {b.exercise_id for s in plan.sessions for b in s.blocks}
+
+
+def test_the_weaker_side_gets_an_extra_set(kb: Knowledge) -> None:
+    plan = plan_for(kb, weaker="right")
+    sided = [b for s in plan.sessions for b in s.main if b.per_side]
+    assert sided
+    assert all(b.extra_side == "right" for b in sided)
+    assert all(b.extra_side is None for s in plan.sessions for b in s.main if not b.per_side)
+
+
+def test_short_sessions_get_two_main_exercises(kb: Knowledge) -> None:
+    assert all(len(s.main) == 2 for s in plan_for(kb, Profile(34, "female", "gym", 10)).sessions)
+
+
+def test_plans_round_trip_through_json(kb: Knowledge) -> None:
+    plan = plan_for(kb, weaker="left")
+    assert Plan.from_json(plan.to_json()) == plan
+
+
+# --- adapting, one row per rule ---------------------------------------------------------------
+
+EASY = SessionOutcome(START, rpe=5, pain=1, felt=("glutes",), all_sets_done=True)
+
+ADAPT: list[Any] = [
+    pytest.param(
+        [EASY, CheckinOutcome(START + timedelta(1), red_flag=True, worse=False)],
+        "red_flag_in_checkin",
+        "stopped",
+        id="red_flag_in_checkin",
+    ),
+    pytest.param(
+        [CheckinOutcome(START, red_flag=False, worse=True)],
+        "worse_in_checkin",
+        "stopped",
+        id="worse_in_checkin",
+    ),
+    pytest.param(
+        [replace(EASY, pain=1), replace(EASY, pain=3), replace(EASY, pain=4)],
+        "pain_rising",
+        "stopped",
+        id="pain_rising",
+    ),
+    pytest.param([replace(EASY, pain=6)], "painful_session", "regressed", id="painful_session"),
+    pytest.param(
+        [replace(EASY, felt=("glutes", "lower_back"))],
+        "lower_back_took_over",
+        "regressed",
+        id="lower_back_took_over",
+    ),
+    pytest.param([EASY], "easy_session", "progressed", id="easy_session"),
+]
+
+
+@pytest.mark.parametrize(("history", "rule", "action"), ADAPT)
+def test_adapt_rule(kb: Knowledge, history: list[Any], rule: str, action: str) -> None:
+    plan = adapt(plan_for(kb), history, kb)
+    assert plan.changes[-1].rule == rule
+    assert plan.changes[-1].action == action
+    assert plan.changes[-1].reason.startswith(action)
+    assert plan.status == ("stopped" if action == "stopped" else "active")
+
+
+def test_every_adapt_rule_has_a_row(kb: Knowledge) -> None:
+    assert sorted(r.id for r in kb.programme.adapt_rules) == sorted(p.id for p in ADAPT)
+
+
+NO_CHANGE: list[Any] = [
+    pytest.param([replace(EASY, rpe=7)], id="effort 7 is not easy"),
+    pytest.param([replace(EASY, pain=3)], id="pain 3 is not easy"),
+    pytest.param([replace(EASY, all_sets_done=False)], id="sets left undone"),
+    pytest.param([replace(EASY, pain=3), replace(EASY, pain=4)], id="pain rising over one session only"),
+    pytest.param([CheckinOutcome(START, red_flag=False, worse=False)], id="a calm check-in"),
+]
+
+
+@pytest.mark.parametrize("history", NO_CHANGE)
+def test_no_rule_means_no_change(kb: Knowledge, history: list[Any]) -> None:
+    plan = plan_for(kb)
+    adapted = adapt(plan, history, kb)
+    assert adapted.changes == ()
+    assert adapted.sessions == plan.sessions
+
+
+def test_the_plan_says_why_it_changed(kb: Knowledge) -> None:
+    reason = adapt(plan_for(kb), [EASY], kb).changes[0].reason
+    assert reason == "progressed: the last session felt easy (effort 5/10, pain 1/10)"
+    stopped = adapt(plan_for(kb), [replace(EASY, pain=p) for p in (1, 3, 5)], kb).changes[-1].reason
+    assert "(1 → 3 → 5)" in stopped
+
+
+def test_only_sessions_after_the_outcome_change(kb: Knowledge) -> None:
+    plan = plan_for(kb)
+    adapted = adapt(plan, [replace(EASY, day=plan.sessions[2].day)], kb)
+    assert adapted.sessions[:3] == plan.sessions[:3]
+    assert adapted.sessions[3] != plan.sessions[3]
+
+
+def test_adapting_again_with_the_same_history_changes_nothing(kb: Knowledge) -> None:
+    once = adapt(plan_for(kb), [EASY], kb)
+    assert adapt(once, [EASY], kb) == once
+    assert len(adapt(once, [EASY, replace(EASY, day=START + timedelta(2))], kb).changes) == 2
+
+
+def test_a_stopped_plan_stays_stopped(kb: Knowledge) -> None:
+    stopped = adapt(plan_for(kb), [CheckinOutcome(START, red_flag=True, worse=False)], kb)
+    later = adapt(stopped, [CheckinOutcome(START, red_flag=True, worse=False), EASY], kb)
+    assert later.status == "stopped"
+    assert later.changes == stopped.changes
+
+
+# --- the progression ladder ---------------------------------------------------------------------
+
+
+def fit(kb: Knowledge, equipment: str = "gym") -> _Fit:
+    return _Fit(kb, frozenset(kb.programme.kits[equipment]), "full", frozenset())  # type: ignore[index]
+
+
+def test_progress_adds_reps_then_harder_variation_then_load(kb: Knowledge) -> None:
+    f = fit(kb)
+    bridge = f.block("glute_bridge")
+    assert _progress(bridge, f, None).reps == 12
+    assert _progress(replace(bridge, reps=15), f, None).exercise_id == "single_leg_bridge"
+    loaded = f.block("hip_thrust_loaded")
+    assert _progress(replace(loaded, reps=15), f, None).load_kg == loaded.load_kg + 2.5  # type: ignore[operator]
+
+
+def test_harder_variations_need_the_kit(kb: Knowledge) -> None:
+    f = fit(kb, "none")
+    assert _progress(replace(f.block("clamshell"), reps=15), f, None) == replace(
+        f.block("clamshell"), reps=15
+    )
+
+
+def test_regress_drops_load_then_swaps_easier_then_fewer_reps(kb: Knowledge) -> None:
+    f = fit(kb)
+    loaded = replace(f.block("hip_thrust_loaded"), load_kg=10.0)
+    assert _regress(loaded, f, None).load_kg == 7.5
+    assert _regress(f.block("hip_thrust_loaded"), f, None).exercise_id == "hip_thrust"
+    assert _regress(f.block("pelvic_curl"), f, None).reps == 8
+    assert _regress(replace(f.block("pelvic_curl"), reps=6), f, None).reps == 6
+
+
+def test_holds_grow_and_shrink_within_limits(kb: Knowledge) -> None:
+    f = fit(kb)
+    plank = f.block("side_plank")
+    assert _progress(plank, f, None).hold_seconds == 25
+    assert (
+        _regress(Block("side_plank", 3, hold_seconds=10, per_side=True), f, None).exercise_id
+        == "side_lying_leg_lift"
+    )

@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("glutewake.cli.check", "check"),
     "selftest": ("glutewake.cli.selftest", "selftest"),
     "learn": ("glutewake.cli.learn", "learn"),
+    "plan": ("glutewake.cli.plan", "plan"),
     "history": ("glutewake.cli.history", "history"),
     "db": ("glutewake.cli.db", "db"),
 }

@@ -108,6 +108,11 @@ class PlannedSession:
     def blocks(self) -> tuple[Block, ...]:
         return (*self.warm_up, *self.main, *self.stretches)
 
+    @property
+    def set_count(self) -> int:
+        """Sets to do, counting each side of a one-sided exercise and any extra weaker-side set."""
+        return sum(b.sets * (2 if b.per_side else 1) + (1 if b.extra_side else 0) for b in self.blocks)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),

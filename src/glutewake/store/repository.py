@@ -35,6 +35,7 @@ class Stored:
 @dataclass(frozen=True)
 class ActivePlan:
     id: int
+    created_at: datetime
     plan: Plan
     session_ids: dict[date, int]  # planned session id by day
 
@@ -176,7 +177,9 @@ class Repository:
         plan = Plan.from_json(
             {**row["plan"], "status": row["status"], "sessions": [p.to_json() for p in planned]}
         )
-        return ActivePlan(row["id"], plan, {p.day: s.id for p, s in zip(planned, sessions, strict=True)})
+        return ActivePlan(
+            row["id"], row["created_at"], plan, {p.day: s.id for p, s in zip(planned, sessions, strict=True)}
+        )
 
     def update_plan(self, plan_id: int, plan: Plan) -> None:
         """Save an adapted plan: its status and changes, and each planned session's content."""

@@ -1,0 +1,174 @@
+"""`glutewake plan`: build, show and export the personal programme."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from glutewake.core.programme import Plan
+    from glutewake.knowledge import Knowledge
+
+__all__ = ["plan"]
+
+_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _days(value: str | None) -> tuple[int, ...] | None:
+    if value is None or value.strip().lower() in {"", "every-other-day", "alternate"}:
+        return None
+    names = [part.strip().lower()[:3] for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in _WEEKDAYS]
+    if unknown or not names:
+        raise click.BadParameter(
+            f"use weekday names such as mon,wed,fri (not {', '.join(unknown) or value!r})"
+        )
+    return tuple(sorted({_WEEKDAYS.index(name) for name in names}))
+
+
+@click.command()
+@click.option(
+    "--new", "rebuild", is_flag=True, help="Build a new plan from your latest check and self-tests."
+)
+@click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First day of a new plan (default: today).")
+@click.option("--equipment", type=click.Choice(["none", "band", "dumbbells", "gym"]), help="Kit you have.")
+@click.option("--minutes", type=click.IntRange(10, 60), help="Minutes per session (10 to 60).")
+@click.option(
+    "--days", metavar="DAYS", help="Weekdays to train, e.g. mon,wed,fri (default: every other day)."
+)
+@click.option(
+    "--ics",
+    "ics_file",
+    type=click.Path(dir_okay=False, writable=True),
+    metavar="FILE",
+    help="Also write the plan as an iCalendar file to import into a calendar app.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.pass_context
+def plan(
+    ctx: click.Context, rebuild: bool, start: datetime | None, equipment: str | None, minutes: int | None,
+    days: str | None, ics_file: str | None, as_json: bool,
+) -> None:  # fmt: skip
+    """Build or show your personal plan: about four weeks, three phases.
+
+    Wake-up (activation), strengthen, then load, with a short warm-up, two or three main
+    exercises and stretches each session, fitted to your kit, time, the symptom check
+    (`glutewake check`, needed first) and your weaker side from `glutewake selftest`.
+    The plan adapts to how each session felt, and says why it changed.
+
+    \b
+    Examples:
+      glutewake plan --new --equipment band --minutes 20 --days mon,wed,fri
+      glutewake plan
+      glutewake plan --ics glutes.ics
+    """
+    from glutewake.cli._store import clock, repository
+    from glutewake.core.programme import Profile
+    from glutewake.services import knowledge
+    from glutewake.services.plans import NoTriage, current_plan, make_plan, plan_ics
+
+    repo = repository(ctx)
+    today = clock(ctx).now().date()
+    active = current_plan(repo)
+    changing = any(v is not None for v in (equipment, minutes, days))
+    if active is None or rebuild or changing:
+        runs = repo.triage_runs(limit=1)
+        stored = repo.profile()
+        base = stored or (Profile(runs[0].data["case"]["age"], runs[0].data["case"]["sex"]) if runs else None)
+        if base is None:
+            click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
+            raise SystemExit(1)
+        profile = Profile(
+            base.age, base.sex,
+            equipment or base.equipment,  # type: ignore[arg-type]  # checked by click.Choice
+            minutes or base.minutes_per_session,
+            _days(days) if days is not None else base.preferred_days,
+            base.activities, base.desk_hours, base.psfs_activities,
+        )  # fmt: skip
+        try:
+            built = make_plan(repo, profile, start.date() if start else today)
+        except NoTriage as error:
+            click.echo(f"error: {error}.", err=True)
+            raise SystemExit(1) from error
+        if stored is None and not as_json:
+            click.echo(
+                f"Using: equipment {profile.equipment}, {profile.minutes_per_session} minutes, "
+                + (
+                    "every other day"
+                    if profile.preferred_days is None
+                    else "on " + ", ".join(_WEEKDAYS[d] for d in profile.preferred_days)
+                )
+                + ". Change with --equipment, --minutes and --days.",
+                err=True,
+            )
+        shown = built
+    else:
+        shown = active.plan
+    if ics_file:
+        Path(ics_file).write_bytes(plan_ics(shown, clock(ctx).now()))
+    if as_json:
+        click.echo(json.dumps(shown.to_json(), indent=2, ensure_ascii=False))
+        return
+    _show(shown, knowledge(), today)
+    if ics_file:
+        click.echo(f"Calendar written to {ics_file} ({len(shown.sessions)} sessions).")
+
+
+def _show(shown: Plan, kb: Knowledge, today: date) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    if shown.status == "not_started":
+        console.print("[bold]No exercise plan for now.[/bold]")
+        for line in shown.advice:
+            console.print(f"• {line}")
+        return
+    if shown.status == "stopped":
+        console.print("[bold red]This plan is paused.[/bold red] " + shown.changes[-1].reason)
+    phases = {p.id: p for p in kb.programme.phases}
+    grid = Table(
+        *(d.capitalize() for d in _WEEKDAYS),
+        title=f"Your plan from {shown.start_date:%d %b %Y}",
+        show_lines=True,
+    )
+    week_start = shown.start_date.toordinal() - shown.start_date.weekday()
+    by_day = {s.day: s for s in shown.sessions}
+    last = shown.sessions[-1].day if shown.sessions else shown.start_date
+    for monday in range(week_start, last.toordinal() + 1, 7):
+        cells = []
+        for offset in range(7):
+            day = date.fromordinal(monday + offset)
+            session = by_day.get(day)
+            mark = "[reverse]" if day == today else ""
+            text = f"{mark}{day.day}{'[/reverse]' if mark else ''}"
+            if session:
+                text += f"\n[bold]{phases[session.phase].name}[/bold]\n" + "\n".join(
+                    kb.exercises[b.exercise_id].name for b in session.main
+                )
+            cells.append(Text.from_markup(text, overflow="fold"))
+        grid.add_row(*cells)
+    console.print(grid)
+    upcoming = shown.next_session(today)
+    if upcoming:
+        console.print(f"\n[bold]Next session: {upcoming.day:%A %d %b}[/bold] ({phases[upcoming.phase].goal})")
+        for title, blocks in (
+            ("Warm-up", upcoming.warm_up),
+            ("Main", upcoming.main),
+            ("Stretches", upcoming.stretches),
+        ):
+            console.print(
+                f"  {title}: "
+                + "; ".join(f"{kb.exercises[b.exercise_id].name} {b.describe()}" for b in blocks)
+            )
+    if shown.weaker_side:
+        console.print(f"\nYour {shown.weaker_side} side gets an extra set in one-sided exercises.")
+    if shown.changes:
+        console.print("\n[bold]Why the plan changed[/bold]")
+        for change in shown.changes:
+            console.print(f"  {change.on:%d %b}: {change.reason}")

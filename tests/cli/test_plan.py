@@ -1,0 +1,90 @@
+"""`glutewake plan`: from a stored symptom check to a plan, shown and exported."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from click.testing import CliRunner
+from icalendar import Calendar
+
+from glutewake.cli import main
+from tests.fakes import FakeClock
+
+SELF_CARE = {
+    "age": 34,
+    "sex": "female",
+    "duration_days": 30,
+    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
+}
+EMERGENCY = {**SELF_CARE, "answers": {"bladder_change": True}}
+
+
+def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--database-url", url, *args], input=stdin, obj={"clock": FakeClock()})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def checked(url: str, case: dict[str, object] = SELF_CARE) -> None:
+    assert run(url, "check", "--answers", "-", "--save", "--json", stdin=json.dumps(case))[0] == 0
+
+
+def test_a_plan_needs_a_symptom_check_first(database_url: str) -> None:
+    code, _, err = run(database_url, "plan")
+    assert code == 1
+    assert "run `glutewake check` first" in err
+
+
+def test_builds_fitted_to_the_options_and_keeps_it(database_url: str) -> None:
+    checked(database_url)
+    code, out, err = run(
+        database_url, "plan", "--equipment", "none", "--minutes", "15", "--days", "tue,thu", "--json"
+    )
+    assert code == 0, err
+    built = json.loads(out)
+    assert built["equipment"] == "none"
+    assert {date.fromisoformat(s["day"]).weekday() for s in built["sessions"]} == {1, 3}
+    assert all(len(s["main"]) == 2 for s in built["sessions"])
+    again = json.loads(run(database_url, "plan", "--json")[1])
+    assert again == built, "showing the plan does not rebuild it"
+
+
+def test_an_emergency_check_gives_no_sessions(database_url: str) -> None:
+    checked(database_url, EMERGENCY)
+    code, out, _ = run(database_url, "plan")
+    assert code == 0
+    assert "No exercise plan for now." in out
+    assert "see a clinician" in " ".join(out.split())
+
+
+def test_the_calendar_shows_phases_and_the_next_session(database_url: str) -> None:
+    checked(database_url)
+    _, out, _ = run(database_url, "plan", "--new")
+    for words in ("Wake-up", "Strengthen", "Load", "Next session: Monday 23 Nov", "Warm-up:", "Stretches:"):
+        assert words in out
+
+
+def test_ics_export_parses_back_with_one_event_per_session(database_url: str, tmp_path: Path) -> None:
+    checked(database_url)
+    ics = tmp_path / "plan.ics"
+    code, out, _ = run(database_url, "plan", "--new", "--ics", str(ics), "--json")
+    assert code == 0
+    sessions = json.loads(out)["sessions"]
+    calendar = Calendar.from_ical(ics.read_bytes())
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == len(sessions)
+    first = events[0]
+    assert first.decoded("dtstart") == date.fromisoformat(sessions[0]["day"])
+    assert str(first["summary"]) == "glutewake: Wake-up session"
+    description = str(first["description"])
+    assert "Glute bridge: 3 × 10 reps" in description
+    assert "Stand up every 20 to 30 minutes" in description
+    assert len({str(e["uid"]) for e in events}) == len(events)
+
+
+def test_bad_days_are_rejected(database_url: str) -> None:
+    checked(database_url)
+    code, _, err = run(database_url, "plan", "--days", "monday,funday")
+    assert code == 2
+    assert "weekday names such as mon,wed,fri" in err

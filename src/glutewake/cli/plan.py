@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from glutewake.core.programme import Plan
     from glutewake.knowledge import Knowledge
 
@@ -120,8 +122,6 @@ def plan(
 
 def _show(shown: Plan, kb: Knowledge, today: date) -> None:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
     console = Console(highlight=False)
     if shown.status == "not_started":
@@ -132,28 +132,7 @@ def _show(shown: Plan, kb: Knowledge, today: date) -> None:
     if shown.status == "stopped":
         console.print("[bold red]This plan is paused.[/bold red] " + shown.changes[-1].reason)
     phases = {p.id: p for p in kb.programme.phases}
-    grid = Table(
-        *(d.capitalize() for d in _WEEKDAYS),
-        title=f"Your plan from {shown.start_date:%d %b %Y}",
-        show_lines=True,
-    )
-    week_start = shown.start_date.toordinal() - shown.start_date.weekday()
-    by_day = {s.day: s for s in shown.sessions}
-    last = shown.sessions[-1].day if shown.sessions else shown.start_date
-    for monday in range(week_start, last.toordinal() + 1, 7):
-        cells = []
-        for offset in range(7):
-            day = date.fromordinal(monday + offset)
-            session = by_day.get(day)
-            mark = "[reverse]" if day == today else ""
-            text = f"{mark}{day.day}{'[/reverse]' if mark else ''}"
-            if session:
-                text += f"\n[bold]{phases[session.phase].name}[/bold]\n" + "\n".join(
-                    kb.exercises[b.exercise_id].name for b in session.main
-                )
-            cells.append(Text.from_markup(text, overflow="fold"))
-        grid.add_row(*cells)
-    console.print(grid)
+    console.print(_calendar(shown, kb, today, wide=console.width >= 120))
     upcoming = shown.next_session(today)
     if upcoming:
         console.print(f"\n[bold]Next session: {upcoming.day:%A %d %b}[/bold] ({phases[upcoming.phase].goal})")
@@ -172,3 +151,37 @@ def _show(shown: Plan, kb: Knowledge, today: date) -> None:
         console.print("\n[bold]Why the plan changed[/bold]")
         for change in shown.changes:
             console.print(f"  {change.on:%d %b}: {change.reason}")
+
+
+def _calendar(shown: Plan, kb: Knowledge, today: date, *, wide: bool) -> Table:
+    """A month-style grid on wide terminals; a week-by-week list on narrow ones."""
+    from rich.table import Table
+    from rich.text import Text
+
+    phases = {p.id: p.name for p in kb.programme.phases}
+    title = f"Your plan from {shown.start_date:%d %b %Y}"
+    if not wide:
+        table = Table("week", "day", "phase", "main exercises", title=title)
+        for session in shown.sessions:
+            week = (session.day - shown.start_date).days // 7 + 1
+            style = "reverse" if session.day == today else ""
+            names = ", ".join(kb.exercises[b.exercise_id].name for b in session.main)
+            table.add_row(str(week), f"{session.day:%a %d %b}", phases[session.phase], names, style=style)
+        return table
+    grid = Table(*(d.capitalize() for d in _WEEKDAYS), title=title, show_lines=True)
+    by_day = {s.day: s for s in shown.sessions}
+    first = shown.sessions[0].day if shown.sessions else shown.start_date
+    first_monday = first.toordinal() - first.weekday()
+    last = shown.sessions[-1].day if shown.sessions else shown.start_date
+    for monday in range(first_monday, last.toordinal() + 1, 7):
+        cells = []
+        for offset in range(7):
+            day = date.fromordinal(monday + offset)
+            cell = Text(str(day.day), style="reverse" if day == today else "")
+            planned = by_day.get(day)
+            if planned:
+                cell.append(f"\n{phases[planned.phase]}", style="bold")
+                cell.append("".join(f"\n{kb.exercises[b.exercise_id].name}" for b in planned.main))
+            cells.append(cell)
+        grid.add_row(*cells)
+    return grid

@@ -114,3 +114,12 @@ def repo(database_url: str, engine_for: Callable[..., Engine]) -> Repository:
     from tests.fakes import FakeClock
 
     return Repository(engine_for(database_url), FakeClock())
+
+
+@pytest.fixture
+def repo_for(engine_for: Callable[..., Engine]) -> Callable[[str], Repository]:
+    """Open a repository on an existing database URL (disposed when the test ends)."""
+    from glutewake.store import Repository
+    from tests.fakes import FakeClock
+
+    return lambda url: Repository(engine_for(url), FakeClock())

@@ -20,6 +20,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "selftest": ("glutewake.cli.selftest", "selftest"),
     "learn": ("glutewake.cli.learn", "learn"),
     "plan": ("glutewake.cli.plan", "plan"),
+    "today": ("glutewake.cli.session", "today"),
+    "session": ("glutewake.cli.session", "session"),
+    "log": ("glutewake.cli.session", "log"),
     "history": ("glutewake.cli.history", "history"),
     "db": ("glutewake.cli.db", "db"),
 }

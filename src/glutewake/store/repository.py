@@ -239,6 +239,18 @@ class Repository:
                 )
             )
 
+    def session_for(self, planned_session_id: int) -> tuple[int, str] | None:
+        """The latest log of a planned session: its id and status (in_progress, completed, quit)."""
+        logs = t.session_logs
+        with self._reading() as db:
+            row = db.execute(
+                select(logs.c.id, logs.c.status)
+                .where(logs.c.planned_session_id == planned_session_id)
+                .order_by(logs.c.started_at.desc(), logs.c.id.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else (int(row.id), str(row.status))
+
     def sets_of(self, session_log_id: int) -> list[SetRecord]:
         columns = [getattr(t.set_logs.c, name) for name in SetRecord.__dataclass_fields__]
         with self._reading() as db:

@@ -1,0 +1,85 @@
+"""`glutewake today` and `glutewake log`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+from click.testing import CliRunner
+
+from glutewake.cli import main
+from glutewake.store import Repository
+from tests.fakes import FakeClock
+
+CASE = {
+    "age": 34,
+    "sex": "female",
+    "duration_days": 30,
+    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
+}
+
+
+def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--database-url", url, *args], input=stdin, obj={"clock": FakeClock()})
+    return result.exit_code, " ".join(result.stdout.split()), result.stderr
+
+
+def planned(url: str) -> None:
+    assert run(url, "check", "--answers", "-", "--save", stdin=json.dumps(CASE))[0] == 0
+    assert run(url, "plan", "--new", "--equipment", "band")[0] == 0
+
+
+def test_today_without_a_plan_says_what_to_do(database_url: str) -> None:
+    assert "You have no plan yet: run `glutewake plan`." in run(database_url, "today")[1]
+
+
+def test_today_shows_the_session_its_cues_and_desk_habits(database_url: str) -> None:
+    planned(database_url)
+    code, out, _ = run(database_url, "today")  # the fake clock says Monday 23 Nov 2026, the plan's first day
+    assert code == 0
+    for words in (
+        "Monday 23 Nov: Wake-up session",
+        "Warm-up",
+        "Glute bridge: 3 × 10 reps.",
+        "Through the day",
+        "Stand up every 20 to 30 minutes",
+        "glutewake session",
+    ):
+        assert words in out
+
+
+def test_log_records_sets_per_side_against_todays_session(
+    database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    planned(database_url)
+    code, out, _ = run(database_url, "log", "glute_bridge", "3x12", "clamshell", "2x15", "side_plank", "30s")
+    assert code == 0
+    assert "Logged 9 sets." in out  # 3 + 2 × both sides + 1 × both sides
+    repo = repo_for(database_url)
+    (entry,) = repo.session_logs()
+    assert (entry["status"], entry["sets"]) == ("completed", 9)
+    assert entry["planned_day"] is not None
+    sets = repo.sets_of(entry["id"])
+    assert [(s.exercise_id, s.side, s.reps, s.seconds) for s in sets][-2:] == [
+        ("side_plank", "left", None, 30),
+        ("side_plank", "right", None, 30),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["glute_brige", "3x12"], "did you mean glute_bridge"),
+        (["glute_bridge", "three"], "'three' is not a dose"),
+        (["glute_bridge", "0x12"], "is not a dose"),
+        (["glute_bridge"], "give each exercise with its dose"),
+    ],
+)
+def test_log_rejects_bad_input_and_stores_nothing(
+    database_url: str, repo_for: Callable[[str], Repository], args: list[str], message: str
+) -> None:
+    code, _, err = run(database_url, "log", *args)
+    assert code == 2
+    assert message in " ".join(err.split())
+    assert repo_for(database_url).session_logs() == []

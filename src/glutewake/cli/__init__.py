@@ -23,6 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "today": ("glutewake.cli.session", "today"),
     "session": ("glutewake.cli.session", "session"),
     "log": ("glutewake.cli.session", "log"),
+    "checkin": ("glutewake.cli.journal", "checkin"),
+    "progress": ("glutewake.cli.journal", "progress"),
     "history": ("glutewake.cli.history", "history"),
     "db": ("glutewake.cli.db", "db"),
 }

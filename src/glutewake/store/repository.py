@@ -7,6 +7,7 @@ types (or plain rows), and the core decides what they mean.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -278,7 +279,6 @@ class Repository:
                 logs.c.status,
                 planned.c.day.label("planned_day"),
                 planned.c.plan_id,
-                planned.c.session.label("planned"),
                 feedback.c.rpe,
                 feedback.c.pain,
                 feedback.c.felt,
@@ -291,6 +291,16 @@ class Repository:
             query = query.where(logs.c.started_at >= since)
         with self._reading() as db:
             return [dict(row) for row in db.execute(query).mappings()]
+
+    def planned_days(self) -> list[date]:
+        """Every planned session day that counts: a replaced plan's days end where the next plan starts."""
+        with self._reading() as db:
+            plans = db.execute(
+                select(t.plans.c.id, t.plans.c.start_date).order_by(t.plans.c.created_at, t.plans.c.id)
+            ).all()
+            days = db.execute(select(t.planned_sessions.c.plan_id, t.planned_sessions.c.day)).all()
+        ends = {plan.id: nxt.start_date for plan, nxt in itertools.pairwise(plans)}
+        return sorted({row.day for row in days if row.plan_id not in ends or row.day < ends[row.plan_id]})
 
     # --- check-ins ---------------------------------------------------------------------------
 

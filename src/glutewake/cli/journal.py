@@ -1,0 +1,210 @@
+"""`glutewake checkin` and `glutewake progress`: how you are doing, over time."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import click
+
+from glutewake.cli._prompt import Asker, stopped
+
+if TYPE_CHECKING:
+    from glutewake.core.progress import Trend
+    from glutewake.store import Repository
+
+__all__ = ["checkin", "progress"]
+
+_BARS = "▁▂▃▄▅▆▇█"
+
+
+@click.command()
+@click.option("--pain", type=click.IntRange(0, 10), help="Pain now, 0 (none) to 10 (worst imaginable).")
+@click.option(
+    "--numbness", type=click.IntRange(0, 10), help="Numbness when sitting, 0 (none) to 10 (complete)."
+)
+@click.option(
+    "--psfs",
+    "psfs_pairs",
+    multiple=True,
+    metavar="ACTIVITY=SCORE",
+    help="An everyday activity and how well you can do it, 0 (unable) to 10 (as before). Repeatable.",
+)
+@click.option(
+    "--red-flag",
+    "red_flags",
+    multiple=True,
+    metavar="FINDING",
+    help="A warning sign you have now (finding id). Repeatable.",
+)
+@click.option("--no-red-flags", is_flag=True, help="Answer no to every warning-sign question.")
+@click.pass_context
+def checkin(
+    ctx: click.Context, pain: int | None, numbness: int | None, psfs_pairs: tuple[str, ...],
+    red_flags: tuple[str, ...], no_red_flags: bool,
+) -> None:  # fmt: skip
+    """Record how you are: pain, numbness, everyday activities, and warning signs.
+
+    The everyday activities are the Patient-Specific Functional Scale: name three to five
+    things the problem makes hard (say, "sitting through a film") once, then rate each time.
+    A warning sign, or a clear worsening since last time, sends you back to `glutewake check`
+    and pauses the plan.
+
+    \b
+    Examples:
+      glutewake checkin
+      glutewake checkin --pain 3 --numbness 4 --psfs "sitting through a film=6" --no-red-flags
+    """
+    from glutewake.cli._store import clock, repository
+    from glutewake.core.progress import Checkin, rescreen_findings
+    from glutewake.services import knowledge
+    from glutewake.services.journal import record_checkin
+
+    kb = knowledge()
+    rescreen = rescreen_findings(kb)
+    unknown = [f for f in red_flags if f not in rescreen]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(unknown)} is not a warning sign; use one of {', '.join(rescreen)}",
+            param_hint="--red-flag",
+        )
+    psfs = dict(_pair(text) for text in psfs_pairs)
+    repo = repository(ctx)
+    ask = Asker()
+    try:
+        if pain is None:
+            pain = ask.whole_number("Pain right now, from 0 (none) to 10 (the worst imaginable)?", 0, 10)
+        if numbness is None:
+            numbness = ask.whole_number(
+                "Numbness when you sit, from 0 (none) to 10 (completely numb)?", 0, 10
+            )
+        if not psfs:
+            psfs = _rate_activities(repo, ask)
+        answers: dict[str, bool | None] = {f: f in red_flags for f in rescreen}
+        if not red_flags and not no_red_flags:
+            ask.say(click.style("\nA few safety questions.", bold=True))
+            answers = {
+                f: ask.yes_no_unknown(kb.findings[f].question, kb.findings[f].explanation) for f in rescreen
+            }
+    except click.Abort:
+        raise stopped("The check-in", "glutewake checkin") from None
+    verdict = record_checkin(repo, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))
+    if verdict.outcome == "red_flag":
+        click.echo(
+            click.style(
+                "\nYou reported a warning sign: " + "; ".join(verdict.reasons) + ".", fg="red", bold=True
+            )
+        )
+        click.echo("Run `glutewake check` now; it may need urgent help. Your plan is paused until then.")
+    elif verdict.outcome == "worse":
+        click.echo("\nThings look clearly worse (" + "; ".join(verdict.reasons) + ").")
+        click.echo("Run `glutewake check` again before you carry on; your plan is paused until then.")
+    else:
+        click.echo("\nCheck-in saved. `glutewake progress` shows how things are going.")
+
+
+def _pair(text: str) -> tuple[str, int]:
+    name, _, score = text.rpartition("=")
+    if not name.strip() or not score.strip().isdigit() or not 0 <= int(score) <= 10:
+        raise click.BadParameter(
+            f"{text!r}: use ACTIVITY=SCORE with a score from 0 to 10", param_hint="--psfs"
+        )
+    return name.strip(), int(score)
+
+
+def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
+    from dataclasses import replace
+
+    from glutewake.core.programme import Profile
+
+    profile = repo.profile()
+    activities = list(profile.psfs_activities) if profile else []
+    if not activities:
+        ask.say("Name three to five everyday activities this problem makes hard (an empty line when done).")
+        while len(activities) < 5:
+            name = ask.text(f"  Activity {len(activities) + 1}:").strip()
+            if not name:
+                if len(activities) >= 3:
+                    break
+                ask.say("  Please name at least three.")
+                continue
+            activities.append(name)
+        runs = repo.triage_runs(limit=1)
+        base = profile or (
+            Profile(runs[0].data["case"]["age"], runs[0].data["case"]["sex"]) if runs else None
+        )
+        if base is None:
+            age = ask.whole_number("How old are you?", 0, 120)
+            sex = ask.choice(
+                "Which best describes you?", {"female": "Female", "male": "Male", "other": "Other"}
+            )[0]
+            base = Profile(age, sex)  # type: ignore[arg-type]  # one of the three choices
+        repo.save_profile(replace(base, psfs_activities=tuple(activities)))
+    ask.say("How well can you do each now, from 0 (unable) to 10 (as well as before the problem)?")
+    return {name: ask.whole_number(f"  {name}:", 0, 10) for name in activities}
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--weeks", type=click.IntRange(1, 520), default=26, show_default=True, help="Weeks shown in the charts."
+)
+@click.pass_context
+def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
+    """Show how things are going: pain, numbness, activities, self-tests, sessions.
+
+    Changes of about 2 points are the smallest a person tends to notice (the minimal
+    important change); smaller moves are marked as within normal ups and downs.
+
+    \b
+    Examples:
+      glutewake progress
+      glutewake progress --json
+    """
+    from glutewake.cli._store import clock, repository
+    from glutewake.services.journal import progress_report
+
+    report = progress_report(repository(ctx), clock(ctx).now().date())
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+        return
+    if report.pain.latest is None and not report.sessions_done and not report.selftests:
+        click.echo(
+            "Nothing to show yet: `glutewake checkin` records how you are, `glutewake session` your exercise."
+        )
+        return
+    for label, trend, lower_is_better in (
+        ("Pain (0-10)", report.pain, True),
+        ("Numbness (0-10)", report.numbness, True),
+        ("Activities (PSFS, 0-10)", report.psfs, False),
+    ):
+        click.echo(_trend_line(label, trend, weeks, lower_is_better=lower_is_better))
+    if report.selftests:
+        day, left, right = report.selftests[-1]
+        click.echo(
+            f"{'Latest self-tests':<25} {day:%d %b}: left {left.replace('_', ' ')}, right {right.replace('_', ' ')}"
+        )
+    recent = report.adherence[-weeks:]
+    if recent:
+        bars = "".join(_BARS[round(7 * done / planned)] if planned else " " for _, done, planned in recent)
+        done = sum(d for _, d, _ in recent)
+        planned = sum(p for _, _, p in recent)
+        click.echo(f"{'Sessions done / planned':<25} {bars}  {done}/{planned} ({done / planned:.0%})")
+    click.echo(
+        f"{'Streak':<25} {report.current_streak} planned sessions in a row (best {report.longest_streak})"
+    )
+    click.echo(f"{'All time':<25} {report.sessions_done} sessions, {report.sets_done} sets")
+
+
+def _trend_line(label: str, trend: Trend, weeks: int, *, lower_is_better: bool) -> str:
+    if trend.latest is None:
+        return f"{label:<25} no check-ins yet"
+    values = [v for _, v in trend.weekly[-weeks:]]
+    spark = "".join(_BARS[min(7, int(v / 10 * 7.999))] for v in values)
+    change = trend.change or 0.0
+    better = (change < 0) == lower_is_better
+    if not trend.meaningful:
+        note = "no meaningful change yet"
+    else:
+        note = f"{'better' if better else 'worse'} by {abs(change):.1f} (a meaningful change)"
+    return f"{label:<25} {spark}  now {trend.latest:.1f}, started {trend.first:.1f}: {note}"

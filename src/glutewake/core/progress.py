@@ -1,0 +1,181 @@
+"""Check-ins and progress: what a check-in means, and how things are going over time.
+
+Pure: no I/O, no clock (`today` and the records are arguments). Scores follow common
+clinical scales: pain as NPRS 0-10, numbness 0-10, and the Patient-Specific Functional
+Scale (PSFS: 0 = unable, 10 = as before) whose minimal important change is about 2 points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import fmean
+from typing import Any, Literal
+
+from glutewake.knowledge.schema import Knowledge
+
+__all__ = [
+    "MINIMAL_IMPORTANT_CHANGE",
+    "Checkin",
+    "CheckinVerdict",
+    "DoneSession",
+    "Progress",
+    "Trend",
+    "assess_checkin",
+    "progress",
+    "rescreen_findings",
+]
+
+MINIMAL_IMPORTANT_CHANGE = 2.0  # points, for NPRS pain and the PSFS mean alike
+
+
+@dataclass(frozen=True)
+class Checkin:
+    day: date
+    pain: int
+    numbness: int
+    psfs: Mapping[str, int]
+    red_flags: Mapping[str, bool | None]
+
+    @property
+    def psfs_mean(self) -> float | None:
+        return fmean(self.psfs.values()) if self.psfs else None
+
+
+@dataclass(frozen=True)
+class CheckinVerdict:
+    outcome: Literal["ok", "red_flag", "worse"]
+    reasons: tuple[str, ...]
+
+
+def rescreen_findings(kb: Knowledge) -> list[str]:
+    """The red-flag questions a check-in asks again: symptoms that can newly appear, not history."""
+    return [f.id for f in kb.findings.values() if f.group == "red_flag" and not f.history]
+
+
+def assess_checkin(checkin: Checkin, previous: Checkin | None, kb: Knowledge) -> CheckinVerdict:
+    """A red flag answered yes, or a clear worsening since the last check-in, means triage again."""
+    flagged = [kb.findings[f].label_yes for f, answer in checkin.red_flags.items() if answer is True]
+    if flagged:
+        return CheckinVerdict("red_flag", tuple(flagged))
+    reasons = []
+    if previous is not None:
+        if checkin.pain - previous.pain >= MINIMAL_IMPORTANT_CHANGE:
+            reasons.append(f"pain up from {previous.pain} to {checkin.pain}")
+        if checkin.numbness - previous.numbness >= MINIMAL_IMPORTANT_CHANGE:
+            reasons.append(f"numbness up from {previous.numbness} to {checkin.numbness}")
+        before, now = previous.psfs_mean, checkin.psfs_mean
+        if before is not None and now is not None and before - now >= MINIMAL_IMPORTANT_CHANGE:
+            reasons.append(f"everyday activities down from {before:.1f} to {now:.1f}")
+    return CheckinVerdict("worse" if reasons else "ok", tuple(reasons))
+
+
+@dataclass(frozen=True)
+class DoneSession:
+    """A session log as progress sees it."""
+
+    day: date
+    planned_day: date | None
+    completed: bool
+    sets: int
+
+
+@dataclass(frozen=True)
+class Trend:
+    first: float | None
+    latest: float | None
+    weekly: tuple[tuple[date, float], ...]  # Monday of each week with a value, and its mean
+
+    @property
+    def change(self) -> float | None:
+        return None if self.first is None or self.latest is None else self.latest - self.first
+
+    @property
+    def meaningful(self) -> bool:
+        return self.change is not None and abs(self.change) >= MINIMAL_IMPORTANT_CHANGE
+
+
+@dataclass(frozen=True)
+class Progress:
+    pain: Trend
+    numbness: Trend
+    psfs: Trend
+    selftests: tuple[tuple[date, str, str], ...]  # day, left status, right status
+    adherence: tuple[tuple[date, int, int], ...]  # Monday, sessions done, sessions planned
+    current_streak: int
+    longest_streak: int
+    sessions_done: int
+    sets_done: int
+
+    def to_json(self) -> dict[str, Any]:
+        def trend(t: Trend) -> dict[str, Any]:
+            return {
+                "first": t.first,
+                "latest": t.latest,
+                "change": t.change,
+                "meaningful_change": t.meaningful,
+                "weekly": [{"week": w.isoformat(), "mean": round(v, 2)} for w, v in t.weekly],
+            }
+
+        return {
+            "pain": trend(self.pain),
+            "numbness": trend(self.numbness),
+            "psfs_mean": trend(self.psfs),
+            "minimal_important_change": MINIMAL_IMPORTANT_CHANGE,
+            "selftests": [
+                {"day": d.isoformat(), "left": left, "right": right} for d, left, right in self.selftests
+            ],
+            "adherence": [{"week": w.isoformat(), "done": d, "planned": p} for w, d, p in self.adherence],
+            "current_streak": self.current_streak,
+            "longest_streak": self.longest_streak,
+            "sessions_done": self.sessions_done,
+            "sets_done": self.sets_done,
+        }
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _trend(points: Sequence[tuple[date, float]]) -> Trend:
+    weeks: dict[date, list[float]] = {}
+    for day, value in points:
+        weeks.setdefault(_monday(day), []).append(value)
+    weekly = tuple((week, fmean(values)) for week, values in sorted(weeks.items()))
+    return Trend(points[0][1] if points else None, points[-1][1] if points else None, weekly)
+
+
+def progress(
+    checkins: Sequence[Checkin],
+    selftests: Sequence[tuple[date, str, str]],
+    sessions: Sequence[DoneSession],
+    planned_days: Sequence[date],
+    today: date,
+) -> Progress:
+    """Trends of the scores, self-test results, weekly adherence to the plan, and streaks."""
+    ordered = sorted(checkins, key=lambda c: c.day)
+    done_days = {s.planned_day for s in sessions if s.completed and s.planned_day is not None}
+    weeks: dict[date, list[int]] = {}
+    for day in planned_days:
+        if day <= today:
+            counts = weeks.setdefault(_monday(day), [0, 0])
+            counts[0] += day in done_days
+            counts[1] += 1
+    streaks = [0]
+    for day in sorted(d for d in planned_days if d <= today):
+        if day in done_days:
+            streaks[-1] += 1
+        elif day < today:  # today's session can still be done
+            streaks.append(0)
+    return Progress(
+        pain=_trend([(c.day, float(c.pain)) for c in ordered]),
+        numbness=_trend([(c.day, float(c.numbness)) for c in ordered]),
+        psfs=_trend([(c.day, mean) for c in ordered if (mean := c.psfs_mean) is not None]),
+        selftests=tuple(sorted(selftests)),
+        adherence=tuple((week, done, planned) for week, (done, planned) in sorted(weeks.items())),
+        current_streak=streaks[-1],
+        longest_streak=max(streaks),
+        sessions_done=sum(s.completed for s in sessions),
+        sets_done=sum(s.sets for s in sessions),
+    )

@@ -1,0 +1,64 @@
+"""Check-ins and progress in the shell: keep a check-in, judge it, summarise progress."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progress, assess_checkin, progress
+from glutewake.core.selftests import SelfTestResult
+from glutewake.services import knowledge
+from glutewake.services.plans import current_plan, local_day
+
+if TYPE_CHECKING:
+    from glutewake.store import Repository
+
+__all__ = ["last_checkin", "progress_report", "record_checkin"]
+
+
+def last_checkin(repo: Repository) -> Checkin | None:
+    stored = repo.checkins()
+    if not stored:
+        return None
+    latest = stored[-1]
+    zone = repo.clock.now().tzinfo
+    return Checkin(
+        local_day(latest.at, zone),
+        latest.data["pain"],
+        latest.data["numbness"],
+        latest.data["psfs"],
+        latest.data["red_flags"],
+    )
+
+
+def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
+    """Judge the check-in against the last one, keep it, and let the plan react (it stops on a red flag)."""
+    verdict = assess_checkin(checkin, last_checkin(repo), knowledge())
+    repo.add_checkin(
+        checkin.pain, checkin.numbness, dict(checkin.psfs), dict(checkin.red_flags), verdict.outcome
+    )
+    current_plan(repo)
+    return verdict
+
+
+def progress_report(repo: Repository, today: date) -> Progress:
+    zone = repo.clock.now().tzinfo
+    checkins = [
+        Checkin(
+            local_day(c.at, zone), c.data["pain"], c.data["numbness"], c.data["psfs"], c.data["red_flags"]
+        )
+        for c in repo.checkins()
+    ]
+    selftests = []
+    for stored in repo.selftest_results():
+        result = SelfTestResult.from_json(stored.data)
+        selftests.append(
+            (local_day(stored.at, zone), result.side("left").status, result.side("right").status)
+        )
+    sessions = [
+        DoneSession(
+            local_day(log["started_at"], zone), log["planned_day"], log["status"] == "completed", log["sets"]
+        )
+        for log in repo.session_logs()
+    ]
+    return progress(checkins, selftests, sessions, repo.planned_days(), today)

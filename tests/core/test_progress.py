@@ -1,0 +1,82 @@
+"""Check-in verdicts and the progress summary."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from glutewake.core.progress import Checkin, DoneSession, assess_checkin, progress, rescreen_findings
+from glutewake.knowledge import Knowledge
+
+DAY = date(2026, 11, 23)
+
+
+def checkin(pain: int = 3, numbness: int = 3, psfs: dict[str, int] | None = None, flags: dict[str, bool | None] | None = None,
+            day: date = DAY) -> Checkin:  # fmt: skip
+    return Checkin(day, pain, numbness, psfs if psfs is not None else {"film": 5, "drive": 5}, flags or {})
+
+
+VERDICTS: list[Any] = [
+    pytest.param(checkin(flags={"saddle_numbness": True}), None, "red_flag", id="a red flag"),
+    pytest.param(checkin(pain=5), checkin(pain=3), "worse", id="pain up 2"),
+    pytest.param(checkin(pain=4), checkin(pain=3), "ok", id="pain up 1"),
+    pytest.param(checkin(numbness=6), checkin(numbness=3), "worse", id="numbness up 3"),
+    pytest.param(checkin(psfs={"film": 3, "drive": 3}), checkin(), "worse", id="activities down 2"),
+    pytest.param(checkin(psfs={"film": 4, "drive": 4}), checkin(), "ok", id="activities down 1"),
+    pytest.param(checkin(pain=1), checkin(pain=6), "ok", id="better"),
+    pytest.param(checkin(pain=9), None, "ok", id="first check-in has nothing to compare"),
+    pytest.param(
+        checkin(flags={"saddle_numbness": None, "fever": False}), None, "ok", id="don't know is not yes"
+    ),
+]
+
+
+@pytest.mark.parametrize(("now", "before", "outcome"), VERDICTS)
+def test_checkin_verdict(kb: Knowledge, now: Checkin, before: Checkin | None, outcome: str) -> None:
+    assert assess_checkin(now, before, kb).outcome == outcome
+
+
+def test_the_rescreen_asks_symptoms_not_history(kb: Knowledge) -> None:
+    asked = rescreen_findings(kb)
+    assert {"saddle_numbness", "bladder_change", "bowel_change", "fever"} <= set(asked)
+    assert not {"cancer_history", "osteoporosis_or_steroids", "recent_serious_trauma"} & set(asked)
+
+
+def test_trends_use_the_minimal_important_change() -> None:
+    report = progress([checkin(pain=6, day=DAY), checkin(pain=5, day=DAY + timedelta(8)), checkin(pain=3, day=DAY + timedelta(15))],
+                      [], [], [], DAY + timedelta(20))  # fmt: skip
+    assert (report.pain.first, report.pain.latest, report.pain.change, report.pain.meaningful) == (
+        6,
+        3,
+        -3,
+        True,
+    )
+    assert len(report.pain.weekly) == 3
+    assert report.numbness.meaningful is False
+
+
+def test_adherence_per_week_and_streaks() -> None:
+    planned = [DAY + timedelta(n) for n in range(0, 14, 2)]  # 7 sessions over two weeks
+    done = [DoneSession(d, d, True, 10) for d in planned[:2] + planned[3:6]]
+    done.append(DoneSession(planned[2], planned[2], False, 3))  # quit part way
+    report = progress([], [], done, planned, today=planned[-1])
+    assert [(d, p) for _, d, p in report.adherence] == [(3, 4), (2, 3)]  # 23-29 Nov, then 1-5 Dec
+    assert report.longest_streak == 3
+    assert report.current_streak == 3, "today's session is still open, so the streak holds"
+    assert report.sessions_done == 5
+    assert report.sets_done == 53
+
+
+def test_future_sessions_are_not_counted_as_missed() -> None:
+    planned = [DAY, DAY + timedelta(2), DAY + timedelta(4)]
+    report = progress([], [], [DoneSession(DAY, DAY, True, 5)], planned, today=DAY + timedelta(1))
+    assert [(d, p) for _, d, p in report.adherence] == [(1, 1)]
+
+
+def test_progress_json_has_every_figure() -> None:
+    data = progress([checkin()], [(DAY, "slow", "normal")], [], [DAY], DAY).to_json()
+    assert set(data) == {"pain", "numbness", "psfs_mean", "minimal_important_change", "selftests", "adherence",
+                         "current_streak", "longest_streak", "sessions_done", "sets_done"}  # fmt: skip
+    assert data["selftests"] == [{"day": "2026-11-23", "left": "slow", "right": "normal"}]

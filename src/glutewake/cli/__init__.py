@@ -26,6 +26,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "checkin": ("glutewake.cli.journal", "checkin"),
     "progress": ("glutewake.cli.journal", "progress"),
     "history": ("glutewake.cli.history", "history"),
+    "export": ("glutewake.cli.data", "export"),
+    "import": ("glutewake.cli.data", "import_"),
+    "forget": ("glutewake.cli.data", "forget"),
     "db": ("glutewake.cli.db", "db"),
 }
 

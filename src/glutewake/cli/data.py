@@ -1,0 +1,87 @@
+"""`glutewake export`, `glutewake import` and `glutewake forget`: your records, yours to move."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+__all__ = ["export", "forget", "import_"]
+
+
+@click.command()
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+def export(ctx: click.Context, file: str | None) -> None:
+    """Write everything glutewake keeps about you to one JSON file.
+
+    FILE defaults to glutewake-export-DATE.json in this folder; '-' writes to standard output.
+    The file can be restored with `glutewake import`.
+
+    \b
+    Examples:
+      glutewake export
+      glutewake export backup.json
+    """
+    from glutewake.cli._store import clock, repository
+    from glutewake.services.transfer import export_data
+
+    document = export_data(repository(ctx))
+    text = json.dumps(document, indent=1, ensure_ascii=False)
+    if file == "-":
+        click.echo(text)
+        return
+    target = Path(file or f"glutewake-export-{clock(ctx).now():%Y-%m-%d}.json")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)  # a crash mid-write never leaves half a file under the real name
+    rows = sum(len(rows) for rows in document["tables"].values())
+    click.echo(f"Exported {rows} records to {target}.")
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.pass_context
+def import_(ctx: click.Context, file: str) -> None:
+    """Restore an export into an empty store.
+
+    Nothing is imported unless everything is: a damaged file changes nothing.
+
+    \b
+    Example:
+      glutewake import backup.json
+    """
+    from glutewake.cli._answers import load_answers
+    from glutewake.cli._store import repository
+    from glutewake.services.transfer import import_data
+
+    repo = repository(ctx)
+
+    def restore(document: object) -> dict[str, int]:
+        return import_data(repo, document)
+
+    counts = load_answers(file, restore)
+    click.echo(f"Imported {sum(counts.values())} records.")
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_context
+def forget(ctx: click.Context, yes: bool) -> None:
+    """Delete everything glutewake keeps about you, for good.
+
+    \b
+    Examples:
+      glutewake export backup.json && glutewake forget --yes
+    """
+    from glutewake.cli._store import repository
+
+    if not yes and not click.confirm(
+        "Delete all your checks, plans, sessions and check-ins? This cannot be undone"
+    ):
+        click.echo("Nothing was deleted.")
+        raise SystemExit(1)
+    repository(ctx).forget()
+    click.echo("Everything is deleted.")

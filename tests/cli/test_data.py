@@ -1,0 +1,125 @@
+"""Export, import and forget, on both engines and from one engine to the other."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from glutewake.cli import main
+from glutewake.store import Repository
+from tests.fakes import FakeClock
+
+CASE = {"age": 34, "sex": "female", "duration_days": 30, "answers": {"numb_when_sitting": True, "eases_on_standing": True}}
+
+
+def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--database-url", url, *args], input=stdin, obj={"clock": FakeClock()})
+    return result.exit_code, result.stdout, result.stderr
+
+
+def fill(url: str, tmp_path: Path) -> None:
+    """A little of everything: a check, self-tests, a plan, a logged session, a check-in."""
+    answers = tmp_path / "selftest.json"
+    answers.write_text(json.dumps({"squeeze_seconds": {"left": 3.0, "right": 1.0}, "clench": {"both": True, "left": False, "right": True}}))
+    steps = [
+        ("check", "--answers", "-", "--save"),
+        ("selftest", "--answers", str(answers), "--save"),
+        ("plan", "--new", "--equipment", "band"),
+        ("log", "glute_bridge", "3x12", "clamshell", "2x15"),
+        ("checkin", "--pain", "3", "--numbness", "4", "--psfs", "film=6", "--no-red-flags"),
+    ]
+    for args in steps:
+        code, _, err = run(url, *args, stdin=json.dumps(CASE))
+        assert code == 0, (args, err)
+
+
+def exported(url: str) -> dict[str, Any]:
+    code, out, err = run(url, "export", "-")
+    assert code == 0, err
+    document: dict[str, Any] = json.loads(out)
+    return document
+
+
+def test_export_then_import_into_an_empty_store_round_trips(database_url: str, tmp_path: Path) -> None:
+    fill(database_url, tmp_path)
+    before = exported(database_url)
+    assert (before["format"], before["version"]) == ("glutewake-export", 1)
+    assert all(before["tables"][name] for name in ("profile", "triage_runs", "selftest_results", "plans", "set_logs", "checkins"))
+    path = tmp_path / "backup.json"
+    code, out, _ = run(database_url, "export", str(path))
+    assert code == 0
+    assert f"to {path}" in out
+    assert run(database_url, "forget", "--yes")[0] == 0
+    assert all(rows == [] for rows in exported(database_url)["tables"].values())
+    code, out, err = run(database_url, "import", str(path))
+    assert code == 0, err
+    assert exported(database_url)["tables"] == before["tables"]
+    assert run(database_url, "plan")[0] == 0, "the restored plan works as before"
+
+
+def test_an_export_moves_from_sqlite_to_postgresql(tmp_path: Path, postgres_server: str, database_url: str) -> None:
+    source = f"sqlite:///{tmp_path / 'laptop.db'}"
+    fill(source, tmp_path)
+    path = tmp_path / "move.json"
+    assert run(source, "export", str(path))[0] == 0
+    assert run(database_url, "import", str(path))[0] == 0
+    assert exported(database_url)["tables"] == exported(source)["tables"]
+
+
+def test_import_refuses_a_store_with_records_and_changes_nothing(database_url: str, tmp_path: Path) -> None:
+    fill(database_url, tmp_path)
+    before = exported(database_url)
+    path = tmp_path / "backup.json"
+    path.write_text(json.dumps(before))
+    code, _, err = run(database_url, "import", str(path))
+    assert code == 2
+    assert "already has records" in err
+    assert exported(database_url)["tables"] == before["tables"]
+
+
+BAD: list[Any] = [
+    pytest.param({"format": "something-else"}, "not a glutewake export", id="not an export"),
+    pytest.param({"format": "glutewake-export", "version": 99, "tables": {}}, "version 99 is not supported", id="future version"),
+    pytest.param({"format": "glutewake-export", "version": 1, "tables": {"passwords": []}}, "not recognised: passwords", id="unknown table"),
+    pytest.param({"format": "glutewake-export", "version": 1, "tables": {"checkins": [{"id": 1, "mood": 3}]}}, "fields this glutewake does not know", id="unknown field"),
+    pytest.param({"format": "glutewake-export", "version": 1, "tables": {"checkins": [{"id": 1, "created_at": "yesterday"}]}}, "date that cannot be read", id="bad date"),
+]
+
+
+@pytest.mark.parametrize(("document", "message"), BAD)
+def test_bad_files_are_rejected(database_url: str, tmp_path: Path, document: dict[str, Any], message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(document))
+    code, _, err = run(database_url, "import", str(path))
+    assert code == 2
+    assert message in err
+
+
+def test_a_file_whose_records_do_not_fit_imports_nothing(
+    database_url: str, tmp_path: Path, repo_for: Callable[[str], Repository]
+) -> None:
+    fill(database_url, tmp_path)
+    document = exported(database_url)
+    document["tables"]["session_logs"] = []  # the sets now point at sessions that are not there
+    run(database_url, "forget", "--yes")
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(document))
+    code, _, err = run(database_url, "import", str(path))
+    assert code == 2
+    assert "do not fit together" in err
+    assert repo_for(database_url).is_empty()
+
+
+def test_forget_asks_first(database_url: str, tmp_path: Path, repo_for: Callable[[str], Repository]) -> None:
+    fill(database_url, tmp_path)
+    code, out, _ = run(database_url, "forget", stdin="n\n")
+    assert code == 1
+    assert "Nothing was deleted." in out
+    assert not repo_for(database_url).is_empty()
+    assert run(database_url, "forget", stdin="y\n")[0] == 0
+    assert repo_for(database_url).is_empty()

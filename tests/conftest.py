@@ -30,46 +30,27 @@ def kb() -> Knowledge:
 
 # --- databases: every store test runs on real SQLite and on a real PostgreSQL server ---------------
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
-
-
-def _as_postgres(*argv: str) -> None:
-    import os
-    import subprocess
-
-    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    subprocess.run([*prefix, *argv], check=True, capture_output=True, text=True)
-
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[str]:
     """A throwaway PostgreSQL cluster for this test run (or GLUTEWAKE_TEST_POSTGRES_URL's server)."""
     import os
-    import shutil
-    import tempfile
+
+    from tests.pg_cluster import throwaway_cluster
 
     given = os.environ.get("GLUTEWAKE_TEST_POSTGRES_URL")
     if given:
         yield given
         return
-    if not (PG_BIN / "postgres").exists():
-        pytest.fail(
-            "the PostgreSQL 15 server is not installed; ./scripts/test installs it (apt-get install postgresql-15)"
-        )
-    root = Path(tempfile.mkdtemp(prefix="glutewake-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-    data = root / "data"
-    _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
-    options = f"-k {root} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
-    _as_postgres(
-        str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"
-    )
     try:
-        yield f"postgresql://postgres@/postgres?host={root}"
+        cluster = throwaway_cluster()
+        url = cluster.__enter__()
+    except RuntimeError as error:
+        pytest.fail(f"{error}; ./scripts/test installs it")
+    try:
+        yield url
     finally:
-        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+        cluster.__exit__(None, None, None)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -14,7 +14,12 @@ from glutewake.cli import main
 from glutewake.store import Repository
 from tests.fakes import FakeClock
 
-CASE = {"age": 34, "sex": "female", "duration_days": 30, "answers": {"numb_when_sitting": True, "eases_on_standing": True}}
+CASE = {
+    "age": 34,
+    "sex": "female",
+    "duration_days": 30,
+    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
+}
 
 
 def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
@@ -25,7 +30,14 @@ def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
 def fill(url: str, tmp_path: Path) -> None:
     """A little of everything: a check, self-tests, a plan, a logged session, a check-in."""
     answers = tmp_path / "selftest.json"
-    answers.write_text(json.dumps({"squeeze_seconds": {"left": 3.0, "right": 1.0}, "clench": {"both": True, "left": False, "right": True}}))
+    answers.write_text(
+        json.dumps(
+            {
+                "squeeze_seconds": {"left": 3.0, "right": 1.0},
+                "clench": {"both": True, "left": False, "right": True},
+            }
+        )
+    )
     steps = [
         ("check", "--answers", "-", "--save"),
         ("selftest", "--answers", str(answers), "--save"),
@@ -49,7 +61,10 @@ def test_export_then_import_into_an_empty_store_round_trips(database_url: str, t
     fill(database_url, tmp_path)
     before = exported(database_url)
     assert (before["format"], before["version"]) == ("glutewake-export", 1)
-    assert all(before["tables"][name] for name in ("profile", "triage_runs", "selftest_results", "plans", "set_logs", "checkins"))
+    assert all(
+        before["tables"][name]
+        for name in ("profile", "triage_runs", "selftest_results", "plans", "set_logs", "checkins")
+    )
     path = tmp_path / "backup.json"
     code, out, _ = run(database_url, "export", str(path))
     assert code == 0
@@ -62,7 +77,9 @@ def test_export_then_import_into_an_empty_store_round_trips(database_url: str, t
     assert run(database_url, "plan")[0] == 0, "the restored plan works as before"
 
 
-def test_an_export_moves_from_sqlite_to_postgresql(tmp_path: Path, postgres_server: str, database_url: str) -> None:
+def test_an_export_moves_from_sqlite_to_postgresql(
+    tmp_path: Path, postgres_server: str, database_url: str
+) -> None:
     source = f"sqlite:///{tmp_path / 'laptop.db'}"
     fill(source, tmp_path)
     path = tmp_path / "move.json"
@@ -84,15 +101,37 @@ def test_import_refuses_a_store_with_records_and_changes_nothing(database_url: s
 
 BAD: list[Any] = [
     pytest.param({"format": "something-else"}, "not a glutewake export", id="not an export"),
-    pytest.param({"format": "glutewake-export", "version": 99, "tables": {}}, "version 99 is not supported", id="future version"),
-    pytest.param({"format": "glutewake-export", "version": 1, "tables": {"passwords": []}}, "not recognised: passwords", id="unknown table"),
-    pytest.param({"format": "glutewake-export", "version": 1, "tables": {"checkins": [{"id": 1, "mood": 3}]}}, "fields this glutewake does not know", id="unknown field"),
-    pytest.param({"format": "glutewake-export", "version": 1, "tables": {"checkins": [{"id": 1, "created_at": "yesterday"}]}}, "date that cannot be read", id="bad date"),
+    pytest.param(
+        {"format": "glutewake-export", "version": 99, "tables": {}},
+        "version 99 is not supported",
+        id="future version",
+    ),
+    pytest.param(
+        {"format": "glutewake-export", "version": 1, "tables": {"passwords": []}},
+        "not recognised: passwords",
+        id="unknown table",
+    ),
+    pytest.param(
+        {"format": "glutewake-export", "version": 1, "tables": {"checkins": [{"id": 1, "mood": 3}]}},
+        "fields this glutewake does not know",
+        id="unknown field",
+    ),
+    pytest.param(
+        {
+            "format": "glutewake-export",
+            "version": 1,
+            "tables": {"checkins": [{"id": 1, "created_at": "yesterday"}]},
+        },
+        "date that cannot be read",
+        id="bad date",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("document", "message"), BAD)
-def test_bad_files_are_rejected(database_url: str, tmp_path: Path, document: dict[str, Any], message: str) -> None:
+def test_bad_files_are_rejected(
+    database_url: str, tmp_path: Path, document: dict[str, Any], message: str
+) -> None:
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(document))
     code, _, err = run(database_url, "import", str(path))

@@ -65,11 +65,14 @@ def plan_events(repo: Repository, active: ActivePlan) -> list[Event]:
         timed.append(
             (log["started_at"], SessionOutcome(day, log["rpe"], log["pain"], tuple(log["felt"]), done))
         )
-    for checkin in repo.checkins():
-        if checkin.at >= active.created_at:
-            outcome = checkin.data["outcome"]
-            event = CheckinOutcome(local_day(checkin.at, zone), outcome == "red_flag", outcome == "worse")
-            timed.append((checkin.at, event))
+    for checkin in repo.checkins(since=active.created_at):
+        outcome = checkin.data["outcome"]
+        timed.append(
+            (
+                checkin.at,
+                CheckinOutcome(local_day(checkin.at, zone), outcome == "red_flag", outcome == "worse"),
+            )
+        )
     return [event for _, event in sorted(timed, key=lambda pair: pair[0])]
 
 

@@ -322,13 +322,12 @@ class Repository:
             )
             return int(row.scalar_one())
 
-    def checkins(self) -> list[Stored]:
+    def checkins(self, since: datetime | None = None) -> list[Stored]:
+        query = select(t.checkins).order_by(t.checkins.c.created_at, t.checkins.c.id)
+        if since is not None:
+            query = query.where(t.checkins.c.created_at >= since)
         with self._reading() as db:
-            rows = (
-                db.execute(select(t.checkins).order_by(t.checkins.c.created_at, t.checkins.c.id))
-                .mappings()
-                .all()
-            )
+            rows = db.execute(query).mappings().all()
         return [
             Stored(
                 r["id"],

@@ -49,13 +49,16 @@ _WELCOME = """\
 glutewake helps when sitting has switched your glutes off (gluteal amnesia,
 "dead butt syndrome", a bum that goes numb at the desk).
 
-  glutewake check      answer a few questions: is it sleepy glutes, or something
-                       a doctor should see?
+  glutewake check      is it sleepy glutes, or something a doctor should see?
   glutewake selftest   four quick tests of how well your glutes switch on
+  glutewake plan       your four-week plan, fitted to the check and the tests
+  glutewake session    today's session, guided (glutewake today shows it)
+  glutewake checkin    how you are; glutewake progress shows the trend
   glutewake learn      conditions, exercises and self-tests explained
 
-glutewake gives information, not a diagnosis. Numbness between the legs, or new
-trouble controlling your bladder or bowels, is an emergency: call 999 or go to A&E.
+Run `glutewake --help` for every command. glutewake gives information, not a
+diagnosis. Numbness between the legs, or new trouble controlling your bladder or
+bowels, is an emergency: call 999 or go to A&E.
 """
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from glutewake.cli import main
+from glutewake.store import Repository
 from tests.fakes import FakeClock
 
 SELF_CARE = {
@@ -61,8 +63,22 @@ def test_an_emergency_check_gives_no_sessions(database_url: str) -> None:
 def test_the_calendar_shows_phases_and_the_next_session(database_url: str) -> None:
     checked(database_url)
     _, out, _ = run(database_url, "plan", "--new")
-    for words in ("Wake-up", "Strengthen", "Load", "Next session: Monday 23 Nov", "Warm-up:", "Stretches:"):
-        assert words in out
+    for words in ("Wake-up", "Strengthen", "Load", "Next session: Monday 23 Nov", "Warm-up:", "Stretches:",
+                  "After the four weeks"):  # fmt: skip
+        assert words in " ".join(out.split())
+
+
+def test_activities_and_desk_hours_are_kept_in_the_profile(
+    database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    checked(database_url)
+    assert (
+        run(database_url, "plan", "--activity", "running", "--activity", "cycling", "--desk-hours", "7.5")[0]
+        == 0
+    )
+    profile = repo_for(database_url).profile()
+    assert profile is not None
+    assert (profile.activities, profile.desk_hours) == (("running", "cycling"), 7.5)
 
 
 def test_ics_export_parses_back_with_one_event_per_session(database_url: str, tmp_path: Path) -> None:

@@ -43,6 +43,14 @@ def _days(value: str | None) -> tuple[int, ...] | None:
     "--days", metavar="DAYS", help="Weekdays to train, e.g. mon,wed,fri (default: every other day)."
 )
 @click.option(
+    "--activity",
+    "activities",
+    multiple=True,
+    metavar="NAME",
+    help="A sport or activity you do, such as running or cycling (repeatable).",
+)
+@click.option("--desk-hours", type=click.FloatRange(0, 24), help="Hours a day you usually sit at a desk.")
+@click.option(
     "--ics",
     "ics_file",
     type=click.Path(dir_okay=False, writable=True),
@@ -53,7 +61,7 @@ def _days(value: str | None) -> tuple[int, ...] | None:
 @click.pass_context
 def plan(
     ctx: click.Context, rebuild: bool, start: datetime | None, equipment: str | None, minutes: int | None,
-    days: str | None, ics_file: str | None, as_json: bool,
+    days: str | None, activities: tuple[str, ...], desk_hours: float | None, ics_file: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Build or show your personal plan: about four weeks, three phases.
 
@@ -76,7 +84,7 @@ def plan(
     repo = repository(ctx)
     today = clock(ctx).now().date()
     active = current_plan(repo)
-    changing = any(v is not None for v in (equipment, minutes, days))
+    changing = any(v is not None for v in (equipment, minutes, days, desk_hours)) or bool(activities)
     if active is None or rebuild or changing:
         runs = repo.triage_runs(limit=1)
         stored = repo.profile()
@@ -89,7 +97,9 @@ def plan(
             equipment or base.equipment,  # type: ignore[arg-type]  # checked by click.Choice
             minutes or base.minutes_per_session,
             _days(days) if days is not None else base.preferred_days,
-            base.activities, base.desk_hours, base.psfs_activities,
+            activities or base.activities,
+            base.desk_hours if desk_hours is None else desk_hours,
+            base.psfs_activities,
         )  # fmt: skip
         try:
             built = make_plan(repo, profile, start.date() if start else today)
@@ -145,6 +155,10 @@ def _show(shown: Plan, kb: Knowledge, today: date) -> None:
                 f"  {title}: "
                 + "; ".join(f"{kb.exercises[b.exercise_id].name} {b.describe()}" for b in blocks)
             )
+    if shown.maintenance:
+        per_week = kb.programme.maintenance_per_week
+        routine = "; ".join(f"{kb.exercises[b.exercise_id].name} {b.describe()}" for b in shown.maintenance)
+        console.print(f"\n[bold]After the four weeks[/bold], keep it up {per_week} times a week: {routine}")
     if shown.weaker_side:
         console.print(f"\nYour {shown.weaker_side} side gets an extra set in one-sided exercises.")
     if shown.changes:

@@ -5,28 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from click.testing import CliRunner
 
 from glutewake.cli import main
 from glutewake.store import Repository
+from tests.cli.runner import SELF_CARE_CASE
+from tests.cli.runner import run as run_cli
 from tests.fakes import FakeClock
 
-CASE = {
-    "age": 34,
-    "sex": "female",
-    "duration_days": 30,
-    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
-}
+CASE = SELF_CARE_CASE
 
-
-def run(
-    url: str, *args: str, stdin: str | None = None, clock: FakeClock | None = None
-) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        main, ["--database-url", url, *args], input=stdin, obj={"clock": clock or FakeClock()}
-    )
-    return result.exit_code, " ".join(result.stdout.split()), result.stderr
+run = partial(run_cli, flat=True)
 
 
 def planned(url: str) -> None:

@@ -8,23 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from glutewake.cli import main
 from glutewake.store import Repository
-from tests.fakes import FakeClock
+from tests.cli.runner import SELF_CARE_CASE, run
 
-CASE = {
-    "age": 34,
-    "sex": "female",
-    "duration_days": 30,
-    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
-}
-
-
-def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--database-url", url, *args], input=stdin, obj={"clock": FakeClock()})
-    return result.exit_code, result.stdout, result.stderr
+CASE = SELF_CARE_CASE
 
 
 def fill(url: str, tmp_path: Path) -> None:

@@ -5,22 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from click.testing import CliRunner
+from tests.cli.runner import SELF_CARE_CASE, run
 
-from glutewake.cli import main
-from tests.fakes import FakeClock
-
-CASE = {
-    "age": 40,
-    "sex": "male",
-    "duration_days": 10,
-    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
-}
-
-
-def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--database-url", url, *args], input=stdin, obj={"clock": FakeClock()})
-    return result.exit_code, result.stdout, result.stderr
+CASE = SELF_CARE_CASE
 
 
 def test_interactive_checks_are_kept_and_file_checks_only_with_save(database_url: str) -> None:

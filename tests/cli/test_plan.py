@@ -7,25 +7,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from click.testing import CliRunner
 from icalendar import Calendar
 
-from glutewake.cli import main
 from glutewake.store import Repository
-from tests.fakes import FakeClock
+from tests.cli.runner import SELF_CARE_CASE, run
 
-SELF_CARE = {
-    "age": 34,
-    "sex": "female",
-    "duration_days": 30,
-    "answers": {"numb_when_sitting": True, "eases_on_standing": True},
-}
+SELF_CARE = SELF_CARE_CASE
 EMERGENCY = {**SELF_CARE, "answers": {"bladder_change": True}}
-
-
-def run(url: str, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["--database-url", url, *args], input=stdin, obj={"clock": FakeClock()})
-    return result.exit_code, result.stdout, result.stderr
 
 
 def checked(url: str, case: dict[str, object] = SELF_CARE) -> None:

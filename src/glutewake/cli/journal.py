@@ -116,6 +116,7 @@ def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
     from dataclasses import replace
 
     from glutewake.core.programme import Profile
+    from glutewake.services.plans import known_profile
 
     profile = repo.profile()
     activities = list(profile.psfs_activities) if profile else []
@@ -129,10 +130,7 @@ def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
                 ask.say("  Please name at least three.")
                 continue
             activities.append(name)
-        runs = repo.triage_runs(limit=1)
-        base = profile or (
-            Profile(runs[0].data["case"]["age"], runs[0].data["case"]["sex"]) if runs else None
-        )
+        base = known_profile(repo)
         if base is None:
             age = ask.whole_number("How old are you?", 0, 120)
             sex = ask.choice(

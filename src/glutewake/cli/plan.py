@@ -79,16 +79,15 @@ def plan(
     from glutewake.cli._store import clock, repository
     from glutewake.core.programme import Profile
     from glutewake.services import knowledge
-    from glutewake.services.plans import NoTriage, current_plan, make_plan, plan_ics
+    from glutewake.services.plans import NoTriage, current_plan, known_profile, make_plan, plan_ics
 
     repo = repository(ctx)
     today = clock(ctx).now().date()
     active = current_plan(repo)
     changing = any(v is not None for v in (equipment, minutes, days, desk_hours)) or bool(activities)
     if active is None or rebuild or changing:
-        runs = repo.triage_runs(limit=1)
         stored = repo.profile()
-        base = stored or (Profile(runs[0].data["case"]["age"], runs[0].data["case"]["sex"]) if runs else None)
+        base = known_profile(repo)
         if base is None:
             click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
             raise SystemExit(1)

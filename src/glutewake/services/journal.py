@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, tzinfo
 from typing import TYPE_CHECKING
 
 from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progress, assess_checkin, progress
@@ -11,24 +11,21 @@ from glutewake.services import knowledge
 from glutewake.services.plans import current_plan, local_day
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository
+    from glutewake.store import Repository, Stored
 
 __all__ = ["last_checkin", "progress_report", "record_checkin"]
 
 
-def last_checkin(repo: Repository) -> Checkin | None:
-    stored = repo.checkins()
-    if not stored:
-        return None
-    latest = stored[-1]
-    zone = repo.clock.now().tzinfo
+def _as_checkin(stored: Stored, zone: tzinfo | None) -> Checkin:
+    data = stored.data
     return Checkin(
-        local_day(latest.at, zone),
-        latest.data["pain"],
-        latest.data["numbness"],
-        latest.data["psfs"],
-        latest.data["red_flags"],
+        local_day(stored.at, zone), data["pain"], data["numbness"], data["psfs"], data["red_flags"]
     )
+
+
+def last_checkin(repo: Repository) -> Checkin | None:
+    latest = repo.latest_checkin()
+    return None if latest is None else _as_checkin(latest, repo.clock.now().tzinfo)
 
 
 def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
@@ -43,12 +40,7 @@ def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
 
 def progress_report(repo: Repository, today: date) -> Progress:
     zone = repo.clock.now().tzinfo
-    checkins = [
-        Checkin(
-            local_day(c.at, zone), c.data["pain"], c.data["numbness"], c.data["psfs"], c.data["red_flags"]
-        )
-        for c in repo.checkins()
-    ]
+    checkins = [_as_checkin(stored, zone) for stored in repo.checkins()]
     selftests = []
     for stored in repo.selftest_results():
         result = SelfTestResult.from_json(stored.data)

@@ -13,7 +13,7 @@ from glutewake.services import knowledge
 if TYPE_CHECKING:
     from glutewake.store import ActivePlan, Repository
 
-__all__ = ["NoTriage", "current_plan", "local_day", "make_plan", "plan_ics"]
+__all__ = ["NoTriage", "current_plan", "known_profile", "local_day", "make_plan", "plan_ics"]
 
 
 class NoTriage(LookupError):
@@ -22,6 +22,15 @@ class NoTriage(LookupError):
 
 def local_day(moment: datetime, zone: tzinfo | None) -> date:
     return moment.astimezone(zone).date()
+
+
+def known_profile(repo: Repository) -> Profile | None:
+    """The stored profile, else one with the age and sex from the latest symptom check."""
+    stored = repo.profile()
+    if stored is not None:
+        return stored
+    runs = repo.triage_runs(limit=1)
+    return Profile(runs[0].data["case"]["age"], runs[0].data["case"]["sex"]) if runs else None
 
 
 def make_plan(repo: Repository, profile: Profile, start: date) -> Plan:

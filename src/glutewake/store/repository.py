@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
 
 from glutewake.clock import Clock
 from glutewake.core.programme import Plan, PlannedSession, Profile
@@ -323,19 +323,20 @@ class Repository:
             return int(row.scalar_one())
 
     def checkins(self, since: datetime | None = None) -> list[Stored]:
+        """Check-ins, oldest first (those from `since` on, if given)."""
         query = select(t.checkins).order_by(t.checkins.c.created_at, t.checkins.c.id)
-        if since is not None:
-            query = query.where(t.checkins.c.created_at >= since)
+        return self._checkins(query if since is None else query.where(t.checkins.c.created_at >= since))
+
+    def latest_checkin(self) -> Stored | None:
+        newest = select(t.checkins).order_by(t.checkins.c.created_at.desc(), t.checkins.c.id.desc()).limit(1)
+        found = self._checkins(newest)
+        return found[0] if found else None
+
+    def _checkins(self, query: Select[Any]) -> list[Stored]:
+        fields = ("pain", "numbness", "psfs", "red_flags", "outcome")
         with self._reading() as db:
             rows = db.execute(query).mappings().all()
-        return [
-            Stored(
-                r["id"],
-                r["created_at"],
-                {k: r[k] for k in ("pain", "numbness", "psfs", "red_flags", "outcome")},
-            )
-            for r in rows
-        ]
+        return [Stored(r["id"], r["created_at"], {k: r[k] for k in fields}) for r in rows]
 
     # --- everything at once ------------------------------------------------------------------
 

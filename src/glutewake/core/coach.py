@@ -1,0 +1,407 @@
+"""The sitting coach's logic: a state machine over activity samples and the user's answers.
+
+Pure: no clock, no I/O, no platform. `step(state, event, now, rules)` returns the next state
+and the effects for the shell to carry out (show or close a prompt, log a bout or a break).
+An event the current phase does not accept raises `IllegalEvent` and changes nothing.
+
+Active sitting time counts only while there is input: the span from the previous sample up
+to a few seconds after the last input. An idle spell of at least the natural-break length
+(default 2 minutes), a long enough lock or suspend, or a prompt answered "done" ends the
+sitting bout. After `interval` minutes of active sitting since the last break (or skip) the
+coach prompts a desk move, unless quiet rules say not now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from enum import Enum
+from typing import Literal
+
+__all__ = [
+    "TRANSITIONS",
+    "BoutEnded",
+    "BreakTaken",
+    "ClosePrompt",
+    "CoachRules",
+    "CoachState",
+    "Done",
+    "Effect",
+    "Event",
+    "IllegalEvent",
+    "Lock",
+    "Phase",
+    "Postpone",
+    "PromptAnswered",
+    "QuietUntil",
+    "Resume",
+    "Sample",
+    "Settings",
+    "ShowPrompt",
+    "Skip",
+    "Suspend",
+    "Unlock",
+    "next_check",
+    "prompts_allowed",
+    "simulate",
+    "step",
+]
+
+
+class Phase(Enum):
+    AWAY = "away"  # not sitting: no input yet, or just took a break
+    SITTING = "sitting"
+    PROMPTED = "prompted"  # a break prompt is showing
+    SNOOZED = "snoozed"  # the prompt was postponed
+    LOCKED = "locked"  # screen locked or machine suspended
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The user's coach settings (validated by the shell; see `glutewake coach config`)."""
+
+    interval_minutes: int = 25
+    natural_break_seconds: int = 120
+    postpone_minutes: int = 5
+    max_postpones: int = 2
+    activity_grace_seconds: int = 5
+    work_days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    work_start: time = time(8, 0)
+    work_end: time = time(18, 0)
+
+
+@dataclass(frozen=True)
+class CoachRules:
+    """Settings plus the desk moves to rotate through: seated ones for meeting-heavy hours."""
+
+    settings: Settings
+    seated_moves: tuple[str, ...]
+    standing_moves: tuple[str, ...]
+
+
+# --- events ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Seconds since the last keyboard or mouse input, and whether a full-screen window is up."""
+
+    idle_seconds: float
+    fullscreen: bool = False
+
+
+@dataclass(frozen=True)
+class Lock:
+    pass
+
+
+@dataclass(frozen=True)
+class Unlock:
+    pass
+
+
+@dataclass(frozen=True)
+class Suspend:
+    pass
+
+
+@dataclass(frozen=True)
+class Resume:
+    pass
+
+
+@dataclass(frozen=True)
+class Done:
+    pass
+
+
+@dataclass(frozen=True)
+class Postpone:
+    pass
+
+
+@dataclass(frozen=True)
+class Skip:
+    pass
+
+
+@dataclass(frozen=True)
+class QuietUntil:
+    """Do not disturb until then (None ends it): the switch behind `coach pause`."""
+
+    until: datetime | None
+
+
+Event = Sample | Lock | Unlock | Suspend | Resume | Done | Postpone | Skip | QuietUntil
+
+
+# --- effects --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowPrompt:
+    at: datetime
+    exercise_id: str
+    sitting_seconds: float
+    postpones_left: int
+
+
+@dataclass(frozen=True)
+class ClosePrompt:
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BoutEnded:
+    start: datetime
+    end: datetime
+    active_seconds: float
+
+
+@dataclass(frozen=True)
+class BreakTaken:
+    at: datetime
+    kind: Literal["natural", "prompted"]
+
+
+@dataclass(frozen=True)
+class PromptAnswered:
+    at: datetime
+    answer: Literal["done", "postponed", "skipped"]
+
+
+Effect = ShowPrompt | ClosePrompt | BoutEnded | BreakTaken | PromptAnswered
+
+
+@dataclass(frozen=True)
+class CoachState:
+    phase: Phase = Phase.AWAY
+    last_sample: datetime | None = None
+    last_input: datetime | None = None
+    bout_start: datetime | None = None
+    bout_active: float = 0.0  # active sitting seconds in the current bout
+    since_break: float = 0.0  # active seconds since the last break or skip: what prompts
+    postpones: int = 0  # postpones in a row of the current prompt
+    snooze_until: datetime | None = None
+    locked_at: datetime | None = None
+    locked_from: Phase | None = None
+    quiet_until: datetime | None = None
+    fullscreen: bool = False
+    prompts_shown: int = 0  # rotates the desk moves
+    declines: tuple[datetime, ...] = field(default=())  # postpones and skips in the last hour
+
+
+class IllegalEvent(ValueError):
+    """The event makes no sense in this phase (say, "done" with no prompt showing)."""
+
+
+Result = tuple[CoachState, list[Effect]]
+Handler = Callable[[CoachState, Event, datetime, CoachRules], Result]
+
+_SITTING_PHASES = (Phase.SITTING, Phase.PROMPTED, Phase.SNOOZED)
+
+
+def prompts_allowed(state: CoachState, now: datetime, settings: Settings) -> bool:
+    """Working day and hours, no do-not-disturb, no full-screen window."""
+    return (
+        now.weekday() in settings.work_days
+        and settings.work_start <= now.time() < settings.work_end
+        and (state.quiet_until is None or now >= state.quiet_until)
+        and not state.fullscreen
+    )
+
+
+def _move(state: CoachState, now: datetime, rules: CoachRules) -> str:
+    meeting_hour = any(now - t <= timedelta(hours=1) for t in state.declines) or state.fullscreen
+    pool = rules.seated_moves if meeting_hour else rules.standing_moves
+    return pool[state.prompts_shown % len(pool)]
+
+
+def _prompt(state: CoachState, now: datetime, rules: CoachRules) -> Result:
+    effect = ShowPrompt(
+        now, _move(state, now, rules), state.bout_active, rules.settings.max_postpones - state.postpones
+    )
+    return replace(state, phase=Phase.PROMPTED, snooze_until=None, prompts_shown=state.prompts_shown + 1), [
+        effect
+    ]
+
+
+def _end_bout(state: CoachState, end: datetime, kind: Literal["natural", "prompted"], at: datetime) -> Result:
+    """The bout is over (a break began at `end`); reset the sitting counters."""
+    effects: list[Effect] = []
+    if state.phase in (Phase.PROMPTED, Phase.SNOOZED) or state.locked_from in (Phase.PROMPTED, Phase.SNOOZED):
+        kind = "prompted"
+        effects += [PromptAnswered(at, "done")]
+        if state.phase == Phase.PROMPTED or state.locked_from == Phase.PROMPTED:
+            effects += [ClosePrompt(at)]
+    if state.bout_start is not None:
+        effects.append(BoutEnded(state.bout_start, max(end, state.bout_start), state.bout_active))
+    effects.append(BreakTaken(end, kind))
+    return (
+        replace(
+            state, phase=Phase.AWAY, bout_start=None, bout_active=0.0, since_break=0.0, postpones=0,
+            snooze_until=None, locked_at=None, locked_from=None,
+        ),
+        effects,
+    )  # fmt: skip
+
+
+def _sample(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    assert isinstance(event, Sample)
+    s = rules.settings
+    last_input = now - timedelta(seconds=max(0.0, event.idle_seconds))
+    active_until = min(now, last_input + timedelta(seconds=s.activity_grace_seconds))
+    delta = 0.0
+    if state.last_sample is not None and state.phase != Phase.AWAY:
+        delta = max(0.0, (active_until - state.last_sample).total_seconds())
+    state = replace(state, last_sample=now, last_input=last_input, fullscreen=event.fullscreen,
+                    declines=tuple(t for t in state.declines if now - t <= timedelta(hours=1)))  # fmt: skip
+    state = replace(state, bout_active=state.bout_active + delta, since_break=state.since_break + delta)
+    if event.idle_seconds >= s.natural_break_seconds:
+        return _end_bout(state, last_input, "natural", now) if state.phase != Phase.AWAY else (state, [])
+    if state.phase == Phase.AWAY:
+        return replace(
+            state, phase=Phase.SITTING, bout_start=last_input, bout_active=0.0, since_break=0.0
+        ), []
+    allowed = prompts_allowed(state, now, s)
+    if state.phase == Phase.PROMPTED and not allowed:
+        return replace(state, phase=Phase.SITTING), [ClosePrompt(now)]
+    due = state.since_break >= s.interval_minutes * 60
+    if allowed and state.phase == Phase.SITTING and due:
+        return _prompt(state, now, rules)
+    if (
+        allowed
+        and state.phase == Phase.SNOOZED
+        and state.snooze_until is not None
+        and now >= state.snooze_until
+    ):
+        return _prompt(state, now, rules)
+    return state, []
+
+
+def _lock(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    return replace(state, phase=Phase.LOCKED, locked_at=now, locked_from=state.phase), []
+
+
+def _unlock(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    assert state.locked_at is not None  # set by _lock, the only way into LOCKED
+    assert state.locked_from is not None
+    away = (now - state.locked_at).total_seconds()
+    if away >= rules.settings.natural_break_seconds and state.locked_from in _SITTING_PHASES:
+        ended, effects = _end_bout(replace(state, phase=state.locked_from), state.locked_at, "natural", now)
+        return replace(ended, last_sample=now), effects
+    phase = state.locked_from if away < rules.settings.natural_break_seconds else Phase.AWAY
+    return replace(state, phase=phase, last_sample=now, locked_at=None, locked_from=None), []
+
+
+def _done(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    return _end_bout(state, now, "prompted", now)
+
+
+def _postpone(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    s = rules.settings
+    if state.postpones >= s.max_postpones:
+        raise IllegalEvent(f"already postponed {s.max_postpones} times in a row; the break is due now")
+    snooze = now + timedelta(minutes=s.postpone_minutes)
+    return (
+        replace(
+            state,
+            phase=Phase.SNOOZED,
+            postpones=state.postpones + 1,
+            snooze_until=snooze,
+            declines=(*state.declines, now),
+        ),
+        [PromptAnswered(now, "postponed"), ClosePrompt(now)],
+    )
+
+
+def _skip(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    effects: list[Effect] = [PromptAnswered(now, "skipped")]
+    if state.phase == Phase.PROMPTED:
+        effects.append(ClosePrompt(now))
+    skipped = replace(
+        state,
+        phase=Phase.SITTING,
+        since_break=0.0,
+        postpones=0,
+        snooze_until=None,
+        declines=(*state.declines, now),
+    )
+    return skipped, effects
+
+
+def _quiet(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    assert isinstance(event, QuietUntil)
+    quiet = replace(state, quiet_until=event.until)
+    if state.phase == Phase.PROMPTED and not prompts_allowed(quiet, now, rules.settings):
+        return replace(quiet, phase=Phase.SITTING), [ClosePrompt(now)]
+    return quiet, []
+
+
+def _ignore(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    return state, []
+
+
+_AWAKE = (Phase.AWAY, Phase.SITTING, Phase.PROMPTED, Phase.SNOOZED)
+
+# (phase, event type) -> what happens. Anything not listed is illegal.
+TRANSITIONS: dict[tuple[Phase, type], Handler] = {
+    **{(phase, Sample): _sample for phase in _AWAKE},
+    (Phase.LOCKED, Sample): _ignore,  # idle time while locked is judged on unlocking
+    **{(phase, kind): _lock for phase in _AWAKE for kind in (Lock, Suspend)},
+    (Phase.LOCKED, Unlock): _unlock,
+    (Phase.LOCKED, Resume): _unlock,
+    (Phase.PROMPTED, Done): _done,
+    (Phase.SNOOZED, Done): _done,
+    (Phase.PROMPTED, Postpone): _postpone,
+    (Phase.PROMPTED, Skip): _skip,
+    (Phase.SNOOZED, Skip): _skip,
+    **{(phase, QuietUntil): _quiet for phase in Phase},
+}
+
+
+def step(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
+    """The next state and the effects of `event` at `now`; raises `IllegalEvent` if not allowed."""
+    handler = TRANSITIONS.get((state.phase, type(event)))
+    if handler is None:
+        raise IllegalEvent(f"{type(event).__name__} is not possible while {state.phase.value}")
+    if state.last_sample is not None and now < state.last_sample:
+        raise IllegalEvent("time went backwards")
+    return handler(state, event, now, rules)
+
+
+def next_check(
+    state: CoachState, now: datetime, rules: CoachRules, *, poll_seconds: float = 30.0
+) -> datetime:
+    """When to sample next: no sooner than something can change, no later than `poll_seconds`.
+
+    Idle spells shorter than a natural break cannot be seen between samples anyway; when the
+    person is idle, the next sample lands just as the idle spell becomes a natural break, and
+    while sitting, just as the next prompt falls due.
+    """
+    s = rules.settings
+    candidates = [now + timedelta(seconds=poll_seconds)]
+    if state.phase == Phase.SITTING:
+        candidates.append(now + timedelta(seconds=max(1.0, s.interval_minutes * 60 - state.since_break)))
+    if state.phase == Phase.SNOOZED and state.snooze_until is not None:
+        candidates.append(max(now + timedelta(seconds=1), state.snooze_until))
+    if state.last_input is not None and state.phase in _SITTING_PHASES:
+        becomes_break = state.last_input + timedelta(seconds=s.natural_break_seconds)
+        if becomes_break > now:
+            candidates.append(becomes_break)
+    return min(candidates)
+
+
+def simulate(
+    rules: CoachRules, timeline: Sequence[tuple[datetime, Event]]
+) -> tuple[CoachState, list[Effect]]:
+    """Run a recorded timeline through the machine; illegal answers (say, a stale click) are ignored."""
+    state, effects = CoachState(), []
+    for moment, event in timeline:
+        try:
+            state, produced = step(state, event, moment, rules)
+        except IllegalEvent:
+            continue
+        effects += produced
+    return state, effects

@@ -104,3 +104,32 @@ def repo_for(engine_for: Callable[..., Engine]) -> Callable[[str], Repository]:
     from tests.fakes import FakeClock
 
     return lambda url: Repository(engine_for(url), FakeClock())
+
+
+@pytest.fixture(scope="session")
+def x_display() -> Iterator[str]:
+    """A real X server (Xvfb) for this test run; its display name, such as ":7"."""
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
+        pytest.fail("Xvfb and xdotool are not installed; ./scripts/test installs them (apt-get install xvfb xdotool)")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        number = announced.readline().strip()
+    if not number:
+        server.kill()
+        pytest.fail("Xvfb did not start")
+    try:
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

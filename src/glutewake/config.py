@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_HOME", "home_dir"]
+__all__ = ["ENV_HOME", "ConfigError", "config_path", "home_dir", "read_section", "write_section"]
 
 ENV_HOME = "GLUTEWAKE_HOME"
 
@@ -27,3 +27,61 @@ def home_dir(*, ensure: bool = False) -> Path:
     if ensure:
         path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+class ConfigError(ValueError):
+    """The config file cannot be read; the message says where and why."""
+
+
+def config_path() -> Path:
+    return home_dir() / "config.toml"
+
+
+def read_section(name: str) -> dict[str, object]:
+    """One [section] of config.toml (empty when the file or the section is absent)."""
+    import tomllib
+
+    path = config_path()
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path} cannot be read: {error}") from error
+    section = document.get(name, {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    return section
+
+
+def write_section(name: str, values: dict[str, object]) -> Path:
+    """Replace one [section] of config.toml (others are kept), writing atomically."""
+    import tomllib
+
+    path = config_path()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        document = {}
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ConfigError(f"{path} cannot be read: {error}") from error
+    document[name] = values
+    lines = []
+    for section, table in document.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+        lines.append("")
+    home_dir(ensure=True)
+    partial = path.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text("\n".join(lines), encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from glutewake.store.engine import HEAD
 from tests.cli.runner import SELF_CARE_CASE, run
 
 CASE = SELF_CARE_CASE
@@ -38,7 +39,7 @@ def test_empty_history_says_how_to_fill_it(database_url: str) -> None:
 def test_db_status_and_upgrade(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'ops.db'}"
     assert "needs `glutewake db upgrade`" in run(url, "db", "status")[1]
-    assert "upgraded from an empty database to 0001" in run(url, "db", "upgrade")[1]
+    assert f"upgraded from an empty database to {HEAD}" in run(url, "db", "upgrade")[1]
     assert "up to date" in run(url, "db", "status")[1]
     assert "already up to date" in run(url, "db", "upgrade")[1]
 

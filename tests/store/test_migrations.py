@@ -61,3 +61,23 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path, engine_for: Open
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_upgrading_from_the_previous_schema_keeps_every_record(database_url: str, engine_for: Opener) -> None:
+    from sqlalchemy import text
+
+    engine = engine_for(database_url, migrate=False)
+    upgrade(engine, "0001")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO checkins (created_at, pain, numbness, psfs, red_flags, outcome) VALUES (:at, 3, 4, :psfs, :flags, 'ok')"
+            ),
+            {"at": "2026-11-20 09:00:00", "psfs": '{"film": 6}', "flags": "{}"},
+        )
+    upgrade(engine)
+    assert current_revision(engine) == HEAD
+    assert {"sitting_bouts", "coach_events"} <= set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT pain, numbness FROM checkins")).one() == (3, 4)
+    assert schema_differences(engine) == []

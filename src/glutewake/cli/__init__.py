@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("glutewake.cli.session", "log"),
     "checkin": ("glutewake.cli.journal", "checkin"),
     "progress": ("glutewake.cli.journal", "progress"),
+    "coach": ("glutewake.cli.coach", "coach"),
+    "stats": ("glutewake.cli.stats", "stats"),
     "history": ("glutewake.cli.history", "history"),
     "export": ("glutewake.cli.data", "export"),
     "import": ("glutewake.cli.data", "import_"),

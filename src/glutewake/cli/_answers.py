@@ -1,9 +1,10 @@
-"""Reading an answers file (or standard input) for a command, with exit code 2 on bad input."""
+"""Reading an input file (or standard input) for a command, with exit code 2 on bad input."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import click
@@ -13,17 +14,24 @@ __all__ = ["load_answers"]
 T = TypeVar("T")
 
 
-def load_answers(path: str, parse: Callable[[object], T], hints: tuple[str, ...] = ()) -> T:
-    """Parse the JSON at `path` ('-' for standard input); on any problem print it and exit 2."""
+def load_answers(
+    path: str, parse: Callable[[object], T], hints: tuple[str, ...] = (), *, raw: bool = False
+) -> T:
+    """Parse the file at `path` ('-' for standard input) as JSON, or hand over its text when `raw`.
+
+    On any problem, print it (with `hints`) and exit 2.
+    """
     from glutewake import services
 
+    name = "standard input" if path == "-" else path
     try:
-        raw = (
-            services.read_json("standard input", sys.stdin.read())
-            if path == "-"
-            else services.read_json(path)
-        )
-        return parse(raw)
+        try:
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise services.InputError(f"cannot read {name}: {error.strerror}") from error
+        except UnicodeDecodeError as error:
+            raise services.InputError(f"{name} is not UTF-8 text") from error
+        return parse(text if raw else services.read_json(name, text))
     except services.InputError as error:
         problems = [str(error)]
     except services.FieldErrors as error:

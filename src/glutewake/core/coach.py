@@ -13,13 +13,14 @@ coach prompts a desk move, unless quiet rules say not now.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
 __all__ = [
+    "SETTING_LIMITS",
     "TRANSITIONS",
     "BoutEnded",
     "BreakTaken",
@@ -44,6 +45,8 @@ __all__ = [
     "Unlock",
     "next_check",
     "prompts_allowed",
+    "settings_from",
+    "settings_to_config",
     "simulate",
     "step",
 ]
@@ -200,6 +203,72 @@ Result = tuple[CoachState, list[Effect]]
 Handler = Callable[[CoachState, Event, datetime, CoachRules], Result]
 
 _SITTING_PHASES = (Phase.SITTING, Phase.PROMPTED, Phase.SNOOZED)
+
+
+# name -> (type, low, high) for what `glutewake coach config` and the config file may set.
+SETTING_LIMITS: dict[str, tuple[type, int, int]] = {
+    "interval_minutes": (int, 15, 60),
+    "natural_break_seconds": (int, 30, 900),
+    "postpone_minutes": (int, 1, 30),
+    "max_postpones": (int, 0, 5),
+    "activity_grace_seconds": (int, 1, 60),
+}
+
+
+def settings_from(values: Mapping[str, object]) -> Settings:
+    """Settings from a mapping (the config file's [coach] table); raise `FieldErrors` on bad values."""
+    from glutewake.core.errors import FieldErrors
+
+    problems: list[tuple[str, str]] = []
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key in SETTING_LIMITS:
+            _, low, high = SETTING_LIMITS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                problems.append((key, f"must be a whole number from {low} to {high}"))
+            else:
+                changes[key] = value
+        elif key == "work_days":
+            days = _weekdays(value)
+            if days is None:
+                problems.append((key, "must list weekdays such as mon,tue,wed,thu,fri"))
+            else:
+                changes[key] = days
+        elif key in ("work_start", "work_end"):
+            try:
+                changes[key] = time.fromisoformat(str(value))
+            except ValueError:
+                problems.append((key, "must be a time such as 08:00"))
+        else:
+            problems.append((key, "unknown setting"))
+    settings = replace(Settings(), **changes)
+    if settings.work_start >= settings.work_end:
+        problems.append(("work_end", "must be after work_start"))
+    if problems:
+        raise FieldErrors(problems)
+    return settings
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _weekdays(value: object) -> tuple[int, ...] | None:
+    names = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
+    if not names:
+        return None
+    cleaned = [str(name).strip().lower()[:3] for name in names]
+    if not all(name in _WEEKDAYS for name in cleaned):
+        return None
+    return tuple(sorted({_WEEKDAYS.index(name) for name in cleaned}))
+
+
+def settings_to_config(settings: Settings) -> dict[str, object]:
+    """The settings as the config file writes them (the inverse of `settings_from`)."""
+    values: dict[str, object] = {key: getattr(settings, key) for key in SETTING_LIMITS}
+    values["work_days"] = ",".join(_WEEKDAYS[d] for d in settings.work_days)
+    values["work_start"] = settings.work_start.strftime("%H:%M")
+    values["work_end"] = settings.work_end.strftime("%H:%M")
+    return values
 
 
 def prompts_allowed(state: CoachState, now: datetime, settings: Settings) -> bool:

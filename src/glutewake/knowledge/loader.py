@@ -237,6 +237,8 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
         yield from _missing("reference", exercise.references, refs, where)
         if (exercise.dose.reps is None) == (exercise.dose.hold_seconds is None):
             yield f"{where}: the dose needs exactly one of reps or hold_seconds"
+        if (exercise.kind == "desk_move") != (exercise.prompt is not None):
+            yield f"{where}: desk moves, and only they, need a prompt"
     programme = kb.programme
     pools = [
         *(phase.main for phase in programme.phases),

@@ -294,6 +294,7 @@ class Exercise:
     min_exercise_level: Literal["gentle", "full"]
     references: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    prompt: str | None = None  # desk moves: what the coach's break prompt tells you to do
     tempo: Tempo | None = None
     regressions: tuple[str, ...] = ()
     progressions: tuple[str, ...] = ()

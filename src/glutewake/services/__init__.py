@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from glutewake.core.errors import FieldErrors
@@ -48,17 +47,10 @@ def knowledge() -> Knowledge:
     return load_knowledge()
 
 
-def read_json(path: Path | str, text: str | None = None) -> Any:
-    """Parse a JSON file (or already-read `text`), turning every failure into an `InputError`."""
-    name = str(path)
+def read_json(name: str, text: str) -> Any:
+    """Parse JSON text read from `name`, turning a syntax error into an `InputError`."""
     try:
-        if text is None:
-            text = Path(path).read_text(encoding="utf-8")
         return json.loads(text)
-    except OSError as error:
-        raise InputError(f"cannot read {name}: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise InputError(f"{name} is not UTF-8 text") from error
     except json.JSONDecodeError as error:
         raise InputError(
             f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"

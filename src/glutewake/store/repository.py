@@ -338,6 +338,41 @@ class Repository:
             rows = db.execute(query).mappings().all()
         return [Stored(r["id"], r["created_at"], {k: r[k] for k in fields}) for r in rows]
 
+    # --- the sitting coach ---------------------------------------------------------------------
+
+    def add_bout(self, started_at: datetime, ended_at: datetime, active_seconds: float) -> None:
+        with self._writing() as db:
+            db.execute(
+                insert(t.sitting_bouts).values(
+                    started_at=started_at, ended_at=ended_at, active_seconds=active_seconds
+                )
+            )
+
+    def add_coach_event(self, at: datetime, kind: str, exercise_id: str | None = None) -> None:
+        with self._writing() as db:
+            db.execute(insert(t.coach_events).values(at=at, kind=kind, exercise_id=exercise_id))
+
+    def bouts_between(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime, float]]:
+        """Bouts that ended in [start, end), oldest first."""
+        bouts = t.sitting_bouts
+        with self._reading() as db:
+            rows = db.execute(
+                select(bouts.c.started_at, bouts.c.ended_at, bouts.c.active_seconds)
+                .where(bouts.c.ended_at >= start, bouts.c.ended_at < end)
+                .order_by(bouts.c.ended_at)
+            ).all()
+        return [(row.started_at, row.ended_at, row.active_seconds) for row in rows]
+
+    def coach_events_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, str | None]]:
+        events = t.coach_events
+        with self._reading() as db:
+            rows = db.execute(
+                select(events.c.at, events.c.kind, events.c.exercise_id)
+                .where(events.c.at >= start, events.c.at < end)
+                .order_by(events.c.at, events.c.id)
+            ).all()
+        return [(row.at, row.kind, row.exercise_id) for row in rows]
+
     # --- everything at once ------------------------------------------------------------------
 
     def is_empty(self) -> bool:
@@ -388,4 +423,6 @@ _USER_TABLES = (
     t.set_logs,
     t.session_feedback,
     t.checkins,
+    t.sitting_bouts,
+    t.coach_events,
 )

@@ -29,6 +29,7 @@ from sqlalchemy import (
 
 __all__ = [
     "checkins",
+    "coach_events",
     "metadata",
     "planned_sessions",
     "plans",
@@ -37,6 +38,7 @@ __all__ = [
     "session_feedback",
     "session_logs",
     "set_logs",
+    "sitting_bouts",
     "triage_runs",
 ]
 
@@ -184,4 +186,24 @@ checkins = Table(
     Column("notes", Text, nullable=True),
     CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
     CheckConstraint("numbness BETWEEN 0 AND 10", name="numbness_range"),
+)
+
+sitting_bouts = Table(
+    "sitting_bouts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=False, index=True),
+    Column("active_seconds", Float, nullable=False),
+)
+
+coach_events = Table(
+    "coach_events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column(
+        "kind", String(16), nullable=False
+    ),  # prompt, done, postponed, skipped, natural_break, prompted_break
+    Column("exercise_id", String(64), nullable=True),
 )

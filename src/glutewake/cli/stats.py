@@ -1,0 +1,74 @@
+"""`glutewake stats`: sitting statistics from the coach's record."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+
+import click
+
+__all__ = ["stats"]
+
+
+@click.command()
+@click.option("--day", "day", type=click.DateTime(["%Y-%m-%d"]), help="This day (default: today).")
+@click.option("--week", is_flag=True, help="The week (Monday to Sunday) containing the day.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_context
+def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -> None:
+    """Show sitting statistics: active sitting, bouts, prolonged sitting, breaks.
+
+    A bout is uninterrupted sitting; a break ends one (a natural break is being idle for at
+    least the minimum break length, a coach setting); prolonged sitting is time in bouts of
+    30 minutes or more. Needs `glutewake coach` running to record anything.
+
+    \b
+    Examples:
+      glutewake stats
+      glutewake stats --week --json
+    """
+    from glutewake.cli._store import clock, repository
+    from glutewake.services.coach import stats_between
+
+    now = clock(ctx).now()
+    chosen: date = day.date() if day else now.date()
+    first = chosen - timedelta(days=chosen.weekday()) if week else chosen
+    last = first + timedelta(days=7 if week else 1)
+    zone = now.tzinfo
+    start = datetime.combine(first, time(), zone)
+    figures = stats_between(repository(ctx), start, datetime.combine(last, time(), zone))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "from": first.isoformat(),
+                    "to": (last - timedelta(days=1)).isoformat(),
+                    **figures.to_json(),
+                },
+                indent=2,
+            )
+        )
+        return
+    title = f"Week of {first:%d %b %Y}" if week else f"{first:%A %d %b %Y}"
+    click.echo(click.style(title, bold=True))
+    if not figures.bouts and not figures.prompts:
+        click.echo(
+            "No sitting recorded. Start the coach with `glutewake coach` (or `glutewake coach install`)."
+        )
+        return
+    rows = [
+        ("Active sitting", f"{figures.active_seconds / 3600:.1f} h in {figures.bouts} bouts"),
+        ("Longest bout", f"{figures.longest_bout_seconds / 60:.0f} min"),
+        ("Prolonged sitting", f"{figures.prolonged_seconds / 60:.0f} min in bouts of 30 min or more"),
+        (
+            "Breaks",
+            f"{figures.breaks} ({figures.breaks_prompted} when prompted, {figures.breaks_natural} natural)",
+        ),
+        ("Postponed, skipped", f"{figures.postponed}, {figures.skipped}"),
+    ]
+    if figures.breaks_per_sitting_hour is not None:
+        rows.append(("Breaks per sitting hour", f"{figures.breaks_per_sitting_hour:.1f}"))
+    if figures.prompts_followed is not None:
+        rows.append(("Prompts followed", f"{figures.prompts_followed:.0%} of {figures.prompts}"))
+    for label, value in rows:
+        click.echo(f"  {label:<25}{value}")

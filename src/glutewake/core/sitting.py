@@ -1,0 +1,79 @@
+"""Sitting statistics from the coach's record: bouts, breaks and answers to prompts.
+
+Pure: no I/O, no clock. Definitions follow sedentary-behaviour research: a bout is
+uninterrupted sitting; a break ends one (a natural break is an idle spell at least the
+minimum break length, a setting); prolonged sitting is time in bouts of 30 minutes or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from glutewake.core.coach import BoutEnded, BreakTaken, PromptAnswered
+
+__all__ = ["PROLONGED_SECONDS", "SittingStats", "sitting_stats"]
+
+PROLONGED_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class SittingStats:
+    active_seconds: float
+    bouts: int
+    longest_bout_seconds: float
+    prolonged_seconds: float
+    prompts: int
+    breaks_prompted: int
+    breaks_natural: int
+    postponed: int
+    skipped: int
+
+    @property
+    def breaks(self) -> int:
+        return self.breaks_prompted + self.breaks_natural
+
+    @property
+    def breaks_per_sitting_hour(self) -> float | None:
+        return self.breaks / (self.active_seconds / 3600) if self.active_seconds else None
+
+    @property
+    def prompts_followed(self) -> float | None:
+        """The share of prompts that ended in a break."""
+        return self.breaks_prompted / self.prompts if self.prompts else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "active_sitting_minutes": round(self.active_seconds / 60, 1),
+            "bouts": self.bouts,
+            "longest_bout_minutes": round(self.longest_bout_seconds / 60, 1),
+            "prolonged_sitting_minutes": round(self.prolonged_seconds / 60, 1),
+            "prompts": self.prompts,
+            "breaks": self.breaks,
+            "breaks_prompted": self.breaks_prompted,
+            "breaks_natural": self.breaks_natural,
+            "postponed": self.postponed,
+            "skipped": self.skipped,
+            "breaks_per_sitting_hour": None
+            if self.breaks_per_sitting_hour is None
+            else round(self.breaks_per_sitting_hour, 2),
+            "prompts_followed": None if self.prompts_followed is None else round(self.prompts_followed, 3),
+        }
+
+
+def sitting_stats(
+    bouts: Sequence[BoutEnded], breaks: Sequence[BreakTaken], answers: Sequence[PromptAnswered], prompts: int
+) -> SittingStats:
+    lengths = [bout.active_seconds for bout in bouts]
+    return SittingStats(
+        active_seconds=sum(lengths),
+        bouts=len(lengths),
+        longest_bout_seconds=max(lengths, default=0.0),
+        prolonged_seconds=sum(length for length in lengths if length >= PROLONGED_SECONDS),
+        prompts=prompts,
+        breaks_prompted=sum(b.kind == "prompted" for b in breaks),
+        breaks_natural=sum(b.kind == "natural" for b in breaks),
+        postponed=sum(a.answer == "postponed" for a in answers),
+        skipped=sum(a.answer == "skipped" for a in answers),
+    )

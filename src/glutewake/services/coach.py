@@ -1,0 +1,185 @@
+"""The coach in the shell: settings, desk moves, prompt wording, and replaying a recorded day."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from glutewake.core.coach import (
+    BoutEnded,
+    BreakTaken,
+    CoachRules,
+    CoachState,
+    Done,
+    Effect,
+    Event,
+    Lock,
+    Postpone,
+    PromptAnswered,
+    Resume,
+    Sample,
+    Settings,
+    ShowPrompt,
+    Skip,
+    Suspend,
+    Unlock,
+    settings_from,
+    simulate,
+)
+from glutewake.core.errors import FieldErrors
+from glutewake.core.sitting import SittingStats, sitting_stats
+from glutewake.services import knowledge
+
+if TYPE_CHECKING:
+    from glutewake.store import Repository
+
+__all__ = [
+    "Replay",
+    "coach_rules",
+    "coach_settings",
+    "open_bout",
+    "parse_timeline",
+    "prompt_text",
+    "replay",
+    "stats_of",
+]
+
+_NAMED_EVENTS: dict[str, Event] = {
+    "lock": Lock(), "unlock": Unlock(), "suspend": Suspend(), "resume": Resume(),
+    "done": Done(), "postpone": Postpone(), "skip": Skip(),
+}  # fmt: skip
+
+
+def coach_settings() -> Settings:
+    """The [coach] settings from config.toml (defaults where unset); raises on bad values."""
+    from glutewake.config import read_section
+
+    return settings_from(read_section("coach"))
+
+
+def coach_rules(settings: Settings) -> CoachRules:
+    moves = [e for e in knowledge().exercises.values() if e.kind == "desk_move"]
+    return CoachRules(
+        settings,
+        seated_moves=tuple(e.id for e in moves if e.position == "seated"),
+        standing_moves=tuple(e.id for e in moves if e.position == "standing"),
+    )
+
+
+def prompt_text(prompt: ShowPrompt) -> str:
+    """What to do, for how long, and how long you have sat: the words of a break prompt."""
+    exercise = knowledge().exercises[prompt.exercise_id]
+    dose = exercise.dose
+    amount = f"for {dose.hold_seconds} seconds" if dose.hold_seconds else f"{dose.reps} times"
+    times = f", {dose.sets} times" if dose.sets > 1 else ""
+    sides = ", each side" if dose.per_side else ""
+    minutes = round(prompt.sitting_seconds / 60)
+    return f"{exercise.prompt} {amount}{times}{sides}. You have been sitting for {minutes} minutes."
+
+
+def parse_timeline(lines: Iterable[str]) -> list[tuple[datetime, Event]]:
+    """JSON lines of samples ({"t", "idle_seconds"}) and events ({"t", "event"}), in time order."""
+    timeline: list[tuple[datetime, Event]] = []
+    problems: list[tuple[str, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            record: Any = json.loads(line)
+            moment = datetime.fromisoformat(record["t"])
+        except (json.JSONDecodeError, TypeError, KeyError, ValueError):
+            problems.append((where, 'needs a JSON object with "t" (a time such as 2026-11-23T09:00:00)'))
+            continue
+        moment = moment if moment.tzinfo else moment.astimezone()
+        if timeline and moment < timeline[-1][0]:
+            problems.append((where, "is earlier than the line before; lines must be in time order"))
+        elif (
+            "idle_seconds" in record
+            and isinstance(record["idle_seconds"], int | float)
+            and record["idle_seconds"] >= 0
+        ):
+            timeline.append(
+                (moment, Sample(float(record["idle_seconds"]), bool(record.get("fullscreen", False))))
+            )
+        elif record.get("event") in _NAMED_EVENTS:
+            timeline.append((moment, _NAMED_EVENTS[record["event"]]))
+        else:
+            problems.append(
+                (where, f'needs "idle_seconds" (0 or more) or "event" (one of {", ".join(_NAMED_EVENTS)})')
+            )
+        if len(problems) >= 10:
+            break
+    if problems:
+        raise FieldErrors(problems)
+    return timeline
+
+
+def open_bout(state: CoachState) -> BoutEnded | None:
+    """The bout still going on, closed at the last sample (for a day's figures)."""
+    if state.bout_start is None or state.last_sample is None:
+        return None
+    return BoutEnded(state.bout_start, state.last_sample, state.bout_active)
+
+
+def stats_of(effects: Sequence[Effect], state: CoachState | None = None) -> SittingStats:
+    bouts = [e for e in effects if isinstance(e, BoutEnded)]
+    ongoing = open_bout(state) if state is not None else None
+    return sitting_stats(
+        [*bouts, *([ongoing] if ongoing else [])],
+        [e for e in effects if isinstance(e, BreakTaken)],
+        [e for e in effects if isinstance(e, PromptAnswered)],
+        sum(isinstance(e, ShowPrompt) for e in effects),
+    )
+
+
+@dataclass(frozen=True)
+class Replay:
+    prompts: list[ShowPrompt]
+    stats: SittingStats
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "prompts": [
+                {"t": p.at.isoformat(), "exercise_id": p.exercise_id, "text": prompt_text(p)}
+                for p in self.prompts
+            ],
+            "stats": self.stats.to_json(),
+        }
+
+
+def replay(timeline: Sequence[tuple[datetime, Event]], rules: CoachRules) -> Replay:
+    """Run a recorded day through the same core as the live coach, without waiting."""
+    state, effects = simulate(rules, timeline)
+    return Replay([e for e in effects if isinstance(e, ShowPrompt)], stats_of(effects, state))
+
+
+_ANSWER_KINDS = {"done", "postponed", "skipped"}
+
+
+def record_effects(repo: Repository, effects: Iterable[Effect]) -> None:
+    """Keep what the coach did: bouts, prompts, answers and breaks (prompt showing is the shell's)."""
+    for effect in effects:
+        if isinstance(effect, BoutEnded):
+            repo.add_bout(effect.start, effect.end, effect.active_seconds)
+        elif isinstance(effect, ShowPrompt):
+            repo.add_coach_event(effect.at, "prompt", effect.exercise_id)
+        elif isinstance(effect, PromptAnswered):
+            repo.add_coach_event(effect.at, effect.answer)
+        elif isinstance(effect, BreakTaken):
+            repo.add_coach_event(effect.at, f"{effect.kind}_break")
+
+
+def stats_between(repo: Repository, start: datetime, end: datetime) -> SittingStats:
+    """Sitting statistics of what the coach recorded in [start, end)."""
+    bouts = [BoutEnded(s, e, active) for s, e, active in repo.bouts_between(start, end)]
+    events = repo.coach_events_between(start, end)
+    return sitting_stats(
+        bouts,
+        [BreakTaken(at, kind.removesuffix("_break")) for at, kind, _ in events if kind.endswith("_break")],  # type: ignore[arg-type]
+        [PromptAnswered(at, kind) for at, kind, _ in events if kind in _ANSWER_KINDS],  # type: ignore[arg-type]
+        sum(kind == "prompt" for _, kind, _ in events),
+    )

@@ -114,7 +114,9 @@ def x_display() -> Iterator[str]:
     import subprocess
 
     if shutil.which("Xvfb") is None or shutil.which("xdotool") is None:
-        pytest.fail("Xvfb and xdotool are not installed; ./scripts/test installs them (apt-get install xvfb xdotool)")
+        pytest.fail(
+            "Xvfb and xdotool are not installed; ./scripts/test installs them (apt-get install xvfb xdotool)"
+        )
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],

@@ -77,6 +77,6 @@ def test_future_sessions_are_not_counted_as_missed() -> None:
 
 def test_progress_json_has_every_figure() -> None:
     data = progress([checkin()], [(DAY, "slow", "normal")], [], [DAY], DAY).to_json()
-    assert set(data) == {"pain", "numbness", "psfs_mean", "minimal_important_change", "selftests", "adherence",
+    assert set(data) == {"pain", "numbness", "psfs_mean", "sitting_minutes_per_day", "minimal_important_change", "selftests", "adherence",
                          "current_streak", "longest_streak", "sessions_done", "sets_done"}  # fmt: skip
     assert data["selftests"] == [{"day": "2026-11-23", "left": "slow", "right": "normal"}]

@@ -166,7 +166,12 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
         return
-    if report.pain.latest is None and not report.sessions_done and not report.selftests:
+    if (
+        report.pain.latest is None
+        and not report.sessions_done
+        and not report.selftests
+        and report.sitting.latest is None
+    ):
         click.echo(
             "Nothing to show yet: `glutewake checkin` records how you are, `glutewake session` your exercise."
         )
@@ -177,6 +182,10 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
         ("Activities (PSFS, 0-10)", report.psfs, False),
     ):
         click.echo(_trend_line(label, trend, weeks, lower_is_better=lower_is_better))
+    if report.sitting.latest is not None:
+        hours = [v / 60 for _, v in report.sitting.weekly[-weeks:]]
+        spark = "".join(_BARS[min(7, int(h / 10 * 7.999))] for h in hours)
+        click.echo(f"{'Sitting (h/day, coach)':<25} {spark}  latest day {report.sitting.latest / 60:.1f} h")
     if report.selftests:
         day, left, right = report.selftests[-1]
         click.echo(

@@ -101,6 +101,7 @@ class Progress:
     pain: Trend
     numbness: Trend
     psfs: Trend
+    sitting: Trend  # minutes of active sitting a day, from the coach
     selftests: tuple[tuple[date, str, str], ...]  # day, left status, right status
     adherence: tuple[tuple[date, int, int], ...]  # Monday, sessions done, sessions planned
     current_streak: int
@@ -122,6 +123,7 @@ class Progress:
             "pain": trend(self.pain),
             "numbness": trend(self.numbness),
             "psfs_mean": trend(self.psfs),
+            "sitting_minutes_per_day": trend(self.sitting),
             "minimal_important_change": MINIMAL_IMPORTANT_CHANGE,
             "selftests": [
                 {"day": d.isoformat(), "left": left, "right": right} for d, left, right in self.selftests
@@ -152,6 +154,7 @@ def progress(
     sessions: Sequence[DoneSession],
     planned_days: Sequence[date],
     today: date,
+    sitting: Sequence[tuple[date, float]] = (),
 ) -> Progress:
     """Trends of the scores, self-test results, weekly adherence to the plan, and streaks."""
     ordered = sorted(checkins, key=lambda c: c.day)
@@ -172,6 +175,7 @@ def progress(
         pain=_trend([(c.day, float(c.pain)) for c in ordered]),
         numbness=_trend([(c.day, float(c.numbness)) for c in ordered]),
         psfs=_trend([(c.day, mean) for c in ordered if (mean := c.psfs_mean) is not None]),
+        sitting=_trend(sorted(sitting)),
         selftests=tuple(sorted(selftests)),
         adherence=tuple((week, done, planned) for week, (done, planned) in sorted(weeks.items())),
         current_streak=streaks[-1],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progress, assess_checkin, progress
@@ -53,4 +53,10 @@ def progress_report(repo: Repository, today: date) -> Progress:
         )
         for log in repo.session_logs()
     ]
-    return progress(checkins, selftests, sessions, repo.planned_days(), today)
+    per_day: dict[date, float] = {}
+    for _, ended, active in repo.bouts_between(
+        datetime(2000, 1, 1, tzinfo=UTC), repo.clock.now() + timedelta(days=1)
+    ):
+        day = local_day(ended, zone)
+        per_day[day] = per_day.get(day, 0.0) + active / 60
+    return progress(checkins, selftests, sessions, repo.planned_days(), today, sorted(per_day.items()))

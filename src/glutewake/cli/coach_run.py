@@ -1,0 +1,91 @@
+"""Running the coach in the foreground: pick the activity source and notifiers, then loop."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from typing import Any
+
+import click
+
+__all__ = ["run_coach"]
+
+
+def run_coach(
+    ctx: click.Context, *, timer_only: bool = False, terminal: bool = True, desktop: bool = True
+) -> None:
+    from glutewake.activity import detect
+    from glutewake.activity.timer import TimerSource
+    from glutewake.cli._store import clock, repository
+    from glutewake.cli.coach import settings_or_exit
+    from glutewake.config import home_dir
+    from glutewake.services.coach import coach_rules
+    from glutewake.services.coach_runner import AlreadyRunning, control_path, single_instance
+
+    rules = coach_rules(settings_or_exit())
+    source: Any = TimerSource() if timer_only else None
+    if source is None:
+        source, probes = detect()
+        if source is None:
+            click.echo("glutewake cannot see keyboard and mouse activity here:", err=True)
+            for probe in probes:
+                click.echo(f"  {probe.backend}: {probe.detail}", err=True)
+            click.echo("Running in timer-only mode: all clock time counts as sitting. "
+                       "`glutewake coach doctor` explains what would help.", err=True)  # fmt: skip
+            source = TimerSource()
+    home = home_dir(ensure=True)
+    try:
+        with single_instance(home):
+            repo = repository(ctx)
+            asyncio.run(
+                _run(source, repo, rules, clock(ctx), control_path(home), terminal=terminal, desktop=desktop)
+            )
+    except AlreadyRunning as error:
+        click.echo(f"{error}.", err=True)
+        raise SystemExit(1) from error
+    finally:
+        source.close()
+
+
+async def _run(
+    source: Any, repo: Any, rules: Any, clock: Any, control: Any, *, terminal: bool, desktop: bool
+) -> None:
+    from glutewake.notify import DesktopNotifier, TerminalNotifier
+    from glutewake.services.coach_runner import CoachRunner
+
+    loop = asyncio.get_running_loop()
+    runner = CoachRunner(source, [], repo, rules, clock)
+
+    def answer(kind: str) -> None:
+        runner.inbox.put_nowait(("answer", kind))
+
+    terminal_prompt = TerminalNotifier(answer, loop) if terminal and sys.stdout.isatty() else None
+    if terminal_prompt is not None:
+        runner.notifiers.append(terminal_prompt)
+    if desktop:
+        with contextlib.suppress(Exception):
+            runner.notifiers.append(DesktopNotifier(answer, loop))
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop.set)
+    server = await runner.serve_control(control)
+    interactive = sys.stdout.isatty()
+    if interactive:
+        click.echo(f"The coach is watching activity ({source.name}). Ctrl-C stops it.")
+
+    def show_status(line: str) -> None:
+        if interactive:
+            sys.stdout.write("\r" + line + "\x1b[K")
+            sys.stdout.flush()
+
+    try:
+        await runner.run(stop, show_status)
+    finally:
+        server.close()
+        control.unlink(missing_ok=True)
+        if terminal_prompt is not None:
+            terminal_prompt.restore()
+        if interactive:
+            click.echo("\nThe coach stopped; today's sitting is kept (`glutewake stats`).")

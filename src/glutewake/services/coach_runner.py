@@ -1,0 +1,273 @@
+"""The live coach: sample activity, step the core, carry out its effects, sleep until needed.
+
+The runner owns no rules: `core.coach` decides, and this file only gathers samples and
+answers, shows and closes prompts, records what happened, and answers `glutewake coach
+status|pause|resume` over a Unix socket in the data directory. One coach per user: a lock
+file stops a second one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from glutewake.core.coach import (
+    BreakTaken,
+    ClosePrompt,
+    CoachRules,
+    CoachState,
+    Done,
+    Effect,
+    Event,
+    IllegalEvent,
+    Phase,
+    Postpone,
+    QuietUntil,
+    Sample,
+    ShowPrompt,
+    Skip,
+    next_check,
+    prompts_allowed,
+    step,
+)
+from glutewake.services.coach import open_bout, prompt_text, record_effects
+
+if TYPE_CHECKING:
+    from glutewake.activity import ActivitySource
+    from glutewake.clock import Clock
+    from glutewake.notify import Notifier
+    from glutewake.store import Repository
+
+__all__ = ["AlreadyRunning", "CoachRunner", "ask_running_coach", "control_path", "single_instance"]
+
+_ANSWERS: dict[str, Event] = {"done": Done(), "postpone": Postpone(), "skip": Skip()}
+
+
+class AlreadyRunning(RuntimeError):
+    """Another coach is running for this user."""
+
+
+def control_path(home: Path) -> Path:
+    return home / "coach.sock"
+
+
+@contextlib.contextmanager
+def single_instance(home: Path) -> Any:
+    """Hold the coach lock for as long as the coach runs; raise `AlreadyRunning` if taken."""
+    import fcntl
+
+    home.mkdir(parents=True, exist_ok=True)
+    handle: BinaryIO = (home / "coach.lock").open("wb")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as error:
+        handle.close()
+        raise AlreadyRunning(
+            "a coach is already running for you; `glutewake coach status` shows it"
+        ) from error
+    try:
+        yield
+    finally:
+        handle.close()
+
+
+@dataclass
+class Today:
+    """Counts for the status line; they start again each day."""
+
+    day: str = ""
+    prompts: int = 0
+    followed: int = 0
+    natural: int = 0
+
+
+class CoachRunner:
+    def __init__(
+        self, source: ActivitySource, notifiers: Sequence[Notifier], repo: Repository | None, rules: CoachRules, clock: Clock
+    ) -> None:  # fmt: skip
+        self.source = source
+        self.notifiers = list(notifiers)
+        self.repo = repo
+        self.rules = rules
+        self.clock = clock
+        self.state = CoachState()
+        self.today = Today()
+        self.inbox: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+    # --- feeding the core -------------------------------------------------------------------
+
+    def sample(self) -> datetime:
+        """Take one activity sample and act on it; returns when to sample next."""
+        now = self.clock.now()
+        self._apply(Sample(self.source.idle_seconds(), self.source.fullscreen()), now)
+        return next_check(self.state, now, self.rules)
+
+    def answer(self, kind: str) -> str | None:
+        """An answer to the prompt (done, postpone, skip); a message if it is not possible now."""
+        try:
+            self._apply(_ANSWERS[kind], self.clock.now())
+        except IllegalEvent as error:
+            return str(error)
+        return None
+
+    def pause(self, seconds: float | None) -> None:
+        """Do not disturb for `seconds` (None: until resumed)."""
+        until = None if seconds is None else self.clock.now() + timedelta(seconds=seconds)
+        self._apply(
+            QuietUntil(until or datetime.max.replace(tzinfo=self.clock.now().tzinfo)), self.clock.now()
+        )
+
+    def resume(self) -> None:
+        self._apply(QuietUntil(None), self.clock.now())
+
+    def stop(self) -> None:
+        """Keep the bout in progress when the coach stops (logout, shutdown, Ctrl-C)."""
+        ongoing = open_bout(self.state)
+        if ongoing is not None and self.repo is not None:
+            record_effects(self.repo, [ongoing])
+        self.state = CoachState()
+
+    def _apply(self, event: Event, now: datetime) -> None:
+        self.state, effects = step(self.state, event, now, self.rules)
+        self._carry_out(effects, now)
+
+    def _carry_out(self, effects: list[Effect], now: datetime) -> None:
+        if self.today.day != now.date().isoformat():
+            self.today = Today(now.date().isoformat())
+        for effect in effects:
+            if isinstance(effect, ShowPrompt):
+                self.today.prompts += 1
+                text = prompt_text(effect)
+                for notifier in self.notifiers:
+                    notifier.show("Time for a glute break", text, effect.postpones_left > 0)
+            elif isinstance(effect, ClosePrompt):
+                for notifier in self.notifiers:
+                    notifier.close()
+            elif isinstance(effect, BreakTaken):
+                if effect.kind == "prompted":
+                    self.today.followed += 1
+                else:
+                    self.today.natural += 1
+        if self.repo is not None:
+            record_effects(self.repo, effects)
+
+    # --- reporting --------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        now = self.clock.now()
+        s, settings = self.state, self.rules.settings
+        due_in = settings.interval_minutes * 60 - s.since_break
+        quiet = s.quiet_until is not None and now < s.quiet_until
+        return {
+            "phase": s.phase.value,
+            "source": self.source.name,
+            "sitting_minutes": round(s.bout_active / 60, 1),
+            "next_break_minutes": round(max(0.0, due_in) / 60, 1),
+            "overdue_minutes": round(max(0.0, -due_in) / 60, 1),
+            "prompts_allowed_now": prompts_allowed(s, now, settings),
+            "quiet_until": s.quiet_until.isoformat() if quiet and s.quiet_until else None,
+            "today": {
+                "prompts": self.today.prompts,
+                "followed": self.today.followed,
+                "natural_breaks": self.today.natural,
+            },
+        }
+
+    def status_line(self) -> str:
+        st = self.status()
+        if self.state.phase in (Phase.AWAY, Phase.LOCKED):
+            where = "away from the desk"
+        elif st["overdue_minutes"]:
+            where = f"sitting for {st['sitting_minutes']:.0f} min, break overdue by {st['overdue_minutes']:.0f} min"
+        else:
+            where = f"sitting for {st['sitting_minutes']:.0f} min, next break in {st['next_break_minutes']:.0f} min"
+        today = st["today"]
+        breaks = f"breaks today {today['followed'] + today['natural_breaks']} (prompts followed {today['followed']}/{today['prompts']})"
+        quiet = ", paused" if st["quiet_until"] else ""
+        return f"{where}, {breaks}{quiet}"
+
+    # --- running ----------------------------------------------------------------------------
+
+    async def run(self, stop: asyncio.Event, on_status: Any = None) -> None:
+        """Sample, act, and wait for the next moment anything can change, an answer, or a command."""
+        while not stop.is_set():
+            wake = self.sample()
+            if on_status is not None:
+                on_status(self.status_line())
+            timeout = max(0.5, (wake - self.clock.now()).total_seconds())
+            waiter = asyncio.ensure_future(self.inbox.get())
+            stopper = asyncio.ensure_future(stop.wait())
+            done, _ = await asyncio.wait(
+                {waiter, stopper}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+            stopper.cancel()
+            if waiter not in done:
+                waiter.cancel()
+                continue
+            kind, value = waiter.result()
+            if kind == "answer":
+                problem = self.answer(value)
+                if problem and on_status is not None:
+                    on_status(problem)
+        self.stop()
+
+    async def serve_control(self, path: Path) -> asyncio.AbstractServer:
+        """Answer `glutewake coach status|pause|resume` on a Unix socket."""
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()  # a socket left by a coach that died; the lock says none runs now
+
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            try:
+                request = json.loads(await reader.readline() or b"{}")
+                command = request.get("command")
+                problem = None
+                if command == "pause":
+                    self.pause(request.get("seconds"))
+                elif command == "resume":
+                    self.resume()
+                elif command == "answer" and request.get("answer") in _ANSWERS:
+                    problem = self.answer(request["answer"])
+                elif command != "status":
+                    raise ValueError(f"unknown command {command!r}")
+                await self.inbox.put(("wake", None))  # the run loop recomputes when to sample next
+                reply: dict[str, Any] = {"ok": problem is None, "error": problem, "status": self.status()}
+            except (ValueError, AttributeError) as error:
+                reply = {"ok": False, "error": str(error)}
+            writer.write(json.dumps(reply).encode() + b"\n")
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_unix_server(handle, path=str(path))
+        os.chmod(path, 0o600)  # only this user may pause or read their coach
+        return server
+
+
+def ask_running_coach(home: Path, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any] | None:
+    """Send one command to the running coach; None when no coach is running."""
+    import socket
+
+    path = control_path(home)
+    if not path.exists():
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+        client.settimeout(timeout)
+        try:
+            client.connect(str(path))
+        except (ConnectionRefusedError, FileNotFoundError):
+            return None
+        client.sendall(json.dumps(request).encode() + b"\n")
+        data = b""
+        while not data.endswith(b"\n"):
+            chunk = client.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    reply: dict[str, Any] = json.loads(data or b"{}")
+    return reply

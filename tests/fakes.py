@@ -30,3 +30,22 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         self.slept.append(seconds)
         self.counter += seconds
+
+
+class FakeActivity:
+    """An activity source whose idle time the test sets."""
+
+    name = "fake"
+
+    def __init__(self, idle_seconds: float = 0.0) -> None:
+        self.idle = idle_seconds
+        self.full_screen = False
+
+    def idle_seconds(self) -> float:
+        return self.idle
+
+    def fullscreen(self) -> bool:
+        return self.full_screen
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,91 @@
+"""The coach runner with a fake activity source, notifier and clock, on a real store."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from glutewake.core.coach import Phase
+from glutewake.notify import FakeNotifier
+from glutewake.services.coach import coach_rules, stats_between
+from glutewake.services.coach import coach_settings as _settings
+from glutewake.services.coach_runner import CoachRunner
+from glutewake.store import Repository
+from tests.fakes import FakeActivity, FakeClock
+
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+
+def runner(repo: Repository) -> tuple[CoachRunner, FakeActivity, FakeNotifier, FakeClock]:
+    clock = FakeClock(MONDAY_9)
+    activity, notifier = FakeActivity(), FakeNotifier()
+    return CoachRunner(activity, [notifier], repo, coach_rules(_settings()), clock), activity, notifier, clock
+
+
+def sit(run: CoachRunner, clock: FakeClock, minutes: int) -> None:
+    for _ in range(minutes * 2):
+        clock.wall += timedelta(seconds=30)
+        run.sample()
+
+
+def test_prompts_after_the_interval_and_records_the_break(repo: Repository) -> None:
+    run, _, notifier, clock = runner(repo)
+    run.sample()
+    sit(run, clock, 25)
+    assert len(notifier.shown) == 1
+    text, can_postpone = notifier.shown[0]
+    assert "for 10 seconds, 3 times. You have been sitting for 25 minutes." in text
+    assert can_postpone
+    assert run.answer("done") is None
+    assert notifier.closed == 1
+    assert run.state.phase == Phase.AWAY
+    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    assert (figures.prompts, figures.breaks_prompted, figures.bouts) == (1, 1, 1)
+    assert figures.active_seconds == 25 * 60
+
+
+def test_an_answer_that_makes_no_sense_is_explained_not_raised(repo: Repository) -> None:
+    run, _, _, _ = runner(repo)
+    run.sample()
+    assert run.answer("done") == "Done is not possible while sitting"
+
+
+def test_going_idle_is_a_natural_break(repo: Repository) -> None:
+    run, activity, _, clock = runner(repo)
+    run.sample()
+    sit(run, clock, 10)
+    activity.idle = 150
+    clock.wall += timedelta(seconds=150)
+    run.sample()
+    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    assert (figures.breaks_natural, figures.bouts) == (1, 1)
+
+
+def test_pause_silences_prompts_until_resumed(repo: Repository) -> None:
+    run, _, notifier, clock = runner(repo)
+    run.sample()
+    run.pause(3600)
+    sit(run, clock, 30)
+    assert notifier.shown == []
+    assert run.status()["quiet_until"] is not None
+    run.resume()
+    sit(run, clock, 1)
+    assert len(notifier.shown) == 1
+
+
+def test_stopping_keeps_the_bout_in_progress(repo: Repository) -> None:
+    run, _, _, clock = runner(repo)
+    run.sample()
+    sit(run, clock, 12)
+    run.stop()
+    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    assert figures.bouts == 1
+    assert figures.active_seconds == 12 * 60
+
+
+def test_status_line_reads_like_the_issue(repo: Repository) -> None:
+    run, _, _, clock = runner(repo)
+    run.sample()
+    sit(run, clock, 17)
+    assert (
+        run.status_line() == "sitting for 17 min, next break in 8 min, breaks today 0 (prompts followed 0/0)"
+    )

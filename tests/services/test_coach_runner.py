@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from glutewake.core.coach import Phase
 from glutewake.notify import FakeNotifier
 from glutewake.services.coach import coach_rules, stats_between
@@ -89,3 +91,34 @@ def test_status_line_reads_like_the_issue(repo: Repository) -> None:
     assert (
         run.status_line() == "sitting for 17 min, next break in 8 min, breaks today 0 (prompts followed 0/0)"
     )
+
+
+def test_a_long_gap_between_samples_is_a_suspend_and_a_natural_break(repo: Repository) -> None:
+    run, activity, _, clock = runner(repo)
+    run.sample()
+    sit(run, clock, 10)
+    clock.wall += timedelta(hours=1)  # the laptop slept; the idle counter may not show it
+    activity.idle = 0
+    run.sample()
+    assert run.state.phase == Phase.SITTING, "a new bout starts on the first input after waking"
+    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    assert (figures.breaks_natural, figures.bouts) == (1, 1)
+    assert figures.active_seconds == 10 * 60
+
+
+def test_the_terminal_prompt_rings_and_offers_the_allowed_answers(capsys: pytest.CaptureFixture[str]) -> None:
+    from glutewake.notify import TerminalNotifier
+
+    answers: list[str] = []
+    prompt = TerminalNotifier(answers.append, loop=None)
+    prompt.show(
+        "Time for a glute break",
+        "Stand up and squeeze your glutes for 10 seconds, 3 times.",
+        can_postpone=True,
+    )
+    shown = capsys.readouterr().out
+    assert shown.startswith("\a")
+    assert "Time for a glute break: Stand up and squeeze your glutes" in shown
+    assert "[d] done, [p] 5 more minutes, [s] skip" in shown
+    prompt.show("Time for a glute break", "Sit tall and squeeze.", can_postpone=False)
+    assert "[d] done, [s] skip" in capsys.readouterr().out

@@ -30,9 +30,11 @@ from glutewake.core.coach import (
     Phase,
     Postpone,
     QuietUntil,
+    Resume,
     Sample,
     ShowPrompt,
     Skip,
+    Suspend,
     next_check,
     prompts_allowed,
     step,
@@ -48,6 +50,7 @@ if TYPE_CHECKING:
 __all__ = ["AlreadyRunning", "CoachRunner", "ask_running_coach", "control_path", "single_instance"]
 
 _ANSWERS: dict[str, Event] = {"done": Done(), "postpone": Postpone(), "skip": Skip()}
+_SUSPEND_GAP_SECONDS = 180  # samples are at most 30 s apart while running
 
 
 class AlreadyRunning(RuntimeError):
@@ -106,6 +109,15 @@ class CoachRunner:
     def sample(self) -> datetime:
         """Take one activity sample and act on it; returns when to sample next."""
         now = self.clock.now()
+        last = self.state.last_sample
+        if (
+            last is not None
+            and self.state.phase != Phase.LOCKED
+            and (now - last).total_seconds() > _SUSPEND_GAP_SECONDS
+        ):
+            # The coach never sleeps this long: the machine was suspended in between.
+            self._apply(Suspend(), last)
+            self._apply(Resume(), now)
         self._apply(Sample(self.source.idle_seconds(), self.source.fullscreen()), now)
         return next_check(self.state, now, self.rules)
 

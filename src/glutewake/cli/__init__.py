@@ -56,6 +56,7 @@ glutewake helps when sitting has switched your glutes off (gluteal amnesia,
   glutewake plan       your four-week plan, fitted to the check and the tests
   glutewake session    today's session, guided (glutewake today shows it)
   glutewake checkin    how you are; glutewake progress shows the trend
+  glutewake coach      glute breaks while you sit at the computer; glutewake stats
   glutewake learn      conditions, exercises and self-tests explained
 
 Run `glutewake --help` for every command. glutewake gives information, not a

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from glutewake.core.coach import (
     BoutEnded,
@@ -157,7 +157,15 @@ def replay(timeline: Sequence[tuple[datetime, Event]], rules: CoachRules) -> Rep
     return Replay([e for e in effects if isinstance(e, ShowPrompt)], stats_of(effects, state))
 
 
-_ANSWER_KINDS = {"done", "postponed", "skipped"}
+_BREAK_KINDS: dict[str, Literal["natural", "prompted"]] = {
+    "natural_break": "natural",
+    "prompted_break": "prompted",
+}
+_ANSWER_KINDS: dict[str, Literal["done", "postponed", "skipped"]] = {
+    "done": "done",
+    "postponed": "postponed",
+    "skipped": "skipped",
+}
 
 
 def record_effects(repo: Repository, effects: Iterable[Effect]) -> None:
@@ -179,7 +187,7 @@ def stats_between(repo: Repository, start: datetime, end: datetime) -> SittingSt
     events = repo.coach_events_between(start, end)
     return sitting_stats(
         bouts,
-        [BreakTaken(at, kind.removesuffix("_break")) for at, kind, _ in events if kind.endswith("_break")],  # type: ignore[arg-type]
-        [PromptAnswered(at, kind) for at, kind, _ in events if kind in _ANSWER_KINDS],  # type: ignore[arg-type]
+        [BreakTaken(at, _BREAK_KINDS[kind]) for at, kind, _ in events if kind in _BREAK_KINDS],
+        [PromptAnswered(at, _ANSWER_KINDS[kind]) for at, kind, _ in events if kind in _ANSWER_KINDS],
         sum(kind == "prompt" for _, kind, _ in events),
     )

@@ -13,12 +13,19 @@ from glutewake.cli import COMMANDS, main
 
 
 def all_commands() -> list[tuple[str, click.Command]]:
-    context = click.Context(main)
-    found: list[tuple[str, click.Command]] = [("glutewake", main)]
-    for name in main.list_commands(context):
-        command = main.get_command(context, name)
-        assert command is not None
-        found.append((f"glutewake {name}", command))
+    """Every command and subcommand, by its full name."""
+    found: list[tuple[str, click.Command]] = []
+
+    def walk(name: str, command: click.Command) -> None:
+        found.append((name, command))
+        if isinstance(command, click.Group):
+            context = click.Context(command)
+            for child in command.list_commands(context):
+                sub = command.get_command(context, child)
+                assert sub is not None
+                walk(f"{name} {child}", sub)
+
+    walk("glutewake", main)
     return found
 
 

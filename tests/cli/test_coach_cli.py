@@ -225,6 +225,8 @@ def test_the_running_coach_answers_status_pause_and_resume_and_keeps_its_bout(
 
         status = json.loads(cli("coach", "status", "--json").stdout)
         assert (status["phase"], status["source"]) == ("sitting", "x11")
+        # the one-off validation ran in a child process: the all-day coach stays small
+        assert "pydantic_core" not in Path(f"/proc/{coach.pid}/maps").read_text()
         assert cli("coach", "pause", "30m").returncode == 0
         assert json.loads(cli("coach", "status", "--json").stdout)["quiet_until"] is not None
         assert cli("coach", "resume").returncode == 0

@@ -299,3 +299,16 @@ def test_a_missing_file_is_reported(tmp_path: Path) -> None:
     (data / "exercises.yaml").unlink()
     with pytest.raises(KnowledgeError, match=r"cannot read knowledge file .*exercises\.yaml"):
         load_knowledge(data)
+
+
+def test_is_cached_tells_whether_loading_skips_validation(tmp_path: Path) -> None:
+    from glutewake.knowledge import loader
+    from glutewake.knowledge.loader import is_cached
+
+    data = _copy_data(tmp_path)
+    assert not is_cached(data)
+    load_knowledge(data)
+    assert is_cached(data)
+    (data / "triage.yaml").write_text((data / "triage.yaml").read_text() + "\n# edited\n")
+    loader._load.cache_clear()
+    assert not is_cached(data)

@@ -24,6 +24,7 @@ def run_coach(
     from glutewake.services.coach import coach_rules
     from glutewake.services.coach_runner import AlreadyRunning, control_path, single_instance
 
+    _prepare_in_a_child(ctx)
     rules = coach_rules(settings_or_exit())
     source: Any = TimerSource() if timer_only else None
     if source is None:
@@ -47,6 +48,32 @@ def run_coach(
         raise SystemExit(1) from error
     finally:
         source.close()
+
+
+def _prepare_in_a_child(ctx: click.Context) -> None:
+    """Do the one-off heavy work (validating the knowledge, migrating the database) in a
+    short-lived process, so the coach, which runs all day, never loads pydantic or Alembic."""
+    import subprocess
+
+    from glutewake.knowledge.loader import is_cached
+    from glutewake.store import connect, database_url
+    from glutewake.store.engine import HEAD, current_revision
+
+    url = database_url((ctx.find_root().obj or {}).get("database_url"))
+    engine = connect(url, migrate=False)
+    try:
+        migrated = current_revision(engine) == HEAD
+    finally:
+        engine.dispose()
+    if not migrated:
+        subprocess.run(
+            [sys.executable, "-m", "glutewake", "--database-url", url, "db", "upgrade"],
+            capture_output=True,
+            check=False,
+        )
+    if not is_cached():
+        code = "from glutewake.knowledge import load_knowledge; load_knowledge()"
+        subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
 
 
 async def _run(

@@ -35,7 +35,7 @@ from glutewake.knowledge.schema import (
     expr_findings,
 )
 
-__all__ = ["DATA_DIR", "FILES", "KnowledgeError", "load_knowledge", "validate"]
+__all__ = ["DATA_DIR", "FILES", "KnowledgeError", "is_cached", "load_knowledge", "validate"]
 
 DATA_DIR = Path(__file__).parent / "data"
 FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises", "programme")
@@ -48,6 +48,13 @@ class KnowledgeError(ValueError):
 def load_knowledge(data_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
     """The validated knowledge base (cached in memory, and on disk when `use_cache`)."""
     return _load(data_dir or DATA_DIR, use_cache)
+
+
+def is_cached(data_dir: Path | None = None) -> bool:
+    """Whether loading will come from the disk cache (no YAML parsing, no pydantic)."""
+    raw_files = {name: _read_bytes((data_dir or DATA_DIR) / f"{name}.yaml") for name in FILES}
+    digest = _digest(raw_files)
+    return _read_cache(_cache_path(digest), digest) is not None
 
 
 @functools.cache

@@ -122,3 +122,12 @@ def test_the_terminal_prompt_rings_and_offers_the_allowed_answers(capsys: pytest
     assert "[d] done, [p] 5 more minutes, [s] skip" in shown
     prompt.show("Time for a glute break", "Sit tall and squeeze.", can_postpone=False)
     assert "[d] done, [s] skip" in capsys.readouterr().out
+
+
+def test_a_pause_without_an_end_lasts_until_resumed(repo: Repository) -> None:
+    run, _, _, _ = runner(repo)
+    run.sample()
+    run.pause(None)
+    assert run.status()["quiet_until"] == "resumed"
+    run.resume()
+    assert run.status()["quiet_until"] is None

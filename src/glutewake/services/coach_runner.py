@@ -177,6 +177,9 @@ class CoachRunner:
         s, settings = self.state, self.rules.settings
         due_in = settings.interval_minutes * 60 - s.since_break
         quiet = s.quiet_until is not None and now < s.quiet_until
+        until = None
+        if quiet and s.quiet_until is not None:
+            until = "resumed" if s.quiet_until.year == datetime.max.year else s.quiet_until.isoformat()
         return {
             "phase": s.phase.value,
             "source": self.source.name,
@@ -184,7 +187,7 @@ class CoachRunner:
             "next_break_minutes": round(max(0.0, due_in) / 60, 1),
             "overdue_minutes": round(max(0.0, -due_in) / 60, 1),
             "prompts_allowed_now": prompts_allowed(s, now, settings),
-            "quiet_until": s.quiet_until.isoformat() if quiet and s.quiet_until else None,
+            "quiet_until": until,
             "today": {
                 "prompts": self.today.prompts,
                 "followed": self.today.followed,

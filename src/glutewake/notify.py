@@ -87,7 +87,13 @@ class DesktopNotifier:
         self.loop = loop
         self.backend = Backend(app_name="glutewake")
         self.current: Any = None
-        self.failed: str | None = None
+
+    async def available(self) -> bool:
+        """Whether a notification service answers (with no service, notifications vanish silently)."""
+        try:
+            return bool(await self.backend.get_capabilities())
+        except Exception:
+            return False
 
     def show(self, title: str, text: str, can_postpone: bool) -> None:
         from desktop_notifier import Button
@@ -108,6 +114,12 @@ class DesktopNotifier:
         if self.current is not None:
             self.loop.create_task(self._clear(self.current))
             self.current = None
+
+    def shutdown(self) -> None:
+        """Close desktop-notifier's D-Bus connection (it has no public way to)."""
+        bus = getattr(getattr(self.backend, "_backend", None), "bus", None)
+        if bus is not None:
+            bus.disconnect()
 
     async def _clear(self, notification: Any) -> None:
         with contextlib.suppress(Exception):

@@ -92,8 +92,13 @@ async def _run(
     if terminal_prompt is not None:
         runner.notifiers.append(terminal_prompt)
     if desktop:
-        with contextlib.suppress(Exception):
-            runner.notifiers.append(DesktopNotifier(answer, loop))
+        desktop_prompt = None
+        with contextlib.suppress(Exception):  # no desktop-notifier backend for this platform
+            desktop_prompt = DesktopNotifier(answer, loop)
+        if desktop_prompt is not None and await desktop_prompt.available():
+            runner.notifiers.append(desktop_prompt)
+        elif sys.stdout.isatty():
+            click.echo("No desktop notification service answers here; prompts show in this terminal.")
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
@@ -114,5 +119,8 @@ async def _run(
         control.unlink(missing_ok=True)
         if terminal_prompt is not None:
             terminal_prompt.restore()
+        for notifier in runner.notifiers:
+            if isinstance(notifier, DesktopNotifier):
+                notifier.shutdown()
         if interactive:
             click.echo("\nThe coach stopped; today's sitting is kept (`glutewake stats`).")

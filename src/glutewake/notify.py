@@ -6,6 +6,7 @@ and hands the chosen answer to `answer`, a callback the coach runner gives it.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sys
 from collections.abc import Callable
@@ -115,11 +116,13 @@ class DesktopNotifier:
             self.loop.create_task(self._clear(self.current))
             self.current = None
 
-    def shutdown(self) -> None:
-        """Close desktop-notifier's D-Bus connection (it has no public way to)."""
+    async def shutdown(self) -> None:
+        """Close desktop-notifier's D-Bus connection (it has no public way to) and wait until closed."""
         bus = getattr(getattr(self.backend, "_backend", None), "bus", None)
         if bus is not None:
             bus.disconnect()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bus.wait_for_disconnect(), timeout=2)
 
     async def _clear(self, notification: Any) -> None:
         with contextlib.suppress(Exception):

@@ -112,8 +112,9 @@ def test_a_prompt_becomes_a_notification_whose_buttons_answer_it(session_bus: st
         keys = dict(zip(actions[1::2], actions[::2], strict=True))  # button title -> action key
         server.ActionInvoked(2, keys["5 more minutes"])
         await until(lambda: answers)
-        notifier.shutdown()
+        await notifier.shutdown()
         server_bus.disconnect()
+        await server_bus.wait_for_disconnect()
         return server, answers
 
     server, answers = asyncio.run(scenario())
@@ -138,8 +139,9 @@ def test_without_postponing_left_there_is_no_5_more_minutes_button(session_bus: 
         notifier = DesktopNotifier(lambda _: None, asyncio.get_running_loop())
         notifier.show("Time for a glute break", "Sit tall and squeeze your buttocks.", can_postpone=False)
         await until(lambda: server.sent)
-        notifier.shutdown()
+        await notifier.shutdown()
         server_bus.disconnect()
+        await server_bus.wait_for_disconnect()
         return list(server.sent[0]["actions"][1::2])
 
     titles = asyncio.run(scenario())
@@ -151,14 +153,15 @@ def test_whether_a_notification_service_answers(session_bus: str) -> None:
     async def scenario() -> tuple[bool, bool]:
         lonely = DesktopNotifier(lambda _: None, asyncio.get_running_loop())
         before = await lonely.available()
-        lonely.shutdown()
+        await lonely.shutdown()
         server_bus = await MessageBus(bus_address=os.environ["DBUS_SESSION_BUS_ADDRESS"]).connect()
         server_bus.export("/org/freedesktop/Notifications", FakeNotifications())
         await server_bus.request_name("org.freedesktop.Notifications")
         answered = DesktopNotifier(lambda _: None, asyncio.get_running_loop())
         after = await answered.available()
-        answered.shutdown()
+        await answered.shutdown()
         server_bus.disconnect()
+        await server_bus.wait_for_disconnect()
         return before, after
 
     assert asyncio.run(scenario()) == (False, True)

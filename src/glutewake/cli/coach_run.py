@@ -121,6 +121,6 @@ async def _run(
             terminal_prompt.restore()
         for notifier in runner.notifiers:
             if isinstance(notifier, DesktopNotifier):
-                notifier.shutdown()
+                await notifier.shutdown()
         if interactive:
             click.echo("\nThe coach stopped; today's sitting is kept (`glutewake stats`).")

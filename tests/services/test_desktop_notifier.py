@@ -93,12 +93,12 @@ def test_a_prompt_becomes_a_notification_whose_buttons_answer_it(session_bus: st
         await server_bus.request_name("org.freedesktop.Notifications")
         answers: list[str] = []
         notifier = DesktopNotifier(answers.append, asyncio.get_running_loop())
+        assert await notifier.available()  # as the coach does, before anything is shown
         notifier.show(
             "Time for a glute break",
             "Stand up and squeeze your glutes for 10 seconds, 3 times.",
             can_postpone=True,
         )
-        assert await notifier.available()
         await until(lambda: server.sent)
         notifier.close()  # e.g. do-not-disturb began: the unanswered notification goes away
         await until(lambda: server.closed)
@@ -137,6 +137,7 @@ def test_without_postponing_left_there_is_no_5_more_minutes_button(session_bus: 
         server_bus.export("/org/freedesktop/Notifications", server)
         await server_bus.request_name("org.freedesktop.Notifications")
         notifier = DesktopNotifier(lambda _: None, asyncio.get_running_loop())
+        assert await notifier.available()
         notifier.show("Time for a glute break", "Sit tall and squeeze your buttocks.", can_postpone=False)
         await until(lambda: server.sent)
         await notifier.shutdown()

@@ -1,0 +1,74 @@
+"""The FastAPI app factory: templates, static files, security headers, error handlers, routes."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from glutewake import __version__
+from glutewake.core.errors import FieldErrors
+from glutewake.web.security import security_headers
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+
+
+def create_app(database_url: str | None = None, clock: Any = None) -> FastAPI:
+    """The app; `database_url` and `clock` are injected (tests pass their own)."""
+    from glutewake.clock import SystemClock
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        repo = getattr(app.state, "repo", None)
+        if repo is not None:
+            repo.close()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="glutewake",
+        version=__version__,
+        description="Wake up glutes switched off by sitting. Informs; does not diagnose.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.database_url = database_url
+    app.state.clock = clock or SystemClock()
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.middleware("http")(security_headers)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from glutewake.web import routes_api, routes_pages
+
+    app.include_router(routes_api.router)
+    app.include_router(routes_pages.router)
+
+    @app.exception_handler(FieldErrors)
+    async def field_errors(request: Request, error: FieldErrors) -> JSONResponse:
+        detail = [
+            {"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}
+            for field, message in error.problems
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_errors(request: Request, error: HTTPException) -> Any:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        return app.state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": error.status_code, "message": error.detail},
+            status_code=error.status_code,
+        )
+
+    return app

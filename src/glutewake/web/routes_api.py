@@ -1,0 +1,199 @@
+"""The JSON API under /api/: everything the pages do, for other programs."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from glutewake.core.triage import open_questions, parse_case, triage
+from glutewake.services import knowledge
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class CaseIn(BaseModel):
+    """A triage case: who, for how long, and the answers (true, false, or null for "don't know")."""
+
+    model_config = ConfigDict(extra="forbid")
+    age: int = Field(ge=0, le=120)
+    sex: Literal["female", "male", "other"]
+    duration_days: int = Field(ge=0, le=36_500)
+    answers: dict[str, bool | None] = Field(default_factory=dict)
+
+
+class CauseOut(BaseModel):
+    id: str
+    likelihood: Literal["likely", "possible"]
+    because: list[str]
+
+
+class AdviceOut(BaseModel):
+    now: list[str]
+    safety_net: list[str]
+
+
+class TriageOut(BaseModel):
+    urgency: Literal["self_care", "gp", "urgent", "emergency"]
+    causes: list[CauseOut]
+    red_flags: list[str]
+    exercise: Literal["none", "gentle", "full"]
+    advice: AdviceOut
+    notice: str
+    rules: list[str]
+
+
+class QuestionOut(BaseModel):
+    id: str
+    group: str
+    question: str
+    explanation: str | None
+
+
+class NextOut(BaseModel):
+    question: QuestionOut | None
+    remaining: int
+    result: TriageOut
+
+
+class FindingOut(QuestionOut):
+    label_yes: str
+    label_no: str
+
+
+class ConditionOut(BaseModel):
+    id: str
+    name: str
+    aliases: list[str]
+    summary: str
+    typical_findings: list[str]
+    what_to_do: list[str]
+    when_to_get_help: list[str]
+    references: list[str]
+
+
+class ExerciseOut(BaseModel):
+    id: str
+    name: str
+    kind: str
+    position: str
+    equipment: list[str]
+    level: int
+    target_muscles: list[str]
+    dose: dict[str, Any]
+    steps: list[str]
+    cues: list[str]
+    mistakes: list[str]
+    regressions: list[str]
+    progressions: list[str]
+
+
+def _case(body: CaseIn) -> Any:
+    return parse_case(body.model_dump(), knowledge().findings)
+
+
+@router.post("/triage", response_model=TriageOut, summary="Triage a case")
+def post_triage(body: CaseIn) -> dict[str, Any]:
+    """Urgency, likely causes with reasons, advice and safety net. Not a diagnosis."""
+    return triage(_case(body), knowledge()).to_json()
+
+
+@router.post("/triage/next", response_model=NextOut, summary="The next question worth asking")
+def post_triage_next(body: CaseIn) -> dict[str, Any]:
+    kb = knowledge()
+    case = _case(body)
+    questions = open_questions(case, kb)
+    first = questions[0] if questions else None
+    question = (
+        None
+        if first is None
+        else {
+            "id": first.id,
+            "group": first.group,
+            "question": first.question,
+            "explanation": first.explanation,
+        }
+    )
+    return {"question": question, "remaining": len(questions), "result": triage(case, kb).to_json()}
+
+
+@router.get("/findings", response_model=list[FindingOut], summary="The triage questions")
+def get_findings() -> list[dict[str, Any]]:
+    return [
+        {
+            "id": f.id,
+            "group": f.group,
+            "question": f.question,
+            "explanation": f.explanation,
+            "label_yes": f.label_yes,
+            "label_no": f.label_no,
+        }
+        for f in knowledge().findings.values()
+    ]
+
+
+def _condition(item: Any) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in vars(item).items()}
+
+
+@router.get("/conditions", response_model=list[ConditionOut], summary="Conditions the triage can point to")
+def get_conditions() -> list[dict[str, Any]]:
+    return [_condition(c) for c in knowledge().conditions.values()]
+
+
+@router.get(
+    "/conditions/{condition_id}",
+    response_model=ConditionOut,
+    responses={404: {"description": "No such condition"}},
+)
+def get_condition(condition_id: str) -> dict[str, Any]:
+    item = knowledge().conditions.get(condition_id)
+    if item is None:
+        raise HTTPException(404, f"no condition called {condition_id!r}")
+    return _condition(item)
+
+
+def _exercise(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.id, "name": item.name, "kind": item.kind, "position": item.position, "equipment": list(item.equipment),
+        "level": item.level, "target_muscles": list(item.target_muscles), "dose": vars(item.dose).copy(),
+        "steps": list(item.steps), "cues": list(item.cues), "mistakes": list(item.mistakes),
+        "regressions": list(item.regressions), "progressions": list(item.progressions),
+    }  # fmt: skip
+
+
+@router.get("/exercises", response_model=list[ExerciseOut], summary="The exercise library, filtered")
+def get_exercises(
+    position: Literal["floor", "standing", "seated"] | None = None,
+    level: int | None = Query(default=None, ge=1, le=3),
+    equipment: Literal["none", "band", "dumbbells", "gym"] | None = None,
+) -> list[dict[str, Any]]:
+    kb = knowledge()
+    kit = set(kb.programme.kits[equipment]) | {"chair"} if equipment else None
+    return [
+        _exercise(e)
+        for e in kb.exercises.values()
+        if (position is None or e.position == position)
+        and (level is None or e.level <= level)
+        and (kit is None or set(e.equipment) <= kit)
+    ]
+
+
+@router.get(
+    "/exercises/{exercise_id}",
+    response_model=ExerciseOut,
+    responses={404: {"description": "No such exercise"}},
+)
+def get_exercise(exercise_id: str) -> dict[str, Any]:
+    item = knowledge().exercises.get(exercise_id)
+    if item is None:
+        raise HTTPException(404, f"no exercise called {exercise_id!r}")
+    return _exercise(item)
+
+
+@router.get("/health", summary="Is the app up?")
+def health(request: Request) -> dict[str, str]:
+    return {"status": "ok"}

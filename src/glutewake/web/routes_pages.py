@@ -1,0 +1,151 @@
+"""The pages: the start page and the symptom check, one question at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from glutewake.core.triage import Case, open_questions, triage
+from glutewake.services import knowledge, record_triage
+from glutewake.web.security import CSRF_COOKIE, csrf_ok, csrf_token
+from glutewake.web.state import BadState, decode_case, encode_case
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_UNITS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
+_ANSWERS = {"yes": True, "no": False, "unknown": None}
+
+
+def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    token = csrf_token(request)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, {"csrf_token": token, "kb": knowledge(), **context}, status_code=status
+    )
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+def _case(token: str) -> Case:
+    try:
+        return decode_case(token, knowledge())
+    except BadState as error:
+        raise HTTPException(
+            400, "This check's link is damaged or incomplete. Please start the check again."
+        ) from error
+
+
+@router.get("/", response_class=HTMLResponse)
+def start(request: Request) -> Response:
+    return _page(request, "start.html", {})
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_intro(request: Request) -> Response:
+    return _page(request, "check_intro.html", {"errors": {}, "values": {}})
+
+
+@router.get("/check/begin")
+def check_begin(
+    request: Request,
+    age: str = Query(""),
+    sex: str = Query(""),
+    duration: str = Query(""),
+    unit: str = Query("weeks"),
+) -> Response:
+    errors = {}
+    if not age.isdigit() or not 0 <= int(age) <= 120:
+        errors["age"] = "Please give your age in years, as a whole number from 0 to 120."
+    if sex not in ("female", "male", "other"):
+        errors["sex"] = "Please choose one of the options."
+    if not duration.isdigit() or unit not in _UNITS or int(duration) * _UNITS[unit] > 36_500:
+        errors["duration"] = "Please say how long, as a whole number (for example 3 weeks)."
+    if errors:
+        values = {"age": age, "sex": sex, "duration": duration, "unit": unit}
+        return _page(request, "check_intro.html", {"errors": errors, "values": values}, status=422)
+    case = Case(int(age), sex, int(duration) * _UNITS[unit], {})  # type: ignore[arg-type]  # checked above
+    return RedirectResponse(f"/check/q/{encode_case(case)}", status_code=303)
+
+
+@router.get("/check/q/{token}", response_class=HTMLResponse)
+def check_question(request: Request, token: str) -> Response:
+    kb = knowledge()
+    case = _case(token)
+    questions = open_questions(case, kb)
+    if not questions:
+        return RedirectResponse(f"/check/result/{token}", status_code=303)
+    answered = list(case.answers)
+    back = None
+    if answered:
+        previous = Case(case.age, case.sex, case.duration_days, {k: case.answers[k] for k in answered[:-1]})
+        back = f"/check/q/{encode_case(previous)}"
+    context = {
+        "finding": questions[0],
+        "token": token,
+        "number": len(answered) + 1,
+        "total": len(answered) + len(questions),
+        "back": back,
+        "red_flag": questions[0].group == "red_flag",
+    }
+    return _page(request, "question.html", context)
+
+
+@router.get("/check/answer/{token}")
+def check_answer(token: str, finding: str = Query(...), answer: str = Query(...)) -> Response:
+    kb = knowledge()
+    case = _case(token)
+    if finding not in kb.findings or answer not in _ANSWERS:
+        raise HTTPException(400, "That answer could not be read. Please answer the question again.")
+    return RedirectResponse(
+        f"/check/q/{encode_case(case.with_answer(finding, _ANSWERS[answer]))}", status_code=303
+    )
+
+
+@router.get("/check/result/{token}", response_class=HTMLResponse)
+def check_result(request: Request, token: str, saved: int = 0) -> Response:
+    kb = knowledge()
+    case = _case(token)
+    result = triage(case, kb)
+    level = kb.level(result.urgency)
+
+    def label(finding_id: str) -> str:
+        finding = kb.findings[finding_id]
+        return finding.label_no if case.answers.get(finding_id) is False else finding.label_yes
+
+    causes = [
+        {
+            "name": kb.conditions[c.id].name,
+            "id": c.id,
+            "likelihood": c.likelihood,
+            "because": [label(f) for f in c.because],
+        }
+        for c in result.causes[:5]
+    ]
+    context = {"result": result, "level": level, "causes": causes, "token": token, "saved": bool(saved)}
+    return _page(request, "result.html", context)
+
+
+@router.post("/check/save")
+def check_save(
+    request: Request, token: str = Form(...), csrf_token_field: str = Form("", alias="csrf_token")
+) -> Response:
+    if not csrf_ok(request, csrf_token_field):
+        raise HTTPException(
+            403, "This form has expired or did not come from glutewake. Please go back and try again."
+        )
+    case = _case(token)
+    record_triage(repository(request), case, triage(case, knowledge()))
+    return RedirectResponse(f"/check/result/{token}?saved=1", status_code=303)
+
+
+def repository(request: Request) -> Any:
+    """The app's store, opened on first use and kept for the app's life."""
+    state = request.app.state
+    if getattr(state, "repo", None) is None:
+        from glutewake.services import open_store
+
+        state.repo = open_store(state.database_url, state.clock)
+    return state.repo

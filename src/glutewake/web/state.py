@@ -1,0 +1,30 @@
+"""The triage in progress, carried in the page's URL: back and forward just work, nothing is stored."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from glutewake.core.errors import FieldErrors
+from glutewake.core.triage import Case, parse_case
+from glutewake.knowledge import Knowledge
+
+__all__ = ["BadState", "decode_case", "encode_case"]
+
+
+class BadState(ValueError):
+    """The link's answers cannot be read (edited or cut off)."""
+
+
+def encode_case(case: Case) -> str:
+    text = json.dumps(case.to_json(), separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_case(token: str, kb: Knowledge) -> Case:
+    try:
+        raw: Any = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        return parse_case(raw, kb.findings)
+    except (ValueError, FieldErrors) as error:
+        raise BadState("this link's answers cannot be read") from error

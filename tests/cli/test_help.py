@@ -47,13 +47,6 @@ def test_top_level_help_lists_every_command_with_a_description() -> None:
         assert len(line.split(None, 1)[1]) > 10
 
 
-def test_no_arguments_greets_with_the_commands_and_the_safety_notice() -> None:
-    result = CliRunner().invoke(main, [])
-    assert result.exit_code == 0
-    assert "glutewake check" in result.output
-    assert "999" in result.output
-
-
 @pytest.mark.parametrize(
     "argv", [["glutewake"], [sys.executable, "-m", "glutewake"]], ids=["console script", "python -m"]
 )

@@ -16,6 +16,7 @@ __all__ = ["COMMANDS", "main"]
 
 # name -> (module, function); the order here is the order in `glutewake --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "serve": ("glutewake.cli.serve", "serve"),
     "check": ("glutewake.cli.check", "check"),
     "selftest": ("glutewake.cli.selftest", "selftest"),
     "learn": ("glutewake.cli.learn", "learn"),
@@ -47,24 +48,6 @@ class _LazyGroup(click.Group):
         return super().get_command(ctx, cmd_name)
 
 
-_WELCOME = """\
-glutewake helps when sitting has switched your glutes off (gluteal amnesia,
-"dead butt syndrome", a bum that goes numb at the desk).
-
-  glutewake check      is it sleepy glutes, or something a doctor should see?
-  glutewake selftest   four quick tests of how well your glutes switch on
-  glutewake plan       your four-week plan, fitted to the check and the tests
-  glutewake session    today's session, guided (glutewake today shows it)
-  glutewake checkin    how you are; glutewake progress shows the trend
-  glutewake coach      glute breaks while you sit at the computer; glutewake stats
-  glutewake learn      conditions, exercises and self-tests explained
-
-Run `glutewake --help` for every command. glutewake gives information, not a
-diagnosis. Numbness between the legs, or new trouble controlling your bladder or
-bowels, is an emergency: call 999 or go to A&E.
-"""
-
-
 @click.group(
     cls=_LazyGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
 )
@@ -75,19 +58,27 @@ bowels, is an emergency: call 999 or go to A&E.
     metavar="URL",
     help="Where to keep your records: sqlite:///PATH or postgresql://... (default: SQLite in the data directory).",
 )
+@click.option(
+    "--no-browser", is_flag=True, help="With no command: start the web app without opening a browser."
+)
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
+def main(ctx: click.Context, database_url: str | None, no_browser: bool) -> None:
     """Wake up glutes that sitting has switched off.
 
-    Triage for a numb or aching bottom (red flags first), guided self-tests and an
-    exercise library. glutewake informs; it does not diagnose.
+    With no command, starts the web app and opens it in your browser. The commands below
+    do everything from the terminal: the symptom check (red flags first), self-tests, a
+    four-week plan with guided sessions, check-ins and progress, and the sitting coach.
+    glutewake informs; it does not diagnose.
 
     \b
-    Example:
+    Examples:
+      glutewake
       glutewake check
     """
     ctx.ensure_object(dict)
     if database_url:
         ctx.obj["database_url"] = database_url
     if ctx.invoked_subcommand is None:
-        click.echo(_WELCOME)
+        from glutewake.cli.serve import DEFAULT_PORT, start_server
+
+        start_server(ctx, "127.0.0.1", DEFAULT_PORT, open_browser=not no_browser)

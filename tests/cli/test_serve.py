@@ -1,0 +1,81 @@
+"""`glutewake` and `glutewake serve`: the web app in its own process, on this computer only."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def running(*args: str, home: Path) -> Iterator[tuple[str, list[str]]]:
+    """Start glutewake with `args`; yield its URL and the lines it printed first."""
+    env = {**os.environ, "GLUTEWAKE_HOME": str(home)}
+    server = subprocess.Popen(
+        ["glutewake", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert server.stdout is not None
+    lines: list[str] = []
+    try:
+        for _ in range(6):
+            lines.append(server.stdout.readline().rstrip())
+            found = re.search(r"running at (http://\S+/)", lines[-1])
+            if found:
+                break
+        else:
+            raise AssertionError(f"glutewake did not say where it runs: {lines}")
+        url = found.group(1)
+        for _ in range(50):  # the socket opens a moment after the message
+            try:
+                urllib.request.urlopen(url + "api/health", timeout=1).close()
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        yield url, lines
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        server.stdout.close()
+
+
+def get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return str(response.read().decode())
+
+
+def test_plain_glutewake_serves_the_app_with_the_safety_notice(glutewake_home: Path) -> None:
+    with running("--no-browser", home=glutewake_home) as (url, lines):
+        assert url.startswith("http://127.0.0.1:")
+        assert any("not a diagnosis" in line and "999" in line for line in lines)
+        assert "Check my symptoms" in get(url)
+        assert json.loads(get(url + "api/health")) == {"status": "ok"}
+
+
+def test_a_port_in_use_means_another_port(glutewake_home: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        with running("serve", "--no-browser", "--port", str(busy), home=glutewake_home) as (url, lines):
+            assert f":{busy}/" not in url
+            assert any(f"port {busy} was in use" in line for line in lines)
+            assert "glutewake" in get(url)
+
+
+def test_serving_beyond_this_computer_warns_first(glutewake_home: Path) -> None:
+    # 127.0.0.2 is still this machine, but not the default address, so the warning shows.
+    with running("serve", "--no-browser", "--host", "127.0.0.2", "--port", "0", home=glutewake_home) as (
+        url,
+        lines,
+    ):
+        assert lines[0].startswith("Warning: serving on 127.0.0.2")
+        assert "no accounts" in lines[0]
+        assert url.startswith("http://127.0.0.2:")

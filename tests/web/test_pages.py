@@ -148,3 +148,18 @@ def test_unknown_pages_are_404_pages(client: TestClient) -> None:
     response = client.get("/nowhere")
     assert response.status_code == 404
     assert "Page not found" in response.text
+
+
+def test_the_exercise_library_filters_and_links_to_each_exercise(client: TestClient) -> None:
+    seated = client.get("/exercises", params={"position": "seated"})
+    assert "2 exercises" in seated.text
+    assert 'href="/exercises/seated_glute_squeeze"' in seated.text
+    assert "Squat" not in text(seated.text)
+    no_kit = text(client.get("/exercises", params={"equipment": "none", "level": "1"}).text)
+    assert "Clamshell with band" not in no_kit
+    assert "Pelvic curl" in no_kit
+    detail = client.get("/exercises/glute_bridge")
+    page = text(detail.text)
+    for words in ("3 × 10 reps", "lift 2 s, hold 2 s, lower 3 s", "How to", "Feel it", "Avoid", "Easier: Pelvic curl"):
+        assert words in page
+    assert client.get("/exercises/moonwalk").status_code == 404

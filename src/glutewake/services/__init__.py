@@ -16,6 +16,7 @@ from glutewake.core.errors import FieldErrors
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 from glutewake.knowledge import Knowledge, load_knowledge
+from glutewake.knowledge.schema import Exercise
 
 if TYPE_CHECKING:  # self-tests and the store load only when a command needs them
     from glutewake.clock import Clock
@@ -26,6 +27,7 @@ __all__ = [
     "FieldErrors",
     "HistoryEntry",
     "InputError",
+    "find_exercises",
     "history",
     "knowledge",
     "open_store",
@@ -45,6 +47,23 @@ class InputError(ValueError):
 
 def knowledge() -> Knowledge:
     return load_knowledge()
+
+
+def find_exercises(
+    position: str | None = None, equipment: str | None = None, level: int | None = None
+) -> list[Exercise]:
+    """Library exercises done in `position`, possible with the kit of `equipment` (none, band,
+    dumbbells, gym; a chair is assumed), up to `level`; unset filters let everything through."""
+    kb = knowledge()
+    kits = {str(name): set(items) for name, items in kb.programme.kits.items()}
+    kit = kits[equipment] | {"chair"} if equipment in kits else None
+    return [
+        e
+        for e in kb.exercises.values()
+        if (not position or e.position == position)
+        and (kit is None or set(e.equipment) <= kit)
+        and (level is None or e.level <= level)
+    ]
 
 
 def read_json(name: str, text: str) -> Any:

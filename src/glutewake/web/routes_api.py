@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from glutewake.core.triage import open_questions, parse_case, triage
-from glutewake.services import knowledge
+from glutewake.services import find_exercises, knowledge
 
 __all__ = ["router"]
 
@@ -171,15 +171,7 @@ def get_exercises(
     level: int | None = Query(default=None, ge=1, le=3),
     equipment: Literal["none", "band", "dumbbells", "gym"] | None = None,
 ) -> list[dict[str, Any]]:
-    kb = knowledge()
-    kit = set(kb.programme.kits[equipment]) | {"chair"} if equipment else None
-    return [
-        _exercise(e)
-        for e in kb.exercises.values()
-        if (position is None or e.position == position)
-        and (level is None or e.level <= level)
-        and (kit is None or set(e.equipment) <= kit)
-    ]
+    return [_exercise(e) for e in find_exercises(position, equipment, level)]
 
 
 @router.get(

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.core.triage import Case, open_questions, triage
-from glutewake.services import knowledge, record_triage
+from glutewake.services import find_exercises, knowledge, record_triage
 from glutewake.web.security import CSRF_COOKIE, csrf_ok, csrf_token
 from glutewake.web.state import BadState, decode_case, encode_case
 
@@ -149,3 +149,21 @@ def repository(request: Request) -> Any:
 
         state.repo = open_store(state.database_url, state.clock)
     return state.repo
+
+
+@router.get("/exercises", response_class=HTMLResponse)
+def exercises(request: Request, position: str = "", equipment: str = "", level: str = "") -> Response:
+    shown = find_exercises(
+        position or None, equipment or None, int(level) if level in ("1", "2", "3") else None
+    )
+    filters = {"position": position, "equipment": equipment, "level": level}
+    return _page(request, "exercises.html", {"exercises": shown, "filters": filters})
+
+
+@router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
+def exercise(request: Request, exercise_id: str) -> Response:
+    kb = knowledge()
+    item = kb.exercises.get(exercise_id)
+    if item is None:
+        raise HTTPException(404, f"There is no exercise called {exercise_id!r} in the library.")
+    return _page(request, "exercise.html", {"exercise": item})

@@ -160,6 +160,13 @@ def test_the_exercise_library_filters_and_links_to_each_exercise(client: TestCli
     assert "Pelvic curl" in no_kit
     detail = client.get("/exercises/glute_bridge")
     page = text(detail.text)
-    for words in ("3 × 10 reps", "lift 2 s, hold 2 s, lower 3 s", "How to", "Feel it", "Avoid", "Easier: Pelvic curl"):
+    for words in (
+        "3 × 10 reps",
+        "lift 2 s, hold 2 s, lower 3 s",
+        "How to",
+        "Feel it",
+        "Avoid",
+        "Easier: Pelvic curl",
+    ):
         assert words in page
     assert client.get("/exercises/moonwalk").status_code == 404

@@ -1,0 +1,43 @@
+"""Running glutewake as a real server for tests: its own process, its own data directory."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def running(*args: str, home: Path) -> Iterator[tuple[str, list[str]]]:
+    """Start glutewake with `args`; yield its URL and the lines it printed first."""
+    env = {**os.environ, "GLUTEWAKE_HOME": str(home)}
+    server = subprocess.Popen(
+        ["glutewake", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    assert server.stdout is not None
+    lines: list[str] = []
+    try:
+        for _ in range(6):
+            lines.append(server.stdout.readline().rstrip())
+            found = re.search(r"running at (http://\S+/)", lines[-1])
+            if found:
+                break
+        else:
+            raise AssertionError(f"glutewake did not say where it runs: {lines}")
+        url = found.group(1)
+        for _ in range(50):  # the socket opens a moment after the message
+            try:
+                urllib.request.urlopen(url + "api/health", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield url, lines
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+        server.stdout.close()

@@ -1,0 +1,179 @@
+"""The web app in a real Chromium (Debian's, driven by Playwright): journeys, accessibility, phones.
+
+Screenshots of each page at desktop and phone widths land in .test-artifacts/screenshots/
+(not committed) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.servers import running
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(__file__).resolve().parents[2] / ".test-artifacts" / "screenshots"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is not installed; ./scripts/test installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(glutewake_home: Path, tmp_path: Path) -> Iterator[str]:
+    with running("--database-url", f"sqlite:///{tmp_path / 'web.db'}", "serve", "--no-browser", "--port", "0",
+                 home=glutewake_home) as (url, _):  # fmt: skip
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shoot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page (run through the debugger, so CSP stays on)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed; ./scripts/test runs npm install")
+    page.evaluate(AXE.read_text())
+    results = page.evaluate(
+        "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"
+    )
+    violations: list[dict[str, Any]] = json.loads(results)["violations"]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])}
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def start_check(page: Page, site: str) -> None:
+    page.goto(site)
+    page.get_by_role("link", name="Check my symptoms").first.click()
+    page.get_by_label("Your age in years").fill("34")
+    page.get_by_label("Female").check()
+    page.get_by_label("How long have you had these symptoms?").fill("3")
+    page.get_by_role("button", name="Start the questions").click()
+
+
+def answer_until_result(page: Page, yes: set[str]) -> None:
+    while "/check/q/" in page.url:
+        yes_link = page.get_by_role("link", name="Yes", exact=True)
+        finding = re.search(r"finding=([a-z0-9_]+)", yes_link.get_attribute("href") or "")
+        assert finding is not None
+        page.get_by_role("link", name="Yes" if finding.group(1) in yes else "No", exact=True).click()
+
+
+def test_emergency_path_shows_the_emergency_action_first(page: Page, site: str) -> None:
+    start_check(page, site)
+    assert "Safety question" in page.content()
+    shoot(page, "question")
+    page.get_by_role("link", name="Yes", exact=True).click()  # numbness in the saddle area
+    alert = page.get_by_role("alert")
+    assert "Emergency: call 999 or go to A&E now" in alert.inner_text()
+    assert "Cauda equina syndrome" in page.content()
+    shoot(page, "result-emergency")
+
+
+def test_self_care_path_then_saving_the_result(page: Page, site: str) -> None:
+    start_check(page, site)
+    answer_until_result(page, {"numb_when_sitting", "eases_on_standing", "glutes_hard_to_activate"})
+    assert "Looks suitable for self-care" in page.inner_text("main")
+    assert "Gluteal amnesia (likely)" in page.inner_text("main")
+    shoot(page, "result-self-care")
+    page.get_by_role("button", name="Save this result to my history").click()
+    assert "Saved to your history." in page.get_by_role("status").inner_text()
+
+
+def test_back_and_forward_keep_the_answers(page: Page, site: str) -> None:
+    start_check(page, site)
+    page.get_by_role("link", name="No", exact=True).click()
+    second_question = page.get_by_role("heading", level=1).inner_text()
+    page.go_back()
+    page.go_forward()
+    assert page.get_by_role("heading", level=1).inner_text() == second_question
+    page.get_by_role("link", name="Back to the previous question").click()
+    assert "saddle area" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_keyboard_only_reaches_the_check(page: Page, site: str) -> None:
+    page.goto(site)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Check my symptoms":
+            break
+    assert page.evaluate("document.activeElement.textContent") == "Check my symptoms"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/check", timeout=5000)
+
+
+def test_pages_fit_a_phone(page: Page, site: str) -> None:
+    page.set_viewport_size(PHONE)
+    for path in ("", "check", "exercises", "exercises/glute_bridge"):
+        page.goto(site + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.goto(site + "exercises")
+    shoot(page, "exercises")
+
+
+def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) -> None:
+    start_check(page, site)
+    pages = {"question": page.url}
+    page.get_by_role("link", name="Yes", exact=True).click()
+    pages["result"] = page.url
+    for name, path in {"start": "", "check": "check", "exercises": "exercises", "exercise": "exercises/glute_bridge",
+                       "not found": "nowhere"}.items():  # fmt: skip
+        pages[name] = site + path
+    problems = {}
+    for name, url in pages.items():
+        page.goto(url)
+        found = serious_violations(page)
+        if found:
+            problems[name] = found
+    assert problems == {}
+
+
+def test_no_request_leaves_this_computer(page: Page, site: str) -> None:
+    outside: list[str] = []
+    page.on(
+        "request", lambda request: outside.append(request.url) if not request.url.startswith(site) else None
+    )
+    start_check(page, site)
+    page.goto(site + "exercises/glute_bridge")
+    assert outside == []

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.core.triage import Case, open_questions, triage
 from glutewake.services import find_exercises, knowledge, record_triage
-from glutewake.web.security import CSRF_COOKIE, csrf_ok, csrf_token
+from glutewake.web.security import csrf_ok
 from glutewake.web.state import BadState, decode_case, encode_case
+from glutewake.web.views import render, repository
 
 __all__ = ["router"]
 
@@ -18,15 +17,6 @@ router = APIRouter(include_in_schema=False)
 
 _UNITS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _ANSWERS = {"yes": True, "no": False, "unknown": None}
-
-
-def _page(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    token = csrf_token(request)
-    response: Response = request.app.state.templates.TemplateResponse(
-        request, template, {"csrf_token": token, "kb": knowledge(), **context}, status_code=status
-    )
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
-    return response
 
 
 def _case(token: str) -> Case:
@@ -40,12 +30,12 @@ def _case(token: str) -> Case:
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request) -> Response:
-    return _page(request, "start.html", {})
+    return render(request, "start.html", {})
 
 
 @router.get("/check", response_class=HTMLResponse)
 def check_intro(request: Request) -> Response:
-    return _page(request, "check_intro.html", {"errors": {}, "values": {}})
+    return render(request, "check_intro.html", {"errors": {}, "values": {}})
 
 
 @router.get("/check/begin")
@@ -65,7 +55,7 @@ def check_begin(
         errors["duration"] = "Please say how long, as a whole number (for example 3 weeks)."
     if errors:
         values = {"age": age, "sex": sex, "duration": duration, "unit": unit}
-        return _page(request, "check_intro.html", {"errors": errors, "values": values}, status=422)
+        return render(request, "check_intro.html", {"errors": errors, "values": values}, status=422)
     case = Case(int(age), sex, int(duration) * _UNITS[unit], {})  # type: ignore[arg-type]  # checked above
     return RedirectResponse(f"/check/q/{encode_case(case)}", status_code=303)
 
@@ -90,7 +80,7 @@ def check_question(request: Request, token: str) -> Response:
         "back": back,
         "red_flag": questions[0].group == "red_flag",
     }
-    return _page(request, "question.html", context)
+    return render(request, "question.html", context)
 
 
 @router.get("/check/answer/{token}")
@@ -125,7 +115,7 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
         for c in result.causes[:5]
     ]
     context = {"result": result, "level": level, "causes": causes, "token": token, "saved": bool(saved)}
-    return _page(request, "result.html", context)
+    return render(request, "result.html", context)
 
 
 @router.post("/check/save")
@@ -141,23 +131,13 @@ def check_save(
     return RedirectResponse(f"/check/result/{token}?saved=1", status_code=303)
 
 
-def repository(request: Request) -> Any:
-    """The app's store, opened on first use and kept for the app's life."""
-    state = request.app.state
-    if getattr(state, "repo", None) is None:
-        from glutewake.services import open_store
-
-        state.repo = open_store(state.database_url, state.clock)
-    return state.repo
-
-
 @router.get("/exercises", response_class=HTMLResponse)
 def exercises(request: Request, position: str = "", equipment: str = "", level: str = "") -> Response:
     shown = find_exercises(
         position or None, equipment or None, int(level) if level in ("1", "2", "3") else None
     )
     filters = {"position": position, "equipment": equipment, "level": level}
-    return _page(request, "exercises.html", {"exercises": shown, "filters": filters})
+    return render(request, "exercises.html", {"exercises": shown, "filters": filters})
 
 
 @router.get("/exercises/{exercise_id}", response_class=HTMLResponse)
@@ -166,4 +146,4 @@ def exercise(request: Request, exercise_id: str) -> Response:
     item = kb.exercises.get(exercise_id)
     if item is None:
         raise HTTPException(404, f"There is no exercise called {exercise_id!r} in the library.")
-    return _page(request, "exercise.html", {"exercise": item})
+    return render(request, "exercise.html", {"exercise": item})

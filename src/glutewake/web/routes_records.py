@@ -1,0 +1,163 @@
+"""Pages over the user's records: the plan (with its calendar file) and the data page."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from glutewake.services import InputError, knowledge
+from glutewake.web.security import csrf_ok
+from glutewake.web.views import render, repository
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def _require_csrf(request: Request, token: str) -> None:
+    if not csrf_ok(request, token):
+        raise HTTPException(
+            403, "This form has expired or did not come from glutewake. Please go back and try again."
+        )
+
+
+def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
+    """The plan's days as Monday-to-Sunday rows, each day with its session or None."""
+    if not plan.sessions:
+        return []
+    by_day = {s.day: s for s in plan.sessions}
+    first = plan.sessions[0].day - timedelta(days=plan.sessions[0].day.weekday())
+    rows = []
+    monday = first
+    while monday <= plan.sessions[-1].day:
+        rows.append([(monday + timedelta(n), by_day.get(monday + timedelta(n))) for n in range(7)])
+        monday += timedelta(days=7)
+    return rows
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def planrender(request: Request) -> Response:
+    from glutewake.services.plans import current_plan, known_profile
+
+    repo = repository(request)
+    active = current_plan(repo)
+    profile = known_profile(repo)
+    context = {
+        "plan": active.plan if active else None,
+        "weeks": _weeks(active.plan) if active else [],
+        "weekdays": _WEEKDAYS,
+        "phases": {p.id: p for p in knowledge().programme.phases},
+        "profile": profile,
+        "has_check": bool(repo.triage_runs(limit=1)),
+        "today": request.app.state.clock.now().date(),
+    }
+    return render(request, "plan.html", context)
+
+
+@router.post("/plan")
+def plan_build(
+    request: Request,
+    csrf_token: str = Form(""),
+    equipment: str = Form("none"),
+    minutes: int = Form(20),
+    days: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    from dataclasses import replace
+
+    from glutewake.services.plans import NoTriage, known_profile, make_plan
+
+    _require_csrf(request, csrf_token)
+    if (
+        equipment not in ("none", "band", "dumbbells", "gym")
+        or not 10 <= minutes <= 60
+        or not set(days or ()) <= set(_WEEKDAYS)
+    ):
+        raise HTTPException(422, "Please choose your kit, 10 to 60 minutes, and weekdays from the list.")
+    repo = repository(request)
+    base = known_profile(repo)
+    if base is None:
+        raise HTTPException(409, "Please do the symptom check first: the plan depends on what it finds.")
+    chosen = tuple(sorted(_WEEKDAYS.index(d) for d in days or ())) or None
+    profile = replace(base, equipment=equipment, minutes_per_session=minutes, preferred_days=chosen)  # type: ignore[arg-type]
+    try:
+        make_plan(repo, profile, request.app.state.clock.now().date())
+    except NoTriage as error:
+        raise HTTPException(409, "Please do the symptom check and save its result first.") from error
+    return RedirectResponse("/plan", status_code=303)
+
+
+@router.get("/plan.ics")
+def plan_calendar(request: Request) -> Response:
+    from glutewake.services.plans import current_plan, plan_ics
+
+    active = current_plan(repository(request))
+    if active is None or not active.plan.sessions:
+        raise HTTPException(404, "There is no plan with sessions to put in a calendar yet.")
+    return Response(
+        plan_ics(active.plan, request.app.state.clock.now()),
+        media_type="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="glutewake-plan.ics"'},
+    )
+
+
+@router.get("/data", response_class=HTMLResponse)
+def datarender(request: Request, done: str = "") -> Response:
+    return render(request, "data.html", {"done": done, "empty": repository(request).is_empty()})
+
+
+@router.get("/data/export")
+def data_export(request: Request) -> Response:
+    from glutewake.services.transfer import export_data
+
+    repo = repository(request)
+    body = json.dumps(export_data(repo), indent=1, ensure_ascii=False)
+    name = f"glutewake-export-{request.app.state.clock.now():%Y-%m-%d}.json"
+    return Response(
+        body, media_type="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+
+
+@router.post("/data/import")
+async def data_import(request: Request, file: UploadFile, csrf_token: str = Form("")) -> Response:
+    from glutewake.services import read_json
+    from glutewake.services.transfer import import_data
+
+    _require_csrf(request, csrf_token)
+    try:
+        text = (await file.read()).decode("utf-8")
+        import_data(repository(request), read_json(file.filename or "the file", text))
+    except UnicodeDecodeError:
+        return render(
+            request,
+            "data.html",
+            {"done": "", "empty": True, "error": "That file is not a glutewake export (not text)."},
+            422,
+        )
+    except InputError as error:
+        return render(
+            request,
+            "data.html",
+            {"done": "", "empty": repository(request).is_empty(), "error": str(error)},
+            422,
+        )
+    return RedirectResponse("/data?done=imported", status_code=303)
+
+
+@router.post("/data/forget")
+def data_forget(request: Request, csrf_token: str = Form(""), confirm: str = Form("")) -> Response:
+    _require_csrf(request, csrf_token)
+    if confirm != "yes":
+        return render(
+            request,
+            "data.html",
+            {"done": "", "empty": False, "error": "Tick the box to confirm, then delete."},
+            422,
+        )
+    repository(request).forget()
+    return RedirectResponse("/data?done=deleted", status_code=303)

@@ -1,0 +1,32 @@
+"""What every page route needs: rendering a template (with its CSRF token) and the app's store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from glutewake.services import knowledge
+from glutewake.web.security import CSRF_COOKIE, csrf_token
+
+__all__ = ["render", "repository"]
+
+
+def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
+    token = csrf_token(request)
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, template, {"csrf_token": token, "kb": knowledge(), **context}, status_code=status
+    )
+    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
+    return response
+
+
+def repository(request: Request) -> Any:
+    """The app's store, opened on first use and kept for the app's life."""
+    state = request.app.state
+    if getattr(state, "repo", None) is None:
+        from glutewake.services import open_store
+
+        state.repo = open_store(state.database_url, state.clock)
+    return state.repo

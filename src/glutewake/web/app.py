@@ -47,11 +47,12 @@ def create_app(database_url: str | None = None, clock: Any = None) -> FastAPI:
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from glutewake.web import routes_api, routes_pages, routes_records
+    from glutewake.web import routes_api, routes_journal, routes_pages, routes_records
 
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_records.router)
+    app.include_router(routes_journal.router)
 
     @app.exception_handler(FieldErrors)
     async def field_errors(request: Request, error: FieldErrors) -> JSONResponse:

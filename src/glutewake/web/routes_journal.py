@@ -1,0 +1,144 @@
+"""Pages for the self-tests and the check-in: forms scored by the same core as the CLI."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from glutewake.core.errors import FieldErrors
+from glutewake.core.progress import Checkin, rescreen_findings
+from glutewake.core.selftests import SIDES, summary
+from glutewake.services import knowledge, parse_selftest_answers, record_selftest, score_selftests
+from glutewake.web.security import csrf_ok
+from glutewake.web.views import render, repository
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+Texts = Annotated[list[str] | None, Form()]
+
+
+def _require_csrf(request: Request, token: str) -> None:
+    if not csrf_ok(request, token):
+        raise HTTPException(
+            403, "This form has expired or did not come from glutewake. Please go back and try again."
+        )
+
+
+@router.get("/selftests", response_class=HTMLResponse)
+def selftests_page(request: Request) -> Response:
+    return render(request, "selftests.html", {"errors": [], "sides": SIDES})
+
+
+@router.post("/selftests", response_class=HTMLResponse)
+def selftests_score(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    left: Annotated[str, Form()] = "",
+    right: Annotated[str, Form()] = "",
+    left_firm: Annotated[str, Form()] = "yes",
+    right_firm: Annotated[str, Form()] = "yes",
+    bridge: Texts = None,
+    belt: Annotated[str, Form()] = "",
+    both: Annotated[str, Form()] = "",
+    clench_left: Annotated[str, Form()] = "",
+    clench_right: Annotated[str, Form()] = "",
+    signs: Texts = None,
+) -> Response:
+    _require_csrf(request, csrf_token)
+    raw: dict[str, object] = {}
+    squeeze: dict[str, float | None] = {}
+    for side, seconds, firm in (("left", left, left_firm), ("right", right, right_firm)):
+        if firm == "no":
+            squeeze[side] = None
+        elif seconds.strip():
+            try:
+                squeeze[side] = float(seconds)
+            except ValueError:
+                squeeze[side] = -1.0  # reported as out of range below
+    if squeeze:
+        raw["squeeze_seconds"] = squeeze
+    if bridge:
+        raw["bridge_felt"] = bridge
+    if belt:
+        raw["belt_line"] = belt
+    if both and clench_left and clench_right:
+        raw["clench"] = {"both": both == "yes", "left": clench_left == "yes", "right": clench_right == "yes"}
+    if signs:
+        raw["signs"] = signs
+    try:
+        answers = parse_selftest_answers(raw)
+    except FieldErrors as error:
+        errors = [f"{field.replace('_', ' ')}: {message}" for field, message in error.problems]
+        return render(request, "selftests.html", {"errors": errors, "sides": SIDES}, status=422)
+    result = score_selftests(answers)
+    record_selftest(repository(request), result)
+    return render(request, "selftest_result.html", {"lines": summary(result, knowledge()), "result": result})
+
+
+@router.get("/checkin", response_class=HTMLResponse)
+def checkin_page(request: Request) -> Response:
+    repo = repository(request)
+    profile = repo.profile()
+    latest = repo.latest_checkin()
+    # The activities are named once: from the profile, else as the last check-in named them.
+    if profile and profile.psfs_activities:
+        activities = list(profile.psfs_activities)
+    else:
+        activities = list(latest.data["psfs"]) if latest else []
+    return render(
+        request,
+        "checkin.html",
+        {"activities": activities, "rescreen": rescreen_findings(knowledge()), "errors": []},
+    )
+
+
+@router.post("/checkin", response_class=HTMLResponse)
+async def checkin_save(request: Request) -> Response:
+    from dataclasses import replace
+
+    from glutewake.services.journal import record_checkin
+    from glutewake.services.plans import known_profile
+
+    form = await request.form()
+    _require_csrf(request, str(form.get("csrf_token", "")))
+    kb = knowledge()
+    rescreen = rescreen_findings(kb)
+    errors = []
+    scores: dict[str, int] = {}
+    for name in ("pain", "numbness"):
+        value = str(form.get(name, ""))
+        if not value.isdigit() or not 0 <= int(value) <= 10:
+            errors.append(f"Please give {name} as a whole number from 0 to 10.")
+        else:
+            scores[name] = int(value)
+    psfs: dict[str, int] = {}
+    for n in range(5):
+        name = str(form.get(f"activity_{n}", "")).strip()
+        value = str(form.get(f"activity_{n}_score", "")).strip()
+        if name and (not value.isdigit() or not 0 <= int(value) <= 10):
+            errors.append(f"Please rate “{name}” from 0 to 10.")
+        elif name:
+            psfs[name] = int(value)
+    answers = {f: {"yes": True, "no": False}.get(str(form.get(f, ""))) for f in rescreen}
+    repo = repository(request)
+    profile = repo.profile()
+    if not psfs:
+        errors.append("Please name at least one everyday activity and rate it.")
+    if errors:
+        context = {
+            "activities": list(psfs) or (list(profile.psfs_activities) if profile else []),
+            "rescreen": rescreen,
+            "errors": errors,
+        }
+        return render(request, "checkin.html", context, status=422)
+    base = known_profile(repo)
+    if base is not None and not (profile and profile.psfs_activities):
+        repo.save_profile(replace(base, psfs_activities=tuple(psfs)))
+    verdict = record_checkin(
+        repo, Checkin(request.app.state.clock.now().date(), scores["pain"], scores["numbness"], psfs, answers)
+    )
+    return render(request, "checkin_result.html", {"verdict": verdict})

@@ -1,0 +1,101 @@
+"""The self-test and check-in pages: scored by the core, kept in the store, safety first."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from glutewake.store import Repository
+from glutewake.web import create_app
+from tests.fakes import FakeClock
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def csrf(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_the_self_test_page_shows_every_test(client: TestClient) -> None:
+    page = client.get("/selftests").text
+    for name in ("Single-leg stand squeeze test", "Glute bridge test", "Side-on mirror check", "Clench test"):
+        assert name in page
+
+
+def test_self_tests_are_scored_per_side_and_kept(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    token = csrf(client, "/selftests")
+    form = {"csrf_token": token, "left": "3", "right": "0.8", "bridge": ["hamstrings"], "belt": "tilted_forward",
+            "both": "yes", "clench_left": "no", "clench_right": "yes"}  # fmt: skip
+    response = client.post("/selftests", data=form)
+    assert response.status_code == 200
+    assert "left: very slow to activate (about 3 s), hard to squeeze on its own" in response.text
+    assert "Your left side is the weaker one" in response.text
+    (stored,) = repo_for(database_url).selftest_results()
+    assert stored.data["weaker_side"] == "left"
+
+
+def test_bad_self_test_answers_are_explained(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    token = csrf(client, "/selftests")
+    response = client.post("/selftests", data={"csrf_token": token, "left": "soon"})
+    assert response.status_code == 422
+    assert "squeeze seconds.left" in response.text
+    assert repo_for(database_url).selftest_results() == []
+    assert client.post("/selftests", data={"csrf_token": "forged", "left": "1"}).status_code == 403
+
+
+def test_a_calm_check_in_is_saved_and_the_activities_remembered(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    token = csrf(client, "/checkin")
+    form = {
+        "csrf_token": token,
+        "pain": "3",
+        "numbness": "4",
+        "activity_0": "sitting through a film",
+        "activity_0_score": "6",
+    }
+    response = client.post("/checkin", data=form)
+    assert response.status_code == 200
+    assert "Check-in saved" in response.text
+    assert repo_for(database_url).checkins()[0].data["psfs"] == {"sitting through a film": 6}
+    assert 'value="sitting through a film"' in client.get("/checkin").text
+
+
+def test_a_warning_sign_at_check_in_sends_back_to_the_check(client: TestClient) -> None:
+    token = csrf(client, "/checkin")
+    form = {
+        "csrf_token": token,
+        "pain": "2",
+        "numbness": "2",
+        "activity_0": "film",
+        "activity_0_score": "5",
+        "bladder_change": "yes",
+    }
+    response = client.post("/checkin", data=form)
+    assert 'class="banner emergency" role="alert"' in response.text
+    assert "a new change in bladder control or feeling" in response.text
+    assert 'href="/check"' in response.text
+
+
+def test_a_check_in_missing_scores_is_refused(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    token = csrf(client, "/checkin")
+    response = client.post("/checkin", data={"csrf_token": token, "pain": "eleven", "numbness": "2"})
+    assert response.status_code == 422
+    assert "Please give pain as a whole number from 0 to 10." in response.text
+    assert "Please name at least one everyday activity" in response.text
+    assert repo_for(database_url).checkins() == []

@@ -45,8 +45,15 @@ def test_next_question_starts_with_the_red_flag_screen(api: TestClient) -> None:
 @pytest.mark.parametrize(
     ("body", "loc", "words"),
     [
-        ({**CASE, "answers": {"numb_bum": True}}, ["body", "answers", "numb_bum"], "unknown finding id"),
+        (
+            {**CASE, "answers": {"numb_bum": True}},
+            ["body", "answers", "numb_bum"],
+            "Extra inputs are not permitted",
+        ),
+        ({**CASE, "answers": {"fever": "yes"}}, ["body", "answers", "fever"], "boolean"),
+        ({**CASE, "duration_days": False}, ["body", "duration_days"], "not true or false"),
         ({**CASE, "age": "thirty"}, ["body", "age"], "integer"),
+        ({**CASE, "age": 34.5}, ["body", "age"], "integer"),
         ({k: v for k, v in CASE.items() if k != "age"}, ["body", "age"], "required"),
         ({**CASE, "sex": "f"}, ["body", "sex"], "female"),
         ({**CASE, "colour": "blue"}, ["body", "colour"], "Extra inputs"),

@@ -64,13 +64,15 @@ def create_app(database_url: str | None = None, clock: Any = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_errors(request: Request, error: HTTPException) -> Any:
+        headers = getattr(error, "headers", None)  # e.g. Allow on a 405, which RFC 9110 requires
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
         return app.state.templates.TemplateResponse(
             request,
             "error.html",
             {"status": error.status_code, "message": error.detail},
             status_code=error.status_code,
+            headers=headers,
         )
 
     return app

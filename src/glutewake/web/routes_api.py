@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
 from glutewake.core.triage import open_questions, parse_case, triage
 from glutewake.services import find_exercises, knowledge
@@ -15,14 +15,44 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["api"])
 
 
+def _answers_model() -> type[BaseModel]:
+    """One optional yes/no/null field per finding in the knowledge base, and no others."""
+    fields: dict[str, Any] = {
+        finding.id: (bool | None, Field(default=None, description=finding.question))
+        for finding in knowledge().findings.values()
+    }
+    model: type[BaseModel] = create_model(
+        "Answers", __config__=ConfigDict(extra="forbid", strict=True), **fields
+    )
+    return model
+
+
+Answers = _answers_model()
+if TYPE_CHECKING:  # mypy sees a plain model; pydantic sees the one built from the knowledge
+    AnswersModel = BaseModel
+else:
+    AnswersModel = Answers
+
+
+def _no_booleans(value: object) -> object:
+    if isinstance(value, bool):
+        raise ValueError("must be a whole number, not true or false")
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_no_booleans)]
+
+
 class CaseIn(BaseModel):
-    """A triage case: who, for how long, and the answers (true, false, or null for "don't know")."""
+    """A triage case: who, for how long, and the answers (true, false, or null for "don't know").
+
+    A finding left out is unknown, never "no"."""
 
     model_config = ConfigDict(extra="forbid")
-    age: int = Field(ge=0, le=120)
+    age: WholeNumber = Field(ge=0, le=120)
     sex: Literal["female", "male", "other"]
-    duration_days: int = Field(ge=0, le=36_500)
-    answers: dict[str, bool | None] = Field(default_factory=dict)
+    duration_days: WholeNumber = Field(ge=0, le=36_500)
+    answers: AnswersModel = Field(default_factory=Answers)
 
 
 class CauseOut(BaseModel):
@@ -92,16 +122,23 @@ class ExerciseOut(BaseModel):
 
 
 def _case(body: CaseIn) -> Any:
-    return parse_case(body.model_dump(), knowledge().findings)
+    raw = body.model_dump()
+    raw["answers"] = body.answers.model_dump(exclude_unset=True)  # unset stays unknown
+    return parse_case(raw, knowledge().findings)
 
 
-@router.post("/triage", response_model=TriageOut, summary="Triage a case")
+_BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
+
+
+@router.post("/triage", response_model=TriageOut, summary="Triage a case", responses=_BAD_BODY)
 def post_triage(body: CaseIn) -> dict[str, Any]:
     """Urgency, likely causes with reasons, advice and safety net. Not a diagnosis."""
     return triage(_case(body), knowledge()).to_json()
 
 
-@router.post("/triage/next", response_model=NextOut, summary="The next question worth asking")
+@router.post(
+    "/triage/next", response_model=NextOut, summary="The next question worth asking", responses=_BAD_BODY
+)
 def post_triage_next(body: CaseIn) -> dict[str, Any]:
     kb = knowledge()
     case = _case(body)

@@ -145,7 +145,17 @@ def test_keyboard_only_reaches_the_check(page: Page, site: str) -> None:
 
 def test_pages_fit_a_phone(page: Page, site: str) -> None:
     page.set_viewport_size(PHONE)
-    for path in ("", "check", "exercises", "exercises/glute_bridge", "plan", "data", "selftests", "checkin"):
+    for path in (
+        "",
+        "check",
+        "exercises",
+        "exercises/glute_bridge",
+        "plan",
+        "data",
+        "selftests",
+        "checkin",
+        "progress",
+    ):
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     page.goto(site + "exercises")
@@ -158,7 +168,7 @@ def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) ->
     page.get_by_role("link", name="Yes", exact=True).click()
     pages["result"] = page.url
     for name, path in {"start": "", "check": "check", "exercises": "exercises", "exercise": "exercises/glute_bridge",
-                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin",
+                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress",
                        "not found": "nowhere"}.items():  # fmt: skip
         pages[name] = site + path
     problems = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -99,3 +100,20 @@ def test_a_check_in_missing_scores_is_refused(
     assert "Please give pain as a whole number from 0 to 10." in response.text
     assert "Please name at least one everyday activity" in response.text
     assert repo_for(database_url).checkins() == []
+
+
+def test_progress_shows_trends_against_the_minimal_important_change(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    assert "Nothing to show yet" in client.get("/progress").text
+    repo = repo_for(database_url)
+    assert isinstance(repo.clock, FakeClock)
+    for pain in (7, 6, 4):  # three weekly check-ins, pain falling
+        repo.add_checkin(pain, 3, {"film": 5}, {}, "ok")
+        repo.clock.wall += timedelta(days=7)
+    page = " ".join(client.get("/progress").text.split())
+    assert "now 4.0, started 7.0: better by 3.0, a meaningful change" in page
+    assert "<caption>Week by week (weekly means)</caption>" in page
+    data = client.get("/api/progress").json()
+    assert data["pain"]["change"] == -3
+    assert data["minimal_important_change"] == 2.0

@@ -223,6 +223,14 @@ def get_exercise(exercise_id: str) -> dict[str, Any]:
     return _exercise(item)
 
 
+@router.get("/progress", summary="Trends, adherence, streaks and sitting, as `glutewake progress --json`")
+def get_progress(request: Request) -> dict[str, Any]:
+    from glutewake.services.journal import progress_report
+    from glutewake.web.views import repository
+
+    return progress_report(repository(request), request.app.state.clock.now().date()).to_json()
+
+
 @router.get("/health", summary="Is the app up?")
 def health(request: Request) -> dict[str, str]:
     return {"status": "ok"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
@@ -142,3 +142,30 @@ async def checkin_save(request: Request) -> Response:
         repo, Checkin(request.app.state.clock.now().date(), scores["pain"], scores["numbness"], psfs, answers)
     )
     return render(request, "checkin_result.html", {"verdict": verdict})
+
+
+@router.get("/progress", response_class=HTMLResponse)
+def progress_page(request: Request) -> Response:
+    from glutewake.services.journal import progress_report
+
+    report = progress_report(repository(request), request.app.state.clock.now().date())
+    weeks = sorted(
+        {w for trend in (report.pain, report.numbness, report.psfs, report.sitting) for w, _ in trend.weekly}
+        | {w for w, _, _ in report.adherence}
+    )[-12:]
+
+    def by_week(pairs: tuple[tuple[Any, float], ...]) -> dict[Any, float]:
+        return dict(pairs)
+
+    rows = [
+        {
+            "week": week,
+            "pain": by_week(report.pain.weekly).get(week),
+            "numbness": by_week(report.numbness.weekly).get(week),
+            "psfs": by_week(report.psfs.weekly).get(week),
+            "sitting": by_week(report.sitting.weekly).get(week),
+            "sessions": next(((d, p) for w, d, p in report.adherence if w == week), None),
+        }
+        for week in weeks
+    ]
+    return render(request, "progress.html", {"report": report, "rows": rows})

@@ -40,7 +40,10 @@ def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
 
 def progress_report(repo: Repository, today: date) -> Progress:
     zone = repo.clock.now().tzinfo
-    checkins = [_as_checkin(stored, zone) for stored in repo.checkins()]
+    checkins = [
+        Checkin(local_day(at, zone), pain, numbness, psfs, {})
+        for at, pain, numbness, psfs in repo.checkin_scores()
+    ]
     selftests = []
     for stored in repo.selftest_results():
         result = SelfTestResult.from_json(stored.data)
@@ -48,10 +51,8 @@ def progress_report(repo: Repository, today: date) -> Progress:
             (local_day(stored.at, zone), result.side("left").status, result.side("right").status)
         )
     sessions = [
-        DoneSession(
-            local_day(log["started_at"], zone), log["planned_day"], log["status"] == "completed", log["sets"]
-        )
-        for log in repo.session_logs()
+        DoneSession(local_day(started, zone), planned_day, status == "completed", sets)
+        for started, planned_day, status, sets in repo.session_days()
     ]
     per_day: dict[date, float] = {}
     for _, ended, active in repo.bouts_between(

@@ -265,11 +265,11 @@ class Repository:
     def session_logs(self, since: datetime | None = None) -> list[dict[str, Any]]:
         """Every session log (oldest first) with its planned day, feedback and set count."""
         logs, feedback, planned = t.session_logs, t.session_feedback, t.planned_sessions
-        set_count = (
-            select(func.count())
-            .where(t.set_logs.c.session_log_id == logs.c.id)
-            .correlate(logs)
-            .scalar_subquery()
+        # One pass over the sets, grouped, rather than a count per session.
+        counts = (
+            select(t.set_logs.c.session_log_id, func.count().label("sets"))
+            .group_by(t.set_logs.c.session_log_id)
+            .subquery()
         )
         query = (
             select(
@@ -282,15 +282,35 @@ class Repository:
                 feedback.c.rpe,
                 feedback.c.pain,
                 feedback.c.felt,
-                set_count.label("sets"),
+                func.coalesce(counts.c.sets, 0).label("sets"),
             )
-            .select_from(logs.outerjoin(feedback).outerjoin(planned))
+            .select_from(
+                logs.outerjoin(feedback)
+                .outerjoin(planned)
+                .outerjoin(counts, counts.c.session_log_id == logs.c.id)
+            )
             .order_by(logs.c.started_at, logs.c.id)
         )
         if since is not None:
             query = query.where(logs.c.started_at >= since)
         with self._reading() as db:
             return [dict(row) for row in db.execute(query).mappings()]
+
+    def session_days(self) -> list[tuple[datetime, date | None, str, int]]:
+        """Each session log's start, planned day, status and set count, oldest first (for progress)."""
+        logs, planned = t.session_logs, t.planned_sessions
+        counts = (
+            select(t.set_logs.c.session_log_id, func.count().label("sets"))
+            .group_by(t.set_logs.c.session_log_id)
+            .subquery()
+        )
+        query = (
+            select(logs.c.started_at, planned.c.day, logs.c.status, func.coalesce(counts.c.sets, 0))
+            .select_from(logs.outerjoin(planned).outerjoin(counts, counts.c.session_log_id == logs.c.id))
+            .order_by(logs.c.started_at, logs.c.id)
+        )
+        with self._reading() as db:
+            return [(row[0], row[1], row[2], int(row[3])) for row in db.execute(query)]
 
     def planned_days(self) -> list[date]:
         """Every planned session day that counts: a replaced plan's days end where the next plan starts."""
@@ -326,6 +346,15 @@ class Repository:
         """Check-ins, oldest first (those from `since` on, if given)."""
         query = select(t.checkins).order_by(t.checkins.c.created_at, t.checkins.c.id)
         return self._checkins(query if since is None else query.where(t.checkins.c.created_at >= since))
+
+    def checkin_scores(self) -> list[tuple[datetime, int, int, dict[str, int]]]:
+        """Just the scores of every check-in, oldest first (for progress: no other columns to read)."""
+        c = t.checkins
+        with self._reading() as db:
+            rows = db.execute(
+                select(c.c.created_at, c.c.pain, c.c.numbness, c.c.psfs).order_by(c.c.created_at, c.c.id)
+            ).all()
+        return [(row.created_at, row.pain, row.numbness, row.psfs) for row in rows]
 
     def latest_checkin(self) -> Stored | None:
         newest = select(t.checkins).order_by(t.checkins.c.created_at.desc(), t.checkins.c.id.desc()).limit(1)

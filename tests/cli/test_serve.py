@@ -21,6 +21,8 @@ def test_plain_glutewake_serves_the_app_with_the_safety_notice(glutewake_home: P
         assert any("not a diagnosis" in line and "999" in line for line in lines)
         assert "Check my symptoms" in get(url)
         assert json.loads(get(url + "api/health")) == {"status": "ok"}
+        coach = json.loads(get(url + "api/coach"))  # the coach runs inside the app
+        assert coach["phase"] in ("away", "sitting")
 
 
 def test_a_port_in_use_means_another_port(glutewake_home: Path) -> None:

@@ -168,7 +168,7 @@ def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) ->
     page.get_by_role("link", name="Yes", exact=True).click()
     pages["result"] = page.url
     for name, path in {"start": "", "check": "check", "exercises": "exercises", "exercise": "exercises/glute_bridge",
-                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress",
+                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress", "coach": "coach",
                        "not found": "nowhere"}.items():  # fmt: skip
         pages[name] = site + path
     problems = {}

@@ -22,13 +22,32 @@ __all__ = ["create_app"]
 HERE = Path(__file__).parent
 
 
-def create_app(database_url: str | None = None, clock: Any = None) -> FastAPI:
-    """The app; `database_url` and `clock` are injected (tests pass their own)."""
+def create_app(
+    database_url: str | None = None,
+    clock: Any = None,
+    *,
+    coach: bool = False,
+    coach_source: Any = None,
+    coach_loop: bool = True,
+) -> FastAPI:
+    """The app; `database_url` and `clock` are injected (tests pass their own).
+
+    With `coach`, the sitting coach runs inside the app (from `coach_source`, or the best
+    activity source found), unless another coach already runs for this user.
+    """
     from glutewake.clock import SystemClock
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
+        app.state.coach = None
+        app.state.coach_note = "The coach is not running in this window; start it with `glutewake coach`."
+        if coach:
+            from glutewake.web.coach import run_coach_in_app
+
+            async with run_coach_in_app(app, source=coach_source, start_loop=coach_loop):
+                yield
+        else:
+            yield
         repo = getattr(app.state, "repo", None)
         if repo is not None:
             repo.close()
@@ -47,12 +66,13 @@ def create_app(database_url: str | None = None, clock: Any = None) -> FastAPI:
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from glutewake.web import routes_api, routes_journal, routes_pages, routes_records
+    from glutewake.web import routes_api, routes_coach, routes_journal, routes_pages, routes_records
 
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_records.router)
     app.include_router(routes_journal.router)
+    app.include_router(routes_coach.router)
 
     @app.exception_handler(FieldErrors)
     async def field_errors(request: Request, error: FieldErrors) -> JSONResponse:

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from glutewake.services import knowledge
 from glutewake.web.security import CSRF_COOKIE, csrf_token
 
-__all__ = ["render", "repository"]
+__all__ = ["render", "repository", "store_of"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -24,7 +24,11 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 
 def repository(request: Request) -> Any:
     """The app's store, opened on first use and kept for the app's life."""
-    state = request.app.state
+    return store_of(request.app)
+
+
+def store_of(app: Any) -> Any:
+    state = app.state
     if getattr(state, "repo", None) is None:
         from glutewake.services import open_store
 

@@ -1,0 +1,69 @@
+"""The sitting coach inside the web app's process: started with the app, stopped with it.
+
+It runs only when no other coach runs for this user (the same lock as `glutewake coach`),
+and shows its prompts in the page (the coach page) instead of the terminal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["PagePrompt", "run_coach_in_app"]
+
+
+@dataclass
+class PagePrompt:
+    """The notifier for the web: remembers the prompt showing, for the coach page to render."""
+
+    name: str = "page"
+    showing: tuple[str, bool] | None = field(default=None)
+
+    def show(self, title: str, text: str, can_postpone: bool) -> None:
+        self.showing = (text, can_postpone)
+
+    def close(self) -> None:
+        self.showing = None
+
+
+@contextlib.asynccontextmanager
+async def run_coach_in_app(app: Any, *, source: Any = None, start_loop: bool = True) -> AsyncIterator[None]:
+    """Start the coach for the app's life, unless another coach holds the lock."""
+    from glutewake.activity import detect
+    from glutewake.activity.timer import TimerSource
+    from glutewake.config import home_dir
+    from glutewake.services.coach import coach_rules, coach_settings
+    from glutewake.services.coach_runner import AlreadyRunning, CoachRunner, single_instance
+    from glutewake.web.views import store_of
+
+    lock = single_instance(home_dir(ensure=True))
+    try:
+        lock.__enter__()
+    except AlreadyRunning:
+        app.state.coach = None
+        app.state.coach_note = (
+            "A coach is already running for you in another window or at login; this page cannot show it."
+        )
+        yield
+        return
+    if source is None:
+        source, _ = detect()
+        source = source or TimerSource()
+    prompt = PagePrompt()
+    runner = CoachRunner(source, [prompt], store_of(app), coach_rules(coach_settings()), app.state.clock)
+    app.state.coach, app.state.coach_prompt, app.state.coach_note = runner, prompt, None
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop)) if start_loop else None
+    try:
+        yield
+    finally:
+        stop.set()
+        if task is not None:
+            await task
+        else:
+            runner.stop()
+        source.close()
+        lock.__exit__(None, None, None)

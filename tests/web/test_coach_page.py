@@ -50,7 +50,9 @@ def test_the_prompt_shows_in_the_page_and_is_answered_there(coached: tuple[TestC
     sit(client, clock, 10)
     page = client.get("/coach").text
     assert "sitting for 10 min, next break in 15 min" in page
-    assert 'http-equiv="refresh"' not in page, "no auto-refresh: timing stays under the user's control (WCAG 2.2.1)"
+    assert 'http-equiv="refresh"' not in page, (
+        "no auto-refresh: timing stays under the user's control (WCAG 2.2.1)"
+    )
     sit(client, clock, 16)
     page = client.get("/coach").text
     assert "Time for a glute break" in page

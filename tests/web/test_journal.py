@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 
 from glutewake.store import Repository
-from glutewake.web import create_app
 from tests.fakes import FakeClock
-
-
-@pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
-        yield test_client
-
-
-def csrf(client: TestClient, path: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert found is not None
-    return found.group(1)
+from tests.web.conftest import csrf
 
 
 def test_the_self_test_page_shows_every_test(client: TestClient) -> None:

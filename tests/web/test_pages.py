@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 
 from glutewake.knowledge import Knowledge
 from glutewake.store import Repository
-from glutewake.web import create_app
-from tests.fakes import FakeClock
-
-
-@pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
-        yield test_client
 
 
 def text(page: str) -> str:

@@ -3,30 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
 from glutewake.store import Repository
-from glutewake.web import create_app
-from tests.fakes import FakeClock
-
-
-@pytest.fixture
-def client(database_url: str) -> Iterator[TestClient]:
-    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
-        yield test_client
-
-
-def csrf(client: TestClient, path: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
-    assert found is not None
-    return found.group(1)
+from tests.web.conftest import csrf
 
 
 def checked(repo: Repository, kb: Knowledge) -> None:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.web.security import csrf_ok
+from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
 __all__ = ["router"]
@@ -48,10 +48,7 @@ def coach_action(
     csrf_token: Annotated[str, Form()] = "",
     minutes: Annotated[int, Form()] = 30,
 ) -> Response:
-    if not csrf_ok(request, csrf_token):
-        raise HTTPException(
-            403, "This form has expired or did not come from glutewake. Please go back and try again."
-        )
+    require_csrf(request, csrf_token)
     runner = request.app.state.coach
     if runner is None:
         raise HTTPException(409, request.app.state.coach_note)

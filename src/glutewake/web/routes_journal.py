@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.core.errors import FieldErrors
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
 from glutewake.services import knowledge, parse_selftest_answers, record_selftest, score_selftests
-from glutewake.web.security import csrf_ok
+from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
 __all__ = ["router"]
@@ -19,13 +19,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 Texts = Annotated[list[str] | None, Form()]
-
-
-def _require_csrf(request: Request, token: str) -> None:
-    if not csrf_ok(request, token):
-        raise HTTPException(
-            403, "This form has expired or did not come from glutewake. Please go back and try again."
-        )
 
 
 @router.get("/selftests", response_class=HTMLResponse)
@@ -48,7 +41,7 @@ def selftests_score(
     clench_right: Annotated[str, Form()] = "",
     signs: Texts = None,
 ) -> Response:
-    _require_csrf(request, csrf_token)
+    require_csrf(request, csrf_token)
     raw: dict[str, object] = {}
     squeeze: dict[str, float | None] = {}
     for side, seconds, firm in (("left", left, left_firm), ("right", right, right_firm)):
@@ -104,7 +97,7 @@ async def checkin_save(request: Request) -> Response:
     from glutewake.services.plans import known_profile
 
     form = await request.form()
-    _require_csrf(request, str(form.get("csrf_token", "")))
+    require_csrf(request, str(form.get("csrf_token", "")))
     kb = knowledge()
     rescreen = rescreen_findings(kb)
     errors = []

@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.core.triage import Case, open_questions, triage
 from glutewake.services import find_exercises, knowledge, record_triage
-from glutewake.web.security import csrf_ok
+from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
 from glutewake.web.views import render, repository
 
@@ -122,10 +122,7 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
 def check_save(
     request: Request, token: str = Form(...), csrf_token_field: str = Form("", alias="csrf_token")
 ) -> Response:
-    if not csrf_ok(request, csrf_token_field):
-        raise HTTPException(
-            403, "This form has expired or did not come from glutewake. Please go back and try again."
-        )
+    require_csrf(request, csrf_token_field)
     case = _case(token)
     record_triage(repository(request), case, triage(case, knowledge()))
     return RedirectResponse(f"/check/result/{token}?saved=1", status_code=303)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.services import InputError, knowledge
-from glutewake.web.security import csrf_ok
+from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
 __all__ = ["router"]
@@ -18,13 +18,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 _WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-
-
-def _require_csrf(request: Request, token: str) -> None:
-    if not csrf_ok(request, token):
-        raise HTTPException(
-            403, "This form has expired or did not come from glutewake. Please go back and try again."
-        )
 
 
 def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
@@ -72,7 +65,7 @@ def plan_build(
 
     from glutewake.services.plans import NoTriage, known_profile, make_plan
 
-    _require_csrf(request, csrf_token)
+    require_csrf(request, csrf_token)
     if (
         equipment not in ("none", "band", "dumbbells", "gym")
         or not 10 <= minutes <= 60
@@ -128,7 +121,7 @@ async def data_import(request: Request, file: UploadFile, csrf_token: str = Form
     from glutewake.services import read_json
     from glutewake.services.transfer import import_data
 
-    _require_csrf(request, csrf_token)
+    require_csrf(request, csrf_token)
     try:
         text = (await file.read()).decode("utf-8")
         import_data(repository(request), read_json(file.filename or "the file", text))
@@ -151,7 +144,7 @@ async def data_import(request: Request, file: UploadFile, csrf_token: str = Form
 
 @router.post("/data/forget")
 def data_forget(request: Request, csrf_token: str = Form(""), confirm: str = Form("")) -> Response:
-    _require_csrf(request, csrf_token)
+    require_csrf(request, csrf_token)
     if confirm != "yes":
         return render(
             request,

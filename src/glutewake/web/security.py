@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "csrf_token", "security_headers"]
+__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
 
 CSRF_COOKIE = "glutewake_csrf"
 CSRF_FIELD = "csrf_token"
@@ -51,3 +51,13 @@ def csrf_token(request: Request) -> str:
 def csrf_ok(request: Request, submitted: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie) and bool(submitted) and secrets.compare_digest(cookie or "", submitted or "")
+
+
+def require_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse (403) a form that does not carry this browser's token."""
+    from fastapi import HTTPException
+
+    if not csrf_ok(request, submitted):
+        raise HTTPException(
+            403, "This form has expired or did not come from glutewake. Please go back and try again."
+        )

@@ -1,0 +1,26 @@
+"""Shared setup for the in-process web tests."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from glutewake.web import create_app
+from tests.fakes import FakeClock
+
+
+@pytest.fixture
+def client(database_url: str) -> Iterator[TestClient]:
+    """The app on a fresh database of each engine, redirects left for the test to follow."""
+    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def csrf(client: TestClient, path: str) -> str:
+    """The anti-forgery token a page's form carries."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found is not None, f"no form token on {path}"
+    return found.group(1)

@@ -14,10 +14,9 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CSRF_COOKIE", "CSRF_FIELD", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
+__all__ = ["CSRF_COOKIE", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
 
 CSRF_COOKIE = "glutewake_csrf"
-CSRF_FIELD = "csrf_token"
 
 HEADERS = {
     "Content-Security-Policy": (

@@ -5,28 +5,15 @@ from __future__ import annotations
 import io
 import os
 import signal
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from glutewake.clock import SystemClock
-from glutewake.core.programme import Block, Plan, PlannedSession
 from glutewake.store import Repository, connect
-
-
-def tiny_plan(day: date) -> Plan:
-    """Two short sessions: two 2-rep exercises, then a 2-second hold."""
-    main = (
-        Block("glute_bridge", 1, reps=2),
-        Block("pelvic_curl", 1, reps=2),
-        Block("side_plank", 1, hold_seconds=2),
-    )
-    sessions = tuple(
-        PlannedSession(day + timedelta(n), "wake_up", (), main, (), ("Stand up often.",)) for n in (0, 2)
-    )
-    return Plan(day, "active", "full", "none", None, (), sessions, ())
+from tests.plans import tiny_plan
 
 
 @pytest.fixture
@@ -129,10 +116,18 @@ def test_quitting_keeps_what_was_done(store: str, glutewake_home: Path) -> None:
     do_reps(child, 2)
     child.expect("Next: Pelvic curl")
     child.send("q")
-    child.expect("Stopped. The 1 set you did are kept")
+    child.expect(r"Stopped. What you did is kept \(1 set\)")
     child.expect(pexpect.EOF)
     (quit_session,) = sessions(store)
     assert (quit_session["status"], quit_session["sets"]) == ("quit", 1)
+
+    child = spawn(store, glutewake_home)
+    child.expect("Resuming where you stopped: 1 set already done.")
+    child.expect("Pelvic curl: set 1 of 1")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    (same_session,) = sessions(store)
+    assert (same_session["status"], same_session["sets"]) == ("quit", 1)
 
 
 def test_pause_stops_the_clock(store: str, glutewake_home: Path) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from glutewake.core.programme import Block, PlannedSession, Profile, build_plan
-from glutewake.core.session import GET_READY_SECONDS, steps
+from glutewake.core.session import GET_READY_SECONDS, resume_at, steps
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
 
@@ -58,3 +60,24 @@ def test_a_real_plan_session_has_as_many_set_steps_as_planned_sets(kb: Knowledge
         assert sum(s.kind == "set" for s in session_steps) == planned.set_count
         sections = [s.section for s in session_steps if s.kind == "set"]
         assert sections == sorted(sections, key=["warm_up", "main", "stretches"].index)
+
+
+# clamshell 2 x 12 per side: 0 get ready, 1 L1, 2 R1, 3 rest, 4 L2, 5 R2
+CLAMSHELLS = Block("clamshell", 2, reps=12, per_side=True)
+
+
+@pytest.mark.parametrize(
+    ("done", "at"),
+    [
+        pytest.param([], 1, id="nothing done: the first set"),
+        pytest.param([("clamshell", "left")], 2, id="one set: the next side"),
+        pytest.param([("clamshell", "left"), ("clamshell", "right")], 4, id="past the rest"),
+        pytest.param([("clamshell", "right")], 4, id="a skipped set does not shift the rest"),
+        pytest.param([("clamshell", "left")] * 2 + [("clamshell", "right")], 6, id="all done: the end"),
+        pytest.param([("glute_bridge", None)], 1, id="a set the plan lacks is ignored"),
+    ],
+)
+def test_a_session_cut_short_goes_on_after_the_sets_done(
+    kb: Knowledge, done: list[tuple[str, str | None]], at: int
+) -> None:
+    assert resume_at(steps(one(CLAMSHELLS), kb), done) == at

@@ -161,3 +161,19 @@ def test_the_exercise_library_filters_and_links_to_each_exercise(client: TestCli
     ):
         assert words in page
     assert client.get("/exercises/moonwalk").status_code == 404
+
+
+def test_every_script_and_stylesheet_a_page_names_is_served_by_the_app(client: TestClient) -> None:
+    """htmx and Chart.js come from the package (copied from npm at build), never from a CDN."""
+    names: set[str] = set()
+    for path in ("/", "/exercises", "/progress", "/coach", "/session"):
+        page = client.get(path).text
+        names |= set(re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', page))
+    assert "/static/vendor/htmx.min.js" in names
+    for name in names:
+        assert name.startswith("/static/"), f"{name} is not served by glutewake itself"
+        response = client.get(name)
+        assert response.status_code == 200, name
+        kind = "javascript" if name.endswith(".js") else "css"
+        assert kind in response.headers["content-type"]
+        assert len(response.content) > 100

@@ -82,7 +82,6 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
     """
     from glutewake.cli._keys import Keys
     from glutewake.cli._store import clock, repository
-    from glutewake.core.session import steps
     from glutewake.services import knowledge
     from glutewake.services.sessions import (
         Due,
@@ -99,13 +98,12 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
         click.echo(due.reason + hint)
         return
-    kb = knowledge()
-    log_id, done = start_or_resume(repo, due)
-    plan_steps = steps(due.session, kb)
+    started = start_or_resume(repo, due)
+    log_id, done = started.session_log_id, started.done
     if done:
         click.echo(f"Resuming where you stopped: {done} set{'s' * (done != 1)} already done.")
-        plan_steps = _after_sets(plan_steps, done)
-    player = _Player(kb, bell=not no_bell)
+    plan_steps = started.steps[started.at :]
+    player = _Player(knowledge(), bell=not no_bell)
     completed = False
     try:
         with Keys() as keys:
@@ -124,7 +122,8 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
     kept = len(repo.sets_of(log_id))
     if not completed:
         click.echo(
-            f"\nStopped. The {kept} set{'s' * (kept != 1)} you did are kept; `glutewake session` resumes."
+            f"\nStopped. What you did is kept ({kept} set{'s' * (kept != 1)}); "
+            "`glutewake session` goes on from there."
         )
         return
     click.echo("\nWell done: session complete.")
@@ -140,17 +139,6 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
         click.echo(f"Your plan changed: {change.reason}.")
     if pain >= 5:
         click.echo("If pain or numbness is getting worse, stop and run `glutewake check` again.")
-
-
-def _after_sets(plan_steps: list[Step], done: int) -> list[Step]:
-    """The steps left once `done` sets are finished (resuming starts with the next set)."""
-    seen = 0
-    for index, step in enumerate(plan_steps):
-        if step.kind == "set":
-            if seen == done:
-                return plan_steps[index:]
-            seen += 1
-    return []
 
 
 class _Player:

@@ -1,11 +1,12 @@
 """A planned session as the ordered steps a guide walks through: get ready, sets, rests.
 
-Pure: no I/O, no clock. The terminal player (`cli/session.py`) and, later, the web player
-run these steps; what was done is logged set by set by the shell.
+Pure: no I/O, no clock. The terminal player (`cli/session.py`) and the web player
+(`web/static/player.js`) run these steps; what was done is logged set by set by the shell.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -13,7 +14,7 @@ from glutewake.core.programme import Block, PlannedSession
 from glutewake.core.selftests import Side
 from glutewake.knowledge.schema import Knowledge
 
-__all__ = ["GET_READY_SECONDS", "NEXT_EXERCISE_SECONDS", "Step", "steps"]
+__all__ = ["GET_READY_SECONDS", "NEXT_EXERCISE_SECONDS", "Step", "resume_at", "steps"]
 
 GET_READY_SECONDS = 5
 NEXT_EXERCISE_SECONDS = 10
@@ -85,3 +86,26 @@ def steps(session: PlannedSession, kb: Knowledge) -> list[Step]:
                 )
             result += _block_steps(block, section, kb)
     return result
+
+
+def resume_at(plan_steps: Sequence[Step], done: Sequence[tuple[str, str | None]]) -> int:
+    """Where a session cut short goes on: the index of the first set after the sets done.
+
+    `done` is the (exercise, side) of each set logged, in order. Each is matched to the next
+    set step of the same exercise and side, so a skipped set does not shift the rest; a set
+    the plan does not have is ignored. `len(plan_steps)` when no set is left.
+    """
+    at = 0
+    for exercise_id, side in done:
+        match = next(
+            (
+                index
+                for index in range(at, len(plan_steps))
+                if plan_steps[index].kind == "set"
+                and (plan_steps[index].exercise_id, plan_steps[index].side) == (exercise_id, side)
+            ),
+            None,
+        )
+        if match is not None:
+            at = match + 1
+    return next((i for i in range(at, len(plan_steps)) if plan_steps[i].kind == "set"), len(plan_steps))

@@ -7,21 +7,27 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
-from glutewake.core.session import Step
+from glutewake.core.session import Step, resume_at, steps
+from glutewake.services import knowledge
 from glutewake.services.plans import current_plan
 from glutewake.store import SetRecord
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository
+    from glutewake.store import Repository, SessionLog
 
 __all__ = [
     "Due",
     "NotDue",
+    "SessionClosed",
+    "Started",
     "due_session",
     "finish",
     "log_done",
+    "open_log",
     "record_set",
+    "record_step",
     "save_feedback",
     "start_or_resume",
 ]
@@ -64,12 +70,27 @@ def due_session(repo: Repository, today: date, *, allow_next: bool = False) -> D
     )
 
 
-def start_or_resume(repo: Repository, due: Due) -> tuple[int, int]:
-    """The session log to write to, and how many sets of it are already done (for resuming)."""
+@dataclass(frozen=True)
+class Started:
+    """A session log to write to: its steps, where to go on from, and how many sets are done."""
+
+    session_log_id: int
+    steps: list[Step]
+    at: int
+    done: int
+
+
+def start_or_resume(repo: Repository, due: Due) -> Started:
+    """Start the due session, or go on with one cut short (left, crashed or quit part-way)."""
+    plan_steps = steps(due.session, knowledge())
     latest = repo.session_for(due.planned_session_id)
-    if latest is not None and latest[1] == "in_progress":
-        return latest[0], len(repo.sets_of(latest[0]))
-    return repo.start_session(due.planned_session_id, guided=True), 0
+    if latest is not None and latest[1] in ("in_progress", "quit"):
+        log_id = latest[0]
+        if latest[1] == "quit":
+            repo.reopen_session(log_id)
+        done = [(s.exercise_id, s.side) for s in repo.sets_of(log_id)]
+        return Started(log_id, plan_steps, resume_at(plan_steps, done), len(done))
+    return Started(repo.start_session(due.planned_session_id, guided=True), plan_steps, 0, 0)
 
 
 def record_set(
@@ -82,6 +103,46 @@ def record_set(
     )
 
 
+class SessionClosed(Exception):
+    """The session log cannot take more: it is finished, or its plan was replaced."""
+
+
+def open_log(repo: Repository, session_log_id: int) -> tuple[SessionLog, PlannedSession | None]:
+    """A session log and its planned session in the current plan (None when the plan changed).
+
+    Raises LookupError when there is no such log.
+    """
+    log = repo.session_log(session_log_id)
+    if log is None:
+        raise LookupError(f"there is no session {session_log_id}")
+    active = current_plan(repo)
+    if active is None or log.planned_session_id is None:
+        return log, None
+    day = next((d for d, i in active.session_ids.items() if i == log.planned_session_id), None)
+    planned = next((p for p in active.plan.sessions if p.day == day), None)
+    return log, planned
+
+
+def record_step(
+    repo: Repository, session_log_id: int, index: int, *, reps: int | None, seconds: int | None
+) -> int:
+    """Record the set at step `index` of a guided session; the number of sets done after it.
+
+    A set already recorded (the same step sent twice) is not recorded again.
+    """
+    log, planned = open_log(repo, session_log_id)
+    if log.status != "in_progress" or planned is None:
+        raise SessionClosed("this session is no longer in progress; open today's session again")
+    plan_steps = steps(planned, knowledge())
+    if not 0 <= index < len(plan_steps) or plan_steps[index].kind != "set":
+        raise FieldErrors([("index", f"step {index} of this session is not a set")])
+    done = [(s.exercise_id, s.side) for s in repo.sets_of(session_log_id)]
+    if index >= resume_at(plan_steps, done):
+        record_set(repo, session_log_id, plan_steps[index], reps=reps, seconds=seconds)
+        return len(done) + 1
+    return len(done)
+
+
 def finish(repo: Repository, session_log_id: int, *, completed: bool) -> None:
     repo.finish_session(session_log_id, "completed" if completed else "quit")
 
@@ -89,7 +150,14 @@ def finish(repo: Repository, session_log_id: int, *, completed: bool) -> None:
 def save_feedback(
     repo: Repository, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]
 ) -> list[PlanChange]:
-    """Keep the feedback, adapt the plan to it, and return the changes it caused."""
+    """Keep the feedback on a finished session, adapt the plan to it, and return the changes."""
+    log = repo.session_log(session_log_id)
+    if log is None:
+        raise LookupError(f"there is no session {session_log_id}")
+    if log.status != "completed" or log.has_feedback:
+        raise SessionClosed(
+            "this session already has its feedback" if log.has_feedback else "finish the session first"
+        )
     before = repo.current_plan()
     repo.save_feedback(session_log_id, rpe, pain, felt)
     after = current_plan(repo)

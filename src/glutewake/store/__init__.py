@@ -4,6 +4,15 @@ SQLite in the data directory by default; PostgreSQL when the database URL says s
 """
 
 from glutewake.store.engine import StoreError, connect, database_url
-from glutewake.store.repository import ActivePlan, Repository, SetRecord, Stored
+from glutewake.store.repository import ActivePlan, Repository, SessionLog, SetRecord, Stored
 
-__all__ = ["ActivePlan", "Repository", "SetRecord", "StoreError", "Stored", "connect", "database_url"]
+__all__ = [
+    "ActivePlan",
+    "Repository",
+    "SessionLog",
+    "SetRecord",
+    "StoreError",
+    "Stored",
+    "connect",
+    "database_url",
+]

@@ -21,7 +21,7 @@ from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
-__all__ = ["ActivePlan", "Repository", "SetRecord", "Stored"]
+__all__ = ["ActivePlan", "Repository", "SessionLog", "SetRecord", "Stored"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,13 @@ class SetRecord:
     load_kg: float | None = None
     target_reps: int | None = None
     target_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionLog:
+    planned_session_id: int | None
+    status: str  # in_progress, completed, quit
+    has_feedback: bool
 
 
 class Repository:
@@ -227,6 +234,25 @@ class Repository:
                 .where(t.session_logs.c.id == session_log_id)
                 .values(status=status, finished_at=self.clock.now())
             )
+
+    def reopen_session(self, session_log_id: int) -> None:
+        """Put a session that was quit part-way back in progress, to go on with it."""
+        with self._writing() as db:
+            db.execute(
+                update(t.session_logs)
+                .where(t.session_logs.c.id == session_log_id)
+                .values(status="in_progress", finished_at=None)
+            )
+
+    def session_log(self, session_log_id: int) -> SessionLog | None:
+        logs, feedback = t.session_logs, t.session_feedback
+        with self._reading() as db:
+            row = db.execute(
+                select(logs.c.planned_session_id, logs.c.status, feedback.c.session_log_id.is_not(None))
+                .select_from(logs.outerjoin(feedback, feedback.c.session_log_id == logs.c.id))
+                .where(logs.c.id == session_log_id)
+            ).first()
+        return None if row is None else SessionLog(row[0], str(row[1]), bool(row[2]))
 
     def save_feedback(self, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]) -> None:
         with self._writing() as db:

@@ -66,13 +66,21 @@ def create_app(
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    from glutewake.web import routes_api, routes_coach, routes_journal, routes_pages, routes_records
+    from glutewake.web import (
+        routes_api,
+        routes_coach,
+        routes_journal,
+        routes_pages,
+        routes_records,
+        routes_session,
+    )
 
     app.include_router(routes_api.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_records.router)
     app.include_router(routes_journal.router)
     app.include_router(routes_coach.router)
+    app.include_router(routes_session.router)
 
     @app.exception_handler(FieldErrors)
     async def field_errors(request: Request, error: FieldErrors) -> JSONResponse:

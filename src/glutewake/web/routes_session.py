@@ -1,0 +1,266 @@
+"""The guided session in the browser: the page, and the JSON calls its player makes.
+
+The player (static/player.js) runs the steps from `core.session` with timers in the browser
+and saves each set the moment it is done, so leaving the page loses nothing: coming back
+offers to go on from the next set. The feedback form at the end adapts the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from glutewake.core.session import resume_at, steps
+from glutewake.services import knowledge
+from glutewake.web.routes_api import WholeNumber
+from glutewake.web.security import require_csrf
+from glutewake.web.views import render, repository
+
+__all__ = ["router"]
+
+router = APIRouter()
+
+Felt = Literal["glutes", "hamstrings", "lower_back"]
+FELT_LABELS: dict[str, str] = {
+    "glutes": "Buttocks",
+    "hamstrings": "Backs of the thighs",
+    "lower_back": "Lower back",
+}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such session"}}
+_CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "The session cannot take this now (finished, or the plan changed)"}
+}
+
+
+class StepOut(BaseModel):
+    kind: Literal["get_ready", "set", "rest"]
+    seconds: int
+    exercise_id: str | None
+    section: Literal["warm_up", "main", "stretches"] | None
+    set_number: int
+    sets: int
+    side: Literal["left", "right"] | None
+    reps: int | None
+    hold_seconds: int | None
+    load_kg: float | None
+
+
+class ExerciseBrief(BaseModel):
+    name: str
+    how: str = Field(description="The first step of doing it")
+    cue: str
+    rep_seconds: int = Field(description="How long one rep takes at the exercise's tempo")
+
+
+class InProgress(BaseModel):
+    session_log_id: int
+    done_sets: int
+    resume_at: int = Field(description="Index of the step to go on from")
+
+
+class SessionOut(BaseModel):
+    due: bool
+    reason: str | None = Field(None, description="Why there is no session to do now")
+    next_day: date | None = None
+    planned_session_id: int | None = None
+    day: date | None = None
+    phase: str | None = None
+    steps: list[StepOut] = []
+    exercises: dict[str, ExerciseBrief] = {}
+    in_progress: InProgress | None = None
+
+
+class StartIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    planned_session_id: WholeNumber
+
+
+class SetIn(BaseModel):
+    """A set done: the index of its step, and the reps or seconds actually done."""
+
+    model_config = ConfigDict(extra="forbid")
+    index: WholeNumber = Field(ge=0)
+    reps: WholeNumber | None = Field(None, ge=0, le=500)
+    seconds: WholeNumber | None = Field(None, ge=0, le=3600)
+
+
+class FinishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    completed: bool
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rpe: WholeNumber = Field(ge=0, le=10, description="Effort, 0 (none) to 10 (as hard as possible)")
+    pain: WholeNumber = Field(ge=0, le=10, description="Pain, 0 (none) to 10 (worst imaginable)")
+    felt: list[Felt] = Field(default=[], description="Where the work was felt")
+
+
+def _rep_seconds(exercise: Any) -> int:
+    tempo = exercise.tempo
+    return tempo.lift_seconds + tempo.hold_seconds + tempo.lower_seconds if tempo else 3
+
+
+def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
+    """The session due now (today's, or with `allow_next` the next one) as the player needs it,
+    and the planned session itself (None when none is due)."""
+    from glutewake.services.sessions import Due, due_session
+
+    repo = repository(request)
+    due = due_session(repo, request.app.state.clock.now().date(), allow_next=allow_next)
+    if not isinstance(due, Due):
+        return SessionOut(due=False, reason=due.reason, next_day=due.next_day), None
+    kb = knowledge()
+    plan_steps = steps(due.session, kb)
+    used = {s.exercise_id for s in plan_steps if s.exercise_id}
+    in_progress = None
+    latest = repo.session_for(due.planned_session_id)
+    if latest is not None and latest[1] in ("in_progress", "quit"):
+        done = [(s.exercise_id, s.side) for s in repo.sets_of(latest[0])]
+        in_progress = InProgress(
+            session_log_id=latest[0], done_sets=len(done), resume_at=resume_at(plan_steps, done)
+        )
+    out = SessionOut(
+        due=True,
+        planned_session_id=due.planned_session_id,
+        day=due.session.day,
+        phase=due.session.phase,
+        steps=[StepOut(**asdict(s)) for s in plan_steps],
+        exercises={
+            e: ExerciseBrief(
+                name=kb.exercises[e].name,
+                how=kb.exercises[e].steps[0],
+                cue=kb.exercises[e].cues[0],
+                rep_seconds=_rep_seconds(kb.exercises[e]),
+            )
+            for e in sorted(used)
+        },
+        in_progress=in_progress,
+    )
+    return out, due.session
+
+
+@router.get("/session", response_class=HTMLResponse, include_in_schema=False)
+def session_page(request: Request, next: bool = False) -> Response:
+    session, planned = _session(request, next)
+    context = {
+        "session": session,
+        "planned": planned,
+        "phases": {p.id: p for p in knowledge().programme.phases},
+        "felt_labels": FELT_LABELS,
+        "today": request.app.state.clock.now().date(),
+    }
+    return render(request, "session.html", context)
+
+
+@router.get("/api/session", tags=["api"], summary="The session due now, as steps for a guided player")
+def api_session(request: Request, next: bool = False) -> SessionOut:
+    return _session(request, next)[0]
+
+
+@router.post(
+    "/api/session/start",
+    tags=["api"],
+    summary="Start the due session, or go on with it if it was cut short",
+    responses=_CONFLICT,
+)
+def api_start(request: Request, body: StartIn) -> InProgress:
+    from glutewake.services.sessions import Due, due_session, start_or_resume
+
+    repo = repository(request)
+    due = due_session(repo, request.app.state.clock.now().date(), allow_next=True)
+    if not isinstance(due, Due):
+        raise HTTPException(409, due.reason)
+    if due.planned_session_id != body.planned_session_id:
+        raise HTTPException(409, "That session is not the one due now; reload the session page.")
+    started = start_or_resume(repo, due)
+    return InProgress(session_log_id=started.session_log_id, done_sets=started.done, resume_at=started.at)
+
+
+@router.post(
+    "/api/session/{session_log_id}/sets",
+    tags=["api"],
+    summary="Save a set the moment it is done",
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def api_set(request: Request, session_log_id: int, body: SetIn) -> dict[str, int]:
+    from glutewake.services.sessions import SessionClosed, record_step
+
+    try:
+        done = record_step(
+            repository(request), session_log_id, body.index, reps=body.reps, seconds=body.seconds
+        )
+    except LookupError as error:
+        raise HTTPException(404, str(error).capitalize() + ".") from None
+    except SessionClosed as error:
+        raise HTTPException(409, str(error).capitalize() + ".") from None
+    return {"done_sets": done}
+
+
+@router.post(
+    "/api/session/{session_log_id}/finish",
+    tags=["api"],
+    summary="End a session: completed, or stopped part-way (it can be taken up again)",
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def api_finish(request: Request, session_log_id: int, body: FinishIn) -> dict[str, Any]:
+    from glutewake.services.sessions import finish, open_log
+
+    repo = repository(request)
+    try:
+        log, _ = open_log(repo, session_log_id)
+    except LookupError as error:
+        raise HTTPException(404, str(error).capitalize() + ".") from None
+    if log.status != "in_progress":
+        raise HTTPException(409, f"This session is already {log.status.replace('_', ' ')}.")
+    finish(repo, session_log_id, completed=body.completed)
+    return {
+        "status": "completed" if body.completed else "quit",
+        "done_sets": len(repo.sets_of(session_log_id)),
+    }
+
+
+def _feedback(request: Request, session_log_id: int, body: FeedbackIn) -> list[str]:
+    from glutewake.services.sessions import SessionClosed, save_feedback
+
+    try:
+        changes = save_feedback(repository(request), session_log_id, body.rpe, body.pain, body.felt)
+    except LookupError as error:
+        raise HTTPException(404, str(error).capitalize() + ".") from None
+    except SessionClosed as error:
+        raise HTTPException(409, str(error).capitalize() + ".") from None
+    return [change.reason for change in changes]
+
+
+@router.post(
+    "/api/session/{session_log_id}/feedback",
+    tags=["api"],
+    summary="How the session felt; the plan adapts to it",
+    responses=_NOT_FOUND | _CONFLICT,
+)
+def api_feedback(request: Request, session_log_id: int, body: FeedbackIn) -> dict[str, list[str]]:
+    return {"plan_changes": _feedback(request, session_log_id, body)}
+
+
+@router.post("/session/{session_log_id}/feedback", include_in_schema=False)
+def feedback_form(
+    request: Request,
+    session_log_id: int,
+    csrf_token: Annotated[str, Form()] = "",
+    rpe: Annotated[int | None, Form()] = None,
+    pain: Annotated[int | None, Form()] = None,
+    felt: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    require_csrf(request, csrf_token)
+    if rpe is None or pain is None or not 0 <= rpe <= 10 or not 0 <= pain <= 10:
+        raise HTTPException(422, "Please rate effort and pain, each from 0 to 10.")
+    if not set(felt or ()) <= set(FELT_LABELS):
+        raise HTTPException(422, "Please choose where you felt the work from the list.")
+    body = FeedbackIn.model_validate({"rpe": rpe, "pain": pain, "felt": felt or []})
+    changes = _feedback(request, session_log_id, body)
+    return render(request, "session_done.html", {"changes": changes, "pain": pain})

@@ -65,7 +65,7 @@ def test_sets_are_saved_once_each_and_the_page_offers_to_go_on(
     client: TestClient, planned: Repository
 ) -> None:
     started = start(client)
-    assert started["done_sets"] == 0 and started["resume_at"] == 0
+    assert (started["done_sets"], started["resume_at"]) == (0, 0)
     log = started["session_log_id"]
     assert client.post(f"/api/session/{log}/sets", json={"index": 1, "reps": 2}).json() == {"done_sets": 1}
     # the same step sent again (a retry) is not saved twice

@@ -147,7 +147,7 @@
     if (step.kind === "set" && step.reps !== null) {
       const rep = Math.min(step.reps, Math.floor(elapsed() / 1000 / exercise(step).rep_seconds) + 1);
       ui.count.textContent = String(rep);
-      ui.countLabel.textContent = ` rep of ${step.reps}`;
+      ui.countLabel.textContent = ` of ${step.reps}`;
       if (rep !== lastSpokenRep && pausedAt === null) {
         lastSpokenRep = rep;
         if (rep > 1 && ui.voice.checked && "speechSynthesis" in window) {
@@ -158,6 +158,8 @@
       ui.count.textContent = String(Math.max(0, Math.ceil((total - elapsed()) / 1000)));
       ui.countLabel.textContent = step.kind === "set" ? " s to hold" : " s left";
     }
+    const reps = step.kind === "set" && step.reps !== null;
+    ui.ring.setAttribute("aria-valuetext", (reps ? "rep " : "") + ui.count.textContent + ui.countLabel.textContent);
   }
 
   function tick() {

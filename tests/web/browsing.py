@@ -1,0 +1,79 @@
+"""Real Chromium for the browser tests: the browser, a page, a served site, screenshots, axe-core.
+
+Debian's Chromium (never a downloaded browser), driven by Playwright. Screenshots of each page
+at desktop and phone widths land in .test-artifacts/screenshots/ (not committed).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.servers import running
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+SHOTS = Path(__file__).resolve().parents[2] / ".test-artifacts" / "screenshots"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail("Chromium is not installed; ./scripts/test installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )  # fmt: skip
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def site(glutewake_home: Path, tmp_path: Path) -> Iterator[str]:
+    with running("--database-url", f"sqlite:///{tmp_path / 'web.db'}", "serve", "--no-browser", "--port", "0",
+                 home=glutewake_home) as (url, _):  # fmt: skip
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport=DESKTOP)
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def shoot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        page.screenshot(path=str(SHOTS / f"{name}-{label}.png"), full_page=True)
+    if size:
+        page.set_viewport_size(size)
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    """axe-core's serious and critical findings on the page (run through the debugger, so CSP stays on)."""
+    if not AXE.exists():
+        pytest.fail("axe-core is not installed; ./scripts/test runs npm install")
+    page.evaluate(AXE.read_text())
+    results = page.evaluate(
+        "async () => JSON.stringify(await axe.run(document, {resultTypes: ['violations']}))"
+    )
+    violations: list[dict[str, Any]] = json.loads(results)["violations"]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"])}
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

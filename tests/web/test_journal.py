@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -100,6 +102,11 @@ def test_progress_shows_trends_against_the_minimal_important_change(
     page = " ".join(client.get("/progress").text.split())
     assert "now 4.0, started 7.0: better by 3.0, a meaningful change" in page
     assert "<caption>Week by week (weekly means)</caption>" in page
+    charts = json.loads(re.search(r'id="chart-data">(.*?)</script>', page).group(1))  # type: ignore[union-attr]
+    assert charts["pain"] == [7.0, 6.0, 4.0]
+    assert charts["numbness"] == [3.0, 3.0, 3.0]
+    assert len(charts["weeks"]) == 3
+    assert '<script src="/static/vendor/chart.umd.min.js" defer></script>' in page
     data = client.get("/api/progress").json()
     assert data["pain"]["change"] == -3
     assert data["minimal_important_change"] == 2.0

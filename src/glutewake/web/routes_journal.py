@@ -161,4 +161,30 @@ def progress_page(request: Request) -> Response:
         }
         for week in weeks
     ]
-    return render(request, "progress.html", {"report": report, "rows": rows})
+    return render(request, "progress.html", {"report": report, "rows": rows, "charts": _charts(report, rows)})
+
+
+# Self-test results from worst to best, as the chart's scale (unknown is left out).
+_ACTIVATION = ("not_firm", "very_slow", "slow", "normal")
+_ACTIVATION_LABELS = ("not firm", "very slow", "slow", "quick")
+
+
+def _charts(report: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the progress charts draw (static/charts.js); the tables on the page show the same."""
+
+    def level(status: str) -> int | None:
+        return _ACTIVATION.index(status) if status in _ACTIVATION else None
+
+    return {
+        "weeks": [row["week"].strftime("%d %b") for row in rows],
+        "pain": [row["pain"] for row in rows],
+        "numbness": [row["numbness"] for row in rows],
+        "psfs": [row["psfs"] for row in rows],
+        "sitting_hours": [None if row["sitting"] is None else round(row["sitting"] / 60, 1) for row in rows],
+        "sessions_done": [row["sessions"][0] if row["sessions"] else None for row in rows],
+        "sessions_planned": [row["sessions"][1] if row["sessions"] else None for row in rows],
+        "selftest_days": [day.strftime("%d %b") for day, _, _ in report.selftests],
+        "selftest_left": [level(left) for _, left, _ in report.selftests],
+        "selftest_right": [level(right) for _, _, right in report.selftests],
+        "activation_levels": list(_ACTIVATION_LABELS),
+    }

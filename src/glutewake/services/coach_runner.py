@@ -139,6 +139,13 @@ class CoachRunner:
     def resume(self) -> None:
         self._apply(QuietUntil(None), self.clock.now())
 
+    def change_rules(self, rules: CoachRules) -> None:
+        """New settings take effect at once: the loop wakes and works out its next check again.
+
+        Call it from the coach's event loop (the web app's async routes run there)."""
+        self.rules = rules
+        self.inbox.put_nowait(("wake", None))
+
     def stop(self) -> None:
         """Keep the bout in progress when the coach stops (logout, shutdown, Ctrl-C)."""
         ongoing = open_bout(self.state)

@@ -1,20 +1,33 @@
-"""The coach page: live status, today's sitting, the break prompt with its answers, pause."""
+"""The coach page: live status, today's sitting as a timeline, the break prompt and its answers,
+do-not-disturb, and the settings.
+
+The routes that change the coach are `async`, so they run on the event loop the coach runs on.
+The page polls two small fragments with htmx; each carries a version of what it shows, and the
+server answers 204 (nothing to swap) while it is unchanged, so a screen reader hears the prompt
+once, not on every poll.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
 
+from glutewake.core.errors import FieldErrors
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
 __all__ = ["router"]
 
 router = APIRouter()
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_NO_COACH: dict[int | str, dict[str, Any]] = {409: {"description": "No coach in this app"}}
 
 
 def _today_bouts(request: Request) -> list[dict[str, Any]]:
@@ -27,54 +40,225 @@ def _today_bouts(request: Request) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/coach", response_class=HTMLResponse, include_in_schema=False)
-def coach_page(request: Request, note: str = "") -> Response:
+def _timeline(bouts: list[dict[str, Any]], settings: Any) -> dict[str, Any]:
+    """Bouts placed on the working day (widened to take in any bout outside it), in 0-1000 units."""
+
+    def minute(moment: Any) -> int:
+        return int(moment.hour * 60 + moment.minute)
+
+    first = min([minute(settings.work_start)] + [minute(b["start"]) for b in bouts])
+    last = max([minute(settings.work_end)] + [minute(b["end"]) + 1 for b in bouts])
+    span = max(1, last - first)
+    hours = range(-(-first // 60), last // 60 + 1)
+    return {
+        "bars": [
+            {
+                "x": round(1000 * (minute(b["start"]) - first) / span, 1),
+                "width": max(2.0, round(1000 * (minute(b["end"]) - minute(b["start"])) / span, 1)),
+                **b,
+            }
+            for b in bouts
+        ],
+        "hours": [{"x": round(1000 * (h * 60 - first) / span, 1), "label": f"{h:02d}"} for h in hours],
+    }
+
+
+def _live(request: Request) -> dict[str, Any]:
     runner = request.app.state.coach
-    context = {
+    prompt = request.app.state.coach_prompt.showing if runner else None
+    return {
         "status": runner.status() if runner else None,
         "line": runner.status_line() if runner else None,
-        "prompt": request.app.state.coach_prompt.showing if runner else None,
+        "prompt": prompt,
         "coach_note": request.app.state.coach_note,
-        "bouts": _today_bouts(request),
-        "note": note,
     }
-    return render(request, "coach.html", context)
+
+
+def _version(*parts: object) -> str:
+    return hashlib.blake2s(repr(parts).encode(), digest_size=6).hexdigest()
+
+
+def _settings_context(request: Request, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    from glutewake.core.coach import Settings
+    from glutewake.services.coach import coach_settings
+
+    runner = request.app.state.coach
+    settings = runner.rules.settings if runner else _settings_or_default(coach_settings, Settings)
+    return {"settings": settings, "weekdays": _WEEKDAYS, "setting_errors": errors or {}}
+
+
+def _settings_or_default(read: Any, default: Any) -> Any:
+    try:
+        return read()
+    except FieldErrors:
+        return default()
+
+
+def _page(request: Request, note: str = "", errors: dict[str, str] | None = None) -> dict[str, Any]:
+    live = _live(request)
+    settings = _settings_context(request, errors)
+    return {
+        **live,
+        **settings,
+        "timeline": _timeline(_today_bouts(request), settings["settings"]),
+        "note": note,
+        "status_version": _version(live["line"]),
+        "prompt_version": _version(live["prompt"]),
+    }
+
+
+@router.get("/coach", response_class=HTMLResponse, include_in_schema=False)
+def coach_page(request: Request, note: str = "") -> Response:
+    return render(request, "coach.html", _page(request, note))
+
+
+@router.get("/coach/status", response_class=HTMLResponse, include_in_schema=False)
+def coach_status_fragment(request: Request, v: str = "") -> Response:
+    """The status line, for htmx; 204 while it is what the page already shows."""
+    live = _live(request)
+    version = _version(live["line"])
+    if v == version:
+        return Response(status_code=204)
+    return render(request, "_coach_status.html", {**live, "status_version": version})
+
+
+@router.get("/coach/prompt", response_class=HTMLResponse, include_in_schema=False)
+def coach_prompt_fragment(request: Request, v: str = "") -> Response:
+    """The break prompt (or nothing), for htmx; 204 while it is what the page already shows."""
+    live = _live(request)
+    version = _version(live["prompt"])
+    if v == version:
+        return Response(status_code=204)
+    return render(request, "_coach_prompt.html", {**live, "prompt_version": version})
+
+
+@router.post("/coach/settings", include_in_schema=False)
+async def coach_settings_form(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    interval_minutes: Annotated[str, Form()] = "",
+    work_days: Annotated[list[str] | None, Form()] = None,
+    work_start: Annotated[str, Form()] = "",
+    work_end: Annotated[str, Form()] = "",
+) -> Response:
+    require_csrf(request, csrf_token)
+    changes: dict[str, object] = {
+        "interval_minutes": int(interval_minutes) if interval_minutes.strip().isdigit() else interval_minutes,
+        "work_days": ",".join(work_days or []),
+        "work_start": work_start,
+        "work_end": work_end,
+    }
+    try:
+        _save_settings(request, changes)
+    except FieldErrors as error:
+        return render(request, "coach.html", _page(request, errors=dict(error.problems)), status=422)
+    return RedirectResponse("/coach?note=" + quote("Settings saved."), status_code=303)
+
+
+def _save_settings(request: Request, changes: dict[str, object]) -> Any:
+    """Check, keep in config.toml, and hand to the running coach; raises FieldErrors."""
+    from glutewake.config import write_section
+    from glutewake.core.coach import Settings, settings_from, settings_to_config
+    from glutewake.services.coach import coach_rules, coach_settings
+
+    if changes.get("work_days") == "":
+        raise FieldErrors([("work_days", "choose at least one working day")])
+    current = settings_to_config(_settings_or_default(coach_settings, Settings))
+    settings = settings_from({**current, **changes})
+    write_section("coach", settings_to_config(settings))
+    runner = request.app.state.coach
+    if runner is not None:
+        runner.change_rules(coach_rules(settings))
+    return settings
 
 
 @router.post("/coach/{action}", include_in_schema=False)
-def coach_action(
+async def coach_action(
     request: Request,
     action: str,
     csrf_token: Annotated[str, Form()] = "",
     minutes: Annotated[int, Form()] = 30,
 ) -> Response:
     require_csrf(request, csrf_token)
+    note = _act(request, action, minutes * 60 if 1 <= minutes <= 24 * 60 else -1)
+    return RedirectResponse("/coach" + (f"?note={quote(note)}" if note else ""), status_code=303)
+
+
+def _act(request: Request, action: str, seconds: float | None = None) -> str:
+    """Answer the prompt (done, postpone, skip), pause (for `seconds`, or until resumed) or resume."""
     runner = request.app.state.coach
     if runner is None:
         raise HTTPException(409, request.app.state.coach_note)
-    note = ""
     if action in ("done", "postpone", "skip"):
-        note = runner.answer(action) or ""
-    elif action == "pause" and 1 <= minutes <= 24 * 60:
-        runner.pause(minutes * 60)
+        return str(runner.answer(action) or "")
+    if action == "pause" and (seconds is None or seconds > 0):
+        runner.pause(seconds)
+    elif action == "pause":
+        raise HTTPException(422, "Pause for 1 to 1440 minutes.")
     elif action == "resume":
         runner.resume()
     else:
         raise HTTPException(404, "There is no such coach action.")
-    return RedirectResponse("/coach" + (f"?note={quote(note)}" if note else ""), status_code=303)
+    return ""
 
 
-@router.get(
-    "/api/coach",
-    summary="What the coach inside this app sees",
-    responses={409: {"description": "No coach in this app"}},
-)
+class CoachSettingsIO(BaseModel):
+    """The coach's settings: minutes of sitting before a prompt, and when prompts may show."""
+
+    model_config = ConfigDict(extra="forbid")
+    interval_minutes: int = Field(ge=15, le=60)
+    work_days: list[str] = Field(description="Weekdays as mon, tue, ...", min_length=1)
+    work_start: str = Field(description="HH:MM", examples=["08:00"])
+    work_end: str = Field(description="HH:MM", examples=["18:00"])
+
+
+class CoachAction(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    action: str = Field(description="done, postpone, skip, pause or resume")
+    minutes: int | None = Field(None, ge=1, le=1440, description="For pause: how long (none: until resumed)")
+
+
+def _settings_out(settings: Any) -> CoachSettingsIO:
+    return CoachSettingsIO(
+        interval_minutes=settings.interval_minutes,
+        work_days=[_WEEKDAYS[d] for d in settings.work_days],
+        work_start=settings.work_start.strftime("%H:%M"),
+        work_end=settings.work_end.strftime("%H:%M"),
+    )
+
+
+@router.get("/api/coach", tags=["api"], summary="What the coach inside this app sees", responses=_NO_COACH)
 def coach_status(request: Request) -> dict[str, Any]:
-    runner = request.app.state.coach
-    if runner is None:
+    live = _live(request)
+    if live["status"] is None:
         raise HTTPException(409, request.app.state.coach_note)
-    prompt = request.app.state.coach_prompt.showing
+    prompt = live["prompt"]
     return {
-        **runner.status(),
+        **live["status"],
         "prompt": None if prompt is None else {"text": prompt[0], "can_postpone": prompt[1]},
     }
+
+
+@router.post(
+    "/api/coach",
+    tags=["api"],
+    summary="Answer the prompt, pause or resume the coach",
+    responses={**_NO_COACH, 404: {"description": "No such action"}},
+)
+async def coach_command(request: Request, body: CoachAction) -> dict[str, Any]:
+    problem = _act(request, body.action, None if body.minutes is None else body.minutes * 60)
+    if problem:
+        raise HTTPException(409, problem)
+    return coach_status(request)
+
+
+@router.get("/api/coach/settings", tags=["api"], summary="The coach's settings")
+def get_coach_settings(request: Request) -> CoachSettingsIO:
+    return _settings_out(_settings_context(request)["settings"])
+
+
+@router.put("/api/coach/settings", tags=["api"], summary="Change the coach's settings (effective at once)")
+async def put_coach_settings(request: Request, body: CoachSettingsIO) -> CoachSettingsIO:
+    changes = body.model_dump()
+    changes["work_days"] = ",".join(body.work_days)
+    return _settings_out(_save_settings(request, changes))

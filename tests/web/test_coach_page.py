@@ -175,7 +175,7 @@ def test_the_api_answers_pauses_and_changes_settings(coached: tuple[TestClient, 
     good = client.put("/api/coach/settings", json={"interval_minutes": 20, "work_days": ["mon"],
                                                    "work_start": "08:00", "work_end": "18:00"})  # fmt: skip
     assert good.json()["interval_minutes"] == 20
-    assert client.get("/api/coach").json()["next_break_minutes"] == 19.5
+    assert client.get("/api/coach").json()["next_break_minutes"] == 19.0
 
 
 def test_todays_bouts_are_drawn_on_the_working_day(coached: tuple[TestClient, FakeClock]) -> None:

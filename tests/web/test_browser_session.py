@@ -69,6 +69,7 @@ def test_a_whole_session_with_timers_keys_and_feedback(page: Page, site: str, st
     expect(what).to_have_text("Get ready")
     expect(what).to_be_focused()
     expect(page.locator("#count")).to_have_text("5")
+    expect(page.get_by_role("button", name="Done with this set")).to_be_hidden()  # only during a set
     shoot(page, "session-get-ready")
 
     page.clock.run_for(5_000)

@@ -3,17 +3,36 @@ every response matches the schema it promises."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+
+import pytest
 import schemathesis
 from hypothesis import settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from glutewake.web import create_app
 from tests.fakes import FakeClock
 
-APP = create_app("sqlite://", FakeClock())  # the API reads only the knowledge; no file is made
+STORE = tempfile.TemporaryDirectory(prefix="glutewake-fuzz-")
+APP = create_app(f"sqlite:///{STORE.name}/fuzz.db", FakeClock())
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_store() -> Iterator[None]:
+    yield
+    if getattr(APP.state, "repo", None) is not None:
+        APP.state.repo.close()
+    STORE.cleanup()
 
 
 @schema.parametrize()
 @settings(max_examples=40, deadline=None)
 def test_api_never_fails_and_keeps_its_promises(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    excluded = []
+    if (case.method, case.path) == ("PUT", "/api/coach/settings"):
+        # "work_end after work_start" spans two fields, which JSON Schema cannot say, so a
+        # schema-valid body may still get its (documented) 422.
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(excluded_checks=excluded)

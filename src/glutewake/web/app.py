@@ -93,6 +93,8 @@ def create_app(
     @app.exception_handler(HTTPException)
     async def http_errors(request: Request, error: HTTPException) -> Any:
         headers = getattr(error, "headers", None)  # e.g. Allow on a 405, which RFC 9110 requires
+        if error.status_code == 405:
+            headers = {"Allow": _allowed(app, request.url.path)}
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
         return app.state.templates.TemplateResponse(
@@ -104,3 +106,14 @@ def create_app(
         )
 
     return app
+
+
+def _allowed(app: FastAPI, path: str) -> str:
+    """Every method some route serves at `path` (Starlette names only the first route's)."""
+    from starlette.routing import Route
+
+    methods: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
+            methods |= route.methods
+    return ", ".join(sorted(methods))

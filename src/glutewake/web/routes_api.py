@@ -34,13 +34,13 @@ else:
     AnswersModel = Answers
 
 
-def _no_booleans(value: object) -> object:
+def no_booleans(value: object) -> object:
     if isinstance(value, bool):
         raise ValueError("must be a whole number, not true or false")
     return value
 
 
-WholeNumber = Annotated[int, BeforeValidator(_no_booleans)]
+WholeNumber = Annotated[int, BeforeValidator(no_booleans)]
 
 
 class CaseIn(BaseModel):
@@ -127,17 +127,17 @@ def _case(body: CaseIn) -> Any:
     return parse_case(raw, knowledge().findings)
 
 
-_BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
+BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
 
 
-@router.post("/triage", response_model=TriageOut, summary="Triage a case", responses=_BAD_BODY)
+@router.post("/triage", response_model=TriageOut, summary="Triage a case", responses=BAD_BODY)
 def post_triage(body: CaseIn) -> dict[str, Any]:
     """Urgency, likely causes with reasons, advice and safety net. Not a diagnosis."""
     return triage(_case(body), knowledge()).to_json()
 
 
 @router.post(
-    "/triage/next", response_model=NextOut, summary="The next question worth asking", responses=_BAD_BODY
+    "/triage/next", response_model=NextOut, summary="The next question worth asking", responses=BAD_BODY
 )
 def post_triage_next(body: CaseIn) -> dict[str, Any]:
     kb = knowledge()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from glutewake.core.errors import FieldErrors
+from glutewake.web.routes_api import BAD_BODY
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
@@ -27,6 +28,8 @@ __all__ = ["router"]
 router = APIRouter()
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 _NO_COACH: dict[int | str, dict[str, Any]] = {409: {"description": "No coach in this app"}}
 
 
@@ -207,9 +210,9 @@ class CoachSettingsIO(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     interval_minutes: int = Field(ge=15, le=60)
-    work_days: list[str] = Field(description="Weekdays as mon, tue, ...", min_length=1)
-    work_start: str = Field(description="HH:MM", examples=["08:00"])
-    work_end: str = Field(description="HH:MM", examples=["18:00"])
+    work_days: list[Weekday] = Field(description="The days prompts may show", min_length=1)
+    work_start: str = Field(description="HH:MM, 24-hour", pattern=_HH_MM, examples=["08:00"])
+    work_end: str = Field(description="HH:MM, 24-hour, after work_start", pattern=_HH_MM, examples=["18:00"])
 
 
 class CoachAction(BaseModel):
@@ -219,11 +222,13 @@ class CoachAction(BaseModel):
 
 
 def _settings_out(settings: Any) -> CoachSettingsIO:
-    return CoachSettingsIO(
-        interval_minutes=settings.interval_minutes,
-        work_days=[_WEEKDAYS[d] for d in settings.work_days],
-        work_start=settings.work_start.strftime("%H:%M"),
-        work_end=settings.work_end.strftime("%H:%M"),
+    return CoachSettingsIO.model_validate(
+        {
+            "interval_minutes": settings.interval_minutes,
+            "work_days": [_WEEKDAYS[d] for d in settings.work_days],
+            "work_start": settings.work_start.strftime("%H:%M"),
+            "work_end": settings.work_end.strftime("%H:%M"),
+        }
     )
 
 
@@ -243,7 +248,7 @@ def coach_status(request: Request) -> dict[str, Any]:
     "/api/coach",
     tags=["api"],
     summary="Answer the prompt, pause or resume the coach",
-    responses={**_NO_COACH, 404: {"description": "No such action"}},
+    responses={**_NO_COACH, **BAD_BODY, 404: {"description": "No such action"}},
 )
 async def coach_command(request: Request, body: CoachAction) -> dict[str, Any]:
     problem = _act(request, body.action, None if body.minutes is None else body.minutes * 60)
@@ -257,7 +262,12 @@ def get_coach_settings(request: Request) -> CoachSettingsIO:
     return _settings_out(_settings_context(request)["settings"])
 
 
-@router.put("/api/coach/settings", tags=["api"], summary="Change the coach's settings (effective at once)")
+@router.put(
+    "/api/coach/settings",
+    tags=["api"],
+    summary="Change the coach's settings (effective at once)",
+    responses=BAD_BODY,
+)
 async def put_coach_settings(request: Request, body: CoachSettingsIO) -> CoachSettingsIO:
     changes = body.model_dump()
     changes["work_days"] = ",".join(body.work_days)

@@ -11,13 +11,13 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from glutewake.core.session import resume_at, steps
 from glutewake.services import knowledge
-from glutewake.web.routes_api import WholeNumber
+from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
@@ -31,6 +31,8 @@ FELT_LABELS: dict[str, str] = {
     "hamstrings": "Backs of the thighs",
     "lower_back": "Lower back",
 }
+# Session ids are 32-bit integers in every store (PostgreSQL's INTEGER).
+LogId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such session"}}
 _CONFLICT: dict[int | str, dict[str, Any]] = {
     409: {"description": "The session cannot take this now (finished, or the plan changed)"}
@@ -85,8 +87,8 @@ class SetIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     index: WholeNumber = Field(ge=0)
-    reps: WholeNumber | None = Field(None, ge=0, le=500)
-    seconds: WholeNumber | None = Field(None, ge=0, le=3600)
+    reps: Annotated[int, Field(ge=0, le=500), BeforeValidator(no_booleans)] | None = None
+    seconds: Annotated[int, Field(ge=0, le=3600), BeforeValidator(no_booleans)] | None = None
 
 
 class FinishIn(BaseModel):
@@ -167,7 +169,7 @@ def api_session(request: Request, next: bool = False) -> SessionOut:
     "/api/session/start",
     tags=["api"],
     summary="Start the due session, or go on with it if it was cut short",
-    responses=_CONFLICT,
+    responses=_CONFLICT | BAD_BODY,
 )
 def api_start(request: Request, body: StartIn) -> InProgress:
     from glutewake.services.sessions import Due, due_session, start_or_resume
@@ -186,9 +188,9 @@ def api_start(request: Request, body: StartIn) -> InProgress:
     "/api/session/{session_log_id}/sets",
     tags=["api"],
     summary="Save a set the moment it is done",
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_set(request: Request, session_log_id: int, body: SetIn) -> dict[str, int]:
+def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, int]:
     from glutewake.services.sessions import SessionClosed, record_step
 
     try:
@@ -206,9 +208,9 @@ def api_set(request: Request, session_log_id: int, body: SetIn) -> dict[str, int
     "/api/session/{session_log_id}/finish",
     tags=["api"],
     summary="End a session: completed, or stopped part-way (it can be taken up again)",
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_finish(request: Request, session_log_id: int, body: FinishIn) -> dict[str, Any]:
+def api_finish(request: Request, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
     from glutewake.services.sessions import finish, open_log
 
     repo = repository(request)
@@ -225,7 +227,7 @@ def api_finish(request: Request, session_log_id: int, body: FinishIn) -> dict[st
     }
 
 
-def _feedback(request: Request, session_log_id: int, body: FeedbackIn) -> list[str]:
+def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list[str]:
     from glutewake.services.sessions import SessionClosed, save_feedback
 
     try:
@@ -241,16 +243,16 @@ def _feedback(request: Request, session_log_id: int, body: FeedbackIn) -> list[s
     "/api/session/{session_log_id}/feedback",
     tags=["api"],
     summary="How the session felt; the plan adapts to it",
-    responses=_NOT_FOUND | _CONFLICT,
+    responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_feedback(request: Request, session_log_id: int, body: FeedbackIn) -> dict[str, list[str]]:
+def api_feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> dict[str, list[str]]:
     return {"plan_changes": _feedback(request, session_log_id, body)}
 
 
 @router.post("/session/{session_log_id}/feedback", include_in_schema=False)
 def feedback_form(
     request: Request,
-    session_log_id: int,
+    session_log_id: LogId,
     csrf_token: Annotated[str, Form()] = "",
     rpe: Annotated[int | None, Form()] = None,
     pain: Annotated[int | None, Form()] = None,

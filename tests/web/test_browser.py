@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from tests.web.browsing import PHONE, browser, page, serious_violations, shoot, site
 
@@ -90,6 +90,8 @@ def test_pages_fit_a_phone(page: Page, site: str) -> None:
         "selftests",
         "checkin",
         "progress",
+        "session",
+        "coach",
     ):
         page.goto(site + path)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
@@ -103,12 +105,13 @@ def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) ->
     page.get_by_role("link", name="Yes", exact=True).click()
     pages["result"] = page.url
     for name, path in {"start": "", "check": "check", "exercises": "exercises", "exercise": "exercises/glute_bridge",
-                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress", "coach": "coach",
+                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress", "coach": "coach", "session": "session",
                        "not found": "nowhere"}.items():  # fmt: skip
         pages[name] = site + path
     problems = {}
     for name, url in pages.items():
         page.goto(url)
+        shoot(page, "page-" + name.replace(" ", "-"))
         found = serious_violations(page)
         if found:
             problems[name] = found
@@ -123,3 +126,18 @@ def test_no_request_leaves_this_computer(page: Page, site: str) -> None:
     start_check(page, site)
     page.goto(site + "exercises/glute_bridge")
     assert outside == []
+
+
+def test_the_library_filters_in_place_and_keeps_the_address(page: Page, site: str) -> None:
+    page.goto(site + "exercises")
+    everything = page.locator(".library li").count()
+    page.evaluate("window.stayed = true")  # gone if the whole page were loaded again
+    page.get_by_label("Position").select_option("seated")
+    expect(page).to_have_url(re.compile(r"/exercises\?position=seated"))
+    expect(page.locator(".library li").first).to_be_visible()
+    seated = page.locator(".library li").count()
+    assert 0 < seated < everything
+    expect(page.get_by_role("status")).to_have_text(f"{seated} exercises")
+    assert page.evaluate("window.stayed") is True
+    page.go_back()
+    expect(page.get_by_role("status")).to_have_text(f"{everything} exercises")

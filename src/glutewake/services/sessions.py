@@ -23,9 +23,9 @@ __all__ = [
     "SessionClosed",
     "Started",
     "due_session",
+    "end_session",
     "finish",
     "log_done",
-    "open_log",
     "record_set",
     "record_step",
     "save_feedback",
@@ -107,20 +107,20 @@ class SessionClosed(Exception):
     """The session log cannot take more: it is finished, or its plan was replaced."""
 
 
-def open_log(repo: Repository, session_log_id: int) -> tuple[SessionLog, PlannedSession | None]:
-    """A session log and its planned session in the current plan (None when the plan changed).
-
-    Raises LookupError when there is no such log.
-    """
+def _log(repo: Repository, session_log_id: int) -> SessionLog:
     log = repo.session_log(session_log_id)
     if log is None:
         raise LookupError(f"there is no session {session_log_id}")
+    return log
+
+
+def _planned(repo: Repository, log: SessionLog) -> PlannedSession | None:
+    """The planned session a log is of, in the current plan (None once the plan changed)."""
     active = current_plan(repo)
     if active is None or log.planned_session_id is None:
-        return log, None
+        return None
     day = next((d for d, i in active.session_ids.items() if i == log.planned_session_id), None)
-    planned = next((p for p in active.plan.sessions if p.day == day), None)
-    return log, planned
+    return next((p for p in active.plan.sessions if p.day == day), None)
 
 
 def record_step(
@@ -130,7 +130,8 @@ def record_step(
 
     A set already recorded (the same step sent twice) is not recorded again.
     """
-    log, planned = open_log(repo, session_log_id)
+    log = _log(repo, session_log_id)
+    planned = _planned(repo, log)
     if log.status != "in_progress" or planned is None:
         raise SessionClosed("this session is no longer in progress; open today's session again")
     plan_steps = steps(planned, knowledge())
@@ -147,13 +148,20 @@ def finish(repo: Repository, session_log_id: int, *, completed: bool) -> None:
     repo.finish_session(session_log_id, "completed" if completed else "quit")
 
 
+def end_session(repo: Repository, session_log_id: int, *, completed: bool) -> int:
+    """End a guided session in progress (completed, or stopped to go on later); the sets done."""
+    log = _log(repo, session_log_id)
+    if log.status != "in_progress":
+        raise SessionClosed(f"this session is already {log.status.replace('_', ' ')}")
+    finish(repo, session_log_id, completed=completed)
+    return len(repo.sets_of(session_log_id))
+
+
 def save_feedback(
     repo: Repository, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]
 ) -> list[PlanChange]:
     """Keep the feedback on a finished session, adapt the plan to it, and return the changes."""
-    log = repo.session_log(session_log_id)
-    if log is None:
-        raise LookupError(f"there is no session {session_log_id}")
+    log = _log(repo, session_log_id)
     if log.status != "completed" or log.has_feedback:
         raise SessionClosed(
             "this session already has its feedback" if log.has_feedback else "finish the session first"

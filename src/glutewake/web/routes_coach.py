@@ -117,22 +117,23 @@ def coach_page(request: Request, note: str = "") -> Response:
 
 @router.get("/coach/status", response_class=HTMLResponse, include_in_schema=False)
 def coach_status_fragment(request: Request, v: str = "") -> Response:
-    """The status line, for htmx; 204 while it is what the page already shows."""
-    live = _live(request)
-    version = _version(live["line"])
-    if v == version:
-        return Response(status_code=204)
-    return render(request, "_coach_status.html", {**live, "status_version": version})
+    """The status line, for htmx polling."""
+    return _fragment(request, v, "line", "_coach_status.html", "status_version")
 
 
 @router.get("/coach/prompt", response_class=HTMLResponse, include_in_schema=False)
 def coach_prompt_fragment(request: Request, v: str = "") -> Response:
-    """The break prompt (or nothing), for htmx; 204 while it is what the page already shows."""
+    """The break prompt (or nothing), for htmx polling."""
+    return _fragment(request, v, "prompt", "_coach_prompt.html", "prompt_version")
+
+
+def _fragment(request: Request, shown: str, part: str, template: str, version_name: str) -> Response:
+    """A part of the page; 204 (htmx swaps nothing) while it is the version the page shows."""
     live = _live(request)
-    version = _version(live["prompt"])
-    if v == version:
+    version = _version(live[part])
+    if shown == version:
         return Response(status_code=204)
-    return render(request, "_coach_prompt.html", {**live, "prompt_version": version})
+    return render(request, template, {**live, version_name: version})
 
 
 @router.post("/coach/settings", include_in_schema=False)

@@ -7,6 +7,8 @@ offers to go on from the next set. The feedback form at the end adapts the plan.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -103,6 +105,19 @@ class FeedbackIn(BaseModel):
     felt: list[Felt] = Field(default=[], description="Where the work was felt")
 
 
+@contextlib.contextmanager
+def _as_http() -> Iterator[None]:
+    """The session service's refusals as HTTP: no such session 404, one that cannot take it 409."""
+    from glutewake.services.sessions import SessionClosed
+
+    try:
+        yield
+    except LookupError as error:
+        raise HTTPException(404, str(error).capitalize() + ".") from None
+    except SessionClosed as error:
+        raise HTTPException(409, str(error).capitalize() + ".") from None
+
+
 def _rep_seconds(exercise: Any) -> int:
     tempo = exercise.tempo
     return tempo.lift_seconds + tempo.hold_seconds + tempo.lower_seconds if tempo else 3
@@ -191,16 +206,12 @@ def api_start(request: Request, body: StartIn) -> InProgress:
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
 def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, int]:
-    from glutewake.services.sessions import SessionClosed, record_step
+    from glutewake.services.sessions import record_step
 
-    try:
+    with _as_http():
         done = record_step(
             repository(request), session_log_id, body.index, reps=body.reps, seconds=body.seconds
         )
-    except LookupError as error:
-        raise HTTPException(404, str(error).capitalize() + ".") from None
-    except SessionClosed as error:
-        raise HTTPException(409, str(error).capitalize() + ".") from None
     return {"done_sets": done}
 
 
@@ -211,31 +222,18 @@ def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, i
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
 def api_finish(request: Request, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
-    from glutewake.services.sessions import finish, open_log
+    from glutewake.services.sessions import end_session
 
-    repo = repository(request)
-    try:
-        log, _ = open_log(repo, session_log_id)
-    except LookupError as error:
-        raise HTTPException(404, str(error).capitalize() + ".") from None
-    if log.status != "in_progress":
-        raise HTTPException(409, f"This session is already {log.status.replace('_', ' ')}.")
-    finish(repo, session_log_id, completed=body.completed)
-    return {
-        "status": "completed" if body.completed else "quit",
-        "done_sets": len(repo.sets_of(session_log_id)),
-    }
+    with _as_http():
+        done = end_session(repository(request), session_log_id, completed=body.completed)
+    return {"status": "completed" if body.completed else "quit", "done_sets": done}
 
 
 def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list[str]:
-    from glutewake.services.sessions import SessionClosed, save_feedback
+    from glutewake.services.sessions import save_feedback
 
-    try:
+    with _as_http():
         changes = save_feedback(repository(request), session_log_id, body.rpe, body.pain, body.felt)
-    except LookupError as error:
-        raise HTTPException(404, str(error).capitalize() + ".") from None
-    except SessionClosed as error:
-        raise HTTPException(409, str(error).capitalize() + ".") from None
     return [change.reason for change in changes]
 
 

@@ -55,7 +55,19 @@ def sets_saved(store: str) -> list[tuple[str, int | None, int | None]]:
         repo.close()
 
 
+# Records what the page says aloud and each tone it plays, then lets them happen as usual.
+LISTEN = """
+window.__spoken = [];
+window.__tones = 0;
+const speak = speechSynthesis.speak.bind(speechSynthesis);
+speechSynthesis.speak = (utterance) => { window.__spoken.push(utterance.text); speak(utterance); };
+const oscillator = AudioContext.prototype.createOscillator;
+AudioContext.prototype.createOscillator = function () { window.__tones += 1; return oscillator.call(this); };
+"""
+
+
 def open_player(page: Page, site: str) -> None:
+    page.add_init_script(LISTEN)
     page.clock.install()
     page.goto(site + "session")
     page.clock.pause_at(datetime.now() + timedelta(seconds=2))
@@ -74,6 +86,10 @@ def test_a_whole_session_with_timers_keys_and_feedback(page: Page, site: str, st
 
     page.clock.run_for(5_000)
     expect(what).to_have_text("Glute bridge")
+    spoken = page.evaluate("window.__spoken")
+    assert spoken[0] == "Get ready."
+    assert spoken[1].startswith("Glute bridge, set 1 of 1. ")
+    assert page.evaluate("window.__tones") == 2, "a tone at the start and at the first set"
     expect(page.locator("#detail")).to_have_text("Set 1 of 1: 2 reps.")
     expect(page.locator("#count")).to_have_text("1")
     page.clock.run_for(BRIDGE_REP * 1000 // 2)
@@ -92,8 +108,12 @@ def test_a_whole_session_with_timers_keys_and_feedback(page: Page, site: str, st
     expect(what).to_have_text("Next: Pelvic curl")
     expect(page.get_by_role("status")).to_have_text("Saved: 1 set done.")
 
+    page.keyboard.press("v")  # voice off
+    expect(page.get_by_label("Spoken cues")).not_to_be_checked()
+    said = len(page.evaluate("window.__spoken"))
     page.keyboard.press("Enter")  # Enter skips a countdown
     expect(what).to_have_text("Pelvic curl")
+    assert len(page.evaluate("window.__spoken")) == said, "nothing spoken with the voice off"
     page.clock.run_for(CURL_REP * 1000 + 200)
     expect(page.locator("#count")).to_have_text("2")
     page.keyboard.press("d")  # done early, after one rep

@@ -43,6 +43,7 @@
   let doneSets = data.in_progress ? data.in_progress.done_sets : 0;
   let saving = Promise.resolve();
   let audio = null;
+  let ended = false;
 
   // --- talking to the server ------------------------------------------------------------
 
@@ -207,6 +208,8 @@
   }
 
   async function end(completed) {
+    if (ended) return;
+    ended = true;
     clearInterval(timer);
     step = null;
     window.speechSynthesis?.cancel();

@@ -188,3 +188,18 @@ def test_todays_bouts_are_drawn_on_the_working_day(coached: tuple[TestClient, Fa
     # 09:00 on a 08:00-18:00 day is a tenth of the way along; 2x minutes is about 50 of 1000
     assert float(bout.group(1)) == 100.0
     assert 40 <= float(bout.group(2)) <= 60
+
+
+def test_settings_saved_without_a_coach_here_say_when_they_apply(
+    tmp_path: Path, glutewake_home: Path
+) -> None:
+    with TestClient(
+        create_app(f"sqlite:///{tmp_path / 'x.db'}", FakeClock()), follow_redirects=False
+    ) as client:
+        form = {"csrf_token": csrf(client), "interval_minutes": "45", "work_days": ["mon"],
+                "work_start": "09:00", "work_end": "17:00"}  # fmt: skip
+        saved = client.post("/coach/settings", data=form)
+        page = " ".join(client.get(saved.headers["location"]).text.split())
+    assert "picks them up when restarted" in page
+    assert 'value="45"' in page
+    assert "interval_minutes = 45" in (glutewake_home / "config.toml").read_text()

@@ -22,6 +22,7 @@ __all__ = [
     "NotDue",
     "SessionClosed",
     "Started",
+    "cut_short",
     "due_session",
     "end_session",
     "finish",
@@ -80,17 +81,26 @@ class Started:
     done: int
 
 
-def start_or_resume(repo: Repository, due: Due) -> Started:
-    """Start the due session, or go on with one cut short (left, crashed or quit part-way)."""
-    plan_steps = steps(due.session, knowledge())
+def cut_short(repo: Repository, due: Due) -> Started | None:
+    """The due session's log if it was cut short (left, crashed or quit part-way), and where
+    it goes on from; None if it was never started."""
     latest = repo.session_for(due.planned_session_id)
-    if latest is not None and latest[1] in ("in_progress", "quit"):
-        log_id = latest[0]
-        if latest[1] == "quit":
-            repo.reopen_session(log_id)
-        done = [(s.exercise_id, s.side) for s in repo.sets_of(log_id)]
-        return Started(log_id, plan_steps, resume_at(plan_steps, done), len(done))
-    return Started(repo.start_session(due.planned_session_id, guided=True), plan_steps, 0, 0)
+    if latest is None or latest[1] not in ("in_progress", "quit"):
+        return None
+    plan_steps = steps(due.session, knowledge())
+    done = [(s.exercise_id, s.side) for s in repo.sets_of(latest[0])]
+    return Started(latest[0], plan_steps, resume_at(plan_steps, done), len(done))
+
+
+def start_or_resume(repo: Repository, due: Due) -> Started:
+    """Start the due session, or go on with one cut short."""
+    earlier = cut_short(repo, due)
+    if earlier is not None:
+        repo.reopen_session(earlier.session_log_id)  # back in progress if it was quit
+        return earlier
+    return Started(
+        repo.start_session(due.planned_session_id, guided=True), steps(due.session, knowledge()), 0, 0
+    )
 
 
 def record_set(

@@ -156,7 +156,10 @@ async def coach_settings_form(
         _save_settings(request, changes)
     except FieldErrors as error:
         return render(request, "coach.html", _page(request, errors=dict(error.problems)), status=422)
-    return RedirectResponse("/coach?note=" + quote("Settings saved."), status_code=303)
+    note = "Settings saved." + (
+        "" if request.app.state.coach else " A coach running in another window picks them up when restarted."
+    )
+    return RedirectResponse("/coach?note=" + quote(note), status_code=303)
 
 
 def _save_settings(request: Request, changes: dict[str, object]) -> Any:

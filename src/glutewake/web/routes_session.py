@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from glutewake.core.session import resume_at, steps
+from glutewake.core.session import steps
 from glutewake.services import knowledge
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
@@ -126,7 +126,7 @@ def _rep_seconds(exercise: Any) -> int:
 def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     """The session due now (today's, or with `allow_next` the next one) as the player needs it,
     and the planned session itself (None when none is due)."""
-    from glutewake.services.sessions import Due, due_session
+    from glutewake.services.sessions import Due, cut_short, due_session
 
     repo = repository(request)
     due = due_session(repo, request.app.state.clock.now().date(), allow_next=allow_next)
@@ -135,12 +135,11 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     kb = knowledge()
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
+    earlier = cut_short(repo, due)
     in_progress = None
-    latest = repo.session_for(due.planned_session_id)
-    if latest is not None and latest[1] in ("in_progress", "quit"):
-        done = [(s.exercise_id, s.side) for s in repo.sets_of(latest[0])]
+    if earlier is not None:
         in_progress = InProgress(
-            session_log_id=latest[0], done_sets=len(done), resume_at=resume_at(plan_steps, done)
+            session_log_id=earlier.session_log_id, done_sets=earlier.done, resume_at=earlier.at
         )
     out = SessionOut(
         due=True,

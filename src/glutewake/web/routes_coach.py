@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, time, timedelta
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -27,9 +27,9 @@ __all__ = ["router"]
 
 router = APIRouter()
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-_HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+_HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _NO_COACH: dict[int | str, dict[str, Any]] = {409: {"description": "No coach in this app"}}
 
 

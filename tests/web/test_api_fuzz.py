@@ -31,8 +31,9 @@ def _remove_store() -> Iterator[None]:
 @settings(max_examples=40, deadline=None)
 def test_api_never_fails_and_keeps_its_promises(case: schemathesis.Case) -> None:
     excluded = []
-    if (case.method, case.path) == ("PUT", "/api/coach/settings"):
-        # "work_end after work_start" spans two fields, which JSON Schema cannot say, so a
-        # schema-valid body may still get its (documented) 422.
+    if (case.method, case.path) in (("PUT", "/api/coach/settings"), ("POST", "/api/data")):
+        # A schema-valid body may still get its documented 422: "work_end after work_start"
+        # spans two fields, which JSON Schema cannot say, and an import must be an export
+        # whose rows fit together, which only loading it can tell.
         excluded.append(positive_data_acceptance)
     case.call_and_validate(excluded_checks=excluded)

@@ -13,7 +13,15 @@ from glutewake.services import knowledge
 if TYPE_CHECKING:
     from glutewake.store import ActivePlan, Repository
 
-__all__ = ["NoTriage", "current_plan", "known_profile", "local_day", "make_plan", "plan_ics"]
+__all__ = [
+    "NoTriage",
+    "current_plan",
+    "known_profile",
+    "local_day",
+    "make_plan",
+    "plan_ics",
+    "plan_with_choices",
+]
 
 
 class NoTriage(LookupError):
@@ -45,6 +53,20 @@ def make_plan(repo: Repository, profile: Profile, start: date) -> Plan:
     repo.save_profile(profile)
     repo.save_plan(plan, runs[0].id)
     return plan
+
+
+def plan_with_choices(
+    repo: Repository, equipment: str, minutes: int, days: tuple[int, ...] | None, start: date
+) -> Plan:
+    """A new plan from the latest check, with this kit, session length and weekdays (None:
+    every other day); raises NoTriage when there is no saved check."""
+    from dataclasses import replace
+
+    base = known_profile(repo)
+    if base is None:
+        raise NoTriage("do the symptom check and save its result first: the plan depends on what it finds")
+    profile = replace(base, equipment=equipment, minutes_per_session=minutes, preferred_days=days)  # type: ignore[arg-type]
+    return make_plan(repo, profile, start)
 
 
 def current_plan(repo: Repository) -> ActivePlan | None:

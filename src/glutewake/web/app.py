@@ -68,6 +68,7 @@ def create_app(
 
     from glutewake.web import (
         routes_api,
+        routes_api_records,
         routes_coach,
         routes_journal,
         routes_pages,
@@ -76,6 +77,7 @@ def create_app(
     )
 
     app.include_router(routes_api.router)
+    app.include_router(routes_api_records.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_records.router)
     app.include_router(routes_journal.router)

@@ -76,6 +76,10 @@ class TriageOut(BaseModel):
     rules: list[str]
 
 
+class TriageSavedOut(TriageOut):
+    saved_id: int | None = Field(description="The history entry, when saved (?save=true)")
+
+
 class QuestionOut(BaseModel):
     id: str
     group: str
@@ -130,10 +134,22 @@ def _case(body: CaseIn) -> Any:
 BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
 
 
-@router.post("/triage", response_model=TriageOut, summary="Triage a case", responses=BAD_BODY)
-def post_triage(body: CaseIn) -> dict[str, Any]:
+@router.post("/triage", response_model=TriageSavedOut, summary="Triage a case", responses=BAD_BODY)
+def post_triage(
+    request: Request,
+    body: CaseIn,
+    save: Annotated[bool, Query(description="Keep the case and result in the history")] = False,
+) -> dict[str, Any]:
     """Urgency, likely causes with reasons, advice and safety net. Not a diagnosis."""
-    return triage(_case(body), knowledge()).to_json()
+    case = _case(body)
+    result = triage(case, knowledge())
+    saved = None
+    if save:
+        from glutewake.services import record_triage
+        from glutewake.web.views import repository
+
+        saved = record_triage(repository(request), case, result)
+    return {**result.to_json(), "saved_id": saved}
 
 
 @router.post(

@@ -61,9 +61,7 @@ def plan_build(
     minutes: int = Form(20),
     days: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    from dataclasses import replace
-
-    from glutewake.services.plans import NoTriage, known_profile, make_plan
+    from glutewake.services.plans import NoTriage, plan_with_choices
 
     require_csrf(request, csrf_token)
     if (
@@ -72,14 +70,11 @@ def plan_build(
         or not set(days or ()) <= set(_WEEKDAYS)
     ):
         raise HTTPException(422, "Please choose your kit, 10 to 60 minutes, and weekdays from the list.")
-    repo = repository(request)
-    base = known_profile(repo)
-    if base is None:
-        raise HTTPException(409, "Please do the symptom check first: the plan depends on what it finds.")
     chosen = tuple(sorted(_WEEKDAYS.index(d) for d in days or ())) or None
-    profile = replace(base, equipment=equipment, minutes_per_session=minutes, preferred_days=chosen)  # type: ignore[arg-type]
     try:
-        make_plan(repo, profile, request.app.state.clock.now().date())
+        plan_with_choices(
+            repository(request), equipment, minutes, chosen, request.app.state.clock.now().date()
+        )
     except NoTriage as error:
         raise HTTPException(409, "Please do the symptom check and save its result first.") from error
     return RedirectResponse("/plan", status_code=303)

@@ -1,0 +1,200 @@
+"""The JSON API over the user's records: what the pages store, for other programs.
+
+Self-tests, the plan, check-ins, history, and export, import and delete. Bodies are checked
+against schemas built from the knowledge base, so the OpenAPI schema says exactly what is
+accepted; the same services as the pages and the CLI do the work.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from glutewake.core.progress import Checkin, rescreen_findings
+from glutewake.core.selftests import BELT_LINES, WHERE_FELT
+from glutewake.services import InputError, knowledge
+from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
+from glutewake.web.views import repository
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+_WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "The records do not allow it now"}}
+Score = Annotated[int, Field(ge=0, le=10), BeforeValidator(no_booleans)]
+Seconds = Annotated[float, Field(ge=0, le=120), BeforeValidator(no_booleans)]
+
+
+class SqueezeIn(BaseModel):
+    """Seconds until each buttock felt firm; null if it never did; leave a side out if not tested."""
+
+    model_config = ConfigDict(extra="forbid")
+    left: Seconds | None = None
+    right: Seconds | None = None
+
+
+class ClenchIn(BaseModel):
+    """Could you clench both buttocks, and each one on its own?"""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    both: bool
+    left: bool
+    right: bool
+
+
+def _selftests_model() -> type[BaseModel]:
+    signs = tuple(item.id for test in knowledge().selftests.values() for item in test.items)
+    model: type[BaseModel] = create_model(
+        "SelfTestsIn",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__="Self-test answers, as `glutewake selftest --answers` takes them; leave out a test not done.",
+        squeeze_seconds=(SqueezeIn | None, None),
+        bridge_felt=(list[Literal[WHERE_FELT]] | None, None),  # type: ignore[valid-type]
+        belt_line=(Literal[BELT_LINES] | None, None),
+        clench=(ClenchIn | None, None),
+        signs=(list[Literal[signs]] | None, None),  # type: ignore[valid-type]
+    )
+    return model
+
+
+def _rescreen_model() -> type[BaseModel]:
+    kb = knowledge()
+    fields: dict[str, Any] = {
+        f: (bool | None, Field(None, description=kb.findings[f].question)) for f in rescreen_findings(kb)
+    }
+    model: type[BaseModel] = create_model(
+        "WarningSigns", __config__=ConfigDict(extra="forbid", strict=True), **fields
+    )
+    return model
+
+
+SelfTestsIn = _selftests_model()
+WarningSigns = _rescreen_model()
+if TYPE_CHECKING:  # mypy sees plain models; pydantic sees the ones built from the knowledge
+    SelfTestsModel = BaseModel
+    WarningSignsModel = BaseModel
+else:
+    SelfTestsModel = SelfTestsIn
+    WarningSignsModel = WarningSigns
+
+
+class CheckinIn(BaseModel):
+    """A check-in: pain and numbness now, everyday activities (PSFS) and the warning signs."""
+
+    model_config = ConfigDict(extra="forbid")
+    pain: Score
+    numbness: Score
+    psfs: dict[Annotated[str, Field(min_length=1, max_length=80)], Score] = Field(
+        min_length=1, max_length=5, description="Up to five activities, each 0 (unable) to 10 (as before)"
+    )
+    warning_signs: WarningSignsModel = Field(
+        default_factory=WarningSigns, description="true, false, or null for don't know"
+    )
+
+
+class PlanIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    equipment: Literal["none", "band", "dumbbells", "gym"] = "none"
+    minutes: WholeNumber = Field(20, ge=10, le=60, description="Minutes per session")
+    days: list[Weekday] | None = Field(None, description="Weekdays to train; none: every other day")
+
+
+@router.post("/selftests", summary="Score self-test answers and keep the result", responses=BAD_BODY)
+def post_selftests(request: Request, body: SelfTestsModel) -> dict[str, Any]:
+    from glutewake.services import parse_selftest_answers, record_selftest, score_selftests
+
+    result = score_selftests(parse_selftest_answers(body.model_dump(exclude_unset=True)))
+    record_selftest(repository(request), result)
+    return result.to_json()
+
+
+@router.get(
+    "/plan",
+    summary="The current plan, adapted to everything since it was made",
+    responses={404: {"description": "No plan yet"}},
+)
+def get_plan(request: Request) -> dict[str, Any]:
+    from glutewake.services.plans import current_plan
+
+    active = current_plan(repository(request))
+    if active is None:
+        raise HTTPException(404, "There is no plan yet.")
+    result: dict[str, Any] = active.plan.to_json()
+    return result
+
+
+@router.post("/plan", summary="Build a new plan from the latest saved check", responses=_CONFLICT | BAD_BODY)
+def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
+    from glutewake.services.plans import NoTriage, plan_with_choices
+
+    days = tuple(sorted({_WEEKDAYS.index(d) for d in body.days or ()})) or None
+    try:
+        plan = plan_with_choices(
+            repository(request), body.equipment, body.minutes, days, request.app.state.clock.now().date()
+        )
+    except NoTriage as error:
+        raise HTTPException(409, str(error).capitalize() + ".") from None
+    result: dict[str, Any] = plan.to_json()
+    return result
+
+
+@router.post(
+    "/checkins",
+    summary="Keep a check-in; a warning sign or clear worsening pauses the plan",
+    responses=BAD_BODY,
+)
+def post_checkin(request: Request, body: CheckinIn) -> dict[str, Any]:
+    from glutewake.services.journal import record_checkin
+
+    checkin = Checkin(
+        request.app.state.clock.now().date(),
+        body.pain,
+        body.numbness,
+        body.psfs,
+        body.warning_signs.model_dump(),
+    )
+    verdict = record_checkin(repository(request), checkin)
+    return {"outcome": verdict.outcome, "reasons": list(verdict.reasons)}
+
+
+@router.get("/history", summary="Past checks and self-tests, newest first")
+def get_history(
+    request: Request, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
+) -> list[dict[str, Any]]:
+    from glutewake.services import history
+
+    return [entry.to_json() for entry in history(repository(request), limit)]
+
+
+@router.get("/data", summary="Every record, as one versioned export (what `glutewake export` writes)")
+def get_data(request: Request) -> dict[str, Any]:
+    from glutewake.services.transfer import export_data
+
+    return export_data(repository(request))
+
+
+@router.post(
+    "/data",
+    summary="Import an export into an empty store, all or nothing",
+    responses={**BAD_BODY, 422: {"description": "Not an export, or the store is not empty"}},
+)
+def post_data(request: Request, body: dict[str, Any]) -> dict[str, dict[str, int]]:
+    from glutewake.services.transfer import import_data
+
+    try:
+        return {"imported": import_data(repository(request), body)}
+    except InputError as error:
+        raise HTTPException(422, str(error).capitalize() + ".") from None
+
+
+@router.delete("/data", summary="Delete every record (config and settings stay)")
+def delete_data(
+    request: Request,
+    confirm: Annotated[Literal["yes"], Query(description="Must be yes: nothing can bring the records back")],
+) -> dict[str, bool]:
+    repository(request).forget()
+    return {"deleted": True}

@@ -40,6 +40,9 @@ def test_building_a_plan_then_its_calendar_and_file(
     assert 'aria-current="date"' in page
     assert "Wake-up" in page
     assert 'href="/exercises/glute_bridge"' in page
+    assert "<summary>Mon 23 Nov: Wake-up</summary>" in page  # each session in full
+    assert "<dt>Warm-up</dt>" in page
+    assert "<dt>Stretches</dt>" in page
     ics = client.get("/plan.ics")
     assert ics.headers["content-type"].startswith("text/calendar")
     events = list(Calendar.from_ical(ics.content).walk("VEVENT"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
@@ -41,6 +41,8 @@ def no_booleans(value: object) -> object:
 
 
 WholeNumber = Annotated[int, BeforeValidator(no_booleans)]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)  # Monday first, as datetime.weekday() counts
 
 
 class CaseIn(BaseModel):

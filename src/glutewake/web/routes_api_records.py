@@ -15,15 +15,13 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import BELT_LINES, WHERE_FELT
 from glutewake.services import InputError, knowledge
-from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
+from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday, WholeNumber, no_booleans
 from glutewake.web.views import repository
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", tags=["api"])
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CONFLICT: dict[int | str, dict[str, Any]] = {409: {"description": "The records do not allow it now"}}
 Score = Annotated[int, Field(ge=0, le=10), BeforeValidator(no_booleans)]
 Seconds = Annotated[float, Field(ge=0, le=120), BeforeValidator(no_booleans)]
@@ -131,7 +129,7 @@ def get_plan(request: Request) -> dict[str, Any]:
 def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
     from glutewake.services.plans import NoTriage, plan_with_choices
 
-    days = tuple(sorted({_WEEKDAYS.index(d) for d in body.days or ()})) or None
+    days = tuple(sorted({WEEKDAYS.index(d) for d in body.days or ()})) or None
     try:
         plan = plan_with_choices(
             repository(request), body.equipment, body.minutes, days, request.app.state.clock.now().date()

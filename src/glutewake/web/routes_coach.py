@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, time, timedelta
-from typing import Annotated, Any, Literal, get_args
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from glutewake.core.errors import FieldErrors
-from glutewake.web.routes_api import BAD_BODY
+from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
@@ -27,8 +27,6 @@ __all__ = ["router"]
 
 router = APIRouter()
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-_WEEKDAYS: tuple[str, ...] = get_args(Weekday)
 _HH_MM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 _NO_COACH: dict[int | str, dict[str, Any]] = {409: {"description": "No coach in this app"}}
 
@@ -87,7 +85,7 @@ def _settings_context(request: Request, errors: dict[str, str] | None = None) ->
 
     runner = request.app.state.coach
     settings = runner.rules.settings if runner else _settings_or_default(coach_settings, Settings)
-    return {"settings": settings, "weekdays": _WEEKDAYS, "setting_errors": errors or {}}
+    return {"settings": settings, "weekdays": WEEKDAYS, "setting_errors": errors or {}}
 
 
 def _settings_or_default(read: Any, default: Any) -> Any:
@@ -229,7 +227,7 @@ def _settings_out(settings: Any) -> CoachSettingsIO:
     return CoachSettingsIO.model_validate(
         {
             "interval_minutes": settings.interval_minutes,
-            "work_days": [_WEEKDAYS[d] for d in settings.work_days],
+            "work_days": [WEEKDAYS[d] for d in settings.work_days],
             "work_start": settings.work_start.strftime("%H:%M"),
             "work_end": settings.work_end.strftime("%H:%M"),
         }

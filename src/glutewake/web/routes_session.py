@@ -118,6 +118,10 @@ def _as_http() -> Iterator[None]:
         raise HTTPException(409, str(error).capitalize() + ".") from None
 
 
+def _in_progress(started: Any) -> InProgress:
+    return InProgress(session_log_id=started.session_log_id, done_sets=started.done, resume_at=started.at)
+
+
 def _rep_seconds(exercise: Any) -> int:
     tempo = exercise.tempo
     return tempo.lift_seconds + tempo.hold_seconds + tempo.lower_seconds if tempo else 3
@@ -136,11 +140,7 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
     earlier = cut_short(repo, due)
-    in_progress = None
-    if earlier is not None:
-        in_progress = InProgress(
-            session_log_id=earlier.session_log_id, done_sets=earlier.done, resume_at=earlier.at
-        )
+    in_progress = None if earlier is None else _in_progress(earlier)
     out = SessionOut(
         due=True,
         planned_session_id=due.planned_session_id,
@@ -195,7 +195,7 @@ def api_start(request: Request, body: StartIn) -> InProgress:
     if due.planned_session_id != body.planned_session_id:
         raise HTTPException(409, "That session is not the one due now; reload the session page.")
     started = start_or_resume(repo, due)
-    return InProgress(session_log_id=started.session_log_id, done_sets=started.done, resume_at=started.at)
+    return _in_progress(started)
 
 
 @router.post(

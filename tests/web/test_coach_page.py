@@ -143,7 +143,7 @@ def test_settings_from_the_page_take_effect_at_once_and_are_kept(
     [
         ({"interval_minutes": "5"}, "interval minutes: must be a whole number from 15 to 60"),
         ({"interval_minutes": "soon"}, "interval minutes: must be a whole number from 15 to 60"),
-        ({"work_days": []}, "work days: choose at least one working day"),
+        ({"work_days": []}, "work days: must list weekdays such as mon,tue,wed,thu,fri"),
         ({"work_start": "17:00", "work_end": "09:00"}, "work end: must be after work_start"),
         ({"work_start": "nine"}, "work start: must be a time such as 08:00"),
     ],

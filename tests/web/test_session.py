@@ -99,6 +99,9 @@ def test_a_whole_session_then_feedback_adapts_the_plan(client: TestClient, plann
     assert client.post(f"/api/session/{log}/sets", json={"index": 1, "reps": 2}).status_code == 409
     # today's session is done: the page points to the next one
     assert "Next session: Wednesday 25 November" in text(client.get("/session").text)
+    ahead = text(client.get("/session?next=1").text)
+    assert "Next session Wednesday 25 November: Wake-up" in ahead
+    assert "Start the guided session" in ahead
 
 
 def test_painful_feedback_says_to_stop_and_check_again(client: TestClient, planned: Repository) -> None:

@@ -80,19 +80,20 @@ def _version(*parts: object) -> str:
 
 
 def _settings_context(request: Request, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    from glutewake.core.coach import Settings
-    from glutewake.services.coach import coach_settings
-
     runner = request.app.state.coach
-    settings = runner.rules.settings if runner else _settings_or_default(coach_settings, Settings)
+    settings = runner.rules.settings if runner else _stored_settings()
     return {"settings": settings, "weekdays": WEEKDAYS, "setting_errors": errors or {}}
 
 
-def _settings_or_default(read: Any, default: Any) -> Any:
+def _stored_settings() -> Any:
+    """The settings in config.toml; the defaults if it holds bad values (saving replaces them)."""
+    from glutewake.core.coach import Settings
+    from glutewake.services.coach import coach_settings
+
     try:
-        return read()
+        return coach_settings()
     except FieldErrors:
-        return default()
+        return Settings()
 
 
 def _page(request: Request, note: str = "", errors: dict[str, str] | None = None) -> dict[str, Any]:
@@ -163,12 +164,10 @@ async def coach_settings_form(
 def _save_settings(request: Request, changes: dict[str, object]) -> Any:
     """Check, keep in config.toml, and hand to the running coach; raises FieldErrors."""
     from glutewake.config import write_section
-    from glutewake.core.coach import Settings, settings_from, settings_to_config
-    from glutewake.services.coach import coach_rules, coach_settings
+    from glutewake.core.coach import settings_from, settings_to_config
+    from glutewake.services.coach import coach_rules
 
-    if changes.get("work_days") == "":
-        raise FieldErrors([("work_days", "choose at least one working day")])
-    current = settings_to_config(_settings_or_default(coach_settings, Settings))
+    current = settings_to_config(_stored_settings())
     settings = settings_from({**current, **changes})
     write_section("coach", settings_to_config(settings))
     runner = request.app.state.coach

@@ -123,7 +123,7 @@
     nextIndex = extra ? at : at + 1;
     step = extra || data.steps[index];
     if (pausedAt !== null) togglePause();
-    if (!step) return complete();
+    if (!step) return end(true);
     const text = describe(step);
     ui.section.textContent = step.section ? SECTIONS[step.section] : "";
     ui.what.textContent = text.what;
@@ -229,8 +229,6 @@
       show(ui.stopped);
     }
   }
-
-  function complete() { return end(true); }
 
   async function start() {
     ui.start.disabled = true;

@@ -29,14 +29,14 @@ def test_interactive_checkin_names_activities_once_then_rates_them(
     database_url: str, repo_for: Callable[[str], Repository]
 ) -> None:
     planned(database_url)
-    keys = "3\n4\nsitting through a film\ndriving\nputting on socks\n\n6\n5\n7\n" + "n\n" * 9
+    keys = "3\n4\nsitting through a film\ndriving\nputting on socks\n\n6\n5\n7\n" + "n\n" * 3
     code, out, _ = run(database_url, "checkin", stdin=keys)
     assert code == 0, out
     assert "Check-in saved." in out
     profile = repo_for(database_url).profile()
     assert profile is not None
     assert profile.psfs_activities == ("sitting through a film", "driving", "putting on socks")
-    code, out, _ = run(database_url, "checkin", stdin="2\n3\n7\n6\n8\n" + "n\n" * 9)
+    code, out, _ = run(database_url, "checkin", stdin="2\n3\n7\n6\n8\n" + "n\n" * 3)
     assert code == 0
     assert "Name three to five" not in out
 
@@ -56,7 +56,18 @@ def test_a_red_flag_sends_back_to_triage_and_pauses_the_plan(database_url: str) 
         "bladder_change",
     )
     assert code == 0
-    assert "You reported a warning sign: a new change in bladder control or feeling." in out
+    # The same urgency and words as the symptom check gives for the same sign.
+    check = run(
+        database_url,
+        "check",
+        "--answers",
+        "-",
+        stdin=json.dumps({**CASE, "answers": {"bladder_change": True}}),
+    )[1]
+    assert "Emergency: call 999 or go to A&E now" in out
+    assert "Emergency: call 999 or go to A&E now" in check
+    assert "You reported: new trouble peeing, not feeling when you need to go, or leaking." in out
+    assert "do not drive yourself" in out
     assert "Your plan is paused" in out
     assert "Your plan is paused: stopped: a warning sign came up" in run(database_url, "session")[1]
 
@@ -114,3 +125,22 @@ def test_progress_shows_trends_adherence_and_json(database_url: str) -> None:
 
 def test_progress_with_nothing_recorded_says_how_to_start(database_url: str) -> None:
     assert "Nothing to show yet" in run(database_url, "progress")[1]
+
+
+def test_a_new_weak_leg_after_a_cancer_is_an_emergency_at_a_check_in(database_url: str) -> None:
+    case = {**CASE, "answers": {**CASE["answers"], "cancer_history": True}}
+    assert run(database_url, "check", "--answers", "-", "--save", stdin=json.dumps(case))[0] == 0
+    keys = "2\n2\nfilm\nsocks\ndriving\n\n5\n5\n5\n" + "n\n" + "1\n" + "n\n"  # a weak leg
+    code, out, _ = run(database_url, "checkin", stdin=keys)
+    assert code == 0, out
+    assert "Emergency: call 999 or go to A&E now" in out
+    assert "acute oncology" in out
+
+
+def test_not_sure_at_a_check_in_is_not_reassuring(database_url: str) -> None:
+    planned(database_url)
+    keys = "2\n2\nfilm\nsocks\ndriving\n\n5\n5\n5\n" + "?\n" + "n\n" * 2
+    code, out, _ = run(database_url, "checkin", stdin=keys)
+    assert code == 0, out
+    assert "A warning sign could not be ruled out: get medical help today" in out
+    assert "Check-in saved." not in out

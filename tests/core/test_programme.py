@@ -263,3 +263,24 @@ def test_holds_grow_and_shrink_within_limits(kb: Knowledge) -> None:
         _regress(Block("side_plank", 3, hold_seconds=10, per_side=True), f, None).exercise_id
         == "side_lying_leg_lift"
     )
+
+
+def _every_exercise(plan: Plan) -> set[str]:
+    blocks = [*plan.maintenance, *(b for s in plan.sessions for b in (*s.warm_up, *s.main, *s.stretches))]
+    return {b.exercise_id for b in blocks}
+
+
+@pytest.mark.parametrize(
+    ("finding", "tag"),
+    [("pregnant_or_recent_birth", "lying_on_back"), ("hip_replacement", "deep_hip_flexion_rotation")],
+)
+def test_a_contraindication_from_the_check_takes_its_exercises_out(
+    kb: Knowledge, finding: str, tag: str
+) -> None:
+    result = triaged(kb, {**SELF_CARE, finding: True})
+    plan = plan_for(kb, result=result)
+    banned = {e.id for e in kb.exercises.values() if tag in e.avoid_with}
+    assert banned, "the knowledge marks some exercises"
+    assert not _every_exercise(plan) & banned
+    assert all(len(s.main) >= 2 for s in plan.sessions), "swapped, not just dropped"
+    assert _every_exercise(plan_for(kb, result=triaged(kb))) & banned, "without it they are in the plan"

@@ -28,7 +28,10 @@ VERDICTS: list[Any] = [
     pytest.param(checkin(pain=1), checkin(pain=6), "ok", id="better"),
     pytest.param(checkin(pain=9), None, "ok", id="first check-in has nothing to compare"),
     pytest.param(
-        checkin(flags={"saddle_numbness": None, "fever": False}), None, "ok", id="don't know is not yes"
+        checkin(flags={"saddle_numbness": None, "fever": False}),
+        None,
+        "red_flag",
+        id="not sure is not reassuring",
     ),
 ]
 

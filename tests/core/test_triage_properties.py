@@ -29,9 +29,17 @@ cases = st.builds(
 
 
 def red_flag_urgency(kb: Knowledge, c: Case) -> int:
+    """The urgency that red-flag rules, and red flags answered "not sure", ask for."""
     rules = {rule.id: rule for rule in kb.triage.rules}
-    fired = [rules[rule_id] for rule_id in triage(c, kb).rules]
-    return max((RANK(r.urgency) for r in fired if r.red_flag and r.urgency), default=0)
+    unsure = {policy.id: policy.urgency for policy in kb.triage.unsure}
+    fired = triage(c, kb).rules
+    return max(
+        [
+            *(RANK(rules[r].urgency) for r in fired if r in rules and rules[r].red_flag and rules[r].urgency),
+            *(RANK(unsure[r]) for r in fired if r in unsure),
+        ],
+        default=0,
+    )
 
 
 @settings(max_examples=300)
@@ -104,3 +112,26 @@ def test_open_questions_are_unasked_and_stop_at_an_emergency(c: Case) -> None:
     assert not {q.id for q in questions} & set(c.answers)
     if triage(c, KB).urgency == "emergency":
         assert questions == []
+
+
+@settings(max_examples=300)
+@given(cases, st.sampled_from(RED_FLAGS))
+def test_a_red_flag_answered_not_sure_is_never_green(c: Case, finding: str) -> None:
+    result = triage(c.with_answer(finding, None), KB)
+    assert result.urgency != "self_care"
+    assert finding in result.not_ruled_out
+    assert result.title != KB.level("self_care").title
+
+
+@settings(max_examples=300)
+@given(cases, st.sampled_from(RED_FLAGS))
+def test_not_sure_about_an_emergency_sign_is_at_least_urgent(c: Case, finding: str) -> None:
+    if triage(c.with_answer(finding, True), KB).urgency == "emergency":
+        assert RANK(triage(c.with_answer(finding, None), KB).urgency) >= RANK("urgent")
+
+
+@settings(max_examples=300)
+@given(cases, st.sampled_from(RED_FLAGS))
+def test_a_yes_instead_of_not_sure_never_lowers_urgency(c: Case, finding: str) -> None:
+    unsure = triage(c.with_answer(finding, None), KB).urgency
+    assert RANK(triage(c.with_answer(finding, True), KB).urgency) >= RANK(unsure)

@@ -22,7 +22,7 @@ def case(answers: dict[str, bool | None], age: int = 40, duration_days: int = 30
 AXSPA_4 = {
     "low_back_pain": Y,
     "wakes_second_half_night": Y,
-    "alternating_buttock_pain": Y,
+    "buttock_pain": Y,
     "better_with_exercise_not_rest": Y,
     "nsaid_relief_48h": Y,
 }
@@ -52,6 +52,19 @@ RULES: list[Any] = [
         id="ces_several_signs",
     ),
     pytest.param(
+        case({"numb_when_sitting": Y, "eases_on_standing": N, "low_back_pain": Y}),
+        "emergency",
+        ("cauda_equina_syndrome", "possible"),
+        id="numbness_stays_with_back_pain",
+    ),
+    pytest.param(case({"chest_pain": Y}), "emergency", None, id="chest_pain"),
+    pytest.param(
+        case({"difficulty_walking": Y}),
+        "urgent",
+        ("progressive_nerve_compression", "possible"),
+        id="difficulty_walking",
+    ),
+    pytest.param(
         case({"leg_weakness_worsening": Y}),
         "urgent",
         ("progressive_nerve_compression", "likely"),
@@ -73,6 +86,7 @@ RULES: list[Any] = [
         case({"minor_fall": Y}, age=65), "urgent", ("spinal_fracture", "possible"), id="fall_when_older"
     ),
     pytest.param(case({"minor_fall": Y}, age=64), "gp", None, id="fall"),
+    pytest.param(case({"osteoporosis_or_steroids": Y}), "gp", None, id="thin_bones"),
     pytest.param(
         case({"osteoporosis_or_steroids": Y, "low_back_pain": Y}),
         "gp",
@@ -80,17 +94,33 @@ RULES: list[Any] = [
         id="thin_bones_back_pain",
     ),
     pytest.param(
-        case({"fever": Y, "infection_risk": Y}),
+        case({"recent_spinal_procedure": Y, "feel_unwell": Y}),
         "emergency",
         ("spinal_infection", "likely"),
-        id="fever_with_infection_risk",
+        id="infection_risk_with_fever",
+    ),
+    pytest.param(
+        case({"recent_bacterial_infection": Y, "low_back_pain": Y}),
+        "urgent",
+        ("spinal_infection", "possible"),
+        id="infection_risk_with_back_pain",
+    ),
+    pytest.param(
+        case({"weak_immune_system": Y}), "gp", ("spinal_infection", "possible"), id="infection_risk"
     ),
     pytest.param(case({"fever": Y}), "urgent", ("spinal_infection", "possible"), id="fever"),
+    pytest.param(case({"feel_unwell": Y}), "gp", None, id="feel_unwell"),
+    pytest.param(
+        case({"cancer_history": Y, "difficulty_walking": Y}),
+        "emergency",
+        ("spinal_malignancy", "likely"),
+        id="cancer_with_nerve_signs",
+    ),
     pytest.param(
         case({"cancer_history": Y, "low_back_pain": Y}),
         "urgent",
         ("spinal_malignancy", "possible"),
-        id="cancer_history_with_pain",
+        id="cancer_with_spinal_pain",
     ),
     pytest.param(case({"cancer_history": Y}), "gp", ("spinal_malignancy", "possible"), id="cancer_history"),
     pytest.param(
@@ -103,6 +133,20 @@ RULES: list[Any] = [
         id="several_cancer_signs",
     ),
     pytest.param(case({"night_pain": Y}), "urgent", None, id="night_pain"),
+    pytest.param(case({"thoracic_pain": Y}), "urgent", None, id="thoracic_pain"),
+    pytest.param(case({"back_lump_or_shape_change": Y}), "urgent", None, id="back_lump"),
+    pytest.param(
+        case({"low_back_pain": Y}, age=19, duration_days=30), "gp", None, id="back_pain_starting_young"
+    ),
+    pytest.param(
+        case({"low_back_pain": Y}, age=74, duration_days=30), "gp", None, id="back_pain_starting_older"
+    ),
+    pytest.param(
+        case({"thoracic_pain": N, "low_back_pain": Y, "night_pain": Y}, age=62),
+        "urgent",
+        ("spinal_malignancy", "likely"),
+        id="older_with_cancer_signs",
+    ),
     pytest.param(
         case({"numb_when_sitting": Y, "eases_on_standing": N}), "gp", None, id="numbness_stays_after_standing"
     ),
@@ -144,6 +188,12 @@ RULES: list[Any] = [
         "gp",
         ("axial_spondyloarthritis", "possible"),
         id="axspa_nice_consider",
+    ),
+    pytest.param(
+        case({"low_back_pain": Y, "uveitis": Y}, age=40, duration_days=200),
+        "gp",
+        ("axial_spondyloarthritis", "possible"),
+        id="axspa_watch_ibd_uveitis",
     ),
     pytest.param(
         case(
@@ -204,14 +254,17 @@ RULES: list[Any] = [
         id="tight_glutes_pattern",
     ),
     pytest.param(
-        case({"better_with_movement_returns_with_rest": Y}),
+        case({"better_with_movement_returns_with_rest": Y, "buttock_pain": Y}),
         "self_care",
         ("tight_glutes_low_back_pain", "possible"),
         id="tight_glutes_hints",
     ),
+    pytest.param(case({"low_back_pain": Y}, duration_days=42), "gp", None, id="back_pain_lasting"),
     pytest.param(case({"getting_worse": Y}), "gp", None, id="getting_worse"),
     pytest.param(case({"stops_normal_activities": Y}), "gp", None, id="stops_activities"),
     pytest.param(case({}, age=15), "gp", None, id="under_16"),
+    pytest.param(case({"pregnant_or_recent_birth": Y}), "self_care", None, id="pregnancy_exercise"),
+    pytest.param(case({"hip_replacement": Y}), "self_care", None, id="hip_replacement_exercise"),
 ]
 
 
@@ -251,11 +304,42 @@ NEAR_MISSES: list[Any] = [
     ),
     pytest.param(
         case({"cancer_history": Y, "low_back_pain": N}),
-        "cancer_history_with_pain",
+        "cancer_with_spinal_pain",
         id="cancer history without pain",
     ),
     pytest.param(
-        case({"fever": Y, "infection_risk": None}), "fever_with_infection_risk", id="infection risk unknown"
+        case({"fever": Y, "injects_drugs": None}), "infection_risk_with_fever", id="infection risk unknown"
+    ),
+    pytest.param(
+        case({"low_back_pain": Y}, age=49, duration_days=30),
+        "back_pain_starting_older",
+        id="back pain starting at 49 is not 'older'",
+    ),
+    pytest.param(
+        case({"low_back_pain": Y}, age=60, duration_days=11 * 365),
+        "back_pain_starting_older",
+        id="back pain that began at 49, eleven years ago, is not new",
+    ),
+    pytest.param(
+        case({"low_back_pain": Y}, age=20, duration_days=30), "back_pain_starting_young", id="back pain at 20"
+    ),
+    pytest.param(
+        case({"numb_when_sitting": Y, "eases_on_standing": N, "low_back_pain": N}),
+        "numbness_stays_with_back_pain",
+        id="numbness that stays, without back or leg pain",
+    ),
+    pytest.param(
+        case(
+            {"low_back_pain": Y, "inflammatory_bowel_disease": Y, "uveitis": Y, "buttock_pain": Y},
+            duration_days=200,
+        ),
+        "axspa_nice_consider",
+        id="IBD and uveitis are not NG65 criteria",
+    ),
+    pytest.param(
+        case({"pregnant_or_recent_birth": Y, "cancer_history": Y}),
+        "cancer_with_nerve_signs",
+        id="cancer without a nerve sign",
     ),
     pytest.param(case({"numb_when_sitting": Y}), "numbness_stays_after_standing", id="unknown is not no"),
     pytest.param(
@@ -297,3 +381,55 @@ def test_exclusion_removes_gluteal_amnesia(kb: Knowledge, answers: dict[str, boo
     result = triage(case(answers), kb)
     assert "gluteal_amnesia" not in [c.id for c in result.causes]
     assert result.urgency != "self_care"
+
+
+# "Not sure" to a red flag: one row per policy in triage.yaml's `unsure`.
+UNSURE: list[Any] = [
+    pytest.param(case({"saddle_numbness": None}), "urgent", id="unsure_emergency_sign"),
+    pytest.param(
+        case({"numb_when_sitting": Y, "eases_on_standing": N, "saddle_numbness": None}),
+        "urgent",
+        id="unsure_emergency_sign (numbness that stays)",
+    ),
+    pytest.param(case({"minor_fall": None}), "gp", id="unsure_red_flag"),
+    pytest.param(case({"recent_spinal_procedure": None}), "gp", id="unsure_red_flag (a risk factor)"),
+]
+
+
+@pytest.mark.parametrize(("given", "urgency"), UNSURE)
+def test_unsure(request: pytest.FixtureRequest, kb: Knowledge, given: Case, urgency: str) -> None:
+    policy = request.node.callspec.id.split(" ")[0]
+    result = triage(given, kb)
+    assert result.urgency == urgency
+    assert policy in result.rules
+    assert "could not be ruled out" in result.title
+    assert result.not_ruled_out
+
+
+def test_every_unsure_policy_has_a_row(kb: Knowledge) -> None:
+    assert {p.id for p in kb.triage.unsure} == {p.id.split(" ")[0] for p in UNSURE}
+
+
+def test_a_pregnancy_or_new_hip_reaches_the_plan_as_something_to_avoid(kb: Knowledge) -> None:
+    assert triage(case({"pregnant_or_recent_birth": Y}), kb).avoid == ("lying_on_back",)
+    assert triage(case({"hip_replacement": Y}), kb).avoid == ("deep_hip_flexion_rotation",)
+
+
+def test_cancer_with_nerve_signs_names_the_acute_oncology_line(kb: Knowledge) -> None:
+    result = triage(case({"cancer_history": Y, "leg_weakness": Y, "low_back_pain": Y}), kb)
+    assert result.urgency == "emergency"
+    assert any("acute oncology" in line for line in result.advice.now)
+    assert any("do not drive yourself" in line for line in result.advice.now)
+
+
+def test_numbness_that_stays_says_how_to_check_the_saddle_area(kb: Knowledge) -> None:
+    result = triage(case({"numb_when_sitting": Y, "eases_on_standing": N, "low_back_pain": N}), kb)
+    assert result.urgency == "gp"
+    assert any("toilet paper" in line for line in result.advice.now)
+
+
+def test_a_red_flag_on_its_own_is_never_green(kb: Knowledge) -> None:
+    """So that a yes is never more reassuring than a "not sure" (which is at least gp)."""
+    for finding in kb.findings.values():
+        if finding.group == "red_flag":
+            assert triage(case({finding.id: Y}), kb).urgency != "self_care", finding.id

@@ -34,50 +34,66 @@ CONDITIONS = [
 ]
 
 FINDINGS = [
-    "numb_when_sitting",
-    "eases_on_standing",
-    "worse_with_long_sitting",
-    "glutes_hard_to_activate",
-    "hip_drop_single_leg",
-    "knee_or_back_ache_with_activity",
     "saddle_numbness",
     "bladder_change",
     "bowel_change",
     "sexual_dysfunction",
     "both_legs",
-    "leg_weakness_worsening",
+    "chest_pain",
     "recent_serious_trauma",
-    "fever",
-    "infection_risk",
     "cancer_history",
-    "unexplained_weight_loss",
-    "night_pain",
+    "weak_immune_system",
+    "injects_drugs",
+    "recent_spinal_procedure",
+    "recent_bacterial_infection",
     "osteoporosis_or_steroids",
     "minor_fall",
+    "leg_weakness",
+    "leg_weakness_worsening",
+    "difficulty_walking",
+    "leg_numbness",
+    "fever",
+    "feel_unwell",
+    "unexplained_weight_loss",
+    "night_pain",
+    "thoracic_pain",
+    "back_lump_or_shape_change",
+    "numb_when_sitting",
+    "eases_on_standing",
+    "low_back_pain",
+    "buttock_pain",
     "leg_pain_below_knee",
+    "tailbone_pain",
+    "sitting_bone_pain",
+    "perineal_pain_when_sitting",
+    "outer_thigh_numbness",
+    "worse_with_long_sitting",
+    "glutes_hard_to_activate",
+    "hip_drop_single_leg",
+    "knee_or_back_ache_with_activity",
+    "one_side_working_harder",
+    "tender_spots_buttock_hip",
+    "better_with_movement_returns_with_rest",
     "shooting_pain",
     "worse_cough_sneeze",
-    "leg_weakness",
     "recent_back_injury",
-    "low_back_pain",
+    "deep_buttock_pain",
     "morning_stiffness_over_30min",
     "better_with_exercise_not_rest",
     "wakes_second_half_night",
     "alternating_buttock_pain",
     "gradual_onset",
-    "psoriasis_ibd_uveitis_or_arthritis",
-    "family_history_spondyloarthritis",
     "nsaid_relief_48h",
-    "deep_buttock_pain",
-    "tailbone_pain",
-    "sitting_bone_pain",
-    "perineal_pain_when_sitting",
-    "outer_thigh_numbness",
-    "tender_spots_buttock_hip",
-    "better_with_movement_returns_with_rest",
-    "one_side_working_harder",
+    "family_history_spondyloarthritis",
+    "arthritis",
+    "enthesitis",
+    "psoriasis",
+    "inflammatory_bowel_disease",
+    "uveitis",
     "getting_worse",
     "stops_normal_activities",
+    "pregnant_or_recent_birth",
+    "hip_replacement",
 ]
 
 # The exercise library the programme builds on (issue 2 names each of these).
@@ -147,10 +163,11 @@ def test_every_item_cites_a_reference(kb: Knowledge) -> None:
     assert all(rule.references for rule in kb.triage.rules)
 
 
-def test_red_flag_questions_come_first(kb: Knowledge) -> None:
-    groups = [finding.group for finding in kb.findings.values()]
-    first_other = next(i for i, group in enumerate(groups) if group != "red_flag")
-    assert "red_flag" not in groups[first_other:]
+def test_every_red_flag_is_on_a_first_stage_screen(kb: Knowledge) -> None:
+    first = {f for screen in kb.triage.screens if screen.stage == 1 for f in screen.findings}
+    assert {f.id for f in kb.findings.values() if f.group == "red_flag"} <= first
+    on_screens = [f for screen in kb.triage.screens for f in screen.findings]
+    assert len(on_screens) == len(set(on_screens)), "a finding is on one screen at most"
 
 
 def test_questions_are_questions_with_both_labels(kb: Knowledge) -> None:
@@ -257,7 +274,7 @@ def test_the_cache_is_written_and_then_used(tmp_path: Path, glutewake_home: Path
     amnesia = dataclasses.replace(cached.conditions["gluteal_amnesia"], name="marked in the cache")
     marked = dataclasses.replace(cached, conditions={**cached.conditions, "gluteal_amnesia": amnesia})
     cache_file.write_bytes(pickle.dumps(marked))
-    loader._load.cache_clear()
+    loader.clear_memory_cache()
     assert load_knowledge(data).conditions["gluteal_amnesia"].name == "marked in the cache"
 
 
@@ -268,7 +285,7 @@ def test_an_edited_file_is_validated_again(tmp_path: Path) -> None:
     load_knowledge(data)
     text = (data / "conditions.yaml").read_text().replace("name: Gluteal amnesia", "name: Sleepy glutes")
     (data / "conditions.yaml").write_text(text)
-    loader._load.cache_clear()
+    loader.clear_memory_cache()
     assert load_knowledge(data).conditions["gluteal_amnesia"].name == "Sleepy glutes"
 
 
@@ -279,7 +296,7 @@ def test_a_damaged_cache_is_ignored_and_rewritten(tmp_path: Path, glutewake_home
     expected = load_knowledge(data)
     (cache_file,) = (glutewake_home / "cache").glob("knowledge-*.pickle")
     cache_file.write_bytes(b"not a pickle")
-    loader._load.cache_clear()
+    loader.clear_memory_cache()
     assert load_knowledge(data) == expected
     assert cache_file.read_bytes() != b"not a pickle"
 
@@ -289,7 +306,7 @@ def test_an_invalid_edit_is_reported_not_cached(tmp_path: Path) -> None:
 
     data = _copy_data(tmp_path)
     (data / "findings.yaml").write_text("- id: x\n  question: [unclosed\n")
-    loader._load.cache_clear()
+    loader.clear_memory_cache()
     with pytest.raises(KnowledgeError, match=r"findings\.yaml is not valid YAML"):
         load_knowledge(data)
 
@@ -310,5 +327,5 @@ def test_is_cached_tells_whether_loading_skips_validation(tmp_path: Path) -> Non
     load_knowledge(data)
     assert is_cached(data)
     (data / "triage.yaml").write_text((data / "triage.yaml").read_text() + "\n# edited\n")
-    loader._load.cache_clear()
+    loader.clear_memory_cache()
     assert not is_cached(data)

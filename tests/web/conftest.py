@@ -14,7 +14,11 @@ from tests.fakes import FakeClock
 
 @pytest.fixture
 def client(database_url: str) -> Iterator[TestClient]:
-    """The app on a fresh database of each engine, redirects left for the test to follow."""
+    """The app on a fresh database of each engine, redirects left for the test to follow; the
+    user lives in the United Kingdom (the first-use region question has been answered)."""
+    from glutewake.services import save_region
+
+    save_region("uk")
     with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
         yield test_client
 

@@ -33,13 +33,29 @@ def test_triage_matches_the_core(api: TestClient, kb: Knowledge) -> None:
     assert response.json() == {**triage(Case(**CASE), kb).to_json(), "saved_id": None}  # type: ignore[arg-type]
 
 
-def test_next_question_starts_with_the_red_flag_screen(api: TestClient) -> None:
+def test_next_question_starts_with_the_red_flag_screen(api: TestClient, kb: Knowledge) -> None:
     body = api.post("/api/triage/next", json={**CASE, "answers": {}}).json()
     assert body["question"]["id"] == "saddle_numbness"
     assert body["remaining"] > 10
+    screen = body["screen"]
+    assert screen["kind"] == "checklist"
+    assert screen["safety"] is True
+    assert screen["title"] == "Do you have any of these now?"
+    assert [q["id"] for q in screen["questions"]] == list(kb.triage.screens[0].findings)
+    assert screen["questions"][0]["question"] == body["question"]["question"]
     emergency = api.post("/api/triage/next", json={**CASE, "answers": {"bladder_change": True}}).json()
     assert emergency["question"] is None
+    assert emergency["screen"] is None
     assert emergency["result"]["urgency"] == "emergency"
+
+
+def test_the_api_takes_a_region(api: TestClient) -> None:
+    body = {**CASE, "answers": {"bladder_change": True}, "region": "us"}
+    result = api.post("/api/triage", json=body).json()
+    assert result["title"] == "Emergency: call 911 or go to the emergency room now"
+    assert not any("999" in line for line in result["advice"]["now"])
+    refused = api.post("/api/triage", json={**body, "region": "mars"})
+    assert refused.status_code == 422
 
 
 @pytest.mark.parametrize(
@@ -68,9 +84,13 @@ def test_bad_input_is_a_422_naming_the_field(
     assert any(p["loc"] == loc and words in p["msg"] for p in problems), problems
 
 
-def test_knowledge_endpoints_and_404s(api: TestClient) -> None:
-    assert len(api.get("/api/findings").json()) == 44
-    assert api.get("/api/conditions/sciatica").json()["name"] == "Sciatica"
+def test_knowledge_endpoints_and_404s(api: TestClient, kb: Knowledge) -> None:
+    assert len(api.get("/api/findings").json()) == len(kb.findings)
+    sciatica = api.get("/api/conditions/sciatica").json()
+    assert sciatica["name"] == "Sciatica"
+    assert any(
+        line.startswith("Call 999 or go to A&E at once if you get") for line in sciatica["when_to_get_help"]
+    )
     assert api.get("/api/conditions/nope").status_code == 404
     assert api.get("/api/exercises/nope").json() == {"detail": "no exercise called 'nope'"}
     seated = api.get("/api/exercises", params={"position": "seated"}).json()

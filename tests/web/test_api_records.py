@@ -40,7 +40,7 @@ def test_a_whole_journey_through_the_api(
     verdict = client.post(
         "/api/checkins", json={"pain": 3, "numbness": 4, "psfs": {"Sitting through a film": 5}}
     )
-    assert verdict.json() == {"outcome": "ok", "reasons": []}
+    assert verdict.json() == {"outcome": "ok", "reasons": [], "urgency": None, "title": None, "advice": None}
     kinds = [entry["kind"] for entry in client.get("/api/history").json()]
     assert sorted(kinds) == ["selftest", "triage"]
     assert len(repo_for(database_url).checkins()) == 1
@@ -54,6 +54,8 @@ def test_a_warning_sign_at_a_check_in_pauses_the_plan(client: TestClient) -> Non
         json={"pain": 2, "numbness": 2, "psfs": {"Driving": 6}, "warning_signs": {"saddle_numbness": True}},
     ).json()
     assert verdict["outcome"] == "red_flag"
+    assert verdict["urgency"] == "emergency"
+    assert verdict["title"] == "Emergency: call 999 or go to A&E now"
     assert client.get("/api/plan").json()["status"] == "stopped"
 
 

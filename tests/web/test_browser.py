@@ -18,6 +18,9 @@ __all__ = ["browser", "page", "site"]  # fixtures, used by name
 def start_check(page: Page, site: str) -> None:
     page.goto(site)
     page.get_by_role("link", name="Check my symptoms").first.click()
+    if "Where do you live?" in page.inner_text("main"):  # asked on first use only
+        page.get_by_label("Country or area").select_option("uk")
+        page.get_by_role("button", name="Save and continue").click()
     page.get_by_label("Your age in years").fill("34")
     page.get_by_label("Female").check()
     page.get_by_label("How long have you had these symptoms?").fill("3")
@@ -25,18 +28,27 @@ def start_check(page: Page, site: str) -> None:
 
 
 def answer_until_result(page: Page, yes: set[str]) -> None:
+    """Answer each screen: tick what is in `yes` on a checklist (the rest no), or Yes / No."""
     while "/check/q/" in page.url:
-        yes_link = page.get_by_role("link", name="Yes", exact=True)
-        finding = re.search(r"finding=([a-z0-9_]+)", yes_link.get_attribute("href") or "")
-        assert finding is not None
-        page.get_by_role("link", name="Yes" if finding.group(1) in yes else "No", exact=True).click()
+        boxes = page.locator('input[type="checkbox"][name="yes"]')
+        if boxes.count():
+            for n in range(boxes.count()):
+                if boxes.nth(n).get_attribute("value") in yes:
+                    boxes.nth(n).check()
+            page.get_by_role("button", name="Continue: the rest do not apply").click()
+        else:
+            yes_link = page.get_by_role("link", name="Yes", exact=True)
+            finding = re.search(r"step=([a-z0-9_]+)", yes_link.get_attribute("href") or "")
+            assert finding is not None
+            page.get_by_role("link", name="Yes" if finding.group(1) in yes else "No", exact=True).click()
 
 
 def test_emergency_path_shows_the_emergency_action_first(page: Page, site: str) -> None:
     start_check(page, site)
     assert "Safety question" in page.content()
     shoot(page, "question")
-    page.get_by_role("link", name="Yes", exact=True).click()  # numbness in the saddle area
+    page.get_by_label("Numbness, tingling or less feeling in the saddle area", exact=False).check()
+    page.get_by_role("button", name="Continue: the rest do not apply").click()
     alert = page.get_by_role("alert")
     assert "Emergency: call 999 or go to A&E now" in alert.inner_text()
     assert "Cauda equina syndrome" in page.content()
@@ -49,19 +61,30 @@ def test_self_care_path_then_saving_the_result(page: Page, site: str) -> None:
     assert "Looks suitable for self-care" in page.inner_text("main")
     assert "Gluteal amnesia (likely)" in page.inner_text("main")
     shoot(page, "result-self-care")
-    page.get_by_role("button", name="Save this result to my history").click()
+    page.get_by_role("button", name="Save this result only").click()
     assert "Saved to your history." in page.get_by_role("status").inner_text()
+    assert page.get_by_role("link", name="Build my plan").is_visible()
+
+
+def test_not_sure_about_the_safety_signs_is_not_green(page: Page, site: str) -> None:
+    start_check(page, site)
+    page.get_by_role("button", name="I'm not sure about some").click()
+    answer_until_result(page, {"numb_when_sitting", "eases_on_standing"})
+    alert = page.get_by_role("alert").inner_text()
+    assert "A warning sign could not be ruled out" in alert
+    assert "Looks suitable for self-care" not in page.inner_text("main")
+    shoot(page, "result-unsure")
 
 
 def test_back_and_forward_keep_the_answers(page: Page, site: str) -> None:
     start_check(page, site)
-    page.get_by_role("link", name="No", exact=True).click()
+    page.get_by_role("button", name="None of these").click()
     second_question = page.get_by_role("heading", level=1).inner_text()
     page.go_back()
     page.go_forward()
     assert page.get_by_role("heading", level=1).inner_text() == second_question
-    page.get_by_role("link", name="Back to the previous question").click()
-    assert "saddle area" in page.get_by_role("heading", level=1).inner_text()
+    page.get_by_role("link", name="Back to the previous screen").click()
+    assert "Do you have any of these now?" in page.get_by_role("heading", level=1).inner_text()
 
 
 def test_keyboard_only_reaches_the_check(page: Page, site: str) -> None:
@@ -102,7 +125,10 @@ def test_pages_fit_a_phone(page: Page, site: str) -> None:
 def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) -> None:
     start_check(page, site)
     pages = {"question": page.url}
-    page.get_by_role("link", name="Yes", exact=True).click()
+    page.get_by_role("button", name="None of these").click()
+    pages["question-2"] = page.url
+    page.get_by_role("button", name="I'm not sure about some").click()
+    answer_until_result(page, set())
     pages["result"] = page.url
     for name, path in {"start": "", "check": "check", "exercises": "exercises", "exercise": "exercises/glute_bridge",
                        "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress", "coach": "coach", "session": "session",

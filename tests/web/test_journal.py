@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
+from glutewake.core.progress import rescreen_findings
+from glutewake.knowledge import load_knowledge
 from glutewake.store import Repository
 from tests.fakes import FakeClock
 from tests.web.conftest import csrf
@@ -45,6 +47,9 @@ def test_bad_self_test_answers_are_explained(
     assert client.post("/selftests", data={"csrf_token": "forged", "left": "1"}).status_code == 403
 
 
+NO_WARNING_SIGNS = dict.fromkeys(rescreen_findings(load_knowledge()), "no")
+
+
 def test_a_calm_check_in_is_saved_and_the_activities_remembered(
     client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
 ) -> None:
@@ -55,6 +60,7 @@ def test_a_calm_check_in_is_saved_and_the_activities_remembered(
         "numbness": "4",
         "activity_0": "sitting through a film",
         "activity_0_score": "6",
+        **NO_WARNING_SIGNS,
     }
     response = client.post("/checkin", data=form)
     assert response.status_code == 200
@@ -71,12 +77,30 @@ def test_a_warning_sign_at_check_in_sends_back_to_the_check(client: TestClient) 
         "numbness": "2",
         "activity_0": "film",
         "activity_0_score": "5",
+        **NO_WARNING_SIGNS,
         "bladder_change": "yes",
     }
     response = client.post("/checkin", data=form)
     assert 'class="banner emergency" role="alert"' in response.text
-    assert "a new change in bladder control or feeling" in response.text
+    assert "Emergency: call 999 or go to A&amp;E now" in response.text, "the check's own words"
+    assert "new trouble peeing" in response.text
     assert 'href="/check"' in response.text
+
+
+def test_no_warning_sign_is_answered_for_the_user(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    page = client.get("/checkin").text
+    assert " checked" not in page, "nothing is preselected"
+    form = {"csrf_token": csrf(client, "/checkin"), "pain": "2", "numbness": "2", "activity_0": "film",
+            "activity_0_score": "5", **NO_WARNING_SIGNS}  # fmt: skip
+    del form["saddle_numbness"]
+    refused = client.post("/checkin", data=form)
+    assert refused.status_code == 422
+    assert "Please answer every safety question" in refused.text
+    assert repo_for(database_url).checkins() == []
+    unsure = client.post("/checkin", data={**form, "saddle_numbness": "unknown"})
+    assert "A warning sign could not be ruled out" in unsure.text
 
 
 def test_a_check_in_missing_scores_is_refused(

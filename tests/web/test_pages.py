@@ -25,20 +25,34 @@ def begin(
     return str(response.headers["location"])
 
 
+def answer_screen(client: TestClient, screen: str, yes: set[str], rest: str = "no") -> str:
+    """Answer the screen at the page `screen` as a person would: tick `yes` on a checklist (the
+    rest `rest`), or answer a single question; where the next page is."""
+    action = re.search(r'<form method="get" action="(/check/answer/[^"]+)"', screen)
+    if action is not None:
+        step = re.search(r'name="step" value="([^"]+)"', screen)
+        assert step is not None
+        items = re.findall(r'name="yes" value="([a-z0-9_]+)"', screen)
+        params = {"step": step.group(1), "yes": [f for f in items if f in yes], "answer": rest}
+        response = client.get(action.group(1), params=params)
+    else:
+        finding = re.search(r"step=([a-z0-9_]+)&amp;answer=yes", screen)
+        assert finding is not None
+        choice = "yes" if finding.group(1) in yes else rest
+        link = re.search(rf'href="(/check/answer/[^"]+step={finding.group(1)}&amp;answer={choice})"', screen)
+        assert link is not None
+        response = client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"])
+
+
 def answer(client: TestClient, page: str, yes: set[str], kb: Knowledge) -> str:
-    """Answer questions from `page` (yes to `yes`, no to the rest) until the result; the result URL."""
+    """Answer screens from `page` (ticking `yes`, no to the rest) until the result; the result URL."""
     while "/check/q/" in page:
         response = client.get(page)
         if response.status_code == 303:
             return str(response.headers["location"])
-        finding = re.search(r"finding=([a-z0-9_]+)&amp;answer=yes", response.text)
-        assert finding is not None
-        choice = "yes" if finding.group(1) in yes else "no"
-        link = re.search(
-            rf'href="(/check/answer/[^"]+finding={finding.group(1)}&amp;answer={choice})"', response.text
-        )
-        assert link is not None
-        page = str(client.get(link.group(1).replace("&amp;", "&")).headers["location"])
+        page = answer_screen(client, response.text, yes)
     return page
 
 
@@ -47,7 +61,8 @@ def test_the_start_page_says_what_it_does_and_the_safety_notice(client: TestClie
     assert response.status_code == 200
     page = text(response.text)
     assert "Wake up glutes that sitting has switched off" in page
-    assert "Call 999 or go to A&E now" in page
+    assert "Call 999 or go to A&E at once if you get" in page
+    assert "numbness, tingling or less feeling in the saddle area" in page
     assert 'href="/check"' in response.text
 
 
@@ -72,13 +87,12 @@ def test_bad_details_are_explained_and_kept(client: TestClient) -> None:
 def test_red_flags_come_first_and_an_emergency_ends_the_questions(client: TestClient, kb: Knowledge) -> None:
     first = client.get(begin(client))
     assert first.status_code == 200
-    assert kb.findings["saddle_numbness"].question in first.text
+    assert "Do you have any of these now?" in first.text
+    assert 'type="checkbox" id="item-saddle_numbness"' in first.text
     assert "Safety question" in first.text
     assert "The saddle area is the skin" in first.text
-    link = re.search(r'href="(/check/answer/[^"]+answer=yes)"', first.text)
-    assert link is not None
-    after = client.get(link.group(1).replace("&amp;", "&"))
-    next_page = client.get(after.headers["location"])
+    assert "Screen 1 of about" in first.text
+    next_page = client.get(answer_screen(client, first.text, {"saddle_numbness"}))
     assert next_page.status_code == 303, "no more questions once it is an emergency"
     result = client.get(next_page.headers["location"])
     assert 'class="banner emergency" role="alert"' in result.text
@@ -98,14 +112,23 @@ def test_a_self_care_path_to_the_result(client: TestClient, kb: Knowledge) -> No
     assert "not a diagnosis" in page
 
 
+def test_not_sure_on_a_checklist_is_never_green(client: TestClient, kb: Knowledge) -> None:
+    first = client.get(begin(client)).text
+    after = answer_screen(client, first, set(), rest="unknown")
+    result_url = answer(client, after, {"numb_when_sitting", "eases_on_standing"}, kb)
+    page = text(client.get(result_url).text)
+    assert "A warning sign could not be ruled out" in page
+    assert "Not ruled out: numbness, tingling or less feeling in the saddle area" in page
+    assert "toilet paper" in page, "says how to check the saddle area"
+    assert "Looks suitable for self-care" not in page
+
+
 def test_back_goes_to_the_previous_question_without_losing_answers(client: TestClient, kb: Knowledge) -> None:
     first = begin(client)
     page = client.get(first).text
-    link = re.search(r'href="(/check/answer/[^"]+answer=no)"', page)
-    assert link is not None
-    second = client.get(link.group(1).replace("&amp;", "&")).headers["location"]
+    second = answer_screen(client, page, set())
     second_page = client.get(second).text
-    assert kb.findings["bladder_change"].question in second_page
+    assert "Do any of these apply to you?" in second_page
     back = re.search(r'href="(/check/q/[^"]+)">Back', second_page)
     assert back is not None
     assert back.group(1) == first
@@ -128,11 +151,14 @@ def test_saving_needs_the_form_token_and_then_keeps_the_result(
     page = client.get(result_url).text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert csrf is not None
+    assert "Save and build my plan" in page, "a self-care result leads on to the plan"
     saved = client.post("/check/save", data={"token": token, "csrf_token": csrf.group(1)})
     assert saved.status_code == 303
     assert "Saved to your history" in client.get(saved.headers["location"]).text
-    (run,) = repo_for(database_url).triage_runs()
-    assert run.data["result"]["urgency"] == "self_care"
+    to_plan = client.post("/check/save", data={"token": token, "csrf_token": csrf.group(1), "then": "plan"})
+    assert to_plan.headers["location"].startswith("/plan")
+    runs = repo_for(database_url).triage_runs()
+    assert [run.data["result"]["urgency"] for run in runs] == ["self_care", "self_care"]
 
 
 def test_unknown_pages_are_404_pages(client: TestClient) -> None:
@@ -177,3 +203,53 @@ def test_every_script_and_stylesheet_a_page_names_is_served_by_the_app(client: T
         kind = "javascript" if name.endswith(".js") else "css"
         assert kind in response.headers["content-type"]
         assert len(response.content) > 100
+
+
+def test_the_first_check_asks_where_the_user_lives_once(database_url: str, glutewake_home: object) -> None:
+    from glutewake.config import config_path
+    from glutewake.web import create_app
+    from tests.fakes import FakeClock
+
+    config_path().unlink(missing_ok=True)
+    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as fresh:
+        page = fresh.get("/check")
+        assert "Where do you live?" in page.text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token is not None
+        bad = fresh.post(
+            "/region", data={"region": "atlantis", "next": "/check", "csrf_token": token.group(1)}
+        )
+        assert bad.status_code == 422
+        assert "Please choose where you live" in bad.text
+        saved = fresh.post("/region", data={"region": "au", "next": "/check", "csrf_token": token.group(1)})
+        assert saved.headers["location"] == "/check"
+        assert "Your age in years" in fresh.get("/check").text, "asked once"
+        start = text(fresh.get("/").text)
+        assert "Call 000" in start
+        assert "999" not in start
+
+
+REGION_NUMBERS = {
+    "uk": ["999", "111"],
+    "ie": ["112"],
+    "us": ["911"],
+    "au": ["000", "1800 022 222"],
+    "nz": ["111", "0800 611 116"],
+}
+
+
+def test_every_page_names_the_users_regions_numbers_and_no_other(client: TestClient, kb: Knowledge) -> None:
+    from glutewake.services import save_region
+
+    every = {number for numbers in REGION_NUMBERS.values() for number in numbers}
+    for region, own in REGION_NUMBERS.items():
+        save_region(region)
+        emergency = answer_screen(client, client.get(begin(client)).text, {"bladder_change"})
+        result_url = client.get(emergency).headers["location"]
+        shown = " ".join(
+            text(client.get(path).text)
+            for path in ("/", "/check", result_url, "/exercises/glute_bridge", "/nowhere")
+        )
+        assert own[0] in shown, region
+        for number in every - set(own) - set(kb.regions[region].numbers):
+            assert not re.search(rf"(?<![\d ]){re.escape(number)}(?!\d)", shown), f"{region} shows {number}"

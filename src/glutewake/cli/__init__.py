@@ -32,6 +32,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("glutewake.cli.data", "export"),
     "import": ("glutewake.cli.data", "import_"),
     "forget": ("glutewake.cli.data", "forget"),
+    "config": ("glutewake.cli.config", "config"),
     "db": ("glutewake.cli.db", "db"),
 }
 

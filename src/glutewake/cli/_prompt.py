@@ -7,6 +7,7 @@ output stays pure JSON even in an interactive run.
 from __future__ import annotations
 
 import re
+import shutil
 
 import click
 
@@ -53,6 +54,38 @@ class Asker:
     def say(self, text: str = "") -> None:
         click.echo(text, err=self.err)
 
+    def tell(
+        self, text: str, *, indent: str = "", hang: str | None = None, style: dict[str, bool] | None = None
+    ) -> None:
+        """Say `text` wrapped to the terminal's width (at most 100 columns), its later lines
+        indented by `hang` (default: as the first), then styled."""
+        width = max(30, min(100, shutil.get_terminal_size((80, 24)).columns) - 1)
+        wrapped = click.wrap_text(
+            text, width, initial_indent=indent, subsequent_indent=indent if hang is None else hang
+        )
+        self.say(click.style(wrapped, **(style or {})))
+
+    def checklist(self, title: str, items: list[tuple[str, str | None]]) -> tuple[list[int], bool | None]:
+        """Show numbered items; return (indexes ticked, what the rest are): type the numbers that
+        apply, n for none of these, ? alone or after numbers for "not sure" about the rest."""
+        self.tell(title, style={"bold": True})
+        for number, (text, explanation) in enumerate(items, start=1):
+            label = f"{number}. "
+            self.tell(f"{label}{text[:1].upper()}{text[1:]}", indent="  ", hang=" " * (2 + len(label)))
+            if explanation:
+                self.tell(explanation, indent=" " * (2 + len(label)), style={"dim": True})
+        hint = "Type the numbers that apply (for example 1 3), n for none of these, or ? if you are not sure:"
+        while True:
+            self.tell(hint)
+            parts = [p for p in re.split(r"[,\s]+", self._ask(">")) if p]
+            if parts in (["n"], ["no"], ["none"], ["0"]):
+                return [], False
+            unsure = bool(parts) and parts[-1] in _UNKNOWN
+            numbers = parts[:-1] if unsure else parts
+            if (numbers or unsure) and all(p.isdigit() and 1 <= int(p) <= len(items) for p in numbers):
+                return sorted({int(p) - 1 for p in numbers}), None if unsure else False
+            self.say(f"  Please type numbers from 1 to {len(items)}, n, or ?.")
+
     def _ask(self, prompt: str) -> str:
         reply: str = click.prompt(prompt, default="", show_default=False, err=self.err, prompt_suffix=" ")
         return reply.strip().lower()
@@ -60,9 +93,9 @@ class Asker:
     def yes_no_unknown(self, question: str, explanation: str | None = None) -> bool | None:
         """y, n or ? (don't know)."""
         if question:
-            self.say(question)
+            self.tell(question)
         if explanation:
-            self.say(click.style(f"  ({explanation})", dim=True))
+            self.tell(f"({explanation})", indent="  ", style={"dim": True})
         while True:
             reply = self._ask("  [y]es / [n]o / [?] don't know:")
             if reply in _YES:

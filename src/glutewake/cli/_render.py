@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from glutewake.core.selftests import SelfTestResult, side_lines, summary
-from glutewake.core.triage import Case, TriageResult
+from glutewake.core.triage import Case, TriageResult, condition_escalation
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import Condition, Exercise, SelfTest
 
@@ -42,8 +42,8 @@ def finding_label(kb: Knowledge, finding_id: str, answer: bool | None) -> str:
 
 def triage_result(result: TriageResult, case: Case, kb: Knowledge) -> None:
     console = _console()
-    level = kb.level(result.urgency)
-    console.print(Panel(Text(level.title, justify="center"), style=_BANNER[result.urgency], padding=(1, 2)))
+    title = result.title or kb.level(result.urgency).title
+    console.print(Panel(Text(title, justify="center"), style=_BANNER[result.urgency], padding=(1, 2)))
     console.print(Text("What to do now", style="bold"))
     console.print(_bullets(result.advice.now))
     if result.causes:
@@ -100,7 +100,8 @@ def condition(item: Condition, kb: Knowledge) -> None:
     if item.aliases:
         body += [Text("Also called: " + ", ".join(item.aliases), style="dim"), Text()]
     body += [Text("What to do", style="bold"), _bullets(item.what_to_do), Text()]
-    body += [Text("When to get help", style="bold"), _bullets(item.when_to_get_help), Text()]
+    help_lines = [*item.when_to_get_help, *condition_escalation(item.id, kb)]
+    body += [Text("When to get help", style="bold"), _bullets(help_lines), Text()]
     body += [Text("Sources: " + "; ".join(_cite(kb, ref) for ref in item.references), style="dim")]
     console.print(Panel(Group(*body), title=item.name, title_align="left"))
 
@@ -133,7 +134,7 @@ def exercise(item: Exercise, kb: Knowledge) -> None:
     if item.min_exercise_level == "full":
         body += [Text(), Text("Not while the check advises gentle exercise only.", style="yellow")]
     if item.avoid_with:
-        names = ", ".join(kb.conditions[c].name for c in item.avoid_with)
+        names = ", ".join(kb.avoid_name(c) for c in item.avoid_with)
         body += [Text(), Text(f"Not advised with: {names}.", style="yellow")]
     console.print(Panel(Group(*body), title=item.name, title_align="left"))
 

@@ -83,10 +83,14 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
 
 
 def _interview(kb: Knowledge, ask: Asker) -> Case:
-    """Ask the questions one at a time, red flags first, until nothing left can change the result."""
-    from glutewake.core.triage import Case, open_questions
+    """Ask screen by screen, red flags first, until nothing left can change the result."""
+    from glutewake.core.flow import answer_step, next_step, progress
+    from glutewake.core.triage import Case
 
-    ask.say("Answer each question with y (yes), n (no) or ? (don't know). Safety questions come first.")
+    ask.tell(
+        "Safety questions come first. Most screens are a short list: type the numbers of the ones "
+        "you have. You can always answer ? if you are not sure."
+    )
     ask.say()
     age = ask.whole_number("How old are you?", 0, 120)
     sex = ask.choice(
@@ -95,16 +99,20 @@ def _interview(kb: Knowledge, ask: Asker) -> Case:
     )[0]
     days = ask.duration_days("How long have you had these symptoms? (for example 5 days, 3 weeks, 4 months)")
     case = Case(age, sex, days, {})  # type: ignore[arg-type]  # sex comes from the fixed choices above
-    group = ""
-    while questions := open_questions(case, kb):
-        finding = questions[0]
-        if finding.group != group and "red_flag" in (finding.group, group):
-            ask.say()
-            ask.say(click.style(_HEADINGS[finding.group == "red_flag"], bold=True))
-        group = finding.group
-        asked = len(case.answers) + 1
-        ask.say(click.style(f"[{asked}/{asked + len(questions) - 1}] ", dim=True) + finding.question)
-        case = case.with_answer(finding.id, ask.yes_no_unknown("", finding.explanation))
+    safety: bool | None = None
+    while (step := next_step(case, kb)) is not None:
+        ask.say()
+        if step.safety != safety:
+            safety = step.safety
+            ask.tell(_HEADINGS[safety], style={"bold": True})
+        done, total = progress(case, kb)
+        ask.tell(f"Screen {done + 1} of about {max(total, done + 1)}", style={"dim": True})
+        if step.kind == "checklist":
+            ticked, rest = ask.checklist(step.title, [(f.label_yes, f.explanation) for f in step.findings])
+            case = answer_step(case, step, [step.findings[i].id for i in ticked], rest)
+        else:
+            finding = step.findings[0]
+            case = case.with_answer(finding.id, ask.yes_no_unknown(finding.question, finding.explanation))
     ask.say()
     return case
 

@@ -56,7 +56,7 @@ def checkin(
       glutewake checkin --pain 3 --numbness 4 --psfs "sitting through a film=6" --no-red-flags
     """
     from glutewake.cli._store import clock, repository
-    from glutewake.core.progress import Checkin, rescreen_findings
+    from glutewake.core.progress import Checkin, rescreen_findings, rescreen_screens
     from glutewake.services import knowledge
     from glutewake.services.journal import record_checkin
 
@@ -83,19 +83,20 @@ def checkin(
         answers: dict[str, bool | None] = {f: f in red_flags for f in rescreen}
         if not red_flags and not no_red_flags:
             ask.say(click.style("\nA few safety questions.", bold=True))
-            answers = {
-                f: ask.yes_no_unknown(kb.findings[f].question, kb.findings[f].explanation) for f in rescreen
-            }
+            answers = {}
+            for screen in rescreen_screens(kb):
+                items = [kb.findings[f] for f in screen.findings]
+                ticked, rest = ask.checklist(screen.title, [(f.label_yes, f.explanation) for f in items])
+                answers |= {f.id: True if n in ticked else rest for n, f in enumerate(items)}
     except click.Abort:
         raise stopped("The check-in", "glutewake checkin") from None
     verdict = record_checkin(repo, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))
-    if verdict.outcome == "red_flag":
-        click.echo(
-            click.style(
-                "\nYou reported a warning sign: " + "; ".join(verdict.reasons) + ".", fg="red", bold=True
-            )
-        )
-        click.echo("Run `glutewake check` now; it may need urgent help. Your plan is paused until then.")
+    if verdict.outcome == "red_flag" and verdict.triage is not None:
+        click.echo(click.style("\n" + verdict.triage.title, fg="red", bold=True))
+        click.echo("You reported: " + "; ".join(verdict.reasons) + ".")
+        for line in verdict.triage.advice.now:
+            click.echo(f"• {line}")
+        click.echo("Your plan is paused until you run `glutewake check` again.")
     elif verdict.outcome == "worse":
         click.echo("\nThings look clearly worse (" + "; ".join(verdict.reasons) + ").")
         click.echo("Run `glutewake check` again before you carry on; your plan is paused until then.")

@@ -40,7 +40,9 @@ def start_server(ctx: click.Context, host: str, port: int, open_browser: bool) -
     chosen = _free_port(host, port)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{chosen}/"
     app = create_app((ctx.find_root().obj or {}).get("database_url"), clock(ctx), coach=True)
-    click.echo("glutewake gives information, not a diagnosis. In an emergency call 999 or go to A&E.")
+    from glutewake.services import knowledge
+
+    click.echo(knowledge().triage.notice)
     if chosen != port:
         click.echo(f"(port {port} was in use, so it picked {chosen})")
     click.echo(f"glutewake is running at {url} (Ctrl-C stops it).")

@@ -268,7 +268,9 @@ def build_plan(
 ) -> Plan:
     """A plan of about four weeks fitted to the person, or no sessions when they should see a clinician."""
     programme = kb.programme
-    likely = tuple(c.id for c in triage_result.causes if c.likelihood == "likely")
+    # Likely causes and the triage's contraindications (pregnancy, a hip replacement) both
+    # take out the exercises that name them in `avoid_with`.
+    likely = (*(c.id for c in triage_result.causes if c.likelihood == "likely"), *triage_result.avoid)
     weaker = selftest_result.weaker_side if selftest_result else None
     level = triage_result.exercise
     if level == "none":

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 from statistics import fmean
 from typing import Any, Literal
 
-from glutewake.knowledge.schema import Knowledge
+from glutewake.core.triage import Case, TriageResult, triage
+from glutewake.knowledge.schema import Knowledge, Screen
 
 __all__ = [
     "MINIMAL_IMPORTANT_CHANGE",
@@ -25,6 +26,7 @@ __all__ = [
     "assess_checkin",
     "progress",
     "rescreen_findings",
+    "rescreen_screens",
 ]
 
 MINIMAL_IMPORTANT_CHANGE = 2.0  # points, for NPRS pain and the PSFS mean alike
@@ -45,20 +47,49 @@ class Checkin:
 
 @dataclass(frozen=True)
 class CheckinVerdict:
+    """`triage` is the triage of the warning-sign answers (None when none was given): the same
+    urgency and words as the symptom check would give."""
+
     outcome: Literal["ok", "red_flag", "worse"]
     reasons: tuple[str, ...]
+    triage: TriageResult | None = None
 
 
 def rescreen_findings(kb: Knowledge) -> list[str]:
     """The red-flag questions a check-in asks again: symptoms that can newly appear, not history."""
-    return [f.id for f in kb.findings.values() if f.group == "red_flag" and not f.history]
+    return [f for screen in rescreen_screens(kb) for f in screen.findings]
 
 
-def assess_checkin(checkin: Checkin, previous: Checkin | None, kb: Knowledge) -> CheckinVerdict:
-    """A red flag answered yes, or a clear worsening since the last check-in, means triage again."""
-    flagged = [kb.findings[f].label_yes for f, answer in checkin.red_flags.items() if answer is True]
-    if flagged:
-        return CheckinVerdict("red_flag", tuple(flagged))
+def rescreen_screens(kb: Knowledge) -> list[Screen]:
+    """The check's red-flag checklists, keeping only what can newly appear (not history)."""
+    screens = []
+    for screen in kb.triage.screens:
+        kept = tuple(
+            f for f in screen.findings if kb.findings[f].group == "red_flag" and not kb.findings[f].history
+        )
+        if screen.stage == 1 and kept:
+            screens.append(Screen(screen.id, screen.stage, screen.title, kept))
+    return screens
+
+
+def assess_checkin(
+    checkin: Checkin, previous: Checkin | None, kb: Knowledge, last_check: Case | None = None
+) -> CheckinVerdict:
+    """A warning sign that the triage would act on, or a clear worsening since the last
+    check-in, means triage again. The warning signs are judged with what the last check said
+    about the person's history (a cancer, a weak immune system), so that a new weak leg after
+    a cancer is the emergency it would be in the check."""
+    if checkin.red_flags:
+        base = last_check or Case(40, "other", 0, {})
+        history = {
+            f: answer for f, answer in base.answers.items() if f in kb.findings and kb.findings[f].history
+        }
+        result = triage(base.with_answers({**history, **checkin.red_flags}, replace=True), kb)
+        if result.urgency != "self_care":
+            flagged = [kb.findings[f].label_yes for f, answer in checkin.red_flags.items() if answer is True]
+            unsure = [kb.findings[f].label_yes for f, answer in checkin.red_flags.items() if answer is None]
+            signs = (*flagged, *(f"not sure: {label}" for label in unsure))
+            return CheckinVerdict("red_flag", signs, result)
     reasons = []
     if previous is not None:
         if checkin.pain - previous.pain >= MINIMAL_IMPORTANT_CHANGE:

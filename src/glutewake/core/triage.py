@@ -29,6 +29,8 @@ from glutewake.knowledge.schema import (
     Knowledge,
     Likelihood,
     Rule,
+    SexCheck,
+    Unsure,
     Urgency,
     expr_children,
     expr_findings,
@@ -40,8 +42,14 @@ __all__ = [
     "Case",
     "CauseResult",
     "TriageResult",
+    "condition_escalation",
+    "deciding_conditions",
+    "emergency_signs",
+    "escalation_lines",
+    "holds",
     "open_questions",
     "parse_case",
+    "rules_urgency",
     "triage",
 ]
 
@@ -58,6 +66,7 @@ class Case:
     sex: Sex
     duration_days: int
     answers: Mapping[str, bool | None]
+    region: str | None = None  # where they live (regions.yaml); None: the user's setting
 
     @property
     def onset_age(self) -> int:
@@ -65,7 +74,12 @@ class Case:
         return self.age - self.duration_days // 365
 
     def with_answer(self, finding_id: str, answer: bool | None) -> Case:
-        return Case(self.age, self.sex, self.duration_days, {**self.answers, finding_id: answer})
+        return self.with_answers({finding_id: answer})
+
+    def with_answers(self, answers: Mapping[str, bool | None], *, replace: bool = False) -> Case:
+        """This case with `answers` added (or, with `replace`, instead of the ones it had)."""
+        merged = dict(answers) if replace else {**self.answers, **answers}
+        return Case(self.age, self.sex, self.duration_days, merged, self.region)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,14 +87,17 @@ class Case:
             "sex": self.sex,
             "duration_days": self.duration_days,
             "answers": dict(self.answers),
+            **({"region": self.region} if self.region else {}),
         }
 
 
-_CASE_FIELDS = ("age", "sex", "duration_days", "answers")
+_CASE_FIELDS = ("age", "sex", "duration_days", "answers", "region")
 
 
-def parse_case(raw: object, finding_ids: Iterable[str]) -> Case:
-    """Check a case given as JSON-like data and build it; raise `FieldErrors` naming each bad field."""
+def parse_case(raw: object, finding_ids: Iterable[str], region_ids: Iterable[str] = ()) -> Case:
+    """Check a case given as JSON-like data and build it; raise `FieldErrors` naming each bad field.
+
+    `region` is optional; when given it must be one of `region_ids`."""
     if not isinstance(raw, dict):
         raise FieldErrors([("case", "must be an object with age, sex, duration_days and answers")])
     known = set(finding_ids)
@@ -107,9 +124,15 @@ def parse_case(raw: object, finding_ids: Iterable[str]) -> Case:
                 problems.append((f"answers.{finding_id}", "must be true, false or null (don't know)"))
             else:
                 clean[finding_id] = answer
+    region = raw.get("region")
+    regions = list(region_ids)
+    if region is not None and region not in regions:
+        problems.append(
+            ("region", f"{region!r} is not a region glutewake knows; use one of {', '.join(regions)}")
+        )
     if problems or age is None or duration is None:
         raise FieldErrors(problems)
-    return Case(age, cast(Sex, sex), duration, clean)
+    return Case(age, cast(Sex, sex), duration, clean, cast(str | None, region))
 
 
 def _whole_number(
@@ -145,6 +168,8 @@ def holds(expr: Expr, case: Case) -> Tri:
     if isinstance(expr, Denied):
         answer = case.answers.get(expr.denied)
         return None if answer is None else not answer
+    if isinstance(expr, SexCheck):
+        return case.sex in expr.sex_in
     if isinstance(expr, FactCheck):
         value = {"age": case.age, "duration_days": case.duration_days, "onset_age": case.onset_age}[expr.fact]
         return value < expr.lt if expr.lt is not None else value >= (expr.ge or 0)
@@ -164,6 +189,8 @@ def _support(expr: Expr, case: Case) -> list[str]:
     """The answered findings that make a true condition true."""
     if isinstance(expr, str | Denied):
         return list(expr_findings(expr)) if holds(expr, case) else []
+    if isinstance(expr, FactCheck | SexCheck):
+        return []
     return [f for child in expr_children(expr) if holds(child, case) for f in _support(child, case)]
 
 
@@ -185,7 +212,11 @@ class Advice:
 
 @dataclass(frozen=True)
 class TriageResult:
-    """What the triage concluded; `to_json`/`from_json` round-trip it for storage and output."""
+    """What the triage concluded; `to_json`/`from_json` round-trip it for storage and output.
+
+    `title` is the banner; `not_ruled_out` the red flags answered "not sure" (the ones that
+    would mean an emergency first); `avoid` the contraindications a plan must respect.
+    """
 
     urgency: Urgency
     causes: tuple[CauseResult, ...]
@@ -194,15 +225,21 @@ class TriageResult:
     advice: Advice
     notice: str
     rules: tuple[str, ...]
+    title: str = ""
+    not_ruled_out: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
             "urgency": self.urgency,
+            "title": self.title,
             "causes": [
                 {"id": c.id, "likelihood": c.likelihood, "because": list(c.because)} for c in self.causes
             ],
             "red_flags": list(self.red_flags),
+            "not_ruled_out": list(self.not_ruled_out),
             "exercise": self.exercise,
+            "avoid": list(self.avoid),
             "advice": {"now": list(self.advice.now), "safety_net": list(self.advice.safety_net)},
             "notice": self.notice,
             "rules": list(self.rules),
@@ -218,6 +255,10 @@ class TriageResult:
             advice=Advice(tuple(data["advice"]["now"]), tuple(data["advice"]["safety_net"])),
             notice=data["notice"],
             rules=tuple(data["rules"]),
+            # Results saved before these fields existed read as having none.
+            title=data.get("title", ""),
+            not_ruled_out=tuple(data.get("not_ruled_out", ())),
+            avoid=tuple(data.get("avoid", ())),
         )
 
 
@@ -227,6 +268,8 @@ class _Assessment:
     exercise: ExerciseLevel
     fired: tuple[Rule, ...]
     causes: tuple[CauseResult, ...]
+    unsure: tuple[tuple[Finding, Urgency], ...]  # red flags answered "not sure", with what a yes would mean
+    lifted_by: Unsure | None  # the unsure policy that set the urgency, if the rules alone would not
 
 
 @dataclass
@@ -253,10 +296,39 @@ def _rank(urgency: Urgency | None) -> int:
     return -1 if urgency is None else URGENCY_ORDER.index(urgency)
 
 
-def _assess(case: Case, kb: Knowledge) -> _Assessment:
-    fired = tuple(rule for rule in kb.triage.rules if holds(rule.when, case) is True)
+def _fired(case: Case, kb: Knowledge) -> tuple[Rule, ...]:
+    return tuple(rule for rule in kb.triage.rules if holds(rule.when, case) is True)
+
+
+def _rules_urgency(fired: Iterable[Rule]) -> Urgency:
     levels = [rule.urgency for rule in fired if rule.urgency is not None]
-    urgency: Urgency = max(levels, key=_rank) if levels else "self_care"
+    return max(levels, key=_rank) if levels else "self_care"
+
+
+def rules_urgency(case: Case, kb: Knowledge) -> Urgency:
+    """The urgency the rules alone give, before any "not sure" answer lifts it."""
+    return _rules_urgency(_fired(case, kb))
+
+
+def _unsure(case: Case, kb: Knowledge) -> tuple[tuple[Finding, Urgency], ...]:
+    """Red flags answered "not sure", each with the urgency the rules would give to a yes."""
+    found = [
+        (finding, _rules_urgency(_fired(case.with_answer(finding.id, True), kb)))
+        for finding in _red_flag_findings(kb)
+        if finding.id in case.answers and case.answers[finding.id] is None
+    ]
+    return tuple(sorted(found, key=lambda item: -_rank(item[1])))
+
+
+def _assess(case: Case, kb: Knowledge) -> _Assessment:
+    fired = _fired(case, kb)
+    urgency = _rules_urgency(fired)
+    unsure = _unsure(case, kb)
+    lifted_by = None
+    for _, would_be in unsure:
+        policy = next(p for p in kb.triage.unsure if p.would_be in (None, would_be))
+        if _rank(policy.urgency) > _rank(urgency):
+            urgency, lifted_by = policy.urgency, policy
     exercise = min(
         [kb.level(urgency).exercise_cap, *(rule.exercise for rule in fired if rule.exercise)],
         key=EXERCISE_ORDER.index,
@@ -278,24 +350,28 @@ def _assess(case: Case, kb: Knowledge) -> _Assessment:
         CauseResult(cause_id, "likely" if evidence.likely else "possible", tuple(evidence.because))
         for cause_id, evidence in ranked
     )
-    return _Assessment(urgency, exercise, fired, causes)
+    return _Assessment(urgency, exercise, fired, causes, unsure, lifted_by)
 
 
 def triage(case: Case, kb: Knowledge) -> TriageResult:
-    """Triage one case against the knowledge base."""
+    """Triage one case against the knowledge base (its texts name the services of `kb.region`)."""
     assessment = _assess(case, kb)
     red_flags: list[str] = []
     for rule in assessment.fired:
         if rule.red_flag and _rank(rule.urgency) > 0:
             red_flags += [f for f in _support(rule.when, case) if f not in red_flags]
+    lifted = assessment.lifted_by
     return TriageResult(
         urgency=assessment.urgency,
         causes=assessment.causes,
         red_flags=tuple(red_flags),
         exercise=assessment.exercise,
-        advice=Advice(_advice_now(case, kb, assessment), _safety_net(case, kb, assessment.urgency)),
+        advice=Advice(_advice_now(kb, assessment), _safety_net(case, kb, assessment.urgency)),
         notice=kb.triage.notice,
-        rules=tuple(rule.id for rule in assessment.fired),
+        rules=tuple(rule.id for rule in assessment.fired) + ((lifted.id,) if lifted else ()),
+        title=lifted.title if lifted else kb.level(assessment.urgency).title,
+        not_ruled_out=tuple(finding.id for finding, _ in assessment.unsure),
+        avoid=tuple(dict.fromkeys(tag for rule in assessment.fired for tag in rule.avoid)),
     )
 
 
@@ -306,48 +382,78 @@ _EXERCISE_ADVICE: dict[ExerciseLevel, str] = {
 }
 
 
-def _advice_now(case: Case, kb: Knowledge, assessment: _Assessment) -> tuple[str, ...]:
+def _advice_now(kb: Knowledge, assessment: _Assessment) -> tuple[str, ...]:
     lines = [kb.level(assessment.urgency).action]
+    if assessment.lifted_by is not None:
+        lines.append(assessment.lifted_by.why)
     lines += _unique(r.why for r in assessment.fired if r.urgency == assessment.urgency and r.red_flag)
-    unsure = [f for f in _red_flag_findings(kb) if f.id in case.answers and case.answers[f.id] is None]
-    risky = [
-        f.label_yes
-        for f in unsure
-        if _rank(_assess(case.with_answer(f.id, True), kb).urgency) > _rank(assessment.urgency)
-    ]
-    if risky:
-        lines.append(
-            "You were not sure about: "
-            + "; ".join(risky)
-            + ". Please check, because a yes would change this advice."
-        )
+    lines += _unique(r.action for r in assessment.fired if r.action)
+    for level in reversed(URGENCY_ORDER[1:]):  # the unsure signs, grouped by what a yes would mean
+        signs = [finding for finding, would_be in assessment.unsure if would_be == level]
+        if signs:
+            labels = "; ".join(f.label_yes for f in signs)
+            lines.append(f"Not ruled out: {labels}. If any of these is yes: {kb.level(level).title}.")
+            lines += [
+                f"{f.label_yes[:1].upper()}{f.label_yes[1:]}: {f.explanation}" for f in signs if f.explanation
+            ]
     lines.append(_EXERCISE_ADVICE[assessment.exercise])
     if assessment.causes and _rank(assessment.urgency) <= _rank("gp"):
         lines += kb.conditions[assessment.causes[0].id].what_to_do
     elif not assessment.causes:
         lines.append(
-            "Your answers do not point to a particular cause; a GP or physiotherapist can examine you if you are unsure."
+            "Your answers do not point to a particular cause; a doctor or physiotherapist can examine you if you are unsure."
         )
     return _unique(lines)
 
 
-def _safety_net(case: Case, kb: Knowledge, urgency: Urgency) -> tuple[str, ...]:
-    """What would change the advice: each red-flag finding not already reported, by the level it would bring."""
-    raises: dict[Urgency, list[str]] = {"emergency": [], "urgent": []}
+def escalation(case: Case, kb: Knowledge, above: Urgency) -> dict[Urgency, list[Finding]]:
+    """The red-flag symptoms not yet reported that would, if they came, raise `case` above
+    `above`: by the level each would bring (emergency and urgent)."""
+    raises: dict[Urgency, list[Finding]] = {"emergency": [], "urgent": []}
     for finding in _red_flag_findings(kb):
         if finding.history or case.answers.get(finding.id) is True:
             continue
-        would = _assess(case.with_answer(finding.id, True), kb).urgency
-        if would in raises and _rank(would) > _rank(urgency):
-            raises[would].append(finding.label_yes)
-    lines = []
-    if raises["emergency"]:
-        lines.append("Call 999 or go to A&E at once if you get: " + "; ".join(raises["emergency"]) + ".")
-    if raises["urgent"]:
-        lines.append(
-            "Get help the same day (urgent GP or 111) if you get: " + "; ".join(raises["urgent"]) + "."
-        )
-    return (*lines, *kb.level(urgency).safety_net)
+        would = _rules_urgency(_fired(case.with_answer(finding.id, True), kb))
+        if would in raises and _rank(would) > _rank(above):
+            raises[would].append(finding)
+    return raises
+
+
+def escalation_lines(case: Case, kb: Knowledge, above: Urgency) -> list[str]:
+    """`escalation` in words: "Call 999 or go to A&E at once if you get: ...", most urgent first."""
+    return [
+        f"{kb.level(level).if_you_get}: " + "; ".join(f.label_yes for f in findings) + "."
+        for level, findings in escalation(case, kb, above).items()
+        if findings
+    ]
+
+
+def _safety_net(case: Case, kb: Knowledge, urgency: Urgency) -> tuple[str, ...]:
+    """What would change the advice: each red-flag finding not already reported, by the level it would bring."""
+    return (*escalation_lines(case, kb, urgency), *kb.level(urgency).safety_net)
+
+
+# A person who has told us nothing yet: what a symptom means on its own is judged against this.
+_NOBODY = Case(40, "other", 0, {})
+
+
+def emergency_signs(kb: Knowledge) -> list[Finding]:
+    """The symptoms that on their own mean an emergency, for safety notices everywhere."""
+    return [
+        finding
+        for finding in _red_flag_findings(kb)
+        if not finding.history
+        and _rules_urgency(_fired(_NOBODY.with_answer(finding.id, True), kb)) == "emergency"
+    ]
+
+
+def condition_escalation(condition_id: str, kb: Knowledge) -> list[str]:
+    """When someone with this condition must get help, derived from the rules: the safety net
+    of a case with the condition's typical findings."""
+    condition = kb.conditions[condition_id]
+    case = Case(40, "other", 0, dict.fromkeys(condition.typical_findings, True))
+    typical = _assess(case, kb)
+    return escalation_lines(case, kb, typical.urgency)
 
 
 def _red_flag_findings(kb: Knowledge) -> list[Finding]:
@@ -362,18 +468,40 @@ def _unique(lines: Iterable[str]) -> tuple[str, ...]:
 
 
 def open_questions(case: Case, kb: Knowledge) -> list[Finding]:
-    """The unasked questions whose answer could still change the result, red flags first.
+    """The unasked questions whose answer could still change the result, in file order.
 
     Nothing is left to ask once the result is an emergency: the person should act, not type.
     A question is worth asking when some rule that mentions it is still undecided and, if it
-    fired, would raise the urgency, add or strengthen a cause, or restrict exercise.
+    fired, would raise the urgency, add or strengthen a cause, restrict exercise or add
+    something the plan must avoid.
     """
+    undecided = {f for expr in deciding_conditions(case, kb) for f in expr_findings(expr)}
+    return [
+        finding
+        for finding in kb.findings.values()
+        if finding.id not in case.answers
+        and finding.id in undecided
+        and (finding.asked_if is None or holds(finding.asked_if, case) is not False)
+    ]
+
+
+def deciding_conditions(case: Case, kb: Knowledge) -> list[Expr]:
+    """The still-undecided rule and exclusion conditions whose outcome could change the result."""
     current = _assess(case, kb)
     if current.urgency == "emergency":
         return []
+    # A question that will never be asked (its lead was answered no) counts as no here, so
+    # that nothing is asked only to settle a rule that hangs on it.
+    unaskable = {
+        f.id: False
+        for f in kb.findings.values()
+        if f.id not in case.answers and f.asked_if is not None and holds(f.asked_if, case) is False
+    }
+    if unaskable:
+        case = case.with_answers(unaskable)
     likelihoods = {cause.id: cause.likelihood for cause in current.causes}
-    listed = set(likelihoods)
-    undecided: set[str] = set()
+    avoided = {tag for rule in current.fired for tag in rule.avoid}
+    conditions: list[Expr] = []
     for rule in kb.triage.rules:
         if holds(rule.when, case) is not None:
             continue
@@ -385,15 +513,10 @@ def open_questions(case: Case, kb: Knowledge) -> list[Finding]:
         restricts = rule.exercise is not None and EXERCISE_ORDER.index(rule.exercise) < EXERCISE_ORDER.index(
             current.exercise
         )
-        if raises or adds or restricts:
-            undecided.update(expr_findings(rule.when))
+        avoids = current.exercise != "none" and bool(set(rule.avoid) - avoided)
+        if raises or adds or restricts or avoids:
+            conditions.append(rule.when)
     for exclusion in kb.triage.exclusions:
-        if exclusion.cause in listed and holds(exclusion.when, case) is None:
-            undecided.update(expr_findings(exclusion.when))
-    return [
-        finding
-        for finding in kb.findings.values()
-        if finding.id not in case.answers
-        and finding.id in undecided
-        and (finding.asked_if is None or holds(finding.asked_if, case) is not False)
-    ]
+        if exclusion.cause in likelihoods and holds(exclusion.when, case) is None:
+            conditions.append(exclusion.when)
+    return conditions

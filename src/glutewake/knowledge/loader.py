@@ -5,6 +5,9 @@ is checked. Validation costs more than the rest of a command together, so the va
 `Knowledge` is kept in memory and pickled under the data directory, keyed by a digest of
 the files' bytes and the package version: an edited file is validated again, and a damaged
 cache is ignored and rewritten.
+
+Texts name services through placeholders such as `{emergency_number}`; `load_knowledge`
+returns them filled in for one region of `regions.yaml` (the first, by default).
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ import functools
 import hashlib
 import os
 import pickle
+import re
 from collections.abc import Iterable, Iterator
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from glutewake import __version__
 from glutewake.knowledge.schema import (
+    REGION_PLACEHOLDERS,
     AtLeast,
     Condition,
     Denied,
@@ -29,25 +35,83 @@ from glutewake.knowledge.schema import (
     Knowledge,
     Programme,
     Reference,
+    Region,
     SelfTest,
     TriageKnowledge,
     expr_children,
     expr_findings,
 )
 
-__all__ = ["DATA_DIR", "FILES", "KnowledgeError", "is_cached", "load_knowledge", "validate"]
+__all__ = [
+    "DATA_DIR",
+    "FILES",
+    "KnowledgeError",
+    "clear_memory_cache",
+    "is_cached",
+    "load_knowledge",
+    "validate",
+]
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises", "programme")
+FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises", "programme", "regions")
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
 class KnowledgeError(ValueError):
     """A knowledge file is missing, malformed, or refers to something that does not exist."""
 
 
-def load_knowledge(data_dir: Path | None = None, *, use_cache: bool = True) -> Knowledge:
-    """The validated knowledge base (cached in memory, and on disk when `use_cache`)."""
-    return _load(data_dir or DATA_DIR, use_cache)
+def load_knowledge(
+    data_dir: Path | None = None, *, use_cache: bool = True, region: str | None = None
+) -> Knowledge:
+    """The validated knowledge base for `region` (default: the first in regions.yaml), cached
+    in memory, and on disk when `use_cache`. An unknown region raises `KnowledgeError`."""
+    return _regional(data_dir or DATA_DIR, use_cache, region)
+
+
+def clear_memory_cache() -> None:
+    """Forget what this process has loaded (the next load reads the disk cache or the files)."""
+    _load.cache_clear()
+    _regional.cache_clear()
+
+
+@functools.cache
+def _regional(data_dir: Path, use_cache: bool, region: str | None) -> Knowledge:
+    raw = _load(data_dir, use_cache)
+    chosen = raw.regions.get(region or next(iter(raw.regions)))
+    if chosen is None:
+        known = ", ".join(raw.regions)
+        raise KnowledgeError(f"unknown region {region!r}; choose one of {known}")
+    values = {name: getattr(chosen, name) for name in REGION_PLACEHOLDERS}
+    filled: Knowledge = _fill(raw, values)
+    return replace(filled, region=chosen.id)
+
+
+def _fill(value: Any, values: dict[str, str]) -> Any:
+    """`value` with every region placeholder in its strings replaced, rebuilding only what changes."""
+    if isinstance(value, str):
+        return (
+            _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), value) if "{" in value else value
+        )
+    if isinstance(value, tuple):
+        items = tuple(_fill(item, values) for item in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict):
+        return {key: _fill(item, values) for key, item in value.items()}
+    if is_dataclass(value) and not isinstance(value, type):
+        changed = {}
+        for spec in fields(value):
+            old = getattr(value, spec.name)
+            new = _fill(old, values)
+            if new is not old:
+                changed[spec.name] = new
+        if not changed:
+            return value
+        rebuilt = object.__new__(type(value))
+        for spec in fields(value):
+            object.__setattr__(rebuilt, spec.name, changed.get(spec.name, getattr(value, spec.name)))
+        return rebuilt
+    return value
 
 
 def is_cached(data_dir: Path | None = None) -> bool:
@@ -142,8 +206,11 @@ def validate(documents: dict[str, Any], digest: str = "") -> Knowledge:
     selftests = _by_id("selftests", parse("selftests", list[SelfTest]))
     exercises = _by_id("exercises", parse("exercises", list[Exercise]))
     programme: Programme = parse("programme", Programme)
-    knowledge = Knowledge(references, findings, conditions, triage, selftests, exercises, programme, digest)
-    problems = list(_cross_reference_problems(knowledge))
+    regions = _by_id("regions", parse("regions", list[Region]))
+    knowledge = Knowledge(
+        references, findings, conditions, triage, selftests, exercises, programme, regions, "", digest
+    )
+    problems = [*placeholder_problems(documents), *_cross_reference_problems(knowledge)]
     if problems:
         raise KnowledgeError("the knowledge base is inconsistent:\n  " + "\n  ".join(problems))
     return knowledge
@@ -197,6 +264,39 @@ def _missing(kind: str, ids: Iterable[str], known: dict[str, Any], where: str) -
             yield f"{where}: unknown {kind} {ref!r}"
 
 
+def _screen_problems(kb: Knowledge) -> Iterator[str]:
+    on_screen: dict[str, str] = {}
+    for screen in kb.triage.screens:
+        where = f"screen {screen.id}"
+        yield from _missing("finding", screen.findings, kb.findings, where)
+        for finding_id in screen.findings:
+            if finding_id in on_screen:
+                yield f"{where}: finding {finding_id!r} is already on screen {on_screen[finding_id]}"
+            on_screen[finding_id] = screen.id
+    if not kb.regions:
+        yield "regions.yaml must list at least one region"
+
+
+def placeholder_problems(documents: dict[str, Any]) -> Iterator[str]:
+    """Placeholders in the texts that name services must be the region's, spelt exactly."""
+    for name in ("findings", "conditions", "triage"):
+        for text in _strings(documents.get(name)):
+            for found in _PLACEHOLDER.findall(text):
+                if found not in REGION_PLACEHOLDERS:
+                    yield f"{name}.yaml: unknown placeholder {{{found}}} in {text[:60]!r}"
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, list):
+        for item in node:
+            yield from _strings(item)
+    elif isinstance(node, dict):
+        for item in node.values():
+            yield from _strings(item)
+
+
 def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
     refs, findings, conditions = kb.references, kb.findings, kb.conditions
     for finding in findings.values():
@@ -210,6 +310,8 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
     levels = [level.id for level in kb.triage.levels]
     if sorted(levels) != sorted(("self_care", "gp", "urgent", "emergency")):
         yield f"triage levels must be self_care, gp, urgent and emergency once each, not {levels}"
+    contraindications = {c.id: c for c in kb.triage.contraindications}
+    yield from _screen_problems(kb)
     rule_ids: set[str] = set()
     caused: set[str] = set()
     for rule in kb.triage.rules:
@@ -223,8 +325,9 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
         if rule.cause is not None:
             caused.add(rule.cause.id)
             yield from _missing("condition", [rule.cause.id], conditions, where)
-        if rule.urgency is None and rule.cause is None and rule.exercise is None:
-            yield f"{where}: changes nothing (give it an urgency, a cause or an exercise level)"
+        if rule.urgency is None and rule.cause is None and rule.exercise is None and not rule.avoid:
+            yield f"{where}: changes nothing (give it an urgency, a cause, an exercise level or an avoid)"
+        yield from _missing("contraindication", rule.avoid, contraindications, where)
         if _denies(rule.when) and not rule.red_flag:
             yield f"{where}: tests a 'no' answer, so it must be a red-flag rule"
     for exclusion in kb.triage.exclusions:
@@ -240,7 +343,9 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
     for exercise in kb.exercises.values():
         where = f"exercise {exercise.id}"
         yield from _missing("exercise", exercise.regressions + exercise.progressions, kb.exercises, where)
-        yield from _missing("condition", exercise.avoid_with, conditions, where)
+        yield from _missing(
+            "condition or contraindication", exercise.avoid_with, {**conditions, **contraindications}, where
+        )
         yield from _missing("reference", exercise.references, refs, where)
         if (exercise.dose.reps is None) == (exercise.dose.hold_seconds is None):
             yield f"{where}: the dose needs exactly one of reps or hold_seconds"

@@ -10,6 +10,7 @@ Rule conditions (`Expr`) are a tiny language, written in YAML as:
   - `{all: [...]}`, `{any: [...]}`    and / or
   - `{at_least: N, of: [...]}`        N or more of the items hold
   - `{fact: age, ge: 45}`             a number from the case (age, duration_days, onset_age)
+  - `{sex_in: [female, other]}`       the case's sex is one of these
 Unanswered findings are unknown, never "no" (see `core/triage.py`).
 """
 
@@ -21,6 +22,7 @@ from typing import Any, Literal, Union
 
 __all__ = [
     "EXERCISE_ORDER",
+    "REGION_PLACEHOLDERS",
     "URGENCY_ORDER",
     "AdaptRule",
     "AdaptWhen",
@@ -30,6 +32,7 @@ __all__ = [
     "Cause",
     "ChecklistItem",
     "Condition",
+    "Contraindication",
     "Denied",
     "Dose",
     "Equipment",
@@ -47,10 +50,14 @@ __all__ = [
     "Programme",
     "Progression",
     "Reference",
+    "Region",
     "Rule",
+    "Screen",
     "SelfTest",
+    "SexCheck",
     "Tempo",
     "TriageKnowledge",
+    "Unsure",
     "Urgency",
     "UrgencyLevel",
     "expr_children",
@@ -114,7 +121,13 @@ class FactCheck:
     ge: int | None = None
 
 
-Expr = Union[str, AllOf, AnyOf, Denied, AtLeast, FactCheck]  # noqa: UP007 (pydantic resolves it at runtime)
+@dataclass(frozen=True)
+class SexCheck:
+    __pydantic_config__ = _STRICT
+    sex_in: tuple[Literal["female", "male", "other"], ...]
+
+
+Expr = Union[str, AllOf, AnyOf, Denied, AtLeast, FactCheck, SexCheck]  # noqa: UP007 (pydantic resolves it at runtime)
 
 
 def expr_children(expr: Expr) -> tuple[Expr, ...]:
@@ -144,7 +157,9 @@ class Finding:
 
     __pydantic_config__ = _STRICT
     id: str
-    group: Literal["red_flag", "sitting", "glutes", "nerve", "back", "inflammatory", "local", "course"]
+    group: Literal[
+        "red_flag", "sitting", "glutes", "nerve", "back", "inflammatory", "local", "course", "exercise_safety"
+    ]
     question: str
     label_yes: str
     label_no: str
@@ -175,6 +190,7 @@ class UrgencyLevel:
     id: Urgency
     title: str
     action: str
+    if_you_get: str  # leads the safety net's list of signs that would bring this level
     exercise_cap: ExerciseLevel
     safety_net: tuple[str, ...]
 
@@ -202,6 +218,8 @@ class Rule:
     cause: Cause | None = None
     red_flag: bool = False
     exercise: ExerciseLevel | None = None
+    avoid: tuple[str, ...] = ()  # contraindications a plan must respect
+    action: str | None = None  # one more line for "what to do now" when the rule sets the urgency
     references: tuple[str, ...] = ()
 
 
@@ -217,10 +235,43 @@ class Exclusion:
 
 
 @dataclass(frozen=True)
+class Unsure:
+    """A red flag answered "not sure" lifts the result to `urgency` when a yes would mean `would_be`."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    urgency: Urgency
+    title: str
+    why: str
+    would_be: Urgency | None = None  # None: whatever a yes would mean
+
+
+@dataclass(frozen=True)
+class Contraindication:
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen of the check: a checklist of related findings (or, with one open, a question)."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    stage: Literal[1, 2, 3, 4]
+    title: str
+    findings: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TriageKnowledge:
     __pydantic_config__ = _STRICT
     notice: str
     levels: tuple[UrgencyLevel, ...]
+    unsure: tuple[Unsure, ...]
+    contraindications: tuple[Contraindication, ...]
+    screens: tuple[Screen, ...]
     rules: tuple[Rule, ...]
     exclusions: tuple[Exclusion, ...]
 
@@ -374,8 +425,37 @@ class Programme:
 
 
 @dataclass(frozen=True)
+class Region:
+    """Where the user lives: the numbers and services that every text names."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    name: str
+    emergency_number: str
+    emergency_department: str
+    urgent_service: str
+    urgent_contact: str
+    gp: str
+    cancer_line: str
+    numbers: tuple[str, ...]
+
+
+REGION_PLACEHOLDERS: tuple[str, ...] = (
+    "emergency_number",
+    "emergency_department",
+    "urgent_service",
+    "urgent_contact",
+    "gp",
+    "cancer_line",
+)
+
+
+@dataclass(frozen=True)
 class Knowledge:
-    """The whole validated knowledge base, each collection keyed by id in file order."""
+    """The whole validated knowledge base, each collection keyed by id in file order.
+
+    Its texts name the services of `region` (the loader fills in regions.yaml's placeholders).
+    """
 
     references: dict[str, Reference]
     findings: dict[str, Finding]
@@ -384,7 +464,15 @@ class Knowledge:
     selftests: dict[str, SelfTest]
     exercises: dict[str, Exercise]
     programme: Programme
+    regions: dict[str, Region]
+    region: str = ""  # "" while the texts still hold placeholders (inside the loader only)
     digest: str = field(default="")
 
     def level(self, urgency: Urgency) -> UrgencyLevel:
         return next(level for level in self.triage.levels if level.id == urgency)
+
+    def avoid_name(self, avoid_id: str) -> str:
+        """What an exercise's `avoid_with` entry is, in words: a condition or a contraindication."""
+        if avoid_id in self.conditions:
+            return self.conditions[avoid_id].name
+        return next(c.name for c in self.triage.contraindications if c.id == avoid_id)

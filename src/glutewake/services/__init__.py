@@ -7,6 +7,7 @@ so a command that needs neither starts fast.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +37,8 @@ __all__ = [
     "read_json",
     "record_selftest",
     "record_triage",
+    "region_setting",
+    "save_region",
     "score_selftests",
     "triage_case",
 ]
@@ -45,8 +48,39 @@ class InputError(ValueError):
     """Input the user gave us cannot be used; the message says what and how to fix it."""
 
 
-def knowledge() -> Knowledge:
-    return load_knowledge()
+def knowledge(region: str | None = None) -> Knowledge:
+    """The knowledge base, its texts naming the services of `region` (default: the user's setting)."""
+    return load_knowledge(region=region or region_setting())
+
+
+def region_setting() -> str | None:
+    """The region the user chose (config.toml `[settings] region`), or None before they have."""
+    from glutewake.config import config_path
+
+    try:
+        stamp = config_path().stat().st_mtime_ns
+    except OSError:
+        return None
+    return _region_in_config(stamp)
+
+
+@functools.lru_cache(maxsize=4)
+def _region_in_config(stamp: int) -> str | None:  # keyed by the file's mtime: read again on change
+    from glutewake.config import read_section
+
+    region = read_section("settings").get("region")
+    return region if isinstance(region, str) and region in load_knowledge().regions else None
+
+
+def save_region(region: str) -> None:
+    """Keep the user's region; raises `InputError` naming the choices for an unknown one."""
+    from glutewake.config import read_section, write_section
+
+    regions = load_knowledge().regions
+    if region not in regions:
+        choices = ", ".join(f"{r.id} ({r.name})" for r in regions.values())
+        raise InputError(f"{region!r} is not a region glutewake knows; choose one of {choices}")
+    write_section("settings", {**read_section("settings"), "region": region})
 
 
 def find_exercises(
@@ -78,11 +112,13 @@ def read_json(name: str, text: str) -> Any:
 
 def parse_case(raw: object) -> Case:
     """Check a case given as JSON-like data; raises `FieldErrors` naming each bad field."""
-    return core_parse_case(raw, knowledge().findings)
+    kb = knowledge()
+    return core_parse_case(raw, kb.findings, kb.regions)
 
 
 def triage_case(case: Case) -> TriageResult:
-    return triage(case, knowledge())
+    """The triage of `case`, worded for its region (or the user's)."""
+    return triage(case, knowledge(case.region))
 
 
 def parse_selftest_answers(raw: object) -> SelfTestAnswers:

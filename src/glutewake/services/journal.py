@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progress, assess_checkin, progress
 from glutewake.core.selftests import SelfTestResult
+from glutewake.core.triage import Case
 from glutewake.services import knowledge
 from glutewake.services.plans import current_plan, local_day
 
 if TYPE_CHECKING:
     from glutewake.store import Repository, Stored
 
-__all__ = ["last_checkin", "progress_report", "record_checkin"]
+__all__ = ["last_check_case", "last_checkin", "progress_report", "record_checkin"]
 
 
 def _as_checkin(stored: Stored, zone: tzinfo | None) -> Checkin:
@@ -28,9 +29,19 @@ def last_checkin(repo: Repository) -> Checkin | None:
     return None if latest is None else _as_checkin(latest, repo.clock.now().tzinfo)
 
 
+def last_check_case(repo: Repository) -> Case | None:
+    """The case of the latest saved symptom check, keeping only answers to today's questions."""
+    runs = repo.triage_runs(1)
+    if not runs:
+        return None
+    case, findings = runs[0].data["case"], knowledge().findings
+    answers = {k: v for k, v in case["answers"].items() if k in findings}
+    return Case(case["age"], case["sex"], case["duration_days"], answers, case.get("region"))
+
+
 def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
     """Judge the check-in against the last one, keep it, and let the plan react (it stops on a red flag)."""
-    verdict = assess_checkin(checkin, last_checkin(repo), knowledge())
+    verdict = assess_checkin(checkin, last_checkin(repo), knowledge(), last_check_case(repo))
     repo.add_checkin(
         checkin.pain, checkin.numbness, dict(checkin.psfs), dict(checkin.red_flags), verdict.outcome
     )

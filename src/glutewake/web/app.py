@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 
 from glutewake import __version__
 from glutewake.core.errors import FieldErrors
+from glutewake.services import knowledge
 from glutewake.web.security import security_headers
 
 __all__ = ["create_app"]
@@ -102,7 +103,7 @@ def create_app(
         return app.state.templates.TemplateResponse(
             request,
             "error.html",
-            {"status": error.status_code, "message": error.detail},
+            {"status": error.status_code, "message": error.detail, "kb": knowledge()},
             status_code=error.status_code,
             headers=headers,
         )

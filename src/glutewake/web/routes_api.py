@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from glutewake.core.triage import open_questions, parse_case, triage
+from glutewake.core.flow import next_step
+from glutewake.core.triage import condition_escalation, open_questions, parse_case, triage
 from glutewake.services import find_exercises, knowledge
 
 __all__ = ["router"]
@@ -41,6 +42,10 @@ def no_booleans(value: object) -> object:
 
 
 WholeNumber = Annotated[int, BeforeValidator(no_booleans)]
+if TYPE_CHECKING:  # mypy sees a string; pydantic sees the ids in regions.yaml
+    RegionId = str
+else:
+    RegionId = Literal[tuple(knowledge().regions)]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = get_args(Weekday)  # Monday first, as datetime.weekday() counts
 
@@ -55,6 +60,10 @@ class CaseIn(BaseModel):
     sex: Literal["female", "male", "other"]
     duration_days: WholeNumber = Field(ge=0, le=36_500)
     answers: AnswersModel = Field(default_factory=Answers)
+    region: RegionId | None = Field(
+        None,
+        description="Where the person lives, for the numbers and services named (default: the app's setting)",
+    )
 
 
 class CauseOut(BaseModel):
@@ -70,9 +79,14 @@ class AdviceOut(BaseModel):
 
 class TriageOut(BaseModel):
     urgency: Literal["self_care", "gp", "urgent", "emergency"]
+    title: str = Field(description="The banner: how urgent, in words")
     causes: list[CauseOut]
     red_flags: list[str]
+    not_ruled_out: list[str] = Field(
+        description="Red flags answered 'not sure'; they keep the result from green"
+    )
     exercise: Literal["none", "gentle", "full"]
+    avoid: list[str] = Field(description="What an exercise plan must leave out (contraindications)")
     advice: AdviceOut
     notice: str
     rules: list[str]
@@ -89,9 +103,27 @@ class QuestionOut(BaseModel):
     explanation: str | None
 
 
+class ScreenQuestionOut(BaseModel):
+    id: str
+    question: str
+    label: str = Field(description="The short wording a checklist shows")
+    explanation: str | None
+
+
+class ScreenOut(BaseModel):
+    kind: Literal["checklist", "question"]
+    id: str
+    title: str
+    safety: bool = Field(description="A red-flag screen")
+    questions: list[ScreenQuestionOut]
+
+
 class NextOut(BaseModel):
-    question: QuestionOut | None
-    remaining: int
+    question: QuestionOut | None = Field(description="The first question of the next screen")
+    screen: ScreenOut | None = Field(
+        description="Every question the next screen asks (a checklist: tick all that apply); null when nothing more is worth asking"
+    )
+    remaining: int = Field(description="How many questions could still change the result")
     result: TriageOut
 
 
@@ -107,7 +139,9 @@ class ConditionOut(BaseModel):
     summary: str
     typical_findings: list[str]
     what_to_do: list[str]
-    when_to_get_help: list[str]
+    when_to_get_help: list[str] = Field(
+        description="Including when to get urgent or emergency help, from the triage rules"
+    )
     references: list[str]
 
 
@@ -128,9 +162,10 @@ class ExerciseOut(BaseModel):
 
 
 def _case(body: CaseIn) -> Any:
-    raw = body.model_dump()
+    raw = body.model_dump(exclude_none=True)
     raw["answers"] = body.answers.model_dump(exclude_unset=True)  # unset stays unknown
-    return parse_case(raw, knowledge().findings)
+    kb = knowledge()
+    return parse_case(raw, kb.findings, kb.regions)
 
 
 BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
@@ -144,7 +179,7 @@ def post_triage(
 ) -> dict[str, Any]:
     """Urgency, likely causes with reasons, advice and safety net. Not a diagnosis."""
     case = _case(body)
-    result = triage(case, knowledge())
+    result = triage(case, knowledge(case.region))
     saved = None
     if save:
         from glutewake.services import record_triage
@@ -158,10 +193,11 @@ def post_triage(
     "/triage/next", response_model=NextOut, summary="The next question worth asking", responses=BAD_BODY
 )
 def post_triage_next(body: CaseIn) -> dict[str, Any]:
-    kb = knowledge()
     case = _case(body)
+    kb = knowledge(case.region)
     questions = open_questions(case, kb)
-    first = questions[0] if questions else None
+    step = next_step(case, kb)
+    first = step.findings[0] if step else None
     question = (
         None
         if first is None
@@ -172,7 +208,12 @@ def post_triage_next(body: CaseIn) -> dict[str, Any]:
             "explanation": first.explanation,
         }
     )
-    return {"question": question, "remaining": len(questions), "result": triage(case, kb).to_json()}
+    return {
+        "question": question,
+        "screen": step.to_json() if step else None,
+        "remaining": len(questions),
+        "result": triage(case, kb).to_json(),
+    }
 
 
 @router.get("/findings", response_model=list[FindingOut], summary="The triage questions")
@@ -191,7 +232,9 @@ def get_findings() -> list[dict[str, Any]]:
 
 
 def _condition(item: Any) -> dict[str, Any]:
-    return {key: list(value) if isinstance(value, tuple) else value for key, value in vars(item).items()}
+    shown = {key: list(value) if isinstance(value, tuple) else value for key, value in vars(item).items()}
+    shown["when_to_get_help"] += condition_escalation(item.id, knowledge())
+    return shown
 
 
 @router.get("/conditions", response_model=list[ConditionOut], summary="Conditions the triage can point to")

@@ -90,7 +90,8 @@ class CheckinIn(BaseModel):
         min_length=1, max_length=5, description="Up to five activities, each 0 (unable) to 10 (as before)"
     )
     warning_signs: WarningSignsModel = Field(
-        default_factory=WarningSigns, description="true, false, or null for don't know"
+        default_factory=WarningSigns,
+        description="true, false, or null for not sure (a red flag answered not sure is never reassuring); leave out what was not asked",
     )
 
 
@@ -153,10 +154,17 @@ def post_checkin(request: Request, body: CheckinIn) -> dict[str, Any]:
         body.pain,
         body.numbness,
         body.psfs,
-        body.warning_signs.model_dump(),
+        body.warning_signs.model_dump(exclude_unset=True),  # a sign left out was not asked
     )
     verdict = record_checkin(repository(request), checkin)
-    return {"outcome": verdict.outcome, "reasons": list(verdict.reasons)}
+    found = verdict.triage
+    return {
+        "outcome": verdict.outcome,
+        "reasons": list(verdict.reasons),
+        "urgency": found.urgency if found else None,
+        "title": found.title if found else None,
+        "advice": found.advice.now[0] if found else None,
+    }
 
 
 @router.get("/history", summary="Past checks and self-tests, newest first")

@@ -85,8 +85,11 @@ def checkin_page(request: Request) -> Response:
     return render(
         request,
         "checkin.html",
-        {"activities": activities, "rescreen": rescreen_findings(knowledge()), "errors": []},
+        {"activities": activities, "rescreen": rescreen_findings(knowledge()), "errors": [], "given": {}},
     )
+
+
+_SAFETY_ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}
 
 
 @router.post("/checkin", response_class=HTMLResponse)
@@ -116,7 +119,10 @@ async def checkin_save(request: Request) -> Response:
             errors.append(f"Please rate “{name}” from 0 to 10.")
         elif name:
             psfs[name] = int(value)
-    answers = {f: {"yes": True, "no": False}.get(str(form.get(f, ""))) for f in rescreen}
+    given = {f: str(form.get(f, "")) for f in rescreen}
+    if any(value not in _SAFETY_ANSWERS for value in given.values()):
+        errors.append("Please answer every safety question: yes, no or not sure.")
+    answers = {f: _SAFETY_ANSWERS.get(value) for f, value in given.items()}
     repo = repository(request)
     profile = repo.profile()
     if not psfs:
@@ -126,6 +132,7 @@ async def checkin_save(request: Request) -> Response:
             "activities": list(psfs) or (list(profile.psfs_activities) if profile else []),
             "rescreen": rescreen,
             "errors": errors,
+            "given": given,
         }
         return render(request, "checkin.html", context, status=422)
     base = known_profile(repo)

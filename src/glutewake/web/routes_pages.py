@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.core.triage import Case, open_questions, triage
-from glutewake.services import find_exercises, knowledge, record_triage
+from glutewake.core.flow import answer_step, next_step, progress, replay
+from glutewake.core.triage import Case, emergency_signs, triage
+from glutewake.services import (
+    InputError,
+    find_exercises,
+    knowledge,
+    record_triage,
+    region_setting,
+    save_region,
+)
 from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
 from glutewake.web.views import render, repository
@@ -30,12 +40,37 @@ def _case(token: str) -> Case:
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request) -> Response:
-    return render(request, "start.html", {})
+    signs = [finding.label_yes for finding in emergency_signs(knowledge())]
+    return render(request, "start.html", {"emergency_signs": signs})
 
 
 @router.get("/check", response_class=HTMLResponse)
 def check_intro(request: Request) -> Response:
+    if region_setting() is None:  # asked once, so that every number shown is the right one
+        return render(request, "region.html", {"next": "/check", "error": None})
     return render(request, "check_intro.html", {"errors": {}, "values": {}})
+
+
+@router.get("/region", response_class=HTMLResponse)
+def region_page(request: Request) -> Response:
+    return render(request, "region.html", {"next": "/", "error": None})
+
+
+@router.post("/region")
+def region_save(
+    request: Request,
+    region: str = Form(""),
+    next_page: str = Form("/", alias="next"),
+    csrf_token_field: str = Form("", alias="csrf_token"),
+) -> Response:
+    require_csrf(request, csrf_token_field)
+    target = next_page if next_page in ("/", "/check") else "/"
+    try:
+        save_region(region)
+    except InputError:
+        error = "Please choose where you live from the list."
+        return render(request, "region.html", {"next": target, "error": error}, status=422)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/check/begin")
@@ -64,34 +99,39 @@ def check_begin(
 def check_question(request: Request, token: str) -> Response:
     kb = knowledge()
     case = _case(token)
-    questions = open_questions(case, kb)
-    if not questions:
+    step = next_step(case, kb)
+    if step is None:
         return RedirectResponse(f"/check/result/{token}", status_code=303)
-    answered = list(case.answers)
+    shown = replay(case, kb)
     back = None
-    if answered:
-        previous = Case(case.age, case.sex, case.duration_days, {k: case.answers[k] for k in answered[:-1]})
-        back = f"/check/q/{encode_case(previous)}"
-    context = {
-        "finding": questions[0],
-        "token": token,
-        "number": len(answered) + 1,
-        "total": len(answered) + len(questions),
-        "back": back,
-        "red_flag": questions[0].group == "red_flag",
-    }
+    if shown:
+        earlier = {f.id for f in shown[-1].findings}
+        back = f"/check/q/{encode_case(case.with_answers({k: v for k, v in case.answers.items() if k not in earlier}, replace=True))}"
+    done, total = progress(case, kb)
+    context = {"step": step, "token": token, "number": done + 1, "total": max(total, done + 1), "back": back}
     return render(request, "question.html", context)
 
 
 @router.get("/check/answer/{token}")
-def check_answer(token: str, finding: str = Query(...), answer: str = Query(...)) -> Response:
+def check_answer(
+    token: str,
+    step: str = Query(...),
+    yes: Annotated[list[str] | None, Query()] = None,
+    answer: str = Query(""),
+) -> Response:
+    """One screen's answer: `answer` is yes, no or unknown for a single question; for a
+    checklist the ticked findings come as `yes` and `answer` says what the rest are (no for
+    "none of these" or "that is all", unknown for "not sure")."""
     kb = knowledge()
     case = _case(token)
-    if finding not in kb.findings or answer not in _ANSWERS:
+    shown = next_step(case, kb)
+    if shown is None or shown.id != step or answer not in _ANSWERS:
         raise HTTPException(400, "That answer could not be read. Please answer the question again.")
-    return RedirectResponse(
-        f"/check/q/{encode_case(case.with_answer(finding, _ANSWERS[answer]))}", status_code=303
-    )
+    if shown.kind == "question":
+        answered = case.with_answer(shown.findings[0].id, _ANSWERS[answer])
+    else:
+        answered = answer_step(case, shown, yes or (), None if answer == "unknown" else False)
+    return RedirectResponse(f"/check/q/{encode_case(answered)}", status_code=303)
 
 
 @router.get("/check/result/{token}", response_class=HTMLResponse)
@@ -99,7 +139,6 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
     kb = knowledge()
     case = _case(token)
     result = triage(case, kb)
-    level = kb.level(result.urgency)
 
     def label(finding_id: str) -> str:
         finding = kb.findings[finding_id]
@@ -114,18 +153,30 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
         }
         for c in result.causes[:5]
     ]
-    context = {"result": result, "level": level, "causes": causes, "token": token, "saved": bool(saved)}
+    context = {
+        "result": result,
+        "causes": causes,
+        "unsure": bool(result.not_ruled_out),
+        "token": token,
+        "saved": bool(saved),
+        "plan_next": result.exercise != "none",
+    }
     return render(request, "result.html", context)
 
 
 @router.post("/check/save")
 def check_save(
-    request: Request, token: str = Form(...), csrf_token_field: str = Form("", alias="csrf_token")
+    request: Request,
+    token: str = Form(...),
+    then: str = Form(""),
+    csrf_token_field: str = Form("", alias="csrf_token"),
 ) -> Response:
     require_csrf(request, csrf_token_field)
     case = _case(token)
     record_triage(repository(request), case, triage(case, knowledge()))
-    return RedirectResponse(f"/check/result/{token}?saved=1", status_code=303)
+    if then == "plan":
+        return RedirectResponse("/plan?from=check", status_code=303)
+    return RedirectResponse(f"/check/result/{token}?saved=1#saved", status_code=303)
 
 
 @router.get("/exercises", response_class=HTMLResponse)

@@ -227,7 +227,7 @@ RULES: list[Any] = [
     ),
     pytest.param(case({"sitting_bone_pain": Y}, duration_days=42), "gp", None, id="local_pain_lasting"),
     pytest.param(
-        case({"outer_thigh_numbness": Y}), "self_care", ("meralgia_paraesthetica", "likely"), id="outer_thigh"
+        case({"outer_thigh_numbness": Y}), "gp", ("meralgia_paraesthetica", "likely"), id="outer_thigh"
     ),
     pytest.param(
         case({"numb_when_sitting": Y, "eases_on_standing": Y}),

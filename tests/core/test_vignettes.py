@@ -1,7 +1,8 @@
 """The triage against clinical vignettes written from NHS, NICE and GIRFT guidance.
 
-Two sets: `vignettes.yaml`, written alongside the rules, and `vignettes_guidance.yaml`,
-written from the guidance by someone who had not read the rules. Safety is a gate (every
+Three sets: `vignettes.yaml`, written alongside the rules; `vignettes_guidance.yaml`, written
+from the guidance by someone who had not read the rules; and `vignettes_holdout.yaml`, written
+the same way later, by someone who had read neither the rules nor the other sets. Safety is a gate (every
 emergency sent to emergency care, no advice less cautious than the guidance), both for the
 answers as given and for the same person going through the check's screens; accuracy and
 the number of screens are floors against regressions. `python tests/core/test_vignettes.py`
@@ -23,7 +24,7 @@ from glutewake.knowledge import Knowledge, load_knowledge
 from glutewake.knowledge.schema import URGENCY_ORDER
 
 HERE = Path(__file__).parent
-SETS = ("vignettes.yaml", "vignettes_guidance.yaml")
+SETS = ("vignettes.yaml", "vignettes_guidance.yaml", "vignettes_holdout.yaml")
 VIGNETTES: list[dict[str, Any]] = [
     {**vignette, "set": name}
     for name in SETS

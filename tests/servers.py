@@ -12,6 +12,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def signin_link(home: Path, url: str) -> str:
+    """A fresh one-time sign-in link for the server at `url`, as `glutewake open` makes it."""
+    from glutewake.identity import load_owner_secret
+
+    return f"{url}signin?code={load_owner_secret(home).signin_code(int(time.time()))}"
+
+
+def owner_headers(home: Path) -> dict[str, str]:
+    """What a script sends to act as the owner."""
+    from glutewake.identity import load_owner_secret
+
+    return {"Authorization": f"Bearer {load_owner_secret(home).token}"}
+
+
 @contextmanager
 def running(*args: str, home: Path) -> Iterator[tuple[str, list[str]]]:
     """Start glutewake with `args`; yield its URL and the lines it printed first."""
@@ -22,7 +36,7 @@ def running(*args: str, home: Path) -> Iterator[tuple[str, list[str]]]:
     assert server.stdout is not None
     lines: list[str] = []
     try:
-        for _ in range(6):
+        for _ in range(8):
             lines.append(server.stdout.readline().rstrip())
             found = re.search(r"running at (http://\S+/)", lines[-1])
             if found:

@@ -10,7 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ENV_HOME", "ConfigError", "config_path", "home_dir", "read_section", "write_section"]
+__all__ = [
+    "ENV_HOME",
+    "ConfigError",
+    "config_path",
+    "home_dir",
+    "make_private",
+    "read_section",
+    "write_section",
+]
 
 ENV_HOME = "GLUTEWAKE_HOME"
 
@@ -25,8 +33,24 @@ def home_dir(*, ensure: bool = False) -> Path:
 
         path = Path(platformdirs.user_data_dir("glutewake", appauthor=False))
     if ensure:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def make_private() -> str | None:
+    """Make everything from now on private to this user (umask 077), and fix an existing data
+    directory that others can read; returns a one-line notice when something was fixed."""
+    os.umask(0o077)
+    path = home_dir()
+    try:
+        if not path.is_dir() or not path.stat().st_mode & 0o077:
+            return None
+        path.chmod(0o700)
+        for item in path.rglob("*"):
+            item.chmod(0o700 if item.is_dir() else 0o600)
+    except OSError:
+        return None  # the commands that need the directory say what is wrong with it
+    return f"note: {path} could be read by other accounts on this computer; it is now private to you"
 
 
 class ConfigError(ValueError):

@@ -110,7 +110,7 @@ BAD: list[Any] = [
             "version": 1,
             "tables": {"checkins": [{"id": 1, "created_at": "yesterday"}]},
         },
-        "date that cannot be read",
+        "is not a date glutewake can read",
         id="bad date",
     ),
 ]
@@ -138,7 +138,7 @@ def test_a_file_whose_records_do_not_fit_imports_nothing(
     path.write_text(json.dumps(document))
     code, _, err = run(database_url, "import", str(path))
     assert code == 2
-    assert "do not fit together" in err
+    assert "session_log_id 1 is not a record of session_logs" in err
     assert repo_for(database_url).is_empty()
 
 

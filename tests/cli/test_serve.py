@@ -7,11 +7,12 @@ import socket
 import urllib.request
 from pathlib import Path
 
-from tests.servers import running
+from tests.servers import owner_headers, running
 
 
-def get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
+def get(url: str, home: Path | None = None) -> str:
+    request = urllib.request.Request(url, headers=owner_headers(home) if home else {})
+    with urllib.request.urlopen(request, timeout=5) as response:
         return str(response.read().decode())
 
 
@@ -19,9 +20,10 @@ def test_plain_glutewake_serves_the_app_with_the_safety_notice(glutewake_home: P
     with running("--no-browser", home=glutewake_home) as (url, lines):
         assert url.startswith("http://127.0.0.1:")
         assert any("not a diagnosis" in line and "999" in line for line in lines)
-        assert "Check my symptoms" in get(url)
+        assert any("Sign in with this link" in line and "/signin?code=" in line for line in lines)
+        assert "Check my symptoms" in get(url, glutewake_home)
         assert json.loads(get(url + "api/health")) == {"status": "ok"}
-        coach = json.loads(get(url + "api/coach"))  # the coach runs inside the app
+        coach = json.loads(get(url + "api/coach", glutewake_home))  # the coach runs inside the app
         assert coach["phase"] in ("away", "sitting")
 
 
@@ -33,7 +35,7 @@ def test_a_port_in_use_means_another_port(glutewake_home: Path) -> None:
         with running("serve", "--no-browser", "--port", str(busy), home=glutewake_home) as (url, lines):
             assert f":{busy}/" not in url
             assert any(f"port {busy} was in use" in line for line in lines)
-            assert "glutewake" in get(url)
+            assert "glutewake" in get(url, glutewake_home)
 
 
 def test_serving_beyond_this_computer_warns_first(glutewake_home: Path) -> None:
@@ -43,5 +45,5 @@ def test_serving_beyond_this_computer_warns_first(glutewake_home: Path) -> None:
         lines,
     ):
         assert lines[0].startswith("Warning: serving on 127.0.0.2")
-        assert "no accounts" in lines[0]
+        assert "not encrypted" in lines[0]
         assert url.startswith("http://127.0.0.2:")

@@ -49,11 +49,22 @@ def site(glutewake_home: Path, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, glutewake_home: Path) -> Iterator[Page]:
+    """A page of a browser the owner has signed in (its session cookie, as the sign-in link sets it)."""
     context = browser.new_context(viewport=DESKTOP)
+    context.add_cookies([signed_in_cookie(glutewake_home)])
     opened = context.new_page()
     yield opened
     context.close()
+
+
+def signed_in_cookie(home: Path) -> Any:
+    from glutewake.identity import load_owner_secret
+    from glutewake.web.who import SESSION_COOKIE
+
+    session = load_owner_secret(home).new_session(int(time.time()))
+    return {"name": SESSION_COOKIE, "value": session, "domain": "127.0.0.1", "path": "/", "httpOnly": True,
+            "sameSite": "Strict"}  # fmt: skip
 
 
 def shoot(page: Page, name: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,8 +20,14 @@ def client(database_url: str) -> Iterator[TestClient]:
     from glutewake.services import save_region
 
     save_region("uk")
-    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
+    with owner_client(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:
         yield test_client
+
+
+def owner_client(app: Any, **options: Any) -> TestClient:
+    """A client for `app` that is its owner: it sends the owner's token, to an allowed host."""
+    headers = {"Authorization": f"Bearer {app.state.owner.token}", **options.pop("headers", {})}
+    return TestClient(app, base_url="http://127.0.0.1", headers=headers, **options)
 
 
 def csrf(client: TestClient, path: str) -> str:

@@ -12,6 +12,7 @@ from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
 from glutewake.web import create_app
 from tests.fakes import FakeClock
+from tests.web.conftest import owner_client
 
 CASE = {
     "age": 34,
@@ -23,7 +24,7 @@ CASE = {
 
 @pytest.fixture
 def api(tmp_path: Any) -> Iterator[TestClient]:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'api.db'}", FakeClock())) as client:
+    with owner_client(create_app(f"sqlite:///{tmp_path / 'api.db'}", FakeClock())) as client:
         yield client
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from glutewake.web import create_app
 from tests.fakes import FakeActivity, FakeClock
-from tests.web.browsing import DESKTOP, browser, serious_violations, serving, shoot
+from tests.web.browsing import DESKTOP, browser, serious_violations, serving, shoot, signed_in_cookie
 
 __all__ = ["browser"]  # a fixture, used by name
 
@@ -41,8 +41,11 @@ def coach_site(tmp_path: Path) -> Iterator[tuple[str, FakeClock, object]]:
 
 
 @pytest.fixture
-def notifying_page(browser: Browser, coach_site: tuple[str, FakeClock, object]) -> Iterator[Page]:
+def notifying_page(
+    browser: Browser, coach_site: tuple[str, FakeClock, object], glutewake_home: Path
+) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP)
+    context.add_cookies([signed_in_cookie(glutewake_home)])
     context.grant_permissions(["notifications"], origin=coach_site[0].rstrip("/"))
     context.add_init_script(SPY)
     opened = context.new_page()
@@ -97,10 +100,11 @@ def test_the_page_shows_and_notifies_the_prompt_when_the_coach_fires(
 
 
 def test_without_permission_the_prompt_still_shows_in_the_page(
-    browser: Browser, coach_site: tuple[str, FakeClock, object]
+    browser: Browser, coach_site: tuple[str, FakeClock, object], glutewake_home: Path
 ) -> None:
     url, clock, runner = coach_site
     context = browser.new_context(viewport=DESKTOP)
+    context.add_cookies([signed_in_cookie(glutewake_home)])
     page = context.new_page()
     try:
         page.goto(url + "coach")

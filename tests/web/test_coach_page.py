@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from glutewake.web import create_app
 from tests.fakes import FakeActivity, FakeClock
+from tests.web.conftest import owner_client
 
 
 @pytest.fixture
@@ -20,7 +21,7 @@ def coached(tmp_path: Path) -> Iterator[tuple[TestClient, FakeClock]]:
     app = create_app(
         f"sqlite:///{tmp_path / 'coach.db'}", clock, coach=True, coach_source=FakeActivity(), coach_loop=False
     )
-    with TestClient(app, follow_redirects=False) as client:
+    with owner_client(app, follow_redirects=False) as client:
         yield client, clock
 
 
@@ -40,7 +41,7 @@ def csrf(client: TestClient) -> str:
 
 
 def test_without_the_coach_the_page_says_how_to_start_it(tmp_path: Path) -> None:
-    with TestClient(create_app(f"sqlite:///{tmp_path / 'x.db'}", FakeClock())) as client:
+    with owner_client(create_app(f"sqlite:///{tmp_path / 'x.db'}", FakeClock())) as client:
         assert "start it with `glutewake coach`" in client.get("/coach").text
         assert client.get("/api/coach").status_code == 409
 
@@ -89,7 +90,7 @@ def test_only_one_coach_per_user(coached: tuple[TestClient, FakeClock], tmp_path
         coach_source=FakeActivity(),
         coach_loop=False,
     )
-    with TestClient(second) as client:
+    with owner_client(second) as client:
         assert "A coach is already running for you" in client.get("/coach").text
 
 
@@ -193,7 +194,7 @@ def test_todays_bouts_are_drawn_on_the_working_day(coached: tuple[TestClient, Fa
 def test_settings_saved_without_a_coach_here_say_when_they_apply(
     tmp_path: Path, glutewake_home: Path
 ) -> None:
-    with TestClient(
+    with owner_client(
         create_app(f"sqlite:///{tmp_path / 'x.db'}", FakeClock()), follow_redirects=False
     ) as client:
         form = {"csrf_token": csrf(client), "interval_minutes": "45", "work_days": ["mon"],

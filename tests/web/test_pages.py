@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from glutewake.knowledge import Knowledge
 from glutewake.store import Repository
+from tests.web.conftest import owner_client
 
 
 def text(page: str) -> str:
@@ -211,7 +212,7 @@ def test_the_first_check_asks_where_the_user_lives_once(database_url: str, glute
     from tests.fakes import FakeClock
 
     config_path().unlink(missing_ok=True)
-    with TestClient(create_app(database_url, FakeClock()), follow_redirects=False) as fresh:
+    with owner_client(create_app(database_url, FakeClock()), follow_redirects=False) as fresh:
         page = fresh.get("/check")
         assert "Where do you live?" in page.text
         token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)

@@ -157,7 +157,7 @@ def test_a_form_post_cannot_drive_the_json_api(client: TestClient, planned: Repo
     forged = client.post(
         "/api/session/start", data={"planned_session_id": str(session["planned_session_id"])}
     )
-    assert forged.status_code == 422
+    assert forged.status_code == 415
     assert client.get("/api/session").json()["in_progress"] is None
 
 

@@ -17,6 +17,7 @@ __all__ = ["COMMANDS", "main"]
 # name -> (module, function); the order here is the order in `glutewake --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "serve": ("glutewake.cli.serve", "serve"),
+    "open": ("glutewake.cli.serve", "open_app"),
     "check": ("glutewake.cli.check", "check"),
     "selftest": ("glutewake.cli.selftest", "selftest"),
     "learn": ("glutewake.cli.learn", "learn"),
@@ -38,6 +39,25 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 class _LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        """Run the command; a problem with the computer (a folder that cannot be made, a
+        read-only or damaged database) is one clear line and exit 2, never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except OSError as error:
+            from glutewake.cli._errors import CommandError
+
+            where = f" ({error.filename})" if error.filename else ""
+            raise CommandError(f"{error.strerror or error}{where}; nothing was changed") from None
+        except Exception as error:
+            if not type(error).__module__.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+                raise
+            from glutewake.cli._errors import CommandError
+
+            raise CommandError(_store_problem(error)) from None
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
 
@@ -76,6 +96,11 @@ def main(ctx: click.Context, database_url: str | None, no_browser: bool) -> None
       glutewake
       glutewake check
     """
+    from glutewake.config import make_private
+
+    notice = make_private()
+    if notice:
+        click.echo(notice, err=True)
     ctx.ensure_object(dict)
     if database_url:
         ctx.obj["database_url"] = database_url
@@ -83,3 +108,15 @@ def main(ctx: click.Context, database_url: str | None, no_browser: bool) -> None
         from glutewake.cli.serve import DEFAULT_PORT, start_server
 
         start_server(ctx, "127.0.0.1", DEFAULT_PORT, open_browser=not no_browser)
+
+
+def _store_problem(error: Exception) -> str:
+    """The database's complaint in words a person can act on."""
+    reason = str(getattr(error, "orig", error)).split("\n")[0]
+    if "readonly" in reason or "read-only" in reason:
+        return (
+            "glutewake cannot write to its database: the file or its folder is read-only; nothing was changed"
+        )
+    if "not a database" in reason or "malformed" in reason:
+        return f"glutewake's database is damaged ({reason}); restore it from an export or move it aside"
+    return f"the database could not be used: {reason}"

@@ -330,7 +330,10 @@ def config(key: str | None, value: str | None) -> None:
         click.echo(current[_CONFIG_KEYS[key]])
         return
     field = _CONFIG_KEYS[key]
-    updated: dict[str, object] = {**current, field: int(value) if value.isdigit() else value}
+    from glutewake.core.numbers import whole_number
+
+    number = whole_number(value, 0, 10_000)
+    updated: dict[str, object] = {**current, field: value if number is None else number}
     try:
         settings_from(updated)
     except FieldErrors as error:

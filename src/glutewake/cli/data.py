@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from glutewake.cli._errors import CommandError
+
 __all__ = ["export", "forget", "import_"]
 
 
@@ -34,9 +36,16 @@ def export(ctx: click.Context, file: str | None) -> None:
         click.echo(text)
         return
     target = Path(file or f"glutewake-export-{clock(ctx).now():%Y-%m-%d}.json")
+    data = text.encode("utf-8")  # before any file exists: text that cannot be written leaves none
+    if not target.parent.is_dir():
+        raise CommandError(f"cannot write {target}: the folder {target.parent} does not exist")
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(target)  # a crash mid-write never leaves half a file under the real name
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)  # a crash mid-write never leaves half a file under the real name
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {target}: {error.strerror}") from None
     rows = sum(len(rows) for rows in document["tables"].values())
     click.echo(f"Exported {rows} records to {target}.")
 

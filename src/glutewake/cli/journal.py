@@ -106,7 +106,9 @@ def checkin(
 
 def _pair(text: str) -> tuple[str, int]:
     name, _, score = text.rpartition("=")
-    if not name.strip() or not score.strip().isdigit() or not 0 <= int(score) <= 10:
+    from glutewake.core.numbers import whole_number
+
+    if not name.strip() or whole_number(score, 0, 10) is None:
         raise click.BadParameter(
             f"{text!r}: use ACTIVITY=SCORE with a score from 0 to 10", param_hint="--psfs"
         )

@@ -1,12 +1,18 @@
-"""`glutewake serve` (and plain `glutewake`): the web app on this computer."""
+"""`glutewake serve` (and plain `glutewake`), and `glutewake open`: the web app on this computer."""
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import socket
+from pathlib import Path
 
 import click
 
-__all__ = ["serve", "start_server"]
+from glutewake.cli._errors import CommandError
+
+__all__ = ["open_app", "serve", "start_server"]
 
 DEFAULT_PORT = 8765
 _LOCAL = ("127.0.0.1", "localhost", "::1")
@@ -22,37 +28,67 @@ def _free_port(host: str, wanted: int) -> int:
                 continue
             bound: int = probe.getsockname()[1]
             return bound
-    raise click.ClickException(f"no free port on {host}")
+    raise CommandError(f"no free port on {host}")
 
 
-def start_server(ctx: click.Context, host: str, port: int, open_browser: bool) -> None:
+def _running_file() -> Path:
+    """Where a running app notes its address, for `glutewake open`."""
+    from glutewake.config import home_dir
+
+    return home_dir() / "server.json"
+
+
+def start_server(
+    ctx: click.Context, host: str, port: int, open_browser: bool, allowed_hosts: tuple[str, ...] = ()
+) -> None:
     import uvicorn
 
     from glutewake.cli._store import clock
+    from glutewake.identity.owner import TokenFileError
+    from glutewake.services import knowledge
+    from glutewake.store import StoreError
     from glutewake.web import create_app
+    from glutewake.web.server import serve_options
+    from glutewake.web.views import store_of
 
     if host not in _LOCAL:
         click.echo(
-            f"Warning: serving on {host} lets other computers reach glutewake, which has no accounts or "
-            "passwords yet. Anyone who can reach this address can read and change your records.",
+            f"Warning: serving on {host} lets other computers reach glutewake. They still need your "
+            "sign-in link or token, but the connection is not encrypted.",
             err=True,
         )
+    allowed = (*allowed_hosts, *((host,) if host not in _LOCAL else ()))
+    try:
+        app = create_app(
+            (ctx.find_root().obj or {}).get("database_url"), clock(ctx), coach=True, allowed_hosts=allowed
+        )
+        store_of(app).is_empty()  # a store that cannot be opened is reported now, not on the first page
+    except (StoreError, TokenFileError) as error:
+        raise CommandError(str(error)) from None
     chosen = _free_port(host, port)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{chosen}/"
-    app = create_app((ctx.find_root().obj or {}).get("database_url"), clock(ctx), coach=True)
-    from glutewake.services import knowledge
-
+    signin = f"{url}signin?code={app.state.owner.signin_code(int(clock(ctx).now().timestamp()))}"
     click.echo(knowledge().triage.notice)
     if chosen != port:
         click.echo(f"(port {port} was in use, so it picked {chosen})")
+    click.echo(f"Sign in with this link (it works once, for ten minutes): {signin}")
     click.echo(f"glutewake is running at {url} (Ctrl-C stops it).")
+    _note_running(url)
     if open_browser:
         import threading
         import webbrowser
 
-        threading.Timer(0.8, webbrowser.open, args=(url,)).start()
+        threading.Timer(0.8, webbrowser.open, args=(signin,)).start()
     _settle()
-    uvicorn.run(app, host=host, port=chosen, log_level="warning")
+    try:
+        uvicorn.run(app, host=host, port=chosen, **serve_options())
+    finally:
+        _running_file().unlink(missing_ok=True)
+
+
+def _note_running(url: str) -> None:
+    with contextlib.suppress(OSError):  # `glutewake open` then says it cannot find the app
+        _running_file().write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
 
 
 def _settle() -> None:
@@ -86,17 +122,62 @@ def _settle() -> None:
     show_default=True,
     help="Port to listen on (another is picked if it is in use).",
 )
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Another name the app may be reached by (repeatable); all others are refused.",
+)
 @click.option("--no-browser", is_flag=True, help="Do not open a browser.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, no_browser: bool) -> None:
-    """Start the web app on this computer and open it in your browser.
+def serve(ctx: click.Context, host: str, port: int, allowed_hosts: tuple[str, ...], no_browser: bool) -> None:
+    """Start the web app on this computer and open it in your browser, signed in.
 
     Plain `glutewake` does the same. It listens only on this computer unless you give
-    --host, and it never sends anything anywhere.
+    --host, answers only to the names 127.0.0.1, localhost and [::1] (and --allowed-host),
+    only your browser (through a one-time sign-in link) or programs with your token
+    (`Authorization: Bearer` and the contents of the `token` file in the data directory),
+    and it never sends anything anywhere.
 
     \b
     Examples:
       glutewake serve
       glutewake serve --port 9000 --no-browser
     """
-    start_server(ctx, host, port, not no_browser)
+    start_server(ctx, host, port, not no_browser, allowed_hosts)
+
+
+@click.command("open")
+@click.option("--no-browser", is_flag=True, help="Only print the link; do not open a browser.")
+@click.pass_context
+def open_app(ctx: click.Context, no_browser: bool) -> None:
+    """Sign a browser in to the running web app: a fresh one-time link, opened or printed.
+
+    \b
+    Examples:
+      glutewake open
+      glutewake open --no-browser
+    """
+    import urllib.request
+
+    from glutewake.cli._store import clock
+    from glutewake.config import home_dir
+    from glutewake.identity import load_owner_secret
+    from glutewake.identity.owner import TokenFileError
+
+    try:
+        url = str(json.loads(_running_file().read_text(encoding="utf-8"))["url"])
+        urllib.request.urlopen(url + "api/health", timeout=2).close()
+    except (OSError, ValueError, KeyError, TypeError):
+        raise CommandError("the web app is not running; start it with `glutewake`") from None
+    try:
+        secret = load_owner_secret(home_dir())
+    except TokenFileError as error:
+        raise CommandError(str(error)) from None
+    link = f"{url}signin?code={secret.signin_code(int(clock(ctx).now().timestamp()))}"
+    click.echo(f"Sign in with this link (it works once, for ten minutes): {link}")
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(link)

@@ -251,7 +251,7 @@ class CoachRunner:
                 command = request.get("command")
                 problem = None
                 if command == "pause":
-                    self.pause(request.get("seconds"))
+                    self.pause(_pause_seconds(request.get("seconds")))
                 elif command == "resume":
                     self.resume()
                 elif command == "answer" and request.get("answer") in _ANSWERS:
@@ -260,8 +260,8 @@ class CoachRunner:
                     raise ValueError(f"unknown command {command!r}")
                 await self.inbox.put(("wake", None))  # the run loop recomputes when to sample next
                 reply: dict[str, Any] = {"ok": problem is None, "error": problem, "status": self.status()}
-            except (ValueError, AttributeError) as error:
-                reply = {"ok": False, "error": str(error)}
+            except (ValueError, AttributeError, TypeError) as error:
+                reply = {"ok": False, "error": str(error) or "the request could not be read"}
             writer.write(json.dumps(reply).encode() + b"\n")
             await writer.drain()
             writer.close()
@@ -269,6 +269,20 @@ class CoachRunner:
         server = await asyncio.start_unix_server(handle, path=str(path))
         os.chmod(path, 0o600)  # only this user may pause or read their coach
         return server
+
+
+_LONGEST_PAUSE = 7 * 24 * 3600
+
+
+def _pause_seconds(value: object) -> float | None:
+    """A pause's length from a control request: None (until resumed) or up to a week of seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= _LONGEST_PAUSE:
+        raise ValueError(
+            f"seconds must be a number from 1 to {_LONGEST_PAUSE} (a week), or null; not {value!r:.40}"
+        )
+    return float(value)
 
 
 def ask_running_coach(home: Path, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any] | None:

@@ -34,50 +34,190 @@ def export_data(repo: Repository) -> dict[str, Any]:
 
 
 def import_data(repo: Repository, document: object) -> dict[str, int]:
-    """Restore an export into an empty store, all or nothing; returns the rows per table."""
+    """Restore an export into an empty store, all or nothing; returns the rows per table.
+
+    The export is checked as strictly as the API checks its input: the format and an integer
+    version this glutewake knows; for every record, known fields of the right types, text
+    that is valid Unicode, dates that read as dates, unique ids and references that resolve.
+    Then the records are loaded and read back through the same code every page uses; if
+    anything cannot be read, the store is emptied again. The first problem is named.
+    """
     from sqlalchemy.exc import DBAPIError
 
     from glutewake.store.tables import metadata
 
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InputError('this is not a glutewake export (it has no "format": "glutewake-export")')
-    if document.get("version") != VERSION:
+    version = document.get("version")
+    if type(version) is not int or version != VERSION:
         raise InputError(
-            f"export version {document.get('version')!r} is not supported; this glutewake reads version {VERSION}"
+            f"export version {version!r} is not supported; this glutewake reads version {VERSION}"
         )
     tables = document.get("tables")
     if not isinstance(tables, dict) or not set(tables) <= set(metadata.tables):
         unknown = sorted(set(tables) - set(metadata.tables)) if isinstance(tables, dict) else []
         raise InputError(f"the export's tables are not recognised: {', '.join(unknown) or 'missing'}")
+    for name, rows in tables.items():
+        if not isinstance(rows, list):
+            raise InputError(f"{name} must be a list of records, not {type(rows).__name__}")
     if not repo.is_empty():
         raise InputError(
             "your store already has records; import only into an empty one (see `glutewake forget`)"
         )
     decoded = {
-        name: [_decode(name, row, metadata.tables[name]) for row in rows] for name, rows in tables.items()
+        name: [_decode(name, n, row, metadata.tables[name]) for n, row in enumerate(rows, start=1)]
+        for name, rows in tables.items()
     }
+    _check_keys(decoded, metadata)
     try:
         repo.load(decoded)
-    except DBAPIError as error:
-        raise InputError(f"the export's records do not fit together: {error.orig}") from error
+    except (DBAPIError, ValueError, TypeError) as error:
+        raise InputError(
+            f"the export's records do not fit together: {getattr(error, 'orig', error)}"
+        ) from error
+    try:
+        _read_back(repo)
+    except InputError:
+        repo.forget()
+        raise
     return {name: len(rows) for name, rows in decoded.items()}
 
 
-def _decode(name: str, row: object, table: Any) -> dict[str, Any]:
-    from sqlalchemy import Date
+def _decode(name: str, number: int, row: object, table: Any) -> dict[str, Any]:
+    """One record, checked against its table's columns and with dates made dates."""
+    from sqlalchemy import JSON, Date, Float, Integer, String, Text
 
     from glutewake.store.tables import UTCDateTime
 
-    if not isinstance(row, dict) or not set(row) <= set(table.c.keys()):
-        raise InputError(f"a row of {name} has fields this glutewake does not know")
-    decoded = dict(row)
-    try:
-        for column in table.c:
-            value = decoded.get(column.name)
-            if isinstance(value, str) and isinstance(column.type, UTCDateTime):
-                decoded[column.name] = datetime.fromisoformat(value)
-            elif isinstance(value, str) and isinstance(column.type, Date):
-                decoded[column.name] = date.fromisoformat(value)
-    except ValueError as error:
-        raise InputError(f"a row of {name} has a date that cannot be read: {error}") from error
+    where = f"record {number} of {name}"
+    if not isinstance(row, dict):
+        raise InputError(f"{where} is not an object")
+    unknown = sorted(set(row) - set(table.c.keys()))
+    if unknown:
+        raise InputError(
+            f"{where} has fields this glutewake does not know: {', '.join(map(str, unknown))[:80]}"
+        )
+    decoded: dict[str, Any] = {}
+    for column in table.c:
+        if column.name not in row:
+            if not column.nullable and not column.primary_key:
+                raise InputError(f"{where} has no {column.name}")
+            continue
+        value = row[column.name]
+        what = f"{where}: {column.name}"
+        if value is None:
+            if not column.nullable:
+                raise InputError(f"{what} cannot be empty")
+        elif isinstance(column.type, UTCDateTime | Date):
+            decoded[column.name] = _when(value, what, with_time=isinstance(column.type, UTCDateTime))
+            continue
+        elif isinstance(column.type, Integer):
+            if type(value) is not int or abs(value) >= 2**31:
+                raise InputError(f"{what} must be a whole number, not {_show(value)}")
+        elif isinstance(column.type, Float):
+            if type(value) not in (int, float) or value != value or abs(value) > 1e12:
+                raise InputError(f"{what} must be a number, not {_show(value)}")
+        elif isinstance(column.type, String | Text):
+            if not isinstance(value, str):
+                raise InputError(f"{what} must be text, not {_show(value)}")
+            length = getattr(column.type, "length", None)
+            if length is not None and len(value) > length:
+                raise InputError(f"{what} is longer than {length} characters")
+            _unicode(value, what)
+        elif isinstance(column.type, JSON):
+            _json_value(value, what, 0)
+        decoded[column.name] = value
     return decoded
+
+
+def _when(value: object, what: str, *, with_time: bool) -> date | datetime:
+    if not isinstance(value, str):
+        raise InputError(f"{what} must be a date written as text, not {_show(value)}")
+    try:
+        if with_time:
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("it has no time zone")
+            return moment
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise InputError(f"{what} is not a date glutewake can read ({_show(value)}: {error})") from error
+
+
+def _json_value(value: object, what: str, depth: int) -> None:
+    if depth > 32:
+        raise InputError(f"{what} is nested too deeply")
+    if isinstance(value, str):
+        _unicode(value, what)
+    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise InputError(f"{what} holds a number JSON does not allow")
+    elif isinstance(value, list):
+        for item in value:
+            _json_value(item, what, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _unicode(str(key), what)
+            _json_value(item, what, depth + 1)
+
+
+def _unicode(text: str, what: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(
+            f"{what} holds text that is not valid Unicode (a lone surrogate such as \\ud800)"
+        ) from None
+
+
+def _show(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _check_keys(decoded: dict[str, list[dict[str, Any]]], metadata: Any) -> None:
+    """Ids unique in each table, and every reference to another record pointing at one."""
+    ids: dict[str, set[Any]] = {}
+    for name, rows in decoded.items():
+        primary = [c.name for c in metadata.tables[name].primary_key.columns]
+        seen: set[Any] = set()
+        for number, row in enumerate(rows, start=1):
+            key = tuple(row.get(c) for c in primary)
+            if None not in key and key in seen:
+                raise InputError(f"record {number} of {name} repeats the id {key[0]!r}")
+            seen.add(key)
+        ids[name] = {key[0] for key in seen if len(key) == 1}
+    for name, rows in decoded.items():
+        for column in metadata.tables[name].c:
+            for foreign in column.foreign_keys:
+                target = foreign.column.table.name
+                for number, row in enumerate(rows, start=1):
+                    value = row.get(column.name)
+                    if value is not None and value not in ids.get(target, set()):
+                        raise InputError(
+                            f"record {number} of {name}: {column.name} {value!r} is not a record of {target}"
+                        )
+
+
+def _read_back(repo: Repository) -> None:
+    """Read every record the way the pages do; an export that loads but cannot be read is refused."""
+    import json
+
+    from glutewake.services import history
+    from glutewake.services.journal import last_checkin, progress_report
+
+    steps = (
+        ("the plan", repo.current_plan),
+        ("the history", lambda: history(repo)),
+        ("the check-ins", lambda: (last_checkin(repo), progress_report(repo, repo.clock.now().date()))),
+        ("the profile", repo.profile),
+        ("the export", lambda: json.dumps(export_data(repo), ensure_ascii=False).encode("utf-8")),
+    )
+    for what, read in steps:
+        try:
+            read()
+        except InputError:
+            raise
+        except Exception as error:  # whatever a damaged record makes the readers raise
+            raise InputError(
+                f"{what} in the export cannot be read ({type(error).__name__}: {str(error)[:80]})"
+            ) from None

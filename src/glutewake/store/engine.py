@@ -49,7 +49,10 @@ def connect(url: str, *, migrate: bool = True) -> Engine:
         raise StoreError(f"not a database URL: {url!r} (use sqlite:///PATH or postgresql://...)") from error
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = _sqlite(parsed.database)
+        options = dict(parsed.query)
+        if set(options) - {"mode"} or options.get("mode", "ro") != "ro":
+            raise StoreError(f"unsupported SQLite option in {url!r}: only ?mode=ro (read-only) is understood")
+        engine = _sqlite(parsed.database, read_only="mode" in options)
     elif backend in ("postgresql", "postgres"):
         engine = create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True)
         event.listen(engine, "begin", _begin_postgresql)
@@ -60,10 +63,18 @@ def connect(url: str, *, migrate: bool = True) -> Engine:
     return engine
 
 
-def _sqlite(database: str | None) -> Engine:
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(f"sqlite:///{database or ''}", connect_args={"timeout": 30})
+def _sqlite(database: str | None, *, read_only: bool = False) -> Engine:
+    if read_only:  # for a disk glutewake may read but not write; any write says so
+        import sqlite3
+
+        uri = f"file:{database}?mode=ro"
+        engine = create_engine(
+            "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
+        )
+    else:
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(f"sqlite:///{database or ''}", connect_args={"timeout": 30})
 
     @event.listens_for(engine, "connect")
     def _settings(dbapi_connection: Any, _record: Any) -> None:

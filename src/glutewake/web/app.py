@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from glutewake import __version__
 from glutewake.core.errors import FieldErrors
+from glutewake.identity import OwnerSecret
 from glutewake.services import knowledge
-from glutewake.web.security import security_headers
+from glutewake.web.gate import Gate
+from glutewake.web.security import HEADERS, security_headers
+from glutewake.web.who import NotSignedIn, who_is_asking
 
 __all__ = ["create_app"]
 
@@ -30,13 +34,19 @@ def create_app(
     coach: bool = False,
     coach_source: Any = None,
     coach_loop: bool = True,
+    owner: OwnerSecret | None = None,
+    allowed_hosts: Iterable[str] = (),
 ) -> FastAPI:
-    """The app; `database_url` and `clock` are injected (tests pass their own).
+    """The app; `database_url`, `clock` and the `owner`'s secret are injected (tests pass their
+    own; by default the secret is the data directory's `token`).
 
     With `coach`, the sitting coach runs inside the app (from `coach_source`, or the best
-    activity source found), unless another coach already runs for this user.
+    activity source found), unless another coach already runs for this user. Requests are
+    answered only for hosts on the allow-list (this computer's names and `allowed_hosts`).
     """
     from glutewake.clock import SystemClock
+    from glutewake.config import home_dir
+    from glutewake.identity import load_owner_secret
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -53,14 +63,20 @@ def create_app(
         if repo is not None:
             repo.close()
 
-    app = FastAPI(
+    app = _GatedApp(
         lifespan=lifespan,
+        dependencies=[Depends(who_is_asking)],
+        responses=_REFUSALS,
         title="glutewake",
         version=__version__,
         description="Wake up glutes switched off by sitting. Informs; does not diagnose.",
         docs_url=None,
         redoc_url=None,
     )
+    app.router.redirect_slashes = False  # a redirect would be built from the request's Host
+    app.state.allowed_hosts = tuple(allowed_hosts)
+    app.state.owner = owner or load_owner_secret(home_dir(ensure=True))
+    app.state.used_signins = set()
     app.state.database_url = database_url
     app.state.clock = clock or SystemClock()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
@@ -75,8 +91,10 @@ def create_app(
         routes_pages,
         routes_records,
         routes_session,
+        routes_signin,
     )
 
+    app.include_router(routes_signin.router)
     app.include_router(routes_api.router)
     app.include_router(routes_api_records.router)
     app.include_router(routes_pages.router)
@@ -90,6 +108,29 @@ def create_app(
         detail = [
             {"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}
             for field, message in error.problems
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(NotSignedIn)
+    async def not_signed_in(request: Request, error: NotSignedIn) -> Response:
+        headers = {"WWW-Authenticate": 'Bearer realm="glutewake"'}
+        if request.url.path.startswith("/api/") or request.url.path == "/openapi.json":
+            detail = "sign in first: send Authorization: Bearer <token> (the token is in glutewake's data directory)"
+            return JSONResponse({"detail": detail}, status_code=401, headers=headers)
+        page: Response = app.state.templates.TemplateResponse(
+            request, "signin.html", {"kb": knowledge(), "expired": False}, status_code=401, headers=headers
+        )
+        return page
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        # Each problem names the field; the input is shown only as a short excerpt.
+        detail = [
+            {
+                **{k: v for k, v in problem.items() if k not in ("input", "ctx", "url")},
+                "input": _excerpt(problem.get("input")),
+            }
+            for problem in error.errors()
         ]
         return JSONResponse({"detail": detail}, status_code=422)
 
@@ -111,12 +152,50 @@ def create_app(
     return app
 
 
-def _allowed(app: FastAPI, path: str) -> str:
-    """Every method some route serves at `path` (Starlette names only the first route's)."""
+# What the gate and the sign-in check can answer on any route, before the route itself runs.
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not strict JSON (or not what the route takes)"},
+    401: {"description": "Not signed in: send Authorization: Bearer <token>"},
+    413: {"description": "The body is too large"},
+    415: {"description": "A write was not sent as application/json"},
+}
+
+
+class _GatedApp(FastAPI):
+    """FastAPI with the gate outside everything, even the error page for a real bug, so that
+    every response (a 500 too) carries the security headers."""
+
+    def build_middleware_stack(self) -> Any:
+        return Gate(super().build_middleware_stack(), self.state.allowed_hosts, HEADERS)
+
+
+def all_routes(app: FastAPI) -> Iterator[Any]:
+    """Every route of the app, including those of included routers (which `app.routes` hides)."""
     from starlette.routing import Route
 
+    def walk(routes: Iterable[Any]) -> Iterator[Any]:
+        for route in routes:
+            if hasattr(route, "original_router"):
+                yield from walk(route.original_router.routes)
+            elif isinstance(route, Route):
+                yield route
+
+    return walk(app.routes)
+
+
+def _allowed(app: FastAPI, path: str) -> str:
+    """Every method some route serves at `path` (Starlette names only the first route's)."""
     methods: set[str] = set()
-    for route in app.routes:
-        if isinstance(route, Route) and route.methods and route.path_regex.match(path):
+    for route in all_routes(app):
+        if route.methods and route.path_regex.match(path):
             methods |= route.methods
     return ", ".join(sorted(methods))
+
+
+def _excerpt(value: Any) -> Any:
+    """A short, JSON-safe piece of what was sent, for an error message."""
+    if isinstance(value, bool | int) and not (isinstance(value, int) and abs(value) > 10**18):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -16,7 +16,7 @@ from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import BELT_LINES, WHERE_FELT
 from glutewake.services import InputError, knowledge
 from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday, WholeNumber, no_booleans
-from glutewake.web.views import repository
+from glutewake.web.views import repository, sentence
 
 __all__ = ["router"]
 
@@ -136,7 +136,7 @@ def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
             repository(request), body.equipment, body.minutes, days, request.app.state.clock.now().date()
         )
     except NoTriage as error:
-        raise HTTPException(409, str(error).capitalize() + ".") from None
+        raise HTTPException(409, sentence(str(error))) from None
     result: dict[str, Any] = plan.to_json()
     return result
 
@@ -194,7 +194,7 @@ def post_data(request: Request, body: dict[str, Any]) -> dict[str, dict[str, int
     try:
         return {"imported": import_data(repository(request), body)}
     except InputError as error:
-        raise HTTPException(422, str(error).capitalize() + ".") from None
+        raise HTTPException(422, sentence(str(error))) from None
 
 
 @router.delete("/data", summary="Delete every record (config and settings stay)")

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from glutewake.core.errors import FieldErrors
+from glutewake.core.numbers import whole_number
 from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
@@ -146,7 +147,7 @@ async def coach_settings_form(
 ) -> Response:
     require_csrf(request, csrf_token)
     changes: dict[str, object] = {
-        "interval_minutes": int(interval_minutes) if interval_minutes.strip().isdigit() else interval_minutes,
+        "interval_minutes": whole_number(interval_minutes, 0, 10_000) or interval_minutes[:20],
         "work_days": ",".join(work_days or []),
         "work_start": work_start,
         "work_end": work_end,

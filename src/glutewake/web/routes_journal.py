@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.core.errors import FieldErrors
+from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
 from glutewake.services import knowledge, parse_selftest_answers, record_selftest, score_selftests
@@ -107,18 +108,20 @@ async def checkin_save(request: Request) -> Response:
     scores: dict[str, int] = {}
     for name in ("pain", "numbness"):
         value = str(form.get(name, ""))
-        if not value.isdigit() or not 0 <= int(value) <= 10:
+        number = whole_number(value, 0, 10)
+        if number is None:
             errors.append(f"Please give {name} as a whole number from 0 to 10.")
         else:
-            scores[name] = int(value)
+            scores[name] = number
     psfs: dict[str, int] = {}
     for n in range(5):
         name = str(form.get(f"activity_{n}", "")).strip()
         value = str(form.get(f"activity_{n}_score", "")).strip()
-        if name and (not value.isdigit() or not 0 <= int(value) <= 10):
-            errors.append(f"Please rate “{name}” from 0 to 10.")
+        score = whole_number(value, 0, 10)
+        if name and score is None:
+            errors.append(f"Please rate “{name[:80]}” from 0 to 10.")
         elif name:
-            psfs[name] = int(value)
+            psfs[name] = score  # type: ignore[assignment]  # checked just above
     given = {f: str(form.get(f, "")) for f in rescreen}
     if any(value not in _SAFETY_ANSWERS for value in given.values()):
         errors.append("Please answer every safety question: yes, no or not sure.")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.core.flow import answer_step, next_step, progress, replay
+from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case, emergency_signs, triage
 from glutewake.services import (
     InputError,
@@ -82,16 +83,18 @@ def check_begin(
     unit: str = Query("weeks"),
 ) -> Response:
     errors = {}
-    if not age.isdigit() or not 0 <= int(age) <= 120:
+    years = whole_number(age, 0, 120)
+    if years is None:
         errors["age"] = "Please give your age in years, as a whole number from 0 to 120."
     if sex not in ("female", "male", "other"):
         errors["sex"] = "Please choose one of the options."
-    if not duration.isdigit() or unit not in _UNITS or int(duration) * _UNITS[unit] > 36_500:
-        errors["duration"] = "Please say how long, as a whole number (for example 3 weeks)."
-    if errors:
-        values = {"age": age, "sex": sex, "duration": duration, "unit": unit}
+    amount = whole_number(duration, 0, 36_500)
+    if amount is None or unit not in _UNITS or amount * _UNITS[unit] > 36_500:
+        errors["duration"] = "Please say how long, as a whole number (for example 3 weeks, up to 100 years)."
+    if errors or years is None or amount is None:
+        values = {"age": age[:10], "sex": sex, "duration": duration[:10], "unit": unit}
         return render(request, "check_intro.html", {"errors": errors, "values": values}, status=422)
-    case = Case(int(age), sex, int(duration) * _UNITS[unit], {})  # type: ignore[arg-type]  # checked above
+    case = Case(years, sex, amount * _UNITS[unit], {})  # type: ignore[arg-type]  # checked above
     return RedirectResponse(f"/check/q/{encode_case(case)}", status_code=303)
 
 

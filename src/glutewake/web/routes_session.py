@@ -21,7 +21,7 @@ from glutewake.core.session import steps
 from glutewake.services import knowledge
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, repository
+from glutewake.web.views import render, repository, sentence
 
 __all__ = ["router"]
 
@@ -113,9 +113,9 @@ def _as_http() -> Iterator[None]:
     try:
         yield
     except LookupError as error:
-        raise HTTPException(404, str(error).capitalize() + ".") from None
+        raise HTTPException(404, sentence(str(error))) from None
     except SessionClosed as error:
-        raise HTTPException(409, str(error).capitalize() + ".") from None
+        raise HTTPException(409, sentence(str(error))) from None
 
 
 def _in_progress(started: Any) -> InProgress:

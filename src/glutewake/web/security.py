@@ -1,8 +1,8 @@
-"""Security for a local web app: strict response headers and CSRF protection for forms.
+"""Security for a local web app: strict response headers, no caching, CSRF protection for forms.
 
-Forms carry a token that must match the token cookie (double submit, SameSite=Strict).
-JSON API writes must be sent as application/json, which a cross-site form cannot do
-without a CORS preflight that this app never grants.
+Forms carry a token signed with the owner's secret and bound to the caller's session
+(`identity.owner`). JSON API writes must be sent as application/json (the gate checks it),
+which a cross-site page cannot do without a CORS preflight that this app never grants.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CSRF_COOKIE", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
-
-CSRF_COOKIE = "glutewake_csrf"
+__all__ = ["HEADERS", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -28,6 +26,8 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Cache-Control": "no-store",
 }
 
 
@@ -35,6 +35,8 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
     """The headers above on every response, and Server-Timing with the time spent in the app."""
     started = time.perf_counter()
     response = await call_next(request)
+    if request.url.path.startswith("/static/"):  # no records there; revalidated, never stale
+        response.headers["Cache-Control"] = "no-cache"
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
@@ -42,18 +44,22 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
 
 
 def csrf_token(request: Request) -> str:
-    """The token for this browser: the cookie's, or a new one (set on the response by the page)."""
-    existing = request.cookies.get(CSRF_COOKIE)
-    return existing if existing and len(existing) >= 32 else secrets.token_urlsafe(32)
+    """This caller's anti-forgery token: signed with the owner's secret and bound to the
+    session, so that a cookie planted from another port cannot forge one."""
+    who = getattr(request.state, "who", None)
+    secret = request.app.state.owner
+    return str(secret.csrf_for(who.session if who is not None else "nobody"))
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:
-    cookie = request.cookies.get(CSRF_COOKIE)
-    return bool(cookie) and bool(submitted) and secrets.compare_digest(cookie or "", submitted or "")
+    who = getattr(request.state, "who", None)
+    return (
+        who is not None and bool(submitted) and secrets.compare_digest(csrf_token(request), submitted or "")
+    )
 
 
 def require_csrf(request: Request, submitted: str | None) -> None:
-    """Refuse (403) a form that does not carry this browser's token."""
+    """Refuse (403) a form that does not carry this caller's token."""
     from fastapi import HTTPException
 
     if not csrf_ok(request, submitted):

@@ -24,7 +24,9 @@ def encode_case(case: Case) -> str:
 
 def decode_case(token: str, kb: Knowledge) -> Case:
     try:
+        if len(token) > 8_000:  # far more than every answer needs
+            raise BadState("this link is too long")
         raw: Any = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        return parse_case(raw, kb.findings)
-    except (ValueError, FieldErrors) as error:
+        return parse_case(raw, kb.findings, kb.regions)
+    except (ValueError, FieldErrors, RecursionError, TypeError) as error:
         raise BadState("this link's answers cannot be read") from error

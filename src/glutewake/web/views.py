@@ -8,17 +8,18 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from glutewake.services import knowledge
-from glutewake.web.security import CSRF_COOKIE, csrf_token
+from glutewake.web.security import csrf_token
 
-__all__ = ["render", "repository", "store_of"]
+__all__ = ["render", "repository", "sentence", "store_of"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    token = csrf_token(request)
     response: Response = request.app.state.templates.TemplateResponse(
-        request, template, {"csrf_token": token, "kb": knowledge(), **context}, status_code=status
+        request,
+        template,
+        {"csrf_token": csrf_token(request), "kb": knowledge(), **context},
+        status_code=status,
     )
-    response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict")
     return response
 
 
@@ -34,3 +35,8 @@ def store_of(app: Any) -> Any:
 
         state.repo = open_store(state.database_url, state.clock)
     return state.repo
+
+
+def sentence(text: str) -> str:
+    """A message as a sentence: its first letter upper case (the rest as written), a full stop."""
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")

@@ -1,0 +1,216 @@
+"""The gate in front of the app: what is refused before any route runs.
+
+- Only hosts on the allow-list (127.0.0.1, localhost, [::1] and names given with --host or
+  --allowed-host) are served, so a website that rebinds its name to this computer gets 421.
+- A body larger than the limit (1 MB; imports 64 MB, spooled to disk) gets 413 without
+  being held in memory; a body that stops arriving times out.
+- A JSON body must be strict JSON: no NaN or Infinity, no numbers beyond a double, no lone
+  surrogates, no nesting deeper than 32 (400 otherwise). That a write to the API is JSON at
+  all is checked after routing and signing in (`web/who.py`), so 405 and 401 come first.
+
+Refusals are short JSON or text with the same security headers as every response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import tempfile
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from typing import Any
+
+__all__ = ["BODY_LIMIT", "IMPORT_LIMIT", "LOCAL_HOSTS", "Gate"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+BODY_LIMIT = 1 << 20
+IMPORT_LIMIT = 64 << 20
+IMPORT_PATHS = frozenset({"/api/data", "/data/import"})
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+BODY_SECONDS = 10.0  # a body must finish arriving within this
+_WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_MAX_DEPTH = 32
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class Gate:
+    """ASGI middleware; `headers` are added to its own refusals (the security headers)."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        allowed_hosts: Iterable[str],
+        headers: dict[str, str],
+        import_limit: int = IMPORT_LIMIT,
+    ) -> None:
+        self.app = app
+        self.allowed = frozenset(h.lower().strip("[]") for h in allowed_hosts) | LOCAL_HOSTS
+        self.headers = headers
+        self.import_limit = import_limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        try:
+            self._check_host(scope)
+            replay, spool = await self._read_body(scope, receive, path)
+        except _Refused as refusal:
+            await self._refuse(send, refusal, json_reply=path.startswith("/api/"))
+            return
+        try:
+            await self.app(scope, replay, self._with_headers(send))
+        finally:
+            if spool is not None:
+                spool.close()
+
+    def _with_headers(self, send: Send) -> Send:
+        """`send` that adds the security headers a response lacks (even an error page for a bug)."""
+        extra = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", ())}
+                message["headers"] = [*message.get("headers", ()), *(h for h in extra if h[0] not in present)]
+            await send(message)
+
+        return sending
+
+    def _check_host(self, scope: Scope) -> None:
+        host = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+        name = host.rsplit("]", 1)[0].lstrip("[") if host.startswith("[") else host.rsplit(":", 1)[0]
+        if name.lower() not in self.allowed:
+            raise _Refused(421, "glutewake answers only at the address it printed (127.0.0.1 or localhost).")
+
+    async def _read_body(self, scope: Scope, receive: Receive, path: str) -> tuple[Receive, Any]:
+        """A `receive` that replays the whole body (read here, within the limits), and its spool."""
+        method = scope.get("method", "GET")
+        headers = dict(scope.get("headers", ()))
+        kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
+        limit = self.import_limit if path in IMPORT_PATHS else BODY_LIMIT
+        declared = headers.get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
+            raise _Refused(413, f"the body is larger than glutewake accepts here ({limit // (1 << 20)} MB)")
+        if method not in _WRITES:
+            return receive, None
+        spool = tempfile.SpooledTemporaryFile(max_size=BODY_LIMIT)  # noqa: SIM115 (handed to the replay)
+        size = 0
+        try:
+            while True:
+                message = await asyncio.wait_for(receive(), BODY_SECONDS)
+                if message["type"] == "http.disconnect":
+                    raise _Refused(400, "the request ended before its body arrived")
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    raise _Refused(
+                        413, f"the body is larger than glutewake accepts here ({limit // (1 << 20)} MB)"
+                    )
+                spool.write(chunk)
+                if not message.get("more_body", False):
+                    break
+        except TimeoutError:
+            spool.close()
+            raise _Refused(408, "the body took too long to arrive") from None
+        except _Refused:
+            spool.close()
+            raise
+        if kind == "application/json" and path.startswith("/api/") and size:
+            spool.seek(0)
+            try:
+                _strict_json(spool.read())
+            except _Refused:
+                spool.close()
+                raise
+        spool.seek(0)
+        return _replay(spool, receive), spool
+
+    async def _refuse(self, send: Send, refusal: _Refused, *, json_reply: bool) -> None:
+        if json_reply:
+            body = json.dumps({"detail": refusal.message}).encode()
+            kind = b"application/json"
+        else:
+            body = refusal.message.encode()
+            kind = b"text/plain; charset=utf-8"
+        headers = [
+            (b"content-type", kind),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),
+        ]
+        headers += [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+        await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _replay(spool: Any, receive: Receive) -> Receive:
+    """Hand the app the body read above, in pieces, then whatever the client sends next."""
+    done = False
+
+    async def replay() -> Message:
+        nonlocal done
+        if done:
+            return await receive()
+        chunk = spool.read(1 << 16)
+        if len(chunk) < (1 << 16):
+            done = True
+        return {"type": "http.request", "body": chunk, "more_body": not done}
+
+    return replay
+
+
+def _reject_constant(name: str) -> Any:
+    raise _Refused(400, f"the body is not strict JSON: {name} is not a number JSON allows")
+
+
+def _parse_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _Refused(400, f"the body has a number too large to use: {text[:20]}")
+    return value
+
+
+def _strict_json(raw: bytes) -> None:
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant, parse_float=_parse_float)
+    except _Refused:
+        raise
+    except RecursionError:
+        raise _Refused(400, "the body is nested too deeply") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        message = str(error).split(":")[0] if "Exceeds the limit" in str(error) else str(error)
+        raise _Refused(400, f"the body is not valid JSON: {message[:120]}") from None
+    _check_value(value, 0)
+
+
+def _check_value(value: Any, depth: int) -> None:
+    if depth > _MAX_DEPTH:
+        raise _Refused(400, "the body is nested too deeply")
+    if isinstance(value, str):
+        _check_text(value)
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(item, depth + 1)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_value(item, depth + 1)
+
+
+def _check_text(text: str) -> None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise _Refused(
+            400, "the body has text that is not valid Unicode (a lone surrogate such as \\ud800)"
+        ) from None

@@ -1,0 +1,41 @@
+"""Signing in: a one-time link (printed or opened by `glutewake` and `glutewake open`) sets the
+browser's session cookie."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from glutewake.services import knowledge
+from glutewake.web.who import SESSION_COOKIE, owner_secret
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+_SESSION_SECONDS = 400 * 24 * 3600  # as long as browsers keep a cookie
+
+
+@router.get("/signin")
+def signin(request: Request, code: str = Query("", max_length=200)) -> Response:
+    secret = owner_secret(request)
+    now = int(request.app.state.clock.now().timestamp())
+    nonce = secret.signin_nonce(code, now) if code else None
+    used: set[str] = request.app.state.used_signins
+    if nonce is None or nonce in used:
+        context = {"kb": knowledge(), "expired": bool(code)}
+        page: Response = request.app.state.templates.TemplateResponse(
+            request, "signin.html", context, status_code=401
+        )
+        return page
+    used.add(nonce)
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret.new_session(now),
+        max_age=_SESSION_SECONDS,
+        httponly=True,
+        samesite="strict",
+        path="/",
+    )
+    return response

@@ -1,0 +1,68 @@
+"""Who is asking: the one dependency every route goes through (the app adds it to all of them).
+
+It reads the owner's token (`Authorization: Bearer ...`) or the signed session cookie,
+looks the route up in the authorization table, and refuses a request that may not pass:
+401 with a sign-in page for a browser, 401 JSON for the API. Routes that act for the person
+take `Owner` (the typed result) as a parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from glutewake.identity import OwnerSecret, Who
+from glutewake.identity.rules import access_for
+
+__all__ = ["SESSION_COOKIE", "NotSignedIn", "Owner", "owner_secret", "who_is_asking"]
+
+SESSION_COOKIE = "glutewake_session"
+_WRITES = frozenset({"POST", "PUT", "PATCH"})
+
+
+class NotSignedIn(Exception):
+    """The request carries neither the owner's token nor a signed-in session."""
+
+
+def owner_secret(request: Request) -> OwnerSecret:
+    secret: OwnerSecret = request.app.state.owner
+    return secret
+
+
+def _identify(request: Request, secret: OwnerSecret) -> Who | None:
+    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and presented and secret.bearer_ok(presented.strip()):
+        return Who.owner("bearer", "bearer")
+    session = request.cookies.get(SESSION_COOKIE, "")
+    if session and secret.session_ok(session):
+        return Who.owner("session", session)
+    return None
+
+
+def who_is_asking(request: Request) -> Who | None:
+    """The caller, checked against the route's rule; None on a route open to anyone."""
+    route = request.scope.get("route")
+    rule = access_for(getattr(route, "path", ""))
+    who = _identify(request, owner_secret(request))
+    request.state.who = who
+    if rule == "anyone":
+        return who
+    if who is None or rule is None:  # a route nobody listed is closed
+        raise NotSignedIn
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if request.url.path.startswith("/api/") and request.method in _WRITES and kind != "application/json":
+        # Checked here, whatever the FastAPI version: a cross-site page can send a simple
+        # text/plain or bodiless POST without a preflight, but never application/json.
+        raise HTTPException(415, "send the body as JSON, with the header Content-Type: application/json")
+    return who
+
+
+def _owner(request: Request) -> Who:
+    who: Who | None = getattr(request.state, "who", None)
+    if who is None:
+        raise NotSignedIn
+    return who
+
+
+Owner = Annotated[Who, Depends(_owner)]

@@ -1,0 +1,65 @@
+"""One authorization table for every route: a route without an entry fails here, and is closed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from glutewake.identity.rules import ACCESS
+from glutewake.web import create_app
+from glutewake.web.app import all_routes
+from tests.fakes import FakeClock
+
+
+def test_every_route_has_an_entry_in_the_table(tmp_path: Path) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+    paths = {route.path for route in all_routes(app)}
+    assert paths - set(ACCESS) == set(), "add these routes to identity/rules.py"
+    assert set(ACCESS) - paths == set(), "the table names routes that no longer exist"
+
+
+def test_without_signing_in_only_the_open_routes_answer(tmp_path: Path) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+    with TestClient(app, base_url="http://127.0.0.1") as client:
+        for route in all_routes(app):
+            path = re.sub(r"\{[^}]+\}", "1", route.path)
+            for method in sorted(route.methods or ()):
+                if method == "HEAD":
+                    continue
+                status = client.request(
+                    method, path, headers={"Content-Type": "application/json"}
+                ).status_code
+                if route.path == "/signin":  # answers, saying the link is missing
+                    assert status == 401
+                elif ACCESS[route.path] == "anyone":
+                    assert status != 401, (method, route.path)
+                else:
+                    assert status == 401, (method, route.path, status)
+
+
+def test_a_route_nobody_listed_is_closed(tmp_path: Path) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+
+    @app.get("/unlisted")
+    def unlisted() -> dict[str, str]:
+        return {"secret": "records"}
+
+    with TestClient(
+        app, base_url="http://127.0.0.1", headers={"Authorization": f"Bearer {app.state.owner.token}"}
+    ) as c:
+        assert c.get("/unlisted").status_code == 401
+
+
+def test_a_form_token_is_bound_to_the_session(tmp_path: Path) -> None:
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+    secret = app.state.owner
+    mine, theirs = secret.new_session(1_000), secret.new_session(2_000)
+    assert secret.csrf_for(mine) != secret.csrf_for(theirs)
+    assert secret.session_ok(mine)
+    assert not secret.session_ok("1000.forged")
+    code = secret.signin_code(1_000)
+    assert secret.signin_nonce(code, 1_000 + 599) is not None
+    assert secret.signin_nonce(code, 1_000 + 601) is None, "a link lasts ten minutes"
+    assert secret.signin_nonce(code.replace(".", "x", 1), 1_000) is None

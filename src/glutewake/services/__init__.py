@@ -28,6 +28,7 @@ __all__ = [
     "FieldErrors",
     "HistoryEntry",
     "InputError",
+    "emergency_signs",
     "find_exercises",
     "history",
     "knowledge",
@@ -51,6 +52,19 @@ class InputError(ValueError):
 def knowledge(region: str | None = None) -> Knowledge:
     """The knowledge base, its texts naming the services of `region` (default: the user's setting)."""
     return load_knowledge(region=region or region_setting())
+
+
+def emergency_signs() -> list[str]:
+    """What on its own means an emergency, in the user's region's words (for safety notices)."""
+    kb = knowledge()
+    return _emergency_signs(kb.digest, kb.region)
+
+
+@functools.lru_cache(maxsize=16)
+def _emergency_signs(digest: str, region: str) -> list[str]:  # the knowledge is fixed per digest
+    from glutewake.core.triage import emergency_signs as signs
+
+    return [finding.label_yes for finding in signs(load_knowledge(region=region))]
 
 
 def region_setting() -> str | None:

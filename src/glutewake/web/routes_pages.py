@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.core.flow import answer_step, next_step, progress, replay
 from glutewake.core.numbers import whole_number
-from glutewake.core.triage import Case, emergency_signs, triage
+from glutewake.core.triage import Case, triage
 from glutewake.services import (
     InputError,
+    emergency_signs,
     find_exercises,
     knowledge,
     record_triage,
@@ -41,8 +42,7 @@ def _case(token: str) -> Case:
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request) -> Response:
-    signs = [finding.label_yes for finding in emergency_signs(knowledge())]
-    return render(request, "start.html", {"emergency_signs": signs})
+    return render(request, "start.html", {"emergency_signs": emergency_signs()})
 
 
 @router.get("/check", response_class=HTMLResponse)

@@ -52,7 +52,7 @@ class TerminalNotifier:
         self.showing = False
         self._keys: Any = None
         if sys.stdin.isatty():
-            from glutewake.cli._keys import Keys
+            from glutewake.runtime.keys import Keys
 
             self._keys = Keys().__enter__()
             loop.add_reader(sys.stdin.fileno(), self._key)

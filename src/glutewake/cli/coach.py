@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._coach_settings import settings_or_exit
+
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from glutewake.core.coach import Event, Settings
+    from glutewake.core.coach import Event
 
 __all__ = ["coach"]
 
@@ -88,23 +90,6 @@ def simulate(events_file: str, interval: int | None, as_json: bool) -> None:
     click.echo()
     for key, value in report.stats.to_json().items():
         click.echo(f"{key.replace('_', ' '):<26} {'-' if value is None else value}")
-
-
-def settings_or_exit() -> Settings:
-    """The coach settings from config.toml; a bad file is reported and exits 2."""
-    from glutewake.config import ConfigError
-    from glutewake.core.errors import FieldErrors
-    from glutewake.services.coach import coach_settings
-
-    try:
-        return coach_settings()
-    except ConfigError as error:
-        click.echo(f"error: {error}", err=True)
-        raise SystemExit(2) from error
-    except FieldErrors as error:
-        for field, message in error.problems:
-            click.echo(f"error: config.toml [coach] {field}: {message}", err=True)
-        raise SystemExit(2) from error
 
 
 def _home_request(request: dict[str, object]) -> dict[str, object] | None:

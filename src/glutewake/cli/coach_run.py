@@ -18,8 +18,8 @@ def run_coach(
 ) -> None:
     from glutewake.activity import detect
     from glutewake.activity.timer import TimerSource
+    from glutewake.cli._coach_settings import settings_or_exit
     from glutewake.cli._store import clock, repository
-    from glutewake.cli.coach import settings_or_exit
     from glutewake.config import home_dir
     from glutewake.services.coach import coach_rules
     from glutewake.services.coach_runner import AlreadyRunning, control_path, single_instance

@@ -12,10 +12,10 @@ import click
 from glutewake.cli._prompt import Asker
 
 if TYPE_CHECKING:
-    from glutewake.cli._keys import Keys
     from glutewake.core.programme import PlannedSession
     from glutewake.core.session import Step
     from glutewake.knowledge import Knowledge
+    from glutewake.runtime.keys import Keys
 
 __all__ = ["log", "session", "today"]
 
@@ -80,8 +80,8 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
       glutewake session
       glutewake session --next --no-bell
     """
-    from glutewake.cli._keys import Keys
     from glutewake.cli._store import clock, repository
+    from glutewake.runtime.keys import Keys
     from glutewake.services import knowledge
     from glutewake.services.sessions import (
         Due,

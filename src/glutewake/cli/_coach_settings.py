@@ -1,0 +1,29 @@
+"""The coach settings for a command: read from config.toml, a bad file reported with exit 2."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from glutewake.core.coach import Settings
+
+__all__ = ["settings_or_exit"]
+
+
+def settings_or_exit() -> Settings:
+    """The coach settings from config.toml; a bad file is reported and exits 2."""
+    from glutewake.config import ConfigError
+    from glutewake.core.errors import FieldErrors
+    from glutewake.services.coach import coach_settings
+
+    try:
+        return coach_settings()
+    except ConfigError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from error
+    except FieldErrors as error:
+        for field, message in error.problems:
+            click.echo(f"error: config.toml [coach] {field}: {message}", err=True)
+        raise SystemExit(2) from error

@@ -9,7 +9,7 @@ from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progre
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import Case
 from glutewake.services import knowledge
-from glutewake.services.plans import current_plan, local_day
+from glutewake.services.plans import adapt_plan, local_day
 
 if TYPE_CHECKING:
     from glutewake.store import Repository, Stored
@@ -45,7 +45,7 @@ def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
     repo.add_checkin(
         checkin.pain, checkin.numbness, dict(checkin.psfs), dict(checkin.red_flags), verdict.outcome
     )
-    current_plan(repo)
+    adapt_plan(repo)
     return verdict
 
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NoTriage",
+    "adapt_plan",
     "current_plan",
     "known_profile",
     "local_day",
@@ -70,16 +71,25 @@ def plan_with_choices(
 
 
 def current_plan(repo: Repository) -> ActivePlan | None:
-    """The current plan, adapted to every session and check-in since it was made (and kept so)."""
+    """The current plan as adapted to every session and check-in since it was made.
+
+    A query: it computes the adaptation and stores nothing (`adapt_plan` keeps it, when an
+    event arrives). Adapting is idempotent, so an up-to-date plan comes back unchanged."""
     from dataclasses import replace
 
     active = repo.current_plan()
     if active is None or active.plan.status == "not_started":
         return active
     adapted = adapt(active.plan, plan_events(repo, active), knowledge())
-    if adapted != active.plan:
-        repo.update_plan(active.id, adapted)
-        active = replace(active, plan=adapted)
+    return active if adapted == active.plan else replace(active, plan=adapted)
+
+
+def adapt_plan(repo: Repository) -> ActivePlan | None:
+    """Let the plan react to what just happened (a session's feedback, a check-in), and keep it."""
+    stored = repo.current_plan()
+    active = current_plan(repo)
+    if active is not None and stored is not None and active.plan != stored.plan:
+        repo.update_plan(active.id, active.plan)
     return active
 
 

@@ -11,7 +11,7 @@ from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
 from glutewake.core.session import Step, resume_at, steps
 from glutewake.services import knowledge
-from glutewake.services.plans import current_plan
+from glutewake.services.plans import adapt_plan, current_plan
 from glutewake.store import SetRecord
 
 if TYPE_CHECKING:
@@ -178,7 +178,7 @@ def save_feedback(
         )
     before = repo.current_plan()
     repo.save_feedback(session_log_id, rpe, pain, felt)
-    after = current_plan(repo)
+    after = adapt_plan(repo)
     if before is None or after is None:
         return []
     return list(after.plan.changes[len(before.plan.changes) :])

@@ -37,6 +37,9 @@ def home_dir(*, ensure: bool = False) -> Path:
     return path
 
 
+_OWN = ("glutewake.db", "token", "config.toml", "server.json", "signin.html", "cache", "coach.")
+
+
 def make_private() -> str | None:
     """Make everything from now on private to this user (umask 077), and fix an existing data
     directory that others can read; returns a one-line notice when something was fixed."""
@@ -46,7 +49,9 @@ def make_private() -> str | None:
         if not path.is_dir() or not path.stat().st_mode & 0o077:
             return None
         path.chmod(0o700)
-        for item in path.rglob("*"):
+        for item in path.iterdir():  # glutewake's own files only; links are left alone
+            if item.is_symlink() or not item.name.startswith(_OWN):
+                continue
             item.chmod(0o700 if item.is_dir() else 0o600)
     except OSError:
         return None  # the commands that need the directory say what is wrong with it

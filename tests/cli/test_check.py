@@ -23,6 +23,26 @@ SELF_CARE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _lives_in_the_uk(glutewake_home: Path) -> None:
+    """The first-check region question is answered (its own test below asks it)."""
+    from glutewake.services import save_region
+
+    save_region("uk")
+
+
+def test_the_first_interactive_check_asks_where_the_user_lives_once(glutewake_home: Path) -> None:
+    from glutewake.config import config_path
+
+    config_path().unlink()
+    first = CliRunner().invoke(main, ["check"], input="6\n45\n2\n3 days\n1\n")
+    assert first.exit_code == 0, first.output
+    assert "Where do you live?" in first.output
+    assert "Emergency: call 000 or go to the emergency department now" in flat(first.output)
+    again = CliRunner().invoke(main, ["check"], input="45\n2\n3 days\n1\n")
+    assert "Where do you live?" not in again.output
+
+
 def flat(text: str) -> str:
     """Output with Rich's line wrapping folded away."""
     return " ".join(text.split())

@@ -17,7 +17,7 @@ def test_interactive_checks_are_kept_and_file_checks_only_with_save(database_url
     assert code == 0
     assert json.loads(out) == []
     assert run(database_url, "check", "--answers", "-", "--save", stdin=json.dumps(CASE))[0] == 0
-    assert run(database_url, "check", stdin="45\n2\n3 days\n1\n")[0] == 0
+    assert run(database_url, "check", stdin="1\n45\n2\n3 days\n1\n")[0] == 0  # the UK, then the check
     entries = json.loads(run(database_url, "history", "--json")[1])
     assert [e["result"]["result"]["urgency"] for e in entries] == ["emergency", "self_care"], "newest first"
     assert all(e["kind"] == "triage" for e in entries)

@@ -433,3 +433,32 @@ def test_a_red_flag_on_its_own_is_never_green(kb: Knowledge) -> None:
     for finding in kb.findings.values():
         if finding.group == "red_flag":
             assert triage(case({finding.id: Y}), kb).urgency != "self_care", finding.id
+
+
+def test_not_sure_whether_numbness_eases_is_not_green_with_back_pain(kb: Knowledge) -> None:
+    """A no there would be an emergency, so a "not sure" must not be reassuring."""
+    result = triage(case({"numb_when_sitting": Y, "eases_on_standing": None, "low_back_pain": Y}), kb)
+    assert result.urgency == "urgent"
+    assert "eases_on_standing" in result.not_ruled_out
+    worse = triage(case({"numb_when_sitting": None, "eases_on_standing": N, "low_back_pain": Y}), kb)
+    assert worse.urgency == "urgent"
+
+
+def test_two_not_sure_answers_that_together_mean_an_emergency_are_at_least_urgent(kb: Knowledge) -> None:
+    for pair in (("weak_immune_system", "fever"), ("cancer_history", "leg_numbness")):
+        result = triage(case(dict.fromkeys(pair, None)), kb)
+        assert result.urgency == "urgent", pair
+
+
+def test_a_green_result_that_skipped_the_safety_questions_says_so(kb: Knowledge) -> None:
+    sparse = triage(case({"numb_when_sitting": Y, "eases_on_standing": Y}), kb)
+    assert sparse.urgency == "self_care"
+    assert sparse.title == kb.triage.unasked_title
+    assert any(
+        line.startswith("These warning signs were not asked: numbness, tingling")
+        for line in sparse.advice.now
+    )
+    every_no = {f.id: N for f in kb.findings.values() if f.group == "red_flag"}
+    full = triage(case({**every_no, "numb_when_sitting": Y, "eases_on_standing": Y}), kb)
+    assert full.title == kb.level("self_care").title
+    assert not any("were not asked" in line for line in full.advice.now)

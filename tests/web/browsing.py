@@ -58,11 +58,12 @@ def page(browser: Browser, glutewake_home: Path) -> Iterator[Page]:
     context.close()
 
 
-def signed_in_cookie(home: Path) -> Any:
+def signed_in_cookie(home: Path, issued: float | None = None) -> Any:
+    """The session cookie a sign-in sets, issued now (or at `issued`, by an app's fake clock)."""
     from glutewake.identity import load_owner_secret
     from glutewake.web.who import SESSION_COOKIE
 
-    session = load_owner_secret(home).new_session(int(time.time()))
+    session = load_owner_secret(home).new_session(int(time.time() if issued is None else issued))
     return {"name": SESSION_COOKIE, "value": session, "domain": "127.0.0.1", "path": "/", "httpOnly": True,
             "sameSite": "Strict"}  # fmt: skip
 

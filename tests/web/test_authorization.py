@@ -57,8 +57,9 @@ def test_a_form_token_is_bound_to_the_session(tmp_path: Path) -> None:
     secret = app.state.owner
     mine, theirs = secret.new_session(1_000), secret.new_session(2_000)
     assert secret.csrf_for(mine) != secret.csrf_for(theirs)
-    assert secret.session_ok(mine)
-    assert not secret.session_ok("1000.forged")
+    assert secret.session_ok(mine, 1_000 + 29 * 86_400)
+    assert not secret.session_ok(mine, 1_000 + 31 * 86_400), "a session lasts thirty days"
+    assert not secret.session_ok("1000.forged", 1_000)
     code = secret.signin_code(1_000)
     assert secret.signin_nonce(code, 1_000 + 599) is not None
     assert secret.signin_nonce(code, 1_000 + 601) is None, "a link lasts ten minutes"

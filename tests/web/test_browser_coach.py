@@ -45,7 +45,7 @@ def notifying_page(
     browser: Browser, coach_site: tuple[str, FakeClock, object], glutewake_home: Path
 ) -> Iterator[Page]:
     context = browser.new_context(viewport=DESKTOP)
-    context.add_cookies([signed_in_cookie(glutewake_home)])
+    context.add_cookies([signed_in_cookie(glutewake_home, coach_site[1].now().timestamp())])
     context.grant_permissions(["notifications"], origin=coach_site[0].rstrip("/"))
     context.add_init_script(SPY)
     opened = context.new_page()
@@ -104,7 +104,7 @@ def test_without_permission_the_prompt_still_shows_in_the_page(
 ) -> None:
     url, clock, runner = coach_site
     context = browser.new_context(viewport=DESKTOP)
-    context.add_cookies([signed_in_cookie(glutewake_home)])
+    context.add_cookies([signed_in_cookie(glutewake_home, clock.now().timestamp())])
     page = context.new_page()
     try:
         page.goto(url + "coach")

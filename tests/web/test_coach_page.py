@@ -42,7 +42,7 @@ def csrf(client: TestClient) -> str:
 
 def test_without_the_coach_the_page_says_how_to_start_it(tmp_path: Path) -> None:
     with owner_client(create_app(f"sqlite:///{tmp_path / 'x.db'}", FakeClock())) as client:
-        assert "start it with `glutewake coach`" in client.get("/coach").text
+        assert "The sitting coach is not running inside this window" in client.get("/coach").text
         assert client.get("/api/coach").status_code == 409
 
 

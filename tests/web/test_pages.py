@@ -254,3 +254,20 @@ def test_every_page_names_the_users_regions_numbers_and_no_other(client: TestCli
         assert own[0] in shown, region
         for number in every - set(own) - set(kb.regions[region].numbers):
             assert not re.search(rf"(?<![\d ]){re.escape(number)}(?!\d)", shown), f"{region} shows {number}"
+
+
+def test_no_page_tells_a_person_to_run_a_terminal_command(client: TestClient) -> None:
+    for path in (
+        "/",
+        "/check",
+        "/plan",
+        "/session",
+        "/session?next=1",
+        "/progress",
+        "/coach",
+        "/data",
+        "/checkin",
+    ):
+        shown = text(client.get(path).text)
+        assert "`glutewake" not in shown, path
+        assert "run glutewake" not in shown.lower(), path

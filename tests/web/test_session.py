@@ -37,7 +37,7 @@ def test_with_no_plan_the_page_says_what_to_do(client: TestClient) -> None:
     page = text(client.get("/session").text)
     assert "You have no plan yet" in page
     assert client.get("/api/session").json() == {
-        "due": False, "reason": "You have no plan yet: run `glutewake plan`.", "next_day": None,
+        "due": False, "reason": "You have no plan yet. Build it on the My plan page.", "next_day": None,
         "planned_session_id": None, "day": None, "phase": None, "steps": [], "exercises": {},
         "in_progress": None,
     }  # fmt: skip

@@ -11,6 +11,8 @@ import shutil
 
 import click
 
+from glutewake.core.numbers import whole_number
+
 __all__ = ["Asker", "parse_duration", "stopped"]
 
 _YES = {"y", "yes"}
@@ -82,7 +84,7 @@ class Asker:
                 return [], False
             unsure = bool(parts) and parts[-1] in _UNKNOWN
             numbers = parts[:-1] if unsure else parts
-            if (numbers or unsure) and all(p.isdigit() and 1 <= int(p) <= len(items) for p in numbers):
+            if (numbers or unsure) and all(whole_number(p, 1, len(items)) for p in numbers):
                 return sorted({int(p) - 1 for p in numbers}), None if unsure else False
             self.say(f"  Please type numbers from 1 to {len(items)}, n, or ?.")
 
@@ -122,19 +124,15 @@ class Asker:
         hint = "numbers separated by commas" if many else "a number"
         while True:
             parts = [p for p in re.split(r"[,\s]+", self._ask(f"  Your answer ({hint}):")) if p]
-            if (
-                parts
-                and all(p.isdigit() and 1 <= int(p) <= len(keys) for p in parts)
-                and (many or len(parts) == 1)
-            ):
+            if parts and all(whole_number(p, 1, len(keys)) for p in parts) and (many or len(parts) == 1):
                 return list(dict.fromkeys(keys[int(p) - 1] for p in parts))
             self.say(f"  Please type {hint} from 1 to {len(keys)}.")
 
     def whole_number(self, question: str, low: int, high: int) -> int:
         while True:
-            reply = self._ask(question)
-            if reply.isdigit() and low <= int(reply) <= high:
-                return int(reply)
+            number = whole_number(self._ask(question), low, high)
+            if number is not None:
+                return number
             self.say(f"  Please type a whole number from {low} to {high}.")
 
     def duration_days(self, question: str) -> int:

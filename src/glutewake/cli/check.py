@@ -63,6 +63,7 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
         if as_json:
             raise click.UsageError("--json needs --answers FILE; the interactive check is meant for reading.")
         try:
+            _ask_region_once(Asker())
             case = _interview(services.knowledge(), Asker())
         except click.Abort:
             raise stopped("The check", "glutewake check") from None
@@ -80,6 +81,22 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
         from glutewake.cli import _render
 
         _render.triage_result(result, case, services.knowledge())
+
+
+def _ask_region_once(ask: Asker) -> None:
+    """Before the first check, where the user lives: every number the advice names depends on it."""
+    from glutewake import services
+
+    if services.region_setting() is not None:
+        return
+    regions = services.knowledge().regions
+    chosen = ask.choice(
+        "Where do you live? (glutewake names your emergency number and services)",
+        {r.id: f"{r.name} (emergency {r.emergency_number})" for r in regions.values()},
+    )[0]
+    services.save_region(chosen)
+    ask.tell("Saved. `glutewake config region` changes it.", style={"dim": True})
+    ask.say()
 
 
 def _interview(kb: Knowledge, ask: Asker) -> Case:

@@ -7,15 +7,19 @@ import json
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from glutewake.cli._errors import CommandError
+from glutewake.web.gate import LOCAL_HOSTS
+
+if TYPE_CHECKING:
+    from glutewake.identity import OwnerSecret
 
 __all__ = ["open_app", "serve", "start_server"]
 
 DEFAULT_PORT = 8765
-_LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
 def _free_port(host: str, wanted: int) -> int:
@@ -51,13 +55,13 @@ def start_server(
     from glutewake.web.server import serve_options
     from glutewake.web.views import store_of
 
-    if host not in _LOCAL:
+    if host not in LOCAL_HOSTS:
         click.echo(
             f"Warning: serving on {host} lets other computers reach glutewake. They still need your "
             "sign-in link or token, but the connection is not encrypted.",
             err=True,
         )
-    allowed = (*allowed_hosts, *((host,) if host not in _LOCAL else ()))
+    allowed = (*allowed_hosts, *((host,) if host not in LOCAL_HOSTS else ()))
     try:
         app = create_app(
             (ctx.find_root().obj or {}).get("database_url"), clock(ctx), coach=True, allowed_hosts=allowed
@@ -67,7 +71,7 @@ def start_server(
         raise CommandError(str(error)) from None
     chosen = _free_port(host, port)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{chosen}/"
-    signin = f"{url}signin?code={app.state.owner.signin_code(int(clock(ctx).now().timestamp()))}"
+    signin = _signin_link(url, app.state.owner, ctx)
     click.echo(knowledge().triage.notice)
     if chosen != port:
         click.echo(f"(port {port} was in use, so it picked {chosen})")
@@ -76,19 +80,48 @@ def start_server(
     _note_running(url)
     if open_browser:
         import threading
-        import webbrowser
 
-        threading.Timer(0.8, webbrowser.open, args=(signin,)).start()
+        threading.Timer(0.8, _open_signed_in, args=(signin,)).start()
     _settle()
     try:
         uvicorn.run(app, host=host, port=chosen, **serve_options())
     finally:
-        _running_file().unlink(missing_ok=True)
+        _forget_running()
 
 
 def _note_running(url: str) -> None:
     with contextlib.suppress(OSError):  # `glutewake open` then says it cannot find the app
         _running_file().write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
+
+
+def _forget_running() -> None:
+    """Remove the note, unless another server has since written its own."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        if json.loads(_running_file().read_text(encoding="utf-8"))["pid"] == os.getpid():
+            _running_file().unlink()
+
+
+def _signin_link(url: str, secret: OwnerSecret, ctx: click.Context) -> str:
+    from glutewake.cli._store import clock
+
+    return f"{url}signin?code={secret.signin_code(int(clock(ctx).now().timestamp()))}"
+
+
+def _open_signed_in(link: str) -> None:
+    """Open the browser at the sign-in link through a private file (as Jupyter does), so that
+    the link's code never appears on a command line that other accounts can read."""
+    import html
+    import webbrowser
+
+    from glutewake.config import home_dir
+
+    page = home_dir() / "signin.html"
+    page.write_text(
+        f'<!doctype html><meta http-equiv="refresh" content="0;url={html.escape(link)}">'
+        f'<title>glutewake</title><a href="{html.escape(link)}">Open glutewake</a>',
+        encoding="utf-8",
+    )
+    webbrowser.open(page.as_uri())
 
 
 def _settle() -> None:
@@ -161,7 +194,6 @@ def open_app(ctx: click.Context, no_browser: bool) -> None:
     """
     import urllib.request
 
-    from glutewake.cli._store import clock
     from glutewake.config import home_dir
     from glutewake.identity import load_owner_secret
     from glutewake.identity.owner import TokenFileError
@@ -175,9 +207,7 @@ def open_app(ctx: click.Context, no_browser: bool) -> None:
         secret = load_owner_secret(home_dir())
     except TokenFileError as error:
         raise CommandError(str(error)) from None
-    link = f"{url}signin?code={secret.signin_code(int(clock(ctx).now().timestamp()))}"
+    link = _signin_link(url, secret, ctx)
     click.echo(f"Sign in with this link (it works once, for ten minutes): {link}")
     if not no_browser:
-        import webbrowser
-
-        webbrowser.open(link)
+        _open_signed_in(link)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from glutewake.core.session import Step
     from glutewake.knowledge import Knowledge
     from glutewake.runtime.keys import Keys
+    from glutewake.services.sessions import NotDue
 
 __all__ = ["log", "session", "today"]
 
@@ -39,7 +40,7 @@ def today(ctx: click.Context) -> None:
     day = clock(ctx).now().date()
     due = due_session(repository(ctx), day)
     if not isinstance(due, Due):
-        click.echo(due.reason + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
+        click.echo(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
         return
     _describe(due.session, knowledge())
     click.echo("\nStart it with `glutewake session`.")
@@ -96,7 +97,7 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
     due = due_session(repo, clock(ctx).now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
-        click.echo(due.reason + hint)
+        click.echo(not_due(due) + hint)
         return
     started = start_or_resume(repo, due)
     log_id, done = started.session_log_id, started.done
@@ -283,3 +284,17 @@ def _dose(text: str) -> tuple[int, int, bool]:
             f"{text!r} is not a dose; use sets x reps (3x12) or sets x seconds (2x30s)", param_hint="DOSE"
         )
     return int(match.group(1) or 1), int(match.group(2)), match.group(3) is not None
+
+
+_NOT_DUE = {
+    "no_plan": "You have no plan yet: run `glutewake plan --new`.",
+    "see_clinician": "Your last check advises seeing a clinician before exercising.",
+    "paused": "Your plan is paused: {because}. Run `glutewake check` again.",
+    "none_today": "No session is planned for today.",
+    "finished": "Your four-week plan is finished.",
+}
+
+
+def not_due(due: NotDue) -> str:
+    """Why there is no session now, in the terminal's words."""
+    return _NOT_DUE[due.why].format(because=due.paused_because)

@@ -298,7 +298,7 @@ def build_plan(
         )
         sessions.append(PlannedSession(day, phase_id, warm_up, main, stretches, programme.desk_habits))
     maintenance = tuple(fit.block(i, weaker) for i in fit.pool(programme.maintenance))
-    advice = ("Stop any exercise that causes pain, and run `glutewake check` again if symptoms change.",)
+    advice = ("Stop any exercise that causes pain, and do the symptom check again if symptoms change.",)
     return Plan(
         start_date, "active", level, profile.equipment, weaker, likely, tuple(sessions), maintenance, advice
     )

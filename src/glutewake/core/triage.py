@@ -311,12 +311,30 @@ def rules_urgency(case: Case, kb: Knowledge) -> Urgency:
 
 
 def _unsure(case: Case, kb: Knowledge) -> tuple[tuple[Finding, Urgency], ...]:
-    """Red flags answered "not sure", each with the urgency the rules would give to a yes."""
-    found = [
-        (finding, _rules_urgency(_fired(case.with_answer(finding.id, True), kb)))
-        for finding in _red_flag_findings(kb)
-        if finding.id in case.answers and case.answers[finding.id] is None
+    """Answers of "not sure" that keep a warning sign open, each with the most urgent result
+    an answer could bring: the red flags, and any finding a red-flag rule depends on (a no
+    to "does the numbness ease on standing?" can mean an emergency). Each is judged with the
+    other "not sure" answers taken as yes, so two that together mean an emergency count."""
+    in_red_flag_rules = {f for rule in kb.triage.rules if rule.red_flag for f in expr_findings(rule.when)}
+    unsure = [  # in the knowledge base's order, so the answers' order does not matter
+        finding
+        for finding in kb.findings.values()
+        if finding.id in case.answers
+        and case.answers[finding.id] is None
+        and (finding.group == "red_flag" or finding.id in in_red_flag_rules)
     ]
+    found = []
+    for finding in unsure:
+        others = {other.id: True for other in unsure if other is not finding}
+        would_be = max(
+            (
+                _rules_urgency(_fired(case.with_answers({**others, finding.id: value}), kb))
+                for value in (True, False)
+            ),
+            key=_rank,
+        )
+        if finding.group == "red_flag" or would_be != "self_care":
+            found.append((finding, would_be))
     return tuple(sorted(found, key=lambda item: -_rank(item[1])))
 
 
@@ -361,15 +379,25 @@ def triage(case: Case, kb: Knowledge) -> TriageResult:
         if rule.red_flag and _rank(rule.urgency) > 0:
             red_flags += [f for f in _support(rule.when, case) if f not in red_flags]
     lifted = assessment.lifted_by
+    title = lifted.title if lifted else kb.level(assessment.urgency).title
+    now = _advice_now(kb, assessment)
+    unasked = _unasked_red_flags(case, kb) if assessment.urgency == "self_care" else []
+    if unasked:  # a case given whole (a file, the API) may leave the safety questions out
+        title = kb.triage.unasked_title
+        now = (
+            *now[:1],
+            "These warning signs were not asked: " + "; ".join(f.label_yes for f in unasked) + ".",
+            *now[1:],
+        )
     return TriageResult(
         urgency=assessment.urgency,
         causes=assessment.causes,
         red_flags=tuple(red_flags),
         exercise=assessment.exercise,
-        advice=Advice(_advice_now(kb, assessment), _safety_net(case, kb, assessment.urgency)),
+        advice=Advice(now, _safety_net(case, kb, assessment.urgency)),
         notice=kb.triage.notice,
         rules=tuple(rule.id for rule in assessment.fired) + ((lifted.id,) if lifted else ()),
-        title=lifted.title if lifted else kb.level(assessment.urgency).title,
+        title=title,
         not_ruled_out=tuple(finding.id for finding, _ in assessment.unsure),
         avoid=tuple(dict.fromkeys(tag for rule in assessment.fired for tag in rule.avoid)),
     )
@@ -404,6 +432,16 @@ def _advice_now(kb: Knowledge, assessment: _Assessment) -> tuple[str, ...]:
             "Your answers do not point to a particular cause; a doctor or physiotherapist can examine you if you are unsure."
         )
     return _unique(lines)
+
+
+def _unasked_red_flags(case: Case, kb: Knowledge) -> list[Finding]:
+    """The red flags a case leaves out that on their own would change a green result."""
+    return [
+        finding
+        for finding in _red_flag_findings(kb)
+        if finding.id not in case.answers
+        and _rules_urgency(_fired(case.with_answer(finding.id, True), kb)) != "self_care"
+    ]
 
 
 def escalation(case: Case, kb: Knowledge, above: Urgency) -> dict[Urgency, list[Finding]]:

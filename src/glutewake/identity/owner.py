@@ -24,9 +24,10 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SIGNIN_SECONDS", "OwnerSecret", "TokenFileError", "load_owner_secret"]
+__all__ = ["SESSION_SECONDS", "SIGNIN_SECONDS", "OwnerSecret", "TokenFileError", "load_owner_secret"]
 
 SIGNIN_SECONDS = 600  # how long a sign-in link works
+SESSION_SECONDS = 30 * 24 * 3600  # how long a browser stays signed in; `glutewake` signs in again
 
 
 class TokenFileError(OSError):
@@ -52,13 +53,12 @@ class OwnerSecret:
     def new_session(self, now: int) -> str:
         return f"{now}.{_sign(self._key, f'session:{now}')}"
 
-    def session_ok(self, value: str) -> bool:
+    def session_ok(self, value: str, now: int) -> bool:
+        """A session this secret signed, issued at most SESSION_SECONDS ago."""
         issued, _, signature = value.partition(".")
-        return (
-            issued.isdecimal()
-            and len(issued) < 20
-            and secrets.compare_digest(signature.encode(), _sign(self._key, f"session:{issued}").encode())
-        )
+        if not issued.isdecimal() or len(issued) > 19 or not 0 <= now - int(issued) <= SESSION_SECONDS:
+            return False
+        return secrets.compare_digest(signature.encode(), _sign(self._key, f"session:{issued}").encode())
 
     def signin_code(self, now: int, nonce: str | None = None) -> str:
         expires = now + SIGNIN_SECONDS

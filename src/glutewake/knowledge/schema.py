@@ -268,6 +268,7 @@ class Screen:
 class TriageKnowledge:
     __pydantic_config__ = _STRICT
     notice: str
+    unasked_title: str  # the banner of a green result whose case left safety questions out
     levels: tuple[UrgencyLevel, ...]
     unsure: tuple[Unsure, ...]
     contraindications: tuple[Contraindication, ...]

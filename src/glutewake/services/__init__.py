@@ -8,7 +8,6 @@ so a command that needs neither starts fast.
 from __future__ import annotations
 
 import functools
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -116,12 +115,12 @@ def find_exercises(
 
 def read_json(name: str, text: str) -> Any:
     """Parse JSON text read from `name`, turning a syntax error into an `InputError`."""
+    from glutewake.core import jsontext
+
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{name} is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from error
+        return jsontext.loads(text)
+    except ValueError as error:
+        raise InputError(f"{name} is not valid JSON: {error}") from None
 
 
 def parse_case(raw: object) -> Case:

@@ -46,7 +46,7 @@ def make_plan(repo: Repository, profile: Profile, start: date) -> Plan:
     """Build and keep a new plan from the latest symptom check and self-tests."""
     runs = repo.triage_runs(limit=1)
     if not runs:
-        raise NoTriage("run `glutewake check` first: the plan depends on what it finds")
+        raise NoTriage("do the symptom check first: the plan depends on what it finds")
     selftests = repo.selftest_results(limit=1)
     selftest = SelfTestResult.from_json(selftests[0].data) if selftests else None
     result = TriageResult.from_json(runs[0].data["result"])

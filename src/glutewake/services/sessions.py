@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
@@ -40,23 +40,29 @@ class Due:
     session: PlannedSession
 
 
+NotDueWhy = Literal["no_plan", "see_clinician", "paused", "none_today", "finished"]
+
+
 @dataclass(frozen=True)
 class NotDue:
-    """Why there is no session to do now, and when the next one is, if any."""
+    """Why there is no session to do now (each interface words it), and when the next one is.
 
-    reason: str
+    `paused_because` is the plan's own reason when it is paused."""
+
+    why: NotDueWhy
     next_day: date | None = None
+    paused_because: str | None = None
 
 
 def due_session(repo: Repository, today: date, *, allow_next: bool = False) -> Due | NotDue:
     """Today's planned session (or the next one with `allow_next`), unless it is already done."""
     active = current_plan(repo)
     if active is None:
-        return NotDue("You have no plan yet: run `glutewake plan`.")
+        return NotDue("no_plan")
     if active.plan.status == "not_started":
-        return NotDue("Your last check advises seeing a clinician before exercising.")
+        return NotDue("see_clinician")
     if active.plan.status == "stopped":
-        return NotDue("Your plan is paused: " + active.plan.changes[-1].reason + ".")
+        return NotDue("paused", paused_because=active.plan.changes[-1].reason)
     for planned in active.plan.sessions:
         if planned.day < today or (planned.day > today and not allow_next):
             continue
@@ -66,9 +72,7 @@ def due_session(repo: Repository, today: date, *, allow_next: bool = False) -> D
         if planned.day == today or allow_next:
             return Due(active.session_ids[planned.day], planned)
     upcoming = next((s.day for s in active.plan.sessions if s.day > today), None)
-    return NotDue(
-        "No session is planned for today." if upcoming else "Your four-week plan is finished.", upcoming
-    )
+    return NotDue("none_today" if upcoming else "finished", upcoming)
 
 
 @dataclass(frozen=True)

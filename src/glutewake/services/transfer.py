@@ -53,6 +53,12 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
         raise InputError(
             f"export version {version!r} is not supported; this glutewake reads version {VERSION}"
         )
+    from glutewake.core import jsontext
+
+    try:
+        jsontext.check(document)
+    except ValueError as error:
+        raise InputError(f"the export cannot be used: {error}") from None
     tables = document.get("tables")
     if not isinstance(tables, dict) or not set(tables) <= set(metadata.tables):
         unknown = sorted(set(tables) - set(metadata.tables)) if isinstance(tables, dict) else []
@@ -62,7 +68,7 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
             raise InputError(f"{name} must be a list of records, not {type(rows).__name__}")
     if not repo.is_empty():
         raise InputError(
-            "your store already has records; import only into an empty one (see `glutewake forget`)"
+            "your store already has records; import only into an empty one, after deleting everything"
         )
     decoded = {
         name: [_decode(name, n, row, metadata.tables[name]) for n, row in enumerate(rows, start=1)]
@@ -85,7 +91,7 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
 
 def _decode(name: str, number: int, row: object, table: Any) -> dict[str, Any]:
     """One record, checked against its table's columns and with dates made dates."""
-    from sqlalchemy import JSON, Date, Float, Integer, String, Text
+    from sqlalchemy import Date, Float, Integer, String, Text
 
     from glutewake.store.tables import UTCDateTime
 
@@ -123,9 +129,6 @@ def _decode(name: str, number: int, row: object, table: Any) -> dict[str, Any]:
             length = getattr(column.type, "length", None)
             if length is not None and len(value) > length:
                 raise InputError(f"{what} is longer than {length} characters")
-            _unicode(value, what)
-        elif isinstance(column.type, JSON):
-            _json_value(value, what, 0)
         decoded[column.name] = value
     return decoded
 
@@ -142,31 +145,6 @@ def _when(value: object, what: str, *, with_time: bool) -> date | datetime:
         return date.fromisoformat(value)
     except ValueError as error:
         raise InputError(f"{what} is not a date glutewake can read ({_show(value)}: {error})") from error
-
-
-def _json_value(value: object, what: str, depth: int) -> None:
-    if depth > 32:
-        raise InputError(f"{what} is nested too deeply")
-    if isinstance(value, str):
-        _unicode(value, what)
-    elif isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-        raise InputError(f"{what} holds a number JSON does not allow")
-    elif isinstance(value, list):
-        for item in value:
-            _json_value(item, what, depth + 1)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _unicode(str(key), what)
-            _json_value(item, what, depth + 1)
-
-
-def _unicode(text: str, what: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise InputError(
-            f"{what} holds text that is not valid Unicode (a lone surrogate such as \\ud800)"
-        ) from None
 
 
 def _show(value: object) -> str:

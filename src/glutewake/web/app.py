@@ -20,7 +20,7 @@ from glutewake.identity import OwnerSecret
 from glutewake.services import knowledge
 from glutewake.web.gate import Gate
 from glutewake.web.security import HEADERS, security_headers
-from glutewake.web.who import NotSignedIn, who_is_asking
+from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking
 
 __all__ = ["create_app"]
 
@@ -51,7 +51,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.coach = None
-        app.state.coach_note = "The coach is not running in this window; start it with `glutewake coach`."
+        app.state.coach_note = "The sitting coach is not running inside this window of glutewake."
         if coach:
             from glutewake.web.coach import run_coach_in_app
 
@@ -166,7 +166,20 @@ class _GatedApp(FastAPI):
     every response (a 500 too) carries the security headers."""
 
     def build_middleware_stack(self) -> Any:
-        return Gate(super().build_middleware_stack(), self.state.allowed_hosts, HEADERS)
+        return Gate(super().build_middleware_stack(), self.state.allowed_hosts, HEADERS, self._signed_in)
+
+    def _signed_in(self, headers: dict[bytes, bytes]) -> bool:
+        from http.cookies import CookieError, SimpleCookie
+
+        cookies: SimpleCookie = SimpleCookie()
+        try:
+            cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except CookieError:  # a cookie header it cannot parse carries no session
+            cookies = SimpleCookie()
+        session = cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else ""
+        authorization = headers.get(b"authorization", b"").decode("latin-1")
+        now = int(self.state.clock.now().timestamp())
+        return identify(authorization, session, self.state.owner, now) is not None
 
 
 def all_routes(app: FastAPI) -> Iterator[Any]:

@@ -135,7 +135,7 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     repo = repository(request)
     due = due_session(repo, request.app.state.clock.now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
-        return SessionOut(due=False, reason=due.reason, next_day=due.next_day), None
+        return SessionOut(due=False, reason=not_due(due), next_day=due.next_day), None
     kb = knowledge()
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
@@ -191,7 +191,7 @@ def api_start(request: Request, body: StartIn) -> InProgress:
     repo = repository(request)
     due = due_session(repo, request.app.state.clock.now().date(), allow_next=True)
     if not isinstance(due, Due):
-        raise HTTPException(409, due.reason)
+        raise HTTPException(409, not_due(due))
     if due.planned_session_id != body.planned_session_id:
         raise HTTPException(409, "That session is not the one due now; reload the session page.")
     started = start_or_resume(repo, due)
@@ -263,3 +263,17 @@ def feedback_form(
     body = FeedbackIn.model_validate({"rpe": rpe, "pain": pain, "felt": felt or []})
     changes = _feedback(request, session_log_id, body)
     return render(request, "session_done.html", {"changes": changes, "pain": pain})
+
+
+_NOT_DUE = {
+    "no_plan": "You have no plan yet. Build it on the My plan page.",
+    "see_clinician": "Your last check advises seeing a clinician before exercising.",
+    "paused": "Your plan is paused: {because}. Do the symptom check again to go on.",
+    "none_today": "No session is planned for today.",
+    "finished": "Your four-week plan is finished.",
+}
+
+
+def not_due(due: Any) -> str:
+    """Why there is no session now, in the web's words (never a terminal command)."""
+    return _NOT_DUE[due.why].format(because=due.paused_because)

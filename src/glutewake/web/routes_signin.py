@@ -6,14 +6,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from glutewake.identity.owner import SESSION_SECONDS
 from glutewake.services import knowledge
 from glutewake.web.who import SESSION_COOKIE, owner_secret
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-_SESSION_SECONDS = 400 * 24 * 3600  # as long as browsers keep a cookie
 
 
 @router.get("/signin")
@@ -33,7 +32,7 @@ def signin(request: Request, code: str = Query("", max_length=200)) -> Response:
     response.set_cookie(
         SESSION_COOKIE,
         secret.new_session(now),
-        max_age=_SESSION_SECONDS,
+        max_age=SESSION_SECONDS,
         httponly=True,
         samesite="strict",
         path="/",

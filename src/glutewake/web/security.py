@@ -1,7 +1,7 @@
 """Security for a local web app: strict response headers, no caching, CSRF protection for forms.
 
 Forms carry a token signed with the owner's secret and bound to the caller's session
-(`identity.owner`). JSON API writes must be sent as application/json (the gate checks it),
+(`identity.owner`). JSON API writes must be sent as application/json (`web/who.py` checks it),
 which a cross-site page cannot do without a CORS preflight that this app never grants.
 """
 

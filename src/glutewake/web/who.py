@@ -15,7 +15,7 @@ from fastapi import Depends, HTTPException, Request
 from glutewake.identity import OwnerSecret, Who
 from glutewake.identity.rules import access_for
 
-__all__ = ["SESSION_COOKIE", "NotSignedIn", "Owner", "owner_secret", "who_is_asking"]
+__all__ = ["SESSION_COOKIE", "NotSignedIn", "Owner", "identify", "owner_secret", "who_is_asking"]
 
 SESSION_COOKIE = "glutewake_session"
 _WRITES = frozenset({"POST", "PUT", "PATCH"})
@@ -30,14 +30,21 @@ def owner_secret(request: Request) -> OwnerSecret:
     return secret
 
 
-def _identify(request: Request, secret: OwnerSecret) -> Who | None:
-    scheme, _, presented = request.headers.get("authorization", "").partition(" ")
+def identify(authorization: str, session: str, secret: OwnerSecret, now: int) -> Who | None:
+    """The owner, from a bearer token or a session cookie that the secret signed; else None."""
+    scheme, _, presented = authorization.partition(" ")
     if scheme.lower() == "bearer" and presented and secret.bearer_ok(presented.strip()):
         return Who.owner("bearer", "bearer")
-    session = request.cookies.get(SESSION_COOKIE, "")
-    if session and secret.session_ok(session):
+    if session and secret.session_ok(session, now):
         return Who.owner("session", session)
     return None
+
+
+def _identify(request: Request, secret: OwnerSecret) -> Who | None:
+    now = int(request.app.state.clock.now().timestamp())
+    return identify(
+        request.headers.get("authorization", ""), request.cookies.get(SESSION_COOKIE, ""), secret, now
+    )
 
 
 def who_is_asking(request: Request) -> Who | None:

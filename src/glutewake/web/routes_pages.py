@@ -41,7 +41,7 @@ def _case(token: str) -> Case:
 
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request) -> Response:
+async def start(request: Request) -> Response:  # no store, no blocking: no thread needed
     return render(request, "start.html", {"emergency_signs": emergency_signs()})
 
 

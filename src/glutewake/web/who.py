@@ -47,7 +47,7 @@ def _identify(request: Request, secret: OwnerSecret) -> Who | None:
     )
 
 
-def who_is_asking(request: Request) -> Who | None:
+async def who_is_asking(request: Request) -> Who | None:
     """The caller, checked against the route's rule; None on a route open to anyone."""
     route = request.scope.get("route")
     rule = access_for(getattr(route, "path", ""))
@@ -65,7 +65,7 @@ def who_is_asking(request: Request) -> Who | None:
     return who
 
 
-def _owner(request: Request) -> Who:
+async def _owner(request: Request) -> Who:
     who: Who | None = getattr(request.state, "who", None)
     if who is None:
         raise NotSignedIn

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from glutewake.core.flow import answer_step, next_step, progress, replay
+from glutewake.core.flow import answer_step, next_step, replay, screens_left
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
 
@@ -82,12 +82,11 @@ def test_a_follow_up_comes_right_after_the_screen_that_opened_it(kb: Knowledge) 
     assert shown[shown.index("where") + 1] == "eases_on_standing"
 
 
-def test_replay_and_progress_count_screens(kb: Knowledge) -> None:
+def test_replay_and_the_estimate_count_screens(kb: Knowledge) -> None:
     case, shown = walk(blank(), {"numb_when_sitting": True, "eases_on_standing": True}, kb)
     assert [step.id for step in replay(case, kb)] == shown
-    assert progress(case, kb) == (len(shown), len(shown))
-    done, total = progress(blank(), kb)
-    assert done == 0
-    assert 5 <= total <= 10, "the estimate assumes 'none of these' from here on"
+    assert screens_left(case, kb) == 0
+    assert 5 <= screens_left(blank(), kb) <= 10, "the estimate assumes 'none of these' from here on"
     half = answer_step(blank(), next_step(blank(), kb), (), False)  # type: ignore[arg-type]
-    assert progress(half, kb)[0] == 1
+    assert len(replay(half, kb)) == 1
+    assert screens_left(half, kb) == screens_left(blank(), kb) - 1

@@ -101,7 +101,7 @@ def _ask_region_once(ask: Asker) -> None:
 
 def _interview(kb: Knowledge, ask: Asker) -> Case:
     """Ask screen by screen, red flags first, until nothing left can change the result."""
-    from glutewake.core.flow import answer_step, next_step, progress
+    from glutewake.core.flow import answer_step, next_step, screens_left
     from glutewake.core.triage import Case
 
     ask.tell(
@@ -117,13 +117,14 @@ def _interview(kb: Knowledge, ask: Asker) -> Case:
     days = ask.duration_days("How long have you had these symptoms? (for example 5 days, 3 weeks, 4 months)")
     case = Case(age, sex, days, {})  # type: ignore[arg-type]  # sex comes from the fixed choices above
     safety: bool | None = None
+    done = 0
     while (step := next_step(case, kb)) is not None:
         ask.say()
         if step.safety != safety:
             safety = step.safety
             ask.tell(_HEADINGS[safety], style={"bold": True})
-        done, total = progress(case, kb)
-        ask.tell(f"Screen {done + 1} of about {max(total, done + 1)}", style={"dim": True})
+        done += 1
+        ask.tell(f"Screen {done} of about {done - 1 + screens_left(case, kb)}", style={"dim": True})
         if step.kind == "checklist":
             ticked, rest = ask.checklist(step.title, [(f.label_yes, f.explanation) for f in step.findings])
             case = answer_step(case, step, [step.findings[i].id for i in ticked], rest)

@@ -18,7 +18,7 @@ from typing import Literal
 from glutewake.core.triage import Case, deciding_conditions, holds, open_questions, rules_urgency
 from glutewake.knowledge.schema import URGENCY_ORDER, Expr, Finding, Knowledge, Urgency, expr_findings
 
-__all__ = ["Step", "answer_step", "next_step", "progress", "replay"]
+__all__ = ["Step", "answer_step", "next_step", "replay", "screens_left"]
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,11 @@ def replay(case: Case, kb: Knowledge) -> list[Step]:
     return shown
 
 
-def progress(case: Case, kb: Knowledge) -> tuple[int, int]:
-    """(screens answered, screens in all if every screen still to come is answered "none of these")."""
-    done = len(replay(case, kb))
+def screens_left(case: Case, kb: Knowledge) -> int:
+    """How many screens are still to come if each is answered "none of these" (an estimate
+    for the counter: "Screen 3 of about 8")."""
     left, probe = 0, case
     while (step := next_step(probe, kb)) is not None and left < len(kb.findings):
         probe = answer_step(probe, step, (), False)
         left += 1
-    return done, done + left
+    return left

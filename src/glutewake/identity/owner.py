@@ -6,7 +6,8 @@ from the owner derives from it:
 
 - `Authorization: Bearer <token>` for scripts;
 - a browser session cookie, `<issued>.<signature>`, signed with it (nothing is kept on the
-  server, so a session outlives a restart, and a new token ends every session);
+  server, so a session outlives a restart, and a new token ends every session once the app
+  restarts; a session also ends after 30 days);
 - one-time sign-in links, `<expires>.<nonce>.<signature>`, that set the cookie;
 - anti-forgery tokens bound to the session, so a cookie planted by another site on another
   port of this computer cannot forge one.
@@ -17,6 +18,7 @@ Time is a parameter (seconds since the epoch); nothing here reads a clock.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -43,7 +45,7 @@ def _sign(key: bytes, message: str) -> str:
 class OwnerSecret:
     token: str
 
-    @property
+    @functools.cached_property  # the token never changes; sign with the same key every time
     def _key(self) -> bytes:
         return hashlib.sha256(b"glutewake owner key\0" + self.token.encode()).digest()
 

@@ -60,7 +60,7 @@ class Gate:
         self.app = app
         self.signed_in = signed_in  # whether the headers carry the owner's token or session
         self.allowed = frozenset(h.lower().strip("[]") for h in allowed_hosts) | LOCAL_HOSTS
-        self.headers = headers
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]  # encoded once
         self.import_limit = import_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -82,7 +82,7 @@ class Gate:
 
     def _with_headers(self, send: Send) -> Send:
         """`send` that adds the security headers a response lacks (even an error page for a bug)."""
-        extra = [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+        extra = self.headers
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -108,9 +108,10 @@ class Gate:
             limit = ANONYMOUS_LIMIT  # it will be refused (401): read no more than that needs
         else:
             limit = self.import_limit if path in IMPORT_PATHS else BODY_LIMIT
+        too_large = _Refused(413, f"the body is larger than glutewake accepts here ({_size(limit)})")
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            raise _Refused(413, f"the body is larger than glutewake accepts here ({limit // (1 << 20)} MB)")
+            raise too_large
         if method not in _WRITES:
             return receive, None
         spool = tempfile.SpooledTemporaryFile(max_size=BODY_LIMIT)  # noqa: SIM115 (handed to the replay)
@@ -125,25 +126,19 @@ class Gate:
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > limit:
-                    raise _Refused(
-                        413, f"the body is larger than glutewake accepts here ({limit // (1 << 20)} MB)"
-                    )
+                    raise too_large
                 spool.write(chunk)
                 if not message.get("more_body", False):
                     break
+            if kind == "application/json" and path.startswith("/api/") and size:
+                spool.seek(0)
+                _strict_json(spool.read())
         except TimeoutError:
             spool.close()
             raise _Refused(408, "the body took too long to arrive") from None
         except _Refused:
             spool.close()
             raise
-        if kind == "application/json" and path.startswith("/api/") and size:
-            spool.seek(0)
-            try:
-                _strict_json(spool.read())
-            except _Refused:
-                spool.close()
-                raise
         spool.seek(0)
         return _replay(spool, receive), spool
 
@@ -159,9 +154,13 @@ class Gate:
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),
         ]
-        headers += [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+        headers += self.headers
         await send({"type": "http.response.start", "status": refusal.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def _size(limit: int) -> str:
+    return f"{limit >> 20} MB" if limit >= 1 << 20 else f"{limit >> 10} kB"
 
 
 def _replay(spool: Any, receive: Receive) -> Receive:

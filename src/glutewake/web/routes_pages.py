@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.core.flow import answer_step, next_step, progress, replay
+from glutewake.core.flow import answer_step, next_step, replay, screens_left
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case, triage
 from glutewake.services import (
@@ -110,8 +110,14 @@ def check_question(request: Request, token: str) -> Response:
     if shown:
         earlier = {f.id for f in shown[-1].findings}
         back = f"/check/q/{encode_case(case.with_answers({k: v for k, v in case.answers.items() if k not in earlier}, replace=True))}"
-    done, total = progress(case, kb)
-    context = {"step": step, "token": token, "number": done + 1, "total": max(total, done + 1), "back": back}
+    number = len(shown) + 1
+    context = {
+        "step": step,
+        "token": token,
+        "number": number,
+        "total": number - 1 + screens_left(case, kb),
+        "back": back,
+    }
     return render(request, "question.html", context)
 
 

@@ -54,3 +54,17 @@ def test_runs_as_an_installed_command(argv: list[str]) -> None:
     done = subprocess.run([*argv, "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("glutewake, version")
+
+
+def test_help_loads_neither_the_web_framework_nor_the_store() -> None:
+    """`glutewake --help` is what a new user runs first: it stays fast (bench/startup.py) by not
+    importing FastAPI, asyncio or SQLAlchemy, which only serving and the records need."""
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from glutewake.cli import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        "print(sorted(m for m in ('fastapi', 'asyncio', 'sqlalchemy') if m in sys.modules))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from glutewake.cli._errors import CommandError
-from glutewake.web.gate import LOCAL_HOSTS
+from glutewake.web.hosts import LOCAL_HOSTS
 
 if TYPE_CHECKING:
     from glutewake.identity import OwnerSecret

@@ -21,6 +21,8 @@ import tempfile
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
+from glutewake.web.hosts import LOCAL_HOSTS
+
 __all__ = ["BODY_LIMIT", "IMPORT_LIMIT", "LOCAL_HOSTS", "Gate"]
 
 Scope = MutableMapping[str, Any]
@@ -33,7 +35,6 @@ BODY_LIMIT = 1 << 20
 ANONYMOUS_LIMIT = 16 << 10
 IMPORT_LIMIT = 64 << 20
 IMPORT_PATHS = frozenset({"/api/data", "/data/import"})
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 BODY_SECONDS = 10.0  # a body must finish arriving within this
 _WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _HOST = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[A-Za-z0-9.-]+))(?::[0-9]{1,5})?")

@@ -32,7 +32,7 @@ from glutewake.core.programme import Profile, build_plan
 from glutewake.core.selftests import SelfTestAnswers, score
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import load_knowledge
-from glutewake.store import Repository, connect
+from glutewake.store import Store, connect
 
 DAYS = 5 * 365
 SETS_PER_SESSION = 10
@@ -114,7 +114,7 @@ def almost_empty(end: date) -> dict[str, list[dict[str, Any]]]:
 
 
 def fill(url: str, tables: dict[str, list[dict[str, Any]]]) -> None:
-    repo = Repository(connect(url), SystemClock())
+    repo = Store(connect(url), SystemClock()).owner()
     repo.load(tables)
     repo.close()
 

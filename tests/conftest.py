@@ -91,19 +91,19 @@ def engine_for() -> Iterator[Callable[..., Engine]]:
 @pytest.fixture
 def repo(database_url: str, engine_for: Callable[..., Engine]) -> Repository:
     """A repository on a fresh database of each engine, with a fake clock."""
-    from glutewake.store import Repository
+    from glutewake.store import Store
     from tests.fakes import FakeClock
 
-    return Repository(engine_for(database_url), FakeClock())
+    return Store(engine_for(database_url), FakeClock()).owner()
 
 
 @pytest.fixture
 def repo_for(engine_for: Callable[..., Engine]) -> Callable[[str], Repository]:
     """Open a repository on an existing database URL (disposed when the test ends)."""
-    from glutewake.store import Repository
+    from glutewake.store import Store
     from tests.fakes import FakeClock
 
-    return lambda url: Repository(engine_for(url), FakeClock())
+    return lambda url: Store(engine_for(url), FakeClock()).owner()
 
 
 @pytest.fixture(scope="session")

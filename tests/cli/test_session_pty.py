@@ -12,14 +12,14 @@ import pexpect
 import pytest
 
 from glutewake.clock import SystemClock
-from glutewake.store import Repository, connect
+from glutewake.store import Store, connect
 from tests.plans import tiny_plan
 
 
 @pytest.fixture
 def store(tmp_path: Path, glutewake_home: Path) -> str:
     url = f"sqlite:///{tmp_path / 'session.db'}"
-    repo = Repository(connect(url), SystemClock())
+    repo = Store(connect(url), SystemClock()).owner()
     repo.save_plan(tiny_plan(date.today()), None)
     repo.close()
     return url
@@ -36,7 +36,7 @@ def spawn(url: str, home: Path) -> pexpect.spawn:
 
 def sessions(url: str) -> list[dict[str, object]]:
     engine = connect(url)
-    rows = Repository(engine, SystemClock()).session_logs()
+    rows = Store(engine, SystemClock()).owner().session_logs()
     engine.dispose()
     return rows
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from glutewake.core.programme import Profile, build_plan
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
-from glutewake.store import Repository, SetRecord, connect
+from glutewake.store import Repository, SetRecord, Store, connect
 from tests.fakes import FakeClock
 
 PROFILE = Profile(
@@ -114,9 +114,9 @@ def test_dump_load_and_forget(repo: Repository, kb: Knowledge, database_url: str
 
 def _writer(url: str, count: int, name: str) -> subprocess.Popen[str]:
     code = f"""
-from glutewake.store import Repository, SetRecord, connect
+from glutewake.store import SetRecord, Store, connect
 from glutewake.clock import SystemClock
-repo = Repository(connect({url!r}), SystemClock())
+repo = Store(connect({url!r}), SystemClock()).owner()
 log = repo.start_session(None, guided=True)
 for n in range({count}):
     repo.log_set(log, SetRecord({name!r}, reps=n))
@@ -133,7 +133,7 @@ def test_two_processes_write_one_sqlite_file_at_once(tmp_path: Path) -> None:
         _, errors = writer.communicate(timeout=120)
         assert writer.returncode == 0, errors
     engine = connect(url)
-    repo = Repository(engine, FakeClock())
+    repo = Store(engine, FakeClock()).owner()
     logs = repo.session_logs()
     assert sorted(entry["sets"] for entry in logs) == [150, 150]
     with engine.connect() as connection:
@@ -148,5 +148,5 @@ def test_two_processes_migrate_a_new_sqlite_file_together(tmp_path: Path) -> Non
         _, errors = writer.communicate(timeout=120)
         assert writer.returncode == 0, errors
     engine = connect(url)
-    assert sorted(entry["sets"] for entry in Repository(engine, FakeClock()).session_logs()) == [20, 20]
+    assert sorted(entry["sets"] for entry in Store(engine, FakeClock()).owner().session_logs()) == [20, 20]
     engine.dispose()

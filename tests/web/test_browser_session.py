@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from glutewake.clock import SystemClock
-from glutewake.store import Repository, connect
+from glutewake.store import Store, connect
 from tests.plans import tiny_plan
 from tests.servers import running
 from tests.web.browsing import browser, page, serious_violations, shoot
@@ -30,7 +30,7 @@ CURL_REP = 8
 @pytest.fixture
 def store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'player.db'}"
-    repo = Repository(connect(url), SystemClock())
+    repo = Store(connect(url), SystemClock()).owner()
     repo.save_plan(tiny_plan(date.today()), None)
     repo.close()
     return url
@@ -46,7 +46,7 @@ def site(store: str, glutewake_home: Path) -> Iterator[str]:
 
 
 def sets_saved(store: str) -> list[tuple[str, int | None, int | None]]:
-    repo = Repository(connect(store), SystemClock())
+    repo = Store(connect(store), SystemClock()).owner()
     try:
         log = repo.session_for(repo.current_plan().session_ids[date.today()])  # type: ignore[union-attr]
         assert log is not None

@@ -148,11 +148,12 @@ def score_selftests(answers: SelfTestAnswers) -> SelfTestResult:
 
 
 def open_store(url: str | None = None, clock: Clock | None = None) -> Repository:
-    """The user's store at `url` (default: the environment, else SQLite in the data directory)."""
+    """The owner's records in the store at `url` (default: the environment, else SQLite in the
+    data directory)."""
     from glutewake.clock import SystemClock
-    from glutewake.store import Repository, connect, database_url
+    from glutewake.store import Store, connect, database_url
 
-    return Repository(connect(database_url(url)), clock or SystemClock())
+    return Store(connect(database_url(url)), clock or SystemClock()).owner()
 
 
 def record_triage(repo: Repository, case: Case, result: TriageResult) -> int:

@@ -98,13 +98,14 @@ def _decode(name: str, number: int, row: object, table: Any) -> dict[str, Any]:
     where = f"record {number} of {name}"
     if not isinstance(row, dict):
         raise InputError(f"{where} is not an object")
-    unknown = sorted(set(row) - set(table.c.keys()))
+    columns = [column for column in table.c if column.name != "person_id"]  # whose: the importer's
+    unknown = sorted(set(row) - {column.name for column in columns})
     if unknown:
         raise InputError(
             f"{where} has fields this glutewake does not know: {', '.join(map(str, unknown))[:80]}"
         )
     decoded: dict[str, Any] = {}
-    for column in table.c:
+    for column in columns:
         if column.name not in row:
             if not column.nullable and not column.primary_key:
                 raise InputError(f"{where} has no {column.name}")

@@ -20,7 +20,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 __all__ = ["HEAD", "StoreError", "connect", "current_revision", "database_url", "downgrade", "upgrade"]
 
-HEAD = "0002"  # the newest migration in migrations/versions (a test keeps this in step)
+HEAD = "0003"  # the newest migration in migrations/versions (a test keeps this in step)
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "glutewake_write"  # execution option: this connection writes
 
@@ -133,6 +133,19 @@ def _migrate(engine: Engine, direction: str, revision: str) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     options = {WRITE: True, "glutewake_migrate": True}
-    with engine.connect().execution_options(**options) as connection, connection.begin():
-        config.attributes["connection"] = connection
-        getattr(command, direction)(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect().execution_options(**options) as connection:
+        if sqlite:
+            # SQLite changes a table by copying it and dropping the old one; with foreign keys
+            # on, the drop would cascade into the children. Off for the migration (it cannot
+            # change inside a transaction), checked before the commit, on again after.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                getattr(command, direction)(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise StoreError("the migration left records pointing at nothing; nothing was changed")
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]

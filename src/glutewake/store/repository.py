@@ -1,6 +1,9 @@
-"""The one repository services use: every read and write of the user's records.
+"""A person's repository: every read and write of one person's records.
 
-Every write is its own transaction, so an interrupted session keeps every set logged
+It is obtained for one person (`Store.person`, `Store.owner` in `store/people.py`) and can
+only see and change that person's rows: every query it makes names the person, and a write
+that refers to another record (a set to its session, say) first checks that the record is
+theirs. Every write is its own transaction, so an interrupted session keeps every set logged
 before the interruption. No domain rules here: values come in and go out as the core's
 types (or plain rows), and the core decides what they mean.
 """
@@ -14,14 +17,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Select, Table, delete, func, insert, select, update
 
 from glutewake.clock import Clock
 from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
-__all__ = ["ActivePlan", "Repository", "SessionLog", "SetRecord", "Stored"]
+__all__ = ["ActivePlan", "NotTheirs", "Repository", "SessionLog", "SetRecord", "Stored"]
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,15 @@ class SessionLog:
     has_feedback: bool
 
 
+class NotTheirs(LookupError):
+    """A record this person does not have (it is someone else's, or does not exist)."""
+
+
 class Repository:
-    def __init__(self, engine: Engine, clock: Clock) -> None:
+    def __init__(self, engine: Engine, clock: Clock, person_id: int) -> None:
         self.engine = engine
         self.clock = clock
+        self.person_id = person_id
 
     def close(self) -> None:
         self.engine.dispose()
@@ -77,20 +85,31 @@ class Repository:
         with self.engine.connect() as connection, connection.begin():
             yield connection
 
+    def _mine(self, table: Table) -> ColumnElement[bool]:
+        return table.c.person_id == self.person_id
+
+    def _check_mine(self, db: Connection, table: Table, record_id: int) -> None:
+        """Raise `NotTheirs` unless `record_id` is one of this person's rows of `table`."""
+        key = next(iter(table.primary_key.columns))
+        if db.execute(select(key).where(key == record_id, self._mine(table))).first() is None:
+            raise NotTheirs(f"no {table.name} record {record_id} for this person")
+
     # --- profile -----------------------------------------------------------------------------
 
     def profile(self) -> Profile | None:
         with self._reading() as db:
-            row = db.execute(select(t.profile)).mappings().first()
-        return None if row is None else Profile.from_json(dict(row))
+            row = db.execute(select(t.profile).where(self._mine(t.profile))).mappings().first()
+        if row is None:
+            return None
+        return Profile.from_json({k: v for k, v in row.items() if k not in ("id", "person_id")})
 
     def save_profile(self, profile: Profile) -> None:
         values = {**profile.to_json(), "updated_at": self.clock.now()}
         with self._writing() as db:
-            if db.execute(select(t.profile.c.id)).first() is None:
-                db.execute(insert(t.profile).values(id=1, **values))
+            if db.execute(select(t.profile.c.id).where(self._mine(t.profile))).first() is None:
+                db.execute(insert(t.profile).values(person_id=self.person_id, **values))
             else:
-                db.execute(update(t.profile).values(**values))
+                db.execute(update(t.profile).where(self._mine(t.profile)).values(**values))
 
     # --- triage runs and self-test results ---------------------------------------------------
 
@@ -98,7 +117,13 @@ class Repository:
         with self._writing() as db:
             row = db.execute(
                 insert(t.triage_runs)
-                .values(created_at=self.clock.now(), urgency=result["urgency"], case=case, result=result)
+                .values(
+                    person_id=self.person_id,
+                    created_at=self.clock.now(),
+                    urgency=result["urgency"],
+                    case=case,
+                    result=result,
+                )
                 .returning(t.triage_runs.c.id)
             )
             return int(row.scalar_one())
@@ -107,20 +132,21 @@ class Repository:
         with self._writing() as db:
             row = db.execute(
                 insert(t.selftest_results)
-                .values(created_at=self.clock.now(), result=result)
+                .values(person_id=self.person_id, created_at=self.clock.now(), result=result)
                 .returning(t.selftest_results.c.id)
             )
             return int(row.scalar_one())
 
     def triage_runs(self, limit: int | None = None) -> list[Stored]:
-        query = select(t.triage_runs).order_by(t.triage_runs.c.created_at.desc(), t.triage_runs.c.id.desc())
+        runs = t.triage_runs
+        query = select(runs).where(self._mine(runs)).order_by(runs.c.created_at.desc(), runs.c.id.desc())
         with self._reading() as db:
             rows = db.execute(query.limit(limit)).mappings().all()
         return [Stored(r["id"], r["created_at"], {"case": r["case"], "result": r["result"]}) for r in rows]
 
     def selftest_results(self, limit: int | None = None) -> list[Stored]:
         table = t.selftest_results
-        query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc())
+        query = select(table).where(self._mine(table)).order_by(table.c.created_at.desc(), table.c.id.desc())
         with self._reading() as db:
             rows = db.execute(query.limit(limit)).mappings().all()
         return [Stored(r["id"], r["created_at"], r["result"]) for r in rows]
@@ -131,11 +157,18 @@ class Repository:
         """Store a new plan; the previous active plan, if any, is marked replaced."""
         meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
         with self._writing() as db:
-            db.execute(update(t.plans).where(t.plans.c.status == "active").values(status="replaced"))
+            if triage_run_id is not None:
+                self._check_mine(db, t.triage_runs, triage_run_id)
+            db.execute(
+                update(t.plans)
+                .where(self._mine(t.plans), t.plans.c.status == "active")
+                .values(status="replaced")
+            )
             plan_id = int(
                 db.execute(
                     insert(t.plans)
                     .values(
+                        person_id=self.person_id,
                         created_at=self.clock.now(),
                         status=plan.status,
                         start_date=plan.start_date,
@@ -150,6 +183,7 @@ class Repository:
                     insert(t.planned_sessions),
                     [
                         {
+                            "person_id": self.person_id,
                             "plan_id": plan_id,
                             "day": s.day,
                             "position": n,
@@ -167,7 +201,7 @@ class Repository:
             row = (
                 db.execute(
                     select(t.plans)
-                    .where(t.plans.c.status != "replaced")
+                    .where(self._mine(t.plans), t.plans.c.status != "replaced")
                     .order_by(t.plans.c.created_at.desc(), t.plans.c.id.desc())
                     .limit(1)
                 )
@@ -193,6 +227,7 @@ class Repository:
         """Save an adapted plan: its status and changes, and each planned session's content."""
         meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
         with self._writing() as db:
+            self._check_mine(db, t.plans, plan_id)
             db.execute(update(t.plans).where(t.plans.c.id == plan_id).values(status=plan.status, plan=meta))
             for session in plan.sessions:
                 db.execute(
@@ -205,9 +240,12 @@ class Repository:
 
     def start_session(self, planned_session_id: int | None, *, guided: bool) -> int:
         with self._writing() as db:
+            if planned_session_id is not None:
+                self._check_mine(db, t.planned_sessions, planned_session_id)
             row = db.execute(
                 insert(t.session_logs)
                 .values(
+                    person_id=self.person_id,
                     planned_session_id=planned_session_id,
                     started_at=self.clock.now(),
                     status="in_progress",
@@ -220,15 +258,22 @@ class Repository:
     def log_set(self, session_log_id: int, done: SetRecord) -> int:
         """Record one finished set at once, in its own transaction."""
         with self._writing() as db:
+            self._check_mine(db, t.session_logs, session_log_id)
             row = db.execute(
                 insert(t.set_logs)
-                .values(session_log_id=session_log_id, done_at=self.clock.now(), **vars(done))
+                .values(
+                    person_id=self.person_id,
+                    session_log_id=session_log_id,
+                    done_at=self.clock.now(),
+                    **vars(done),
+                )
                 .returning(t.set_logs.c.id)
             )
             return int(row.scalar_one())
 
     def finish_session(self, session_log_id: int, status: str) -> None:
         with self._writing() as db:
+            self._check_mine(db, t.session_logs, session_log_id)
             db.execute(
                 update(t.session_logs)
                 .where(t.session_logs.c.id == session_log_id)
@@ -238,6 +283,7 @@ class Repository:
     def reopen_session(self, session_log_id: int) -> None:
         """Put a session that was quit part-way back in progress, to go on with it."""
         with self._writing() as db:
+            self._check_mine(db, t.session_logs, session_log_id)
             db.execute(
                 update(t.session_logs)
                 .where(t.session_logs.c.id == session_log_id)
@@ -250,14 +296,16 @@ class Repository:
             row = db.execute(
                 select(logs.c.planned_session_id, logs.c.status, feedback.c.session_log_id.is_not(None))
                 .select_from(logs.outerjoin(feedback, feedback.c.session_log_id == logs.c.id))
-                .where(logs.c.id == session_log_id)
+                .where(logs.c.id == session_log_id, self._mine(logs))
             ).first()
         return None if row is None else SessionLog(row[0], str(row[1]), bool(row[2]))
 
     def save_feedback(self, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]) -> None:
         with self._writing() as db:
+            self._check_mine(db, t.session_logs, session_log_id)
             db.execute(
                 insert(t.session_feedback).values(
+                    person_id=self.person_id,
                     session_log_id=session_log_id,
                     created_at=self.clock.now(),
                     rpe=rpe,
@@ -272,7 +320,7 @@ class Repository:
         with self._reading() as db:
             row = db.execute(
                 select(logs.c.id, logs.c.status)
-                .where(logs.c.planned_session_id == planned_session_id)
+                .where(logs.c.planned_session_id == planned_session_id, self._mine(logs))
                 .order_by(logs.c.started_at.desc(), logs.c.id.desc())
                 .limit(1)
             ).first()
@@ -283,7 +331,7 @@ class Repository:
         with self._reading() as db:
             rows = db.execute(
                 select(*columns)
-                .where(t.set_logs.c.session_log_id == session_log_id)
+                .where(t.set_logs.c.session_log_id == session_log_id, self._mine(t.set_logs))
                 .order_by(t.set_logs.c.id)
             ).all()
         return [SetRecord(*row) for row in rows]
@@ -294,6 +342,7 @@ class Repository:
         # One pass over the sets, grouped, rather than a count per session.
         counts = (
             select(t.set_logs.c.session_log_id, func.count().label("sets"))
+            .where(self._mine(t.set_logs))
             .group_by(t.set_logs.c.session_log_id)
             .subquery()
         )
@@ -315,6 +364,7 @@ class Repository:
                 .outerjoin(planned)
                 .outerjoin(counts, counts.c.session_log_id == logs.c.id)
             )
+            .where(self._mine(logs))
             .order_by(logs.c.started_at, logs.c.id)
         )
         if since is not None:
@@ -327,12 +377,14 @@ class Repository:
         logs, planned = t.session_logs, t.planned_sessions
         counts = (
             select(t.set_logs.c.session_log_id, func.count().label("sets"))
+            .where(self._mine(t.set_logs))
             .group_by(t.set_logs.c.session_log_id)
             .subquery()
         )
         query = (
             select(logs.c.started_at, planned.c.day, logs.c.status, func.coalesce(counts.c.sets, 0))
             .select_from(logs.outerjoin(planned).outerjoin(counts, counts.c.session_log_id == logs.c.id))
+            .where(self._mine(logs))
             .order_by(logs.c.started_at, logs.c.id)
         )
         with self._reading() as db:
@@ -342,9 +394,15 @@ class Repository:
         """Every planned session day that counts: a replaced plan's days end where the next plan starts."""
         with self._reading() as db:
             plans = db.execute(
-                select(t.plans.c.id, t.plans.c.start_date).order_by(t.plans.c.created_at, t.plans.c.id)
+                select(t.plans.c.id, t.plans.c.start_date)
+                .where(self._mine(t.plans))
+                .order_by(t.plans.c.created_at, t.plans.c.id)
             ).all()
-            days = db.execute(select(t.planned_sessions.c.plan_id, t.planned_sessions.c.day)).all()
+            days = db.execute(
+                select(t.planned_sessions.c.plan_id, t.planned_sessions.c.day).where(
+                    self._mine(t.planned_sessions)
+                )
+            ).all()
         ends = {plan.id: nxt.start_date for plan, nxt in itertools.pairwise(plans)}
         return sorted({row.day for row in days if row.plan_id not in ends or row.day < ends[row.plan_id]})
 
@@ -357,6 +415,7 @@ class Repository:
             row = db.execute(
                 insert(t.checkins)
                 .values(
+                    person_id=self.person_id,
                     created_at=self.clock.now(),
                     pain=pain,
                     numbness=numbness,
@@ -370,7 +429,11 @@ class Repository:
 
     def checkins(self, since: datetime | None = None) -> list[Stored]:
         """Check-ins, oldest first (those from `since` on, if given)."""
-        query = select(t.checkins).order_by(t.checkins.c.created_at, t.checkins.c.id)
+        query = (
+            select(t.checkins)
+            .where(self._mine(t.checkins))
+            .order_by(t.checkins.c.created_at, t.checkins.c.id)
+        )
         return self._checkins(query if since is None else query.where(t.checkins.c.created_at >= since))
 
     def checkin_scores(self) -> list[tuple[datetime, int, int, dict[str, int]]]:
@@ -378,12 +441,15 @@ class Repository:
         c = t.checkins
         with self._reading() as db:
             rows = db.execute(
-                select(c.c.created_at, c.c.pain, c.c.numbness, c.c.psfs).order_by(c.c.created_at, c.c.id)
+                select(c.c.created_at, c.c.pain, c.c.numbness, c.c.psfs)
+                .where(self._mine(c))
+                .order_by(c.c.created_at, c.c.id)
             ).all()
         return [(row.created_at, row.pain, row.numbness, row.psfs) for row in rows]
 
     def latest_checkin(self) -> Stored | None:
-        newest = select(t.checkins).order_by(t.checkins.c.created_at.desc(), t.checkins.c.id.desc()).limit(1)
+        c = t.checkins
+        newest = select(c).where(self._mine(c)).order_by(c.c.created_at.desc(), c.c.id.desc()).limit(1)
         found = self._checkins(newest)
         return found[0] if found else None
 
@@ -399,13 +465,20 @@ class Repository:
         with self._writing() as db:
             db.execute(
                 insert(t.sitting_bouts).values(
-                    started_at=started_at, ended_at=ended_at, active_seconds=active_seconds
+                    person_id=self.person_id,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                    active_seconds=active_seconds,
                 )
             )
 
     def add_coach_event(self, at: datetime, kind: str, exercise_id: str | None = None) -> None:
         with self._writing() as db:
-            db.execute(insert(t.coach_events).values(at=at, kind=kind, exercise_id=exercise_id))
+            db.execute(
+                insert(t.coach_events).values(
+                    person_id=self.person_id, at=at, kind=kind, exercise_id=exercise_id
+                )
+            )
 
     def bouts_between(self, start: datetime, end: datetime) -> list[tuple[datetime, datetime, float]]:
         """Bouts that ended in [start, end), oldest first."""
@@ -413,7 +486,7 @@ class Repository:
         with self._reading() as db:
             rows = db.execute(
                 select(bouts.c.started_at, bouts.c.ended_at, bouts.c.active_seconds)
-                .where(bouts.c.ended_at >= start, bouts.c.ended_at < end)
+                .where(self._mine(bouts), bouts.c.ended_at >= start, bouts.c.ended_at < end)
                 .order_by(bouts.c.ended_at)
             ).all()
         return [(row.started_at, row.ended_at, row.active_seconds) for row in rows]
@@ -423,7 +496,7 @@ class Repository:
         with self._reading() as db:
             rows = db.execute(
                 select(events.c.at, events.c.kind, events.c.exercise_id)
-                .where(events.c.at >= start, events.c.at < end)
+                .where(self._mine(events), events.c.at >= start, events.c.at < end)
                 .order_by(events.c.at, events.c.id)
             ).all()
         return [(row.at, row.kind, row.exercise_id) for row in rows]
@@ -432,52 +505,41 @@ class Repository:
 
     def is_empty(self) -> bool:
         with self._reading() as db:
-            return all(db.execute(select(table).limit(1)).first() is None for table in _USER_TABLES)
+            return all(
+                db.execute(select(table.c.person_id).where(self._mine(table)).limit(1)).first() is None
+                for table in t.RECORD_TABLES
+            )
 
     def dump(self) -> dict[str, list[dict[str, Any]]]:
-        """Every row of the user's, table by table (for export)."""
+        """Every row of this person's, table by table, without the owner column."""
         with self._reading() as db:
             return {
                 table.name: [
-                    dict(row)
-                    for row in db.execute(select(table).order_by(*table.primary_key.columns)).mappings()
+                    {k: v for k, v in row.items() if k != "person_id"}
+                    for row in db.execute(
+                        select(table).where(self._mine(table)).order_by(*table.primary_key.columns)
+                    ).mappings()
                 ]
-                for table in _USER_TABLES
+                for table in t.RECORD_TABLES
             }
 
     def load(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """Insert dumped rows into an empty store, keeping their ids, in one transaction."""
+        """Insert dumped rows as this person's, keeping their ids, in one transaction."""
         with self._writing() as db:
-            for table in _USER_TABLES:
+            for table in t.RECORD_TABLES:
                 rows = tables.get(table.name, [])
                 if rows:
-                    db.execute(insert(table), rows)
+                    db.execute(insert(table), [{**row, "person_id": self.person_id} for row in rows])
             if self.engine.dialect.name == "postgresql":
-                for table in _USER_TABLES:
-                    if "id" in table.c and table.name != "profile":
+                for table in t.RECORD_TABLES:
+                    if "id" in table.c:
                         db.exec_driver_sql(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
                         )
 
     def forget(self) -> None:
-        """Delete every record of the user's (the schema stays)."""
+        """Delete every record of this person's (the person, other people and the schema stay)."""
         with self._writing() as db:
-            for table in reversed(_USER_TABLES):
-                db.execute(delete(table))
-
-
-# Parents before children, so loading in this order and deleting in reverse respects the keys.
-_USER_TABLES = (
-    t.profile,
-    t.triage_runs,
-    t.selftest_results,
-    t.plans,
-    t.planned_sessions,
-    t.session_logs,
-    t.set_logs,
-    t.session_feedback,
-    t.checkins,
-    t.sitting_bouts,
-    t.coach_events,
-)
+            for table in reversed(t.RECORD_TABLES):
+                db.execute(delete(table).where(self._mine(table)))

@@ -1,6 +1,8 @@
 """The store's tables (SQLAlchemy Core). Migrations in `migrations/` create exactly these.
 
-One person's data per store. Structured results (triage, self-tests, plan content) are
+A store holds the records of one or more people: every record table has a `person_id`,
+and the repository is opened for one person (the personal app's one person is its owner;
+a clinic's server holds many). Structured results (triage, self-tests, plan content) are
 kept as JSON exactly as the core's `to_json` writes them, with the few fields that are
 queried (dates, urgency, status) in columns of their own.
 """
@@ -28,9 +30,11 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "RECORD_TABLES",
     "checkins",
     "coach_events",
     "metadata",
+    "people",
     "planned_sessions",
     "plans",
     "profile",
@@ -70,10 +74,34 @@ metadata = MetaData(
     }
 )
 
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("kind", String(16), nullable=False),  # owner: the personal app's one person
+    Column("display_name", String(200), nullable=True),
+)
+
+
+def _owner() -> Column[int]:
+    """Whose record a row is; deleting the person deletes it."""
+    return Column(
+        "person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+
+
 profile = Table(
     "profile",
     metadata,
-    Column("id", Integer, primary_key=True),  # always 1: one person per store
+    Column("id", Integer, primary_key=True),
+    Column(
+        "person_id",
+        Integer,
+        ForeignKey("people.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,  # one profile per person
+    ),
     Column("age", Integer, nullable=False),
     Column("sex", String(8), nullable=False),
     Column("equipment", String(16), nullable=False),
@@ -83,13 +111,13 @@ profile = Table(
     Column("desk_hours", Float, nullable=False),
     Column("psfs_activities", JSON, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
-    CheckConstraint("id = 1", name="single_profile"),
 )
 
 triage_runs = Table(
     "triage_runs",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("urgency", String(16), nullable=False),
     Column("case", JSON, nullable=False),
@@ -100,6 +128,7 @@ selftest_results = Table(
     "selftest_results",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("result", JSON, nullable=False),
 )
@@ -108,6 +137,7 @@ plans = Table(
     "plans",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("created_at", UTCDateTime, nullable=False),
     Column("status", String(16), nullable=False),  # active, stopped, replaced
     Column("start_date", Date, nullable=False),
@@ -119,6 +149,7 @@ planned_sessions = Table(
     "planned_sessions",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False),
     Column("day", Date, nullable=False),
     Column("position", Integer, nullable=False),
@@ -131,6 +162,7 @@ session_logs = Table(
     "session_logs",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column(
         "planned_session_id", Integer, ForeignKey("planned_sessions.id", ondelete="SET NULL"), nullable=True
     ),
@@ -144,6 +176,7 @@ set_logs = Table(
     "set_logs",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column(
         "session_log_id",
         Integer,
@@ -165,6 +198,7 @@ session_feedback = Table(
     "session_feedback",
     metadata,
     Column("session_log_id", Integer, ForeignKey("session_logs.id", ondelete="CASCADE"), primary_key=True),
+    _owner(),
     Column("created_at", UTCDateTime, nullable=False),
     Column("rpe", Integer, nullable=False),
     Column("pain", Integer, nullable=False),
@@ -177,6 +211,7 @@ checkins = Table(
     "checkins",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("pain", Integer, nullable=False),
     Column("numbness", Integer, nullable=False),
@@ -192,6 +227,7 @@ sitting_bouts = Table(
     "sitting_bouts",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("started_at", UTCDateTime, nullable=False),
     Column("ended_at", UTCDateTime, nullable=False, index=True),
     Column("active_seconds", Float, nullable=False),
@@ -201,9 +237,26 @@ coach_events = Table(
     "coach_events",
     metadata,
     Column("id", Integer, primary_key=True),
+    _owner(),
     Column("at", UTCDateTime, nullable=False, index=True),
     Column(
         "kind", String(16), nullable=False
     ),  # prompt, done, postponed, skipped, natural_break, prompted_break
     Column("exercise_id", String(64), nullable=True),
+)
+
+# Every table holding someone's records, parents before children: loading in this order and
+# deleting in reverse respects the foreign keys.
+RECORD_TABLES = (
+    profile,
+    triage_runs,
+    selftest_results,
+    plans,
+    planned_sessions,
+    session_logs,
+    set_logs,
+    session_feedback,
+    checkins,
+    sitting_bouts,
+    coach_events,
 )

@@ -14,7 +14,8 @@ LAYERS: list[set[str]] = [
     {"knowledge"},  # the knowledge base and its schema
     {"core"},  # pure domain logic
     {"store", "identity"},  # the records, and who may see them
-    {"services", "activity", "notify", "autostart", "runtime"},  # the use cases and platform ports
+    {"app"},  # the use cases
+    {"runtime"},  # long-running hosts (the coach) and platform ports
     {"web"},  # an interface
     {"cli", "__main__"},  # the other interface, which can also host the web one (`serve`)
 ]

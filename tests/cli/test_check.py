@@ -26,7 +26,7 @@ SELF_CARE = {
 @pytest.fixture(autouse=True)
 def _lives_in_the_uk(glutewake_home: Path) -> None:
     """The first-check region question is answered (its own test below asks it)."""
-    from glutewake.services import save_region
+    from glutewake.app.region import save_region
 
     save_region("uk")
 

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from glutewake.autostart import autostart_entry
+from glutewake.app.coach import record_effects
 from glutewake.cli import main
 from glutewake.core.coach import BoutEnded, BreakTaken, PromptAnswered, ShowPrompt
-from glutewake.services.coach import record_effects
+from glutewake.runtime.autostart import autostart_entry
 from glutewake.store import Repository
 from tests.cli.runner import run
 

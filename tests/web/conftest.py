@@ -17,7 +17,7 @@ from tests.fakes import FakeClock
 def client(database_url: str) -> Iterator[TestClient]:
     """The app on a fresh database of each engine, redirects left for the test to follow; the
     user lives in the United Kingdom (the first-use region question has been answered)."""
-    from glutewake.services import save_region
+    from glutewake.app.region import save_region
 
     save_region("uk")
     with owner_client(create_app(database_url, FakeClock()), follow_redirects=False) as test_client:

@@ -240,7 +240,7 @@ REGION_NUMBERS = {
 
 
 def test_every_page_names_the_users_regions_numbers_and_no_other(client: TestClient, kb: Knowledge) -> None:
-    from glutewake.services import save_region
+    from glutewake.app.region import save_region
 
     every = {number for numbers in REGION_NUMBERS.values() for number in numbers}
     for region, own in REGION_NUMBERS.items():

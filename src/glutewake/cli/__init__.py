@@ -1,7 +1,7 @@
 """The `glutewake` command line: a Click group whose subcommands load only when used.
 
 Each subcommand lives in its own module and is imported on demand, so `glutewake --help`
-and a single command start fast. Commands are thin: parse, call `services`, print.
+and a single command start fast. Commands are thin: parse, call `app/`, print.
 """
 
 from __future__ import annotations

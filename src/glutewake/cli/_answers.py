@@ -21,20 +21,20 @@ def load_answers(
 
     On any problem, print it (with `hints`) and exit 2.
     """
-    from glutewake import services
+    from glutewake.app import refusals
 
     name = "standard input" if path == "-" else path
     try:
         try:
             text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
         except OSError as error:
-            raise services.InputError(f"cannot read {name}: {error.strerror}") from error
+            raise refusals.InputError(f"cannot read {name}: {error.strerror}") from error
         except UnicodeDecodeError as error:
-            raise services.InputError(f"{name} is not UTF-8 text") from error
-        return parse(text if raw else services.read_json(name, text))
-    except services.InputError as error:
+            raise refusals.InputError(f"{name} is not UTF-8 text") from error
+        return parse(text if raw else refusals.read_json(name, text))
+    except refusals.InputError as error:
         problems = [str(error)]
-    except services.FieldErrors as error:
+    except refusals.FieldErrors as error:
         problems = [f"{field}: {message}" for field, message in error.problems]
     for line in (*(f"error: {problem}" for problem in problems), *hints):
         click.echo(line, err=True)

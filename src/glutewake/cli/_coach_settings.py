@@ -14,9 +14,9 @@ __all__ = ["settings_or_exit"]
 
 def settings_or_exit() -> Settings:
     """The coach settings from config.toml; a bad file is reported and exits 2."""
+    from glutewake.app.coach import coach_settings
     from glutewake.config import ConfigError
     from glutewake.core.errors import FieldErrors
-    from glutewake.services.coach import coach_settings
 
     try:
         return coach_settings()

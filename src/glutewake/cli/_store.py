@@ -23,12 +23,12 @@ def clock(ctx: click.Context) -> Clock:
 
 def repository(ctx: click.Context) -> Repository:
     """The user's store, migrated if needed, closed when the command ends."""
-    from glutewake import services
+    from glutewake.app import context
     from glutewake.store import StoreError
 
     url = (ctx.find_root().obj or {}).get("database_url")
     try:
-        repo = services.open_store(url, clock(ctx))
+        repo = context.open_store(url, clock(ctx))
     except StoreError as error:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from error

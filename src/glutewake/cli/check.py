@@ -57,44 +57,44 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
       glutewake check
       glutewake check --answers case.json --json
     """
-    from glutewake import services
+    from glutewake.app import checks, region
 
     if answers_file is None:
         if as_json:
             raise click.UsageError("--json needs --answers FILE; the interactive check is meant for reading.")
         try:
             _ask_region_once(Asker())
-            case = _interview(services.knowledge(), Asker())
+            case = _interview(region.knowledge(), Asker())
         except click.Abort:
             raise stopped("The check", "glutewake check") from None
-        result = services.triage_case(case)
+        result = checks.triage_case(case)
     else:
-        case = load_answers(answers_file, services.parse_case, _HINTS)
-        result = services.triage_case(case)
+        case = load_answers(answers_file, checks.parse_case, _HINTS)
+        result = checks.triage_case(case)
     if save if save is not None else answers_file is None:
         from glutewake.cli._store import repository
 
-        services.record_triage(repository(ctx), case, result)
+        checks.record_triage(repository(ctx), case, result)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
     else:
         from glutewake.cli import _render
 
-        _render.triage_result(result, case, services.knowledge())
+        _render.triage_result(result, case, region.knowledge())
 
 
 def _ask_region_once(ask: Asker) -> None:
     """Before the first check, where the user lives: every number the advice names depends on it."""
-    from glutewake import services
+    from glutewake.app import region
 
-    if services.region_setting() is not None:
+    if region.region_setting() is not None:
         return
-    regions = services.knowledge().regions
+    regions = region.knowledge().regions
     chosen = ask.choice(
         "Where do you live? (glutewake names your emergency number and services)",
         {r.id: f"{r.name} (emergency {r.emergency_number})" for r in regions.values()},
     )[0]
-    services.save_region(chosen)
+    region.save_region(chosen)
     ask.tell("Saved. `glutewake config region` changes it.", style={"dim": True})
     ask.say()
 

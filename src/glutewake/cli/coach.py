@@ -67,8 +67,8 @@ def simulate(events_file: str, interval: int | None, as_json: bool) -> None:
     """
     from dataclasses import replace
 
+    from glutewake.app.coach import coach_rules, parse_timeline, replay
     from glutewake.cli._answers import load_answers
-    from glutewake.services.coach import coach_rules, parse_timeline, replay
 
     def timeline(text: object) -> list[tuple[datetime, Event]]:
         return parse_timeline(str(text).splitlines())
@@ -81,7 +81,7 @@ def simulate(events_file: str, interval: int | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
         return
-    from glutewake.services.coach import prompt_text
+    from glutewake.app.coach import prompt_text
 
     for prompt in report.prompts:
         click.echo(f"{prompt.at:%H:%M}  {prompt_text(prompt)}")
@@ -94,7 +94,7 @@ def simulate(events_file: str, interval: int | None, as_json: bool) -> None:
 
 def _home_request(request: dict[str, object]) -> dict[str, object] | None:
     from glutewake.config import home_dir
-    from glutewake.services.coach_runner import ask_running_coach
+    from glutewake.runtime.coach_host import ask_running_coach
 
     return ask_running_coach(home_dir(), request)
 
@@ -188,7 +188,7 @@ def install(no_start: bool) -> None:
     import subprocess
     import sys
 
-    from glutewake.autostart import autostart_entry
+    from glutewake.runtime.autostart import autostart_entry
 
     path, content = autostart_entry()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -228,7 +228,7 @@ def uninstall() -> None:
     import subprocess
     import sys
 
-    from glutewake.autostart import autostart_entry
+    from glutewake.runtime.autostart import autostart_entry
 
     path, _ = autostart_entry()
     if sys.platform.startswith("linux") and shutil.which("systemctl"):
@@ -252,8 +252,8 @@ def doctor() -> None:
     Example:
       glutewake coach doctor
     """
-    from glutewake.activity import detect
     from glutewake.config import config_path
+    from glutewake.runtime.activity import detect
 
     source, probes = detect()
     click.echo("Activity (seconds since the last keyboard or mouse input; keystrokes are never read):")

@@ -16,13 +16,13 @@ __all__ = ["run_coach"]
 def run_coach(
     ctx: click.Context, *, timer_only: bool = False, terminal: bool = True, desktop: bool = True
 ) -> None:
-    from glutewake.activity import detect
-    from glutewake.activity.timer import TimerSource
+    from glutewake.app.coach import coach_rules
     from glutewake.cli._coach_settings import settings_or_exit
     from glutewake.cli._store import clock, repository
     from glutewake.config import home_dir
-    from glutewake.services.coach import coach_rules
-    from glutewake.services.coach_runner import AlreadyRunning, control_path, single_instance
+    from glutewake.runtime.activity import detect
+    from glutewake.runtime.activity.timer import TimerSource
+    from glutewake.runtime.coach_host import AlreadyRunning, control_path, single_instance
 
     _prepare_in_a_child(ctx)
     rules = coach_rules(settings_or_exit())
@@ -79,8 +79,8 @@ def _prepare_in_a_child(ctx: click.Context) -> None:
 async def _run(
     source: Any, repo: Any, rules: Any, clock: Any, control: Any, *, terminal: bool, desktop: bool
 ) -> None:
-    from glutewake.notify import DesktopNotifier, TerminalNotifier
-    from glutewake.services.coach_runner import CoachRunner
+    from glutewake.runtime.coach_host import CoachRunner
+    from glutewake.runtime.notify import DesktopNotifier, TerminalNotifier
 
     loop = asyncio.get_running_loop()
     runner = CoachRunner(source, [], repo, rules, clock)

@@ -33,18 +33,18 @@ def region(region_id: str | None) -> None:
       glutewake config region
       glutewake config region au
     """
-    from glutewake import services
+    from glutewake.app import refusals, region
     from glutewake.config import ConfigError
 
     try:
         if region_id is not None:
-            services.save_region(region_id.lower())
-        current = services.region_setting()
-    except services.InputError as error:
+            region.save_region(region_id.lower())
+        current = region.region_setting()
+    except refusals.InputError as error:
         raise click.BadParameter(str(error), param_hint="REGION") from None
     except (ConfigError, OSError) as error:
         raise click.ClickException(str(error)) from None
-    kb = services.knowledge()
+    kb = region.knowledge()
     chosen = kb.regions[kb.region]
     if region_id is not None:
         click.echo(

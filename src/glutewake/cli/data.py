@@ -27,8 +27,8 @@ def export(ctx: click.Context, file: str | None) -> None:
       glutewake export
       glutewake export backup.json
     """
+    from glutewake.app.transfer import export_data
     from glutewake.cli._store import clock, repository
-    from glutewake.services.transfer import export_data
 
     document = export_data(repository(ctx))
     text = json.dumps(document, indent=1, ensure_ascii=False)
@@ -62,9 +62,9 @@ def import_(ctx: click.Context, file: str) -> None:
     Example:
       glutewake import backup.json
     """
+    from glutewake.app.transfer import import_data
     from glutewake.cli._answers import load_answers
     from glutewake.cli._store import repository
-    from glutewake.services.transfer import import_data
 
     repo = repository(ctx)
 

@@ -25,10 +25,10 @@ def history(ctx: click.Context, limit: int, as_json: bool) -> None:
       glutewake history
       glutewake history --limit 5 --json
     """
-    from glutewake import services
+    from glutewake.app import records
     from glutewake.cli._store import repository
 
-    entries = services.history(repository(ctx), limit)
+    entries = records.history(repository(ctx), limit)
     if as_json:
         click.echo(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
         return

@@ -55,10 +55,10 @@ def checkin(
       glutewake checkin
       glutewake checkin --pain 3 --numbness 4 --psfs "sitting through a film=6" --no-red-flags
     """
+    from glutewake.app.journal import record_checkin
+    from glutewake.app.region import knowledge
     from glutewake.cli._store import clock, repository
     from glutewake.core.progress import Checkin, rescreen_findings, rescreen_screens
-    from glutewake.services import knowledge
-    from glutewake.services.journal import record_checkin
 
     kb = knowledge()
     rescreen = rescreen_findings(kb)
@@ -118,8 +118,8 @@ def _pair(text: str) -> tuple[str, int]:
 def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
     from dataclasses import replace
 
+    from glutewake.app.plans import known_profile
     from glutewake.core.programme import Profile
-    from glutewake.services.plans import known_profile
 
     profile = repo.profile()
     activities = list(profile.psfs_activities) if profile else []
@@ -162,8 +162,8 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
       glutewake progress
       glutewake progress --json
     """
+    from glutewake.app.journal import progress_report
     from glutewake.cli._store import clock, repository
-    from glutewake.services.journal import progress_report
 
     report = progress_report(repository(ctx), clock(ctx).now().date())
     if as_json:

@@ -50,10 +50,10 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
     """
     from rich.console import Console
 
-    from glutewake import services
+    from glutewake.app import region
     from glutewake.cli import _render
 
-    kb = services.knowledge()
+    kb = region.knowledge()
     console = Console(highlight=False)
     if topic is None:
         for name, about in _TOPICS.items():

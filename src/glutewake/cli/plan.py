@@ -76,10 +76,10 @@ def plan(
       glutewake plan
       glutewake plan --ics glutes.ics
     """
+    from glutewake.app.plans import NoTriage, current_plan, known_profile, make_plan, plan_ics
+    from glutewake.app.region import knowledge
     from glutewake.cli._store import clock, repository
     from glutewake.core.programme import Profile
-    from glutewake.services import knowledge
-    from glutewake.services.plans import NoTriage, current_plan, known_profile, make_plan, plan_ics
 
     repo = repository(ctx)
     today = clock(ctx).now().date()

@@ -62,9 +62,9 @@ def selftest(
       glutewake selftest --only single_leg_squeeze --json
       glutewake selftest --answers answers.json --json
     """
-    from glutewake import services
+    from glutewake.app import region, selftests
 
-    kb = services.knowledge()
+    kb = region.knowledge()
     unknown = [test_id for test_id in only if test_id not in kb.selftests]
     if unknown:
         raise click.BadParameter(
@@ -81,12 +81,12 @@ def selftest(
         except click.Abort:
             raise stopped("The self-tests", "glutewake selftest") from None
     else:
-        answers = load_answers(answers_file, services.parse_selftest_answers, _HINTS)
-    result = services.score_selftests(answers)
+        answers = load_answers(answers_file, selftests.parse_selftest_answers, _HINTS)
+    result = selftests.score_selftests(answers)
     if save if save is not None else answers_file is None:
         from glutewake.cli._store import repository
 
-        services.record_selftest(repository(ctx), result)
+        selftests.record_selftest(repository(ctx), result)
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
     else:

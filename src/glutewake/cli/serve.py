@@ -47,9 +47,9 @@ def start_server(
 ) -> None:
     import uvicorn
 
+    from glutewake.app.region import knowledge
     from glutewake.cli._store import clock
     from glutewake.identity.owner import TokenFileError
-    from glutewake.services import knowledge
     from glutewake.store import StoreError
     from glutewake.web import create_app
     from glutewake.web.server import serve_options
@@ -132,7 +132,7 @@ def _settle() -> None:
     responses roughly in half (bench/web.py)."""
     import gc
 
-    from glutewake.services import knowledge
+    from glutewake.app.region import knowledge
 
     knowledge()
     import sqlalchemy.dialects.sqlite  # noqa: F401  (the store's dialect, otherwise loaded on first use)

@@ -12,11 +12,11 @@ import click
 from glutewake.cli._prompt import Asker
 
 if TYPE_CHECKING:
+    from glutewake.app.sessions import NotDue
     from glutewake.core.programme import PlannedSession
     from glutewake.core.session import Step
     from glutewake.knowledge import Knowledge
     from glutewake.runtime.keys import Keys
-    from glutewake.services.sessions import NotDue
 
 __all__ = ["log", "session", "today"]
 
@@ -33,9 +33,9 @@ def today(ctx: click.Context) -> None:
     Example:
       glutewake today
     """
+    from glutewake.app.region import knowledge
+    from glutewake.app.sessions import Due, due_session
     from glutewake.cli._store import clock, repository
-    from glutewake.services import knowledge
-    from glutewake.services.sessions import Due, due_session
 
     day = clock(ctx).now().date()
     due = due_session(repository(ctx), day)
@@ -81,10 +81,8 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
       glutewake session
       glutewake session --next --no-bell
     """
-    from glutewake.cli._store import clock, repository
-    from glutewake.runtime.keys import Keys
-    from glutewake.services import knowledge
-    from glutewake.services.sessions import (
+    from glutewake.app.region import knowledge
+    from glutewake.app.sessions import (
         Due,
         due_session,
         finish,
@@ -92,6 +90,8 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
         save_feedback,
         start_or_resume,
     )
+    from glutewake.cli._store import clock, repository
+    from glutewake.runtime.keys import Keys
 
     repo = repository(ctx)
     due = due_session(repo, clock(ctx).now().date(), allow_next=allow_next)
@@ -247,9 +247,9 @@ def log(ctx: click.Context, entries: tuple[str, ...], side: str | None, load_kg:
       glutewake log glute_bridge 3x12
       glutewake log clamshell 2x15 side_plank 2x20s --side left
     """
+    from glutewake.app.region import knowledge
+    from glutewake.app.sessions import log_done
     from glutewake.cli._store import clock, repository
-    from glutewake.services import knowledge
-    from glutewake.services.sessions import log_done
     from glutewake.store import SetRecord
 
     kb = knowledge()

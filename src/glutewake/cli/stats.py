@@ -27,8 +27,8 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
       glutewake stats
       glutewake stats --week --json
     """
+    from glutewake.app.coach import stats_between
     from glutewake.cli._store import clock, repository
-    from glutewake.services.coach import stats_between
 
     now = clock(ctx).now()
     chosen: date = day.date() if day else now.date()

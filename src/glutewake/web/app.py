@@ -15,9 +15,9 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from glutewake import __version__
+from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.identity import OwnerSecret
-from glutewake.services import knowledge
 from glutewake.web.gate import Gate
 from glutewake.web.security import HEADERS, security_headers
 from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking

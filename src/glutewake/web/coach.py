@@ -32,11 +32,11 @@ class PagePrompt:
 @contextlib.asynccontextmanager
 async def run_coach_in_app(app: Any, *, source: Any = None, start_loop: bool = True) -> AsyncIterator[None]:
     """Start the coach for the app's life, unless another coach holds the lock."""
-    from glutewake.activity import detect
-    from glutewake.activity.timer import TimerSource
+    from glutewake.app.coach import coach_rules, coach_settings
     from glutewake.config import home_dir
-    from glutewake.services.coach import coach_rules, coach_settings
-    from glutewake.services.coach_runner import AlreadyRunning, CoachRunner, single_instance
+    from glutewake.runtime.activity import detect
+    from glutewake.runtime.activity.timer import TimerSource
+    from glutewake.runtime.coach_host import AlreadyRunning, CoachRunner, single_instance
     from glutewake.web.views import store_of
 
     lock = single_instance(home_dir(ensure=True))

@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from glutewake.app.library import find_exercises
+from glutewake.app.region import knowledge
 from glutewake.core.flow import next_step
 from glutewake.core.triage import condition_escalation, open_questions, parse_case, triage
-from glutewake.services import find_exercises, knowledge
 
 __all__ = ["router"]
 
@@ -182,7 +183,7 @@ def post_triage(
     result = triage(case, knowledge(case.region))
     saved = None
     if save:
-        from glutewake.services import record_triage
+        from glutewake.app.checks import record_triage
         from glutewake.web.views import repository
 
         saved = record_triage(repository(request), case, result)
@@ -286,7 +287,7 @@ def get_exercise(exercise_id: str) -> dict[str, Any]:
 
 @router.get("/progress", summary="Trends, adherence, streaks and sitting, as `glutewake progress --json`")
 def get_progress(request: Request) -> dict[str, Any]:
-    from glutewake.services.journal import progress_report
+    from glutewake.app.journal import progress_report
     from glutewake.web.views import repository
 
     return progress_report(repository(request), request.app.state.clock.now().date()).to_json()

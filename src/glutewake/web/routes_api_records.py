@@ -2,7 +2,7 @@
 
 Self-tests, the plan, check-ins, history, and export, import and delete. Bodies are checked
 against schemas built from the knowledge base, so the OpenAPI schema says exactly what is
-accepted; the same services as the pages and the CLI do the work.
+accepted; the same use cases as the pages and the CLI do the work.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from glutewake.app.refusals import InputError
+from glutewake.app.region import knowledge
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import BELT_LINES, WHERE_FELT
-from glutewake.services import InputError, knowledge
 from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday, WholeNumber, no_booleans
 from glutewake.web.views import repository, sentence
 
@@ -104,7 +105,7 @@ class PlanIn(BaseModel):
 
 @router.post("/selftests", summary="Score self-test answers and keep the result", responses=BAD_BODY)
 def post_selftests(request: Request, body: SelfTestsModel) -> dict[str, Any]:
-    from glutewake.services import parse_selftest_answers, record_selftest, score_selftests
+    from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
 
     result = score_selftests(parse_selftest_answers(body.model_dump(exclude_unset=True)))
     record_selftest(repository(request), result)
@@ -117,7 +118,7 @@ def post_selftests(request: Request, body: SelfTestsModel) -> dict[str, Any]:
     responses={404: {"description": "No plan yet"}},
 )
 def get_plan(request: Request) -> dict[str, Any]:
-    from glutewake.services.plans import current_plan
+    from glutewake.app.plans import current_plan
 
     active = current_plan(repository(request))
     if active is None:
@@ -128,7 +129,7 @@ def get_plan(request: Request) -> dict[str, Any]:
 
 @router.post("/plan", summary="Build a new plan from the latest saved check", responses=_CONFLICT | BAD_BODY)
 def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
-    from glutewake.services.plans import NoTriage, plan_with_choices
+    from glutewake.app.plans import NoTriage, plan_with_choices
 
     days = tuple(sorted({WEEKDAYS.index(d) for d in body.days or ()})) or None
     try:
@@ -147,7 +148,7 @@ def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
     responses=BAD_BODY,
 )
 def post_checkin(request: Request, body: CheckinIn) -> dict[str, Any]:
-    from glutewake.services.journal import record_checkin
+    from glutewake.app.journal import record_checkin
 
     checkin = Checkin(
         request.app.state.clock.now().date(),
@@ -171,14 +172,14 @@ def post_checkin(request: Request, body: CheckinIn) -> dict[str, Any]:
 def get_history(
     request: Request, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
 ) -> list[dict[str, Any]]:
-    from glutewake.services import history
+    from glutewake.app.records import history
 
     return [entry.to_json() for entry in history(repository(request), limit)]
 
 
 @router.get("/data", summary="Every record, as one versioned export (what `glutewake export` writes)")
 def get_data(request: Request) -> dict[str, Any]:
-    from glutewake.services.transfer import export_data
+    from glutewake.app.transfer import export_data
 
     return export_data(repository(request))
 
@@ -189,7 +190,7 @@ def get_data(request: Request) -> dict[str, Any]:
     responses={**BAD_BODY, 422: {"description": "Not an export, or the store is not empty"}},
 )
 def post_data(request: Request, body: dict[str, Any]) -> dict[str, dict[str, int]]:
-    from glutewake.services.transfer import import_data
+    from glutewake.app.transfer import import_data
 
     try:
         return {"imported": import_data(repository(request), body)}

@@ -88,8 +88,8 @@ def _settings_context(request: Request, errors: dict[str, str] | None = None) ->
 
 def _stored_settings() -> Any:
     """The settings in config.toml; the defaults if it holds bad values (saving replaces them)."""
+    from glutewake.app.coach import coach_settings
     from glutewake.core.coach import Settings
-    from glutewake.services.coach import coach_settings
 
     try:
         return coach_settings()
@@ -164,9 +164,9 @@ async def coach_settings_form(
 
 def _save_settings(request: Request, changes: dict[str, object]) -> Any:
     """Check, keep in config.toml, and hand to the running coach; raises FieldErrors."""
+    from glutewake.app.coach import coach_rules
     from glutewake.config import write_section
     from glutewake.core.coach import settings_from, settings_to_config
-    from glutewake.services.coach import coach_rules
 
     current = settings_to_config(_stored_settings())
     settings = settings_from({**current, **changes})

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
+from glutewake.app.region import knowledge
+from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
 from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
-from glutewake.services import knowledge, parse_selftest_answers, record_selftest, score_selftests
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
@@ -97,8 +98,8 @@ _SAFETY_ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": 
 async def checkin_save(request: Request) -> Response:
     from dataclasses import replace
 
-    from glutewake.services.journal import record_checkin
-    from glutewake.services.plans import known_profile
+    from glutewake.app.journal import record_checkin
+    from glutewake.app.plans import known_profile
 
     form = await request.form()
     require_csrf(request, str(form.get("csrf_token", "")))
@@ -149,7 +150,7 @@ async def checkin_save(request: Request) -> Response:
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(request: Request) -> Response:
-    from glutewake.services.journal import progress_report
+    from glutewake.app.journal import progress_report
 
     report = progress_report(repository(request), request.app.state.clock.now().date())
     weeks = sorted(

@@ -7,18 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from glutewake.app.checks import record_triage
+from glutewake.app.library import find_exercises
+from glutewake.app.refusals import InputError
+from glutewake.app.region import emergency_signs, knowledge, region_setting, save_region
 from glutewake.core.flow import answer_step, next_step, replay, screens_left
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case, triage
-from glutewake.services import (
-    InputError,
-    emergency_signs,
-    find_exercises,
-    knowledge,
-    record_triage,
-    region_setting,
-    save_region,
-)
 from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
 from glutewake.web.views import render, repository

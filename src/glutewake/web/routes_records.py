@@ -9,7 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.services import InputError, knowledge
+from glutewake.app.refusals import InputError
+from glutewake.app.region import knowledge
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
@@ -36,7 +37,7 @@ def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
 
 @router.get("/plan", response_class=HTMLResponse)
 def planrender(request: Request) -> Response:
-    from glutewake.services.plans import current_plan, known_profile
+    from glutewake.app.plans import current_plan, known_profile
 
     repo = repository(request)
     active = current_plan(repo)
@@ -61,7 +62,7 @@ def plan_build(
     minutes: int = Form(20),
     days: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    from glutewake.services.plans import NoTriage, plan_with_choices
+    from glutewake.app.plans import NoTriage, plan_with_choices
 
     require_csrf(request, csrf_token)
     if (
@@ -82,7 +83,7 @@ def plan_build(
 
 @router.get("/plan.ics")
 def plan_calendar(request: Request) -> Response:
-    from glutewake.services.plans import current_plan, plan_ics
+    from glutewake.app.plans import current_plan, plan_ics
 
     active = current_plan(repository(request))
     if active is None or not active.plan.sessions:
@@ -101,7 +102,7 @@ def datarender(request: Request, done: str = "") -> Response:
 
 @router.get("/data/export")
 def data_export(request: Request) -> Response:
-    from glutewake.services.transfer import export_data
+    from glutewake.app.transfer import export_data
 
     repo = repository(request)
     body = json.dumps(export_data(repo), indent=1, ensure_ascii=False)
@@ -113,8 +114,8 @@ def data_export(request: Request) -> Response:
 
 @router.post("/data/import")
 async def data_import(request: Request, file: UploadFile, csrf_token: str = Form("")) -> Response:
-    from glutewake.services import read_json
-    from glutewake.services.transfer import import_data
+    from glutewake.app.refusals import read_json
+    from glutewake.app.transfer import import_data
 
     require_csrf(request, csrf_token)
     try:

@@ -17,8 +17,8 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from glutewake.app.region import knowledge
 from glutewake.core.session import steps
-from glutewake.services import knowledge
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository, sentence
@@ -108,7 +108,7 @@ class FeedbackIn(BaseModel):
 @contextlib.contextmanager
 def _as_http() -> Iterator[None]:
     """The session service's refusals as HTTP: no such session 404, one that cannot take it 409."""
-    from glutewake.services.sessions import SessionClosed
+    from glutewake.app.sessions import SessionClosed
 
     try:
         yield
@@ -130,7 +130,7 @@ def _rep_seconds(exercise: Any) -> int:
 def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     """The session due now (today's, or with `allow_next` the next one) as the player needs it,
     and the planned session itself (None when none is due)."""
-    from glutewake.services.sessions import Due, cut_short, due_session
+    from glutewake.app.sessions import Due, cut_short, due_session
 
     repo = repository(request)
     due = due_session(repo, request.app.state.clock.now().date(), allow_next=allow_next)
@@ -186,7 +186,7 @@ def api_session(request: Request, next: bool = False) -> SessionOut:
     responses=_CONFLICT | BAD_BODY,
 )
 def api_start(request: Request, body: StartIn) -> InProgress:
-    from glutewake.services.sessions import Due, due_session, start_or_resume
+    from glutewake.app.sessions import Due, due_session, start_or_resume
 
     repo = repository(request)
     due = due_session(repo, request.app.state.clock.now().date(), allow_next=True)
@@ -205,7 +205,7 @@ def api_start(request: Request, body: StartIn) -> InProgress:
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
 def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, int]:
-    from glutewake.services.sessions import record_step
+    from glutewake.app.sessions import record_step
 
     with _as_http():
         done = record_step(
@@ -221,7 +221,7 @@ def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, i
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
 def api_finish(request: Request, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
-    from glutewake.services.sessions import end_session
+    from glutewake.app.sessions import end_session
 
     with _as_http():
         done = end_session(repository(request), session_log_id, completed=body.completed)
@@ -229,7 +229,7 @@ def api_finish(request: Request, session_log_id: LogId, body: FinishIn) -> dict[
 
 
 def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list[str]:
-    from glutewake.services.sessions import save_feedback
+    from glutewake.app.sessions import save_feedback
 
     with _as_http():
         changes = save_feedback(repository(request), session_log_id, body.rpe, body.pain, body.felt)

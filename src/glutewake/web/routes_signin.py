@@ -6,8 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from glutewake.app.region import knowledge
 from glutewake.identity.owner import SESSION_SECONDS
-from glutewake.services import knowledge
 from glutewake.web.who import SESSION_COOKIE, owner_secret
 
 __all__ = ["router"]

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from glutewake.services import knowledge
+from glutewake.app.region import knowledge
 from glutewake.web.security import csrf_token
 
 __all__ = ["render", "repository", "sentence", "store_of"]
@@ -31,7 +31,7 @@ def repository(request: Request) -> Any:
 def store_of(app: Any) -> Any:
     state = app.state
     if getattr(state, "repo", None) is None:
-        from glutewake.services import open_store
+        from glutewake.app.context import open_store
 
         state.repo = open_store(state.database_url, state.clock)
     return state.repo

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from glutewake.app.refusals import NoTriage
+from glutewake.app.region import knowledge
 from glutewake.core.programme import CheckinOutcome, Event, Plan, Profile, SessionOutcome, adapt, build_plan
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import TriageResult
-from glutewake.services import knowledge
 
 if TYPE_CHECKING:
     from glutewake.store import ActivePlan, Repository
@@ -23,10 +24,6 @@ __all__ = [
     "plan_ics",
     "plan_with_choices",
 ]
-
-
-class NoTriage(LookupError):
-    """A plan needs a symptom check first."""
 
 
 def local_day(moment: datetime, zone: tzinfo | None) -> date:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from glutewake.app.journal import record_checkin
+from glutewake.app.plans import current_plan, make_plan
 from glutewake.core.programme import Profile
 from glutewake.core.progress import Checkin
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
-from glutewake.services.journal import record_checkin
-from glutewake.services.plans import current_plan, make_plan
 from glutewake.store import Repository
 
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from glutewake.app.coach import open_bout, prompt_text, record_effects
 from glutewake.core.coach import (
     BreakTaken,
     ClosePrompt,
@@ -39,12 +40,11 @@ from glutewake.core.coach import (
     prompts_allowed,
     step,
 )
-from glutewake.services.coach import open_bout, prompt_text, record_effects
 
 if TYPE_CHECKING:
-    from glutewake.activity import ActivitySource
     from glutewake.clock import Clock
-    from glutewake.notify import Notifier
+    from glutewake.runtime.activity import ActivitySource
+    from glutewake.runtime.notify import Notifier
     from glutewake.store import Repository
 
 __all__ = ["AlreadyRunning", "CoachRunner", "ask_running_coach", "control_path", "single_instance"]

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from glutewake.app.coach import coach_rules, stats_between
+from glutewake.app.coach import coach_settings as _settings
 from glutewake.core.coach import Phase
-from glutewake.notify import FakeNotifier
-from glutewake.services.coach import coach_rules, stats_between
-from glutewake.services.coach import coach_settings as _settings
-from glutewake.services.coach_runner import CoachRunner
+from glutewake.runtime.coach_host import CoachRunner
+from glutewake.runtime.notify import FakeNotifier
 from glutewake.store import Repository
 from tests.fakes import FakeActivity, FakeClock
 
@@ -107,7 +107,7 @@ def test_a_long_gap_between_samples_is_a_suspend_and_a_natural_break(repo: Repos
 
 
 def test_the_terminal_prompt_rings_and_offers_the_allowed_answers(capsys: pytest.CaptureFixture[str]) -> None:
-    from glutewake.notify import TerminalNotifier
+    from glutewake.runtime.notify import TerminalNotifier
 
     answers: list[str] = []
     prompt = TerminalNotifier(answers.append, loop=None)

@@ -14,7 +14,7 @@ import pytest
 from dbus_fast.aio import MessageBus
 from dbus_fast.service import ServiceInterface, method, signal
 
-from glutewake.notify import DesktopNotifier
+from glutewake.runtime.notify import DesktopNotifier
 
 
 class FakeNotifications(ServiceInterface):  # type: ignore[misc]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from glutewake.activity import Unavailable
+from glutewake.runtime.activity import Unavailable
 
 __all__ = ["GnomeSource"]
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from glutewake.app.plans import adapt_plan, current_plan
+from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
 from glutewake.core.session import Step, resume_at, steps
-from glutewake.services import knowledge
-from glutewake.services.plans import adapt_plan, current_plan
 from glutewake.store import SetRecord
 
 if TYPE_CHECKING:

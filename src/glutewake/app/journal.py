@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
+from glutewake.app.plans import adapt_plan, local_day
+from glutewake.app.region import knowledge
 from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progress, assess_checkin, progress
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import Case
-from glutewake.services import knowledge
-from glutewake.services.plans import adapt_plan, local_day
 
 if TYPE_CHECKING:
     from glutewake.store import Repository, Stored

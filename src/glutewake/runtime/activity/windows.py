@@ -6,7 +6,7 @@ import ctypes
 import sys
 from typing import Any
 
-from glutewake.activity import Unavailable
+from glutewake.runtime.activity import Unavailable
 
 __all__ = ["WindowsSource"]
 

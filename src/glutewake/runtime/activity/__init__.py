@@ -39,25 +39,25 @@ class Probe:
 
 
 def _x11() -> ActivitySource:
-    from glutewake.activity.x11 import X11Source
+    from glutewake.runtime.activity.x11 import X11Source
 
     return X11Source()
 
 
 def _gnome() -> ActivitySource:
-    from glutewake.activity.gnome import GnomeSource
+    from glutewake.runtime.activity.gnome import GnomeSource
 
     return GnomeSource()
 
 
 def _windows() -> ActivitySource:
-    from glutewake.activity.windows import WindowsSource
+    from glutewake.runtime.activity.windows import WindowsSource
 
     return WindowsSource()
 
 
 def _macos() -> ActivitySource:
-    from glutewake.activity.macos import MacSource
+    from glutewake.runtime.activity.macos import MacSource
 
     return MacSource()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from glutewake.activity import Unavailable
+from glutewake.runtime.activity import Unavailable
 
 __all__ = ["X11Source"]
 

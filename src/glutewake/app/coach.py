@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from glutewake.app.region import knowledge
 from glutewake.core.coach import (
     BoutEnded,
     BreakTaken,
@@ -31,7 +32,6 @@ from glutewake.core.coach import (
 )
 from glutewake.core.errors import FieldErrors
 from glutewake.core.sitting import SittingStats, sitting_stats
-from glutewake.services import knowledge
 
 if TYPE_CHECKING:
     from glutewake.store import Repository

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from glutewake.services import InputError
+from glutewake.app.refusals import InputError
 
 if TYPE_CHECKING:
     from glutewake.store import Repository
@@ -181,8 +181,8 @@ def _read_back(repo: Repository) -> None:
     """Read every record the way the pages do; an export that loads but cannot be read is refused."""
     import json
 
-    from glutewake.services import history
-    from glutewake.services.journal import last_checkin, progress_report
+    from glutewake.app.journal import last_checkin, progress_report
+    from glutewake.app.records import history
 
     steps = (
         ("the plan", repo.current_plan),

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from glutewake.activity import Unavailable, detect
-from glutewake.activity.x11 import X11Source
+from glutewake.runtime.activity import Unavailable, detect
+from glutewake.runtime.activity.x11 import X11Source
 
 
 def xdotool(display: str, *args: str) -> None:

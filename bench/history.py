@@ -45,9 +45,7 @@ def five_years(end: date) -> dict[str, list[dict[str, Any]]]:
     """Rows for every table, as `Repository.load` takes them."""
     kb = load_knowledge()
     start = end - timedelta(DAYS)
-    profile = Profile(
-        38, "female", "band", 20, tuple(range(7)), ("running",), 8.0, ("sitting", "running", "stairs")
-    )
+    profile = Profile("band", 20, tuple(range(7)), ("sitting", "running", "stairs"))
     result = triage(CASE, kb)
     selftest = score(SelfTestAnswers(squeeze_seconds={"left": 2.5, "right": 1.0}), kb)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from glutewake.app.journal import record_checkin
-from glutewake.app.plans import current_plan, make_plan
-from glutewake.core.programme import Profile
+from glutewake.app.plans import PlanChoices, current_plan, new_plan
 from glutewake.core.progress import Checkin
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
@@ -16,7 +15,7 @@ from glutewake.store import Repository
 def planned(repo: Repository, kb: Knowledge) -> None:
     case = Case(34, "female", 21, {"numb_when_sitting": True, "eases_on_standing": True})
     repo.add_triage_run(case.to_json(), triage(case, kb).to_json())
-    make_plan(repo, Profile(34, "female", "band", 20), date(2026, 11, 23))
+    new_plan(repo, PlanChoices("band", 20), date(2026, 11, 23))
 
 
 def test_reading_the_plan_does_not_write_it(repo: Repository, kb: Knowledge) -> None:

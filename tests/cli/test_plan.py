@@ -56,17 +56,19 @@ def test_the_calendar_shows_phases_and_the_next_session(database_url: str) -> No
         assert words in " ".join(out.split())
 
 
-def test_activities_and_desk_hours_are_kept_in_the_profile(
+def test_choices_are_kept_and_a_choice_left_out_keeps_the_last_one(
     database_url: str, repo_for: Callable[[str], Repository]
 ) -> None:
     checked(database_url)
-    assert (
-        run(database_url, "plan", "--activity", "running", "--activity", "cycling", "--desk-hours", "7.5")[0]
-        == 0
-    )
+    assert run(database_url, "plan", "--equipment", "band", "--days", "tue,fri")[0] == 0
+    assert run(database_url, "plan", "--minutes", "30")[0] == 0
     profile = repo_for(database_url).profile()
     assert profile is not None
-    assert (profile.activities, profile.desk_hours) == (("running", "cycling"), 7.5)
+    assert (profile.equipment, profile.minutes_per_session, profile.preferred_days) == ("band", 30, (1, 4))
+    assert run(database_url, "plan", "--days", "every-other-day")[0] == 0
+    again = repo_for(database_url).profile()
+    assert again is not None
+    assert again.preferred_days is None
 
 
 def test_ics_export_parses_back_with_one_event_per_session(database_url: str, tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def plan_for(
     if weaker:
         slow = {"left": 3.0, "right": 0.8} if weaker == "left" else {"left": 0.8, "right": 3.0}
         selftest = score(SelfTestAnswers(squeeze_seconds=slow), kb)  # type: ignore[arg-type]
-    return build_plan(profile or Profile(34, "female", "gym", 30), result or triaged(kb), selftest, START, kb)
+    return build_plan(profile or Profile("gym", 30), result or triaged(kb), selftest, START, kb)
 
 
 def test_an_emergency_gives_no_plan_only_advice_to_see_a_clinician(kb: Knowledge) -> None:
@@ -64,7 +64,7 @@ def test_four_weeks_every_other_day_in_three_phases(kb: Knowledge) -> None:
 
 
 def test_chosen_days_are_respected(kb: Knowledge) -> None:
-    plan = plan_for(kb, Profile(34, "female", "gym", 30, preferred_days=(1, 3)))
+    plan = plan_for(kb, Profile("gym", 30, preferred_days=(1, 3)))
     assert {s.day.weekday() for s in plan.sessions} == {1, 3}
     assert len(plan.sessions) == 8
 
@@ -99,7 +99,7 @@ def test_activation_comes_before_compound_lifts(kb: Knowledge) -> None:
 
 
 def test_equipment_is_respected(kb: Knowledge) -> None:
-    plan = plan_for(kb, Profile(34, "female", "none", 30))
+    plan = plan_for(kb, Profile("none", 30))
     used = {kit for s in plan.sessions for b in s.blocks for kit in kb.exercises[b.exercise_id].equipment}
     assert used <= {"chair"}
 
@@ -124,7 +124,7 @@ def test_the_weaker_side_gets_an_extra_set(kb: Knowledge) -> None:
 
 
 def test_short_sessions_get_two_main_exercises(kb: Knowledge) -> None:
-    assert all(len(s.main) == 2 for s in plan_for(kb, Profile(34, "female", "gym", 10)).sessions)
+    assert all(len(s.main) == 2 for s in plan_for(kb, Profile("gym", 10)).sessions)
 
 
 def test_plans_round_trip_through_json(kb: Knowledge) -> None:

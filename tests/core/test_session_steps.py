@@ -54,7 +54,7 @@ def test_holds_and_loads_are_carried_to_each_set(kb: Knowledge) -> None:
 
 def test_a_real_plan_session_has_as_many_set_steps_as_planned_sets(kb: Knowledge) -> None:
     result = triage(Case(34, "female", 30, {"numb_when_sitting": True, "eases_on_standing": True}), kb)
-    plan = build_plan(Profile(34, "female", "gym", 30), result, None, date(2026, 11, 23), kb)
+    plan = build_plan(Profile("gym", 30), result, None, date(2026, 11, 23), kb)
     for planned in plan.sessions:
         session_steps = steps(planned, kb)
         assert sum(s.kind == "set" for s in session_steps) == planned.set_count

@@ -27,11 +27,11 @@ MOMENT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 def fill(repo: Repository, kb: Knowledge) -> dict[str, int]:
     """One of every kind of record, as a person would make them; returns the ids made."""
-    repo.save_profile(Profile(age=34, sex="female", psfs_activities=("sitting through a film",)))
+    repo.save_profile(Profile(psfs_activities=("sitting through a film",)))
     result = triage(CASE, kb)
     run = repo.add_triage_run(CASE.to_json(), result.to_json())
     repo.add_selftest_result({"tests": {}, "sides": {}})
-    plan_id = repo.save_plan(build_plan(Profile(age=34, sex="female"), result, None, DAY, kb), run)
+    plan_id = repo.save_plan(build_plan(Profile(), result, None, DAY, kb), run)
     active = repo.current_plan()
     assert active is not None
     planned = next(iter(active.session_ids.values()))
@@ -202,7 +202,7 @@ def test_migration_0003_gives_a_single_user_stores_records_to_person_1(
     engine = engine_for(database_url, migrate=False)
     upgrade(engine, "0002")
     result = triage(CASE, kb)
-    plan = build_plan(Profile(age=40, sex="male"), result, None, date(2026, 11, 20), kb).to_json()
+    plan = build_plan(Profile(), result, None, date(2026, 11, 20), kb).to_json()
     values = {
         "at": "2026-11-20 09:00:00",
         "case": json.dumps(CASE.to_json()),

@@ -32,7 +32,7 @@ def test_building_a_plan_then_its_calendar_and_file(
     token = csrf(client, "/plan")
     assert client.post("/plan", data={"csrf_token": "forged", "equipment": "band"}).status_code == 403
     built = client.post(
-        "/plan", data={"csrf_token": token, "equipment": "band", "minutes": "20", "days": ["Mon", "Thu"]}
+        "/plan", data={"csrf_token": token, "equipment": "band", "minutes": "20", "days": ["mon", "thu"]}
     )
     assert built.status_code == 303
     page = client.get("/plan").text

@@ -11,7 +11,7 @@ from glutewake.core.triage import parse_case as core_parse_case
 if TYPE_CHECKING:
     from glutewake.store import Repository
 
-__all__ = ["parse_case", "record_triage", "triage_case"]
+__all__ = ["has_saved_check", "parse_case", "record_triage", "triage_case"]
 
 
 def parse_case(raw: object) -> Case:
@@ -27,3 +27,8 @@ def triage_case(case: Case) -> TriageResult:
 
 def record_triage(repo: Repository, case: Case, result: TriageResult) -> int:
     return repo.add_triage_run(case.to_json(), result.to_json())
+
+
+def has_saved_check(repo: Repository) -> bool:
+    """Whether the person has kept a symptom check (a plan is built from the latest)."""
+    return bool(repo.triage_runs(limit=1))

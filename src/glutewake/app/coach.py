@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
@@ -44,6 +44,7 @@ __all__ = [
     "parse_timeline",
     "prompt_text",
     "replay",
+    "save_coach_settings",
     "stats_of",
 ]
 
@@ -58,6 +59,22 @@ def coach_settings() -> Settings:
     from glutewake.config import read_section
 
     return settings_from(read_section("coach"))
+
+
+def save_coach_settings(changes: Mapping[str, object]) -> Settings:
+    """Change some settings and keep them all in config.toml, written the one way settings are
+    written (a bad value already in the file is replaced by its default); raises `FieldErrors`
+    naming each bad new value, and then nothing is written."""
+    from glutewake.config import write_section
+    from glutewake.core.coach import settings_to_config
+
+    try:
+        current = coach_settings()
+    except FieldErrors:
+        current = Settings()
+    settings = settings_from({**settings_to_config(current), **changes})
+    write_section("coach", settings_to_config(settings))
+    return settings
 
 
 def coach_rules(settings: Settings) -> CoachRules:

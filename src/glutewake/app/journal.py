@@ -14,7 +14,7 @@ from glutewake.core.triage import Case
 if TYPE_CHECKING:
     from glutewake.store import Repository, Stored
 
-__all__ = ["last_check_case", "last_checkin", "progress_report", "record_checkin"]
+__all__ = ["last_check_case", "last_checkin", "progress_report", "psfs_activities", "record_checkin"]
 
 
 def _as_checkin(stored: Stored, zone: tzinfo | None) -> Checkin:
@@ -39,8 +39,26 @@ def last_check_case(repo: Repository) -> Case | None:
     return Case(case["age"], case["sex"], case["duration_days"], answers, case.get("region"))
 
 
+def psfs_activities(repo: Repository) -> list[str]:
+    """The everyday activities the person rates (PSFS), named once: as kept in their profile,
+    else as their last check-in named them; empty before the first check-in."""
+    profile = repo.profile()
+    if profile and profile.psfs_activities:
+        return list(profile.psfs_activities)
+    latest = repo.latest_checkin()
+    return list(latest.data["psfs"]) if latest else []
+
+
 def record_checkin(repo: Repository, checkin: Checkin) -> CheckinVerdict:
-    """Judge the check-in against the last one, keep it, and let the plan react (it stops on a red flag)."""
+    """Judge the check-in against the last one, keep it, and let the plan react (it stops on a
+    red flag). The first time, the activities it rates become the ones asked about next time."""
+    from dataclasses import replace
+
+    from glutewake.core.programme import Profile
+
+    profile = repo.profile()
+    if checkin.psfs and not (profile and profile.psfs_activities):
+        repo.save_profile(replace(profile or Profile(), psfs_activities=tuple(checkin.psfs)))
     verdict = assess_checkin(checkin, last_checkin(repo), knowledge(), last_check_case(repo))
     repo.add_checkin(
         checkin.pain, checkin.numbness, dict(checkin.psfs), dict(checkin.red_flags), verdict.outcome

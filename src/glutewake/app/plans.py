@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from glutewake.app.refusals import NoTriage
+from glutewake.app.refusals import InputError, NoTriage
 from glutewake.app.region import knowledge
 from glutewake.core.programme import CheckinOutcome, Event, Plan, Profile, SessionOutcome, adapt, build_plan
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import TriageResult
+from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
+from glutewake.knowledge.vocabulary import Equipment
 
 if TYPE_CHECKING:
     from glutewake.store import ActivePlan, Repository
 
 __all__ = [
-    "NoTriage",
+    "PlanChoices",
     "adapt_plan",
     "current_plan",
-    "known_profile",
     "local_day",
-    "make_plan",
+    "new_plan",
     "plan_ics",
-    "plan_with_choices",
+    "plan_profile",
 ]
 
 
@@ -30,20 +32,43 @@ def local_day(moment: datetime, zone: tzinfo | None) -> date:
     return moment.astimezone(zone).date()
 
 
-def known_profile(repo: Repository) -> Profile | None:
-    """The stored profile, else one with the age and sex from the latest symptom check."""
-    stored = repo.profile()
-    if stored is not None:
-        return stored
-    runs = repo.triage_runs(limit=1)
-    return Profile(runs[0].data["case"]["age"], runs[0].data["case"]["sex"]) if runs else None
+@dataclass(frozen=True)
+class PlanChoices:
+    """What the person chose for a new plan; a choice left as None keeps the one made before
+    (or the default the first time)."""
+
+    equipment: Equipment | None = None
+    minutes: int | None = None
+    days: tuple[int, ...] | Literal["every_other_day"] | None = None  # weekdays, Monday 0
 
 
-def make_plan(repo: Repository, profile: Profile, start: date) -> Plan:
-    """Build and keep a new plan from the latest symptom check and self-tests."""
+def plan_profile(repo: Repository) -> Profile:
+    """What plans are fitted to: as chosen before, else the defaults."""
+    return repo.profile() or Profile()
+
+
+def new_plan(repo: Repository, choices: PlanChoices, start: date) -> Plan:
+    """Build and keep a new plan from the latest saved check and self-tests, with these
+    choices (and the profile updated with them).
+
+    Raises `NoTriage` without a saved check, `InputError` for a choice out of range."""
+    if choices.minutes is not None and not MINUTES[0] <= choices.minutes <= MINUTES[1]:
+        raise InputError(f"a session lasts {MINUTES[0]} to {MINUTES[1]} minutes, not {choices.minutes}")
+    if choices.days not in (None, "every_other_day") and (
+        not choices.days or not set(choices.days) <= set(range(7))
+    ):
+        raise InputError("choose weekdays from Monday to Sunday, or every other day")
     runs = repo.triage_runs(limit=1)
     if not runs:
-        raise NoTriage("do the symptom check first: the plan depends on what it finds")
+        raise NoTriage("do the symptom check and save its result first: the plan depends on what it finds")
+    base = plan_profile(repo)
+    days = base.preferred_days if choices.days is None else choices.days
+    profile = replace(
+        base,
+        equipment=choices.equipment or base.equipment,
+        minutes_per_session=choices.minutes or base.minutes_per_session,
+        preferred_days=None if days == "every_other_day" else tuple(sorted(set(days))) if days else None,
+    )
     selftests = repo.selftest_results(limit=1)
     selftest = SelfTestResult.from_json(selftests[0].data) if selftests else None
     result = TriageResult.from_json(runs[0].data["result"])
@@ -53,27 +78,11 @@ def make_plan(repo: Repository, profile: Profile, start: date) -> Plan:
     return plan
 
 
-def plan_with_choices(
-    repo: Repository, equipment: str, minutes: int, days: tuple[int, ...] | None, start: date
-) -> Plan:
-    """A new plan from the latest check, with this kit, session length and weekdays (None:
-    every other day); raises NoTriage when there is no saved check."""
-    from dataclasses import replace
-
-    base = known_profile(repo)
-    if base is None:
-        raise NoTriage("do the symptom check and save its result first: the plan depends on what it finds")
-    profile = replace(base, equipment=equipment, minutes_per_session=minutes, preferred_days=days)  # type: ignore[arg-type]
-    return make_plan(repo, profile, start)
-
-
 def current_plan(repo: Repository) -> ActivePlan | None:
     """The current plan as adapted to every session and check-in since it was made.
 
     A query: it computes the adaptation and stores nothing (`adapt_plan` keeps it, when an
     event arrives). Adapting is idempotent, so an up-to-date plan comes back unchanged."""
-    from dataclasses import replace
-
     active = repo.current_plan()
     if active is None or active.plan.status == "not_started":
         return active

@@ -286,6 +286,11 @@ _CONFIG_KEYS = {
 }
 
 
+def _shown(value: object) -> str:
+    """A setting as it is typed: weekdays as mon,tue,wed."""
+    return ",".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 @coach.command()
 @click.argument("key", required=False, type=click.Choice(sorted(_CONFIG_KEYS)))
 @click.argument("value", required=False)
@@ -302,28 +307,27 @@ def config(key: str | None, value: str | None) -> None:
       glutewake coach config interval 30
       glutewake coach config work-days mon,tue,wed,thu
     """
-    from glutewake.config import write_section
-    from glutewake.core.coach import settings_from, settings_to_config
+    from glutewake.app.coach import save_coach_settings
+    from glutewake.config import config_path
+    from glutewake.core.coach import settings_to_config
     from glutewake.core.errors import FieldErrors
+    from glutewake.core.numbers import whole_number
 
     current = settings_to_config(settings_or_exit())
     if key is None:
         for name, field in _CONFIG_KEYS.items():
-            click.echo(f"{name:<14} {current[field]}")
-        return
-    if value is None:
-        click.echo(current[_CONFIG_KEYS[key]])
+            click.echo(f"{name:<14} {_shown(current[field])}")
         return
     field = _CONFIG_KEYS[key]
-    from glutewake.core.numbers import whole_number
-
+    if value is None:
+        click.echo(_shown(current[field]))
+        return
     number = whole_number(value, 0, 10_000)
-    updated: dict[str, object] = {**current, field: value if number is None else number}
     try:
-        settings_from(updated)
+        saved = settings_to_config(save_coach_settings({field: value if number is None else number}))
     except FieldErrors as error:
         for _, message in error.problems:
             click.echo(f"error: {key}: {message}", err=True)
         raise SystemExit(2) from error
-    path = write_section("coach", updated)
+    value, path = _shown(saved[field]), config_path()
     click.echo(f"{key} is now {value} (saved in {path}). A running coach picks it up when restarted.")

@@ -116,13 +116,9 @@ def _pair(text: str) -> tuple[str, int]:
 
 
 def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
-    from dataclasses import replace
+    from glutewake.app.journal import psfs_activities
 
-    from glutewake.app.plans import known_profile
-    from glutewake.core.programme import Profile
-
-    profile = repo.profile()
-    activities = list(profile.psfs_activities) if profile else []
+    activities = psfs_activities(repo)
     if not activities:
         ask.say("Name three to five everyday activities this problem makes hard (an empty line when done).")
         while len(activities) < 5:
@@ -133,14 +129,6 @@ def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
                 ask.say("  Please name at least three.")
                 continue
             activities.append(name)
-        base = known_profile(repo)
-        if base is None:
-            age = ask.whole_number("How old are you?", 0, 120)
-            sex = ask.choice(
-                "Which best describes you?", {"female": "Female", "male": "Male", "other": "Other"}
-            )[0]
-            base = Profile(age, sex)  # type: ignore[arg-type]  # one of the three choices
-        repo.save_profile(replace(base, psfs_activities=tuple(activities)))
     ask.say("How well can you do each now, from 0 (unable) to 10 (as well as before the problem)?")
     return {name: ask.whole_number(f"  {name}:", 0, 10) for name in activities}
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.knowledge.vocabulary import EQUIPMENT, POSITIONS
+
 if TYPE_CHECKING:
     from glutewake.knowledge import Knowledge
 
@@ -23,13 +25,14 @@ _TOPICS = {
 @click.argument("topic", required=False)
 @click.option(
     "--position",
-    type=click.Choice(["floor", "standing", "seated"]),
+    type=click.Choice(list(POSITIONS)),
     help="Only exercises done in this position.",
 )
 @click.option(
     "--equipment",
-    metavar="KIT",
-    help="Only exercises you can do with this kit: none, band, dumbbells, foam_roller_or_ball, chair, ...",
+    type=click.Choice(list(EQUIPMENT)),
+    help="Only exercises you can do with this kit (a chair is assumed): "
+    + "; ".join(f"{kit}: {words.lower()}" for kit, words in EQUIPMENT.items()),
 )
 @click.option(
     "--level", type=click.IntRange(1, 3), help="Only exercises up to this level (1 easy to 3 hard)."
@@ -101,21 +104,13 @@ def _exercise_table(
 ) -> None:
     from rich.table import Table
 
+    from glutewake.app.library import find_exercises
+
     table = Table(title="Exercises")
     table.add_column("id", no_wrap=True)
     for heading in ("name", "position", "equipment", "level"):
         table.add_column(heading)
-    for ex in kb.exercises.values():
-        if position and ex.position != position:
-            continue
-        if equipment and (
-            ex.equipment
-            if equipment == "none"
-            else [e for e in ex.equipment if e not in {equipment, "chair"}]
-        ):
-            continue
-        if level and ex.level > level:
-            continue
+    for ex in find_exercises(position, equipment, level):
         table.add_row(ex.id, ex.name, ex.position, ", ".join(ex.equipment) or "none", str(ex.level))
     if not table.rows:
         raise click.UsageError("no exercise matches those filters; try fewer of them.")

@@ -5,31 +5,36 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import click
+
+from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
+from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from glutewake.core.programme import Plan
+    from glutewake.core.programme import Plan, Profile
     from glutewake.knowledge import Knowledge
 
 __all__ = ["plan"]
 
-_WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
+def _days(value: str | None) -> tuple[int, ...] | Literal["every_other_day"] | None:
+    from glutewake.knowledge.vocabulary import WEEKDAYS
 
-def _days(value: str | None) -> tuple[int, ...] | None:
-    if value is None or value.strip().lower() in {"", "every-other-day", "alternate"}:
+    if value is None:
         return None
+    if value.strip().lower() in {"", "every-other-day", "alternate"}:
+        return "every_other_day"
     names = [part.strip().lower()[:3] for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in _WEEKDAYS]
+    unknown = [name for name in names if name not in WEEKDAYS]
     if unknown or not names:
         raise click.BadParameter(
             f"use weekday names such as mon,wed,fri (not {', '.join(unknown) or value!r})"
         )
-    return tuple(sorted({_WEEKDAYS.index(name) for name in names}))
+    return tuple(sorted({WEEKDAYS.index(name) for name in names}))
 
 
 @click.command()
@@ -37,19 +42,13 @@ def _days(value: str | None) -> tuple[int, ...] | None:
     "--new", "rebuild", is_flag=True, help="Build a new plan from your latest check and self-tests."
 )
 @click.option("--start", type=click.DateTime(["%Y-%m-%d"]), help="First day of a new plan (default: today).")
-@click.option("--equipment", type=click.Choice(["none", "band", "dumbbells", "gym"]), help="Kit you have.")
-@click.option("--minutes", type=click.IntRange(10, 60), help="Minutes per session (10 to 60).")
+@click.option("--equipment", type=click.Choice(list(EQUIPMENT)), help="Kit you have.")
+@click.option(
+    "--minutes", type=click.IntRange(*MINUTES), help=f"Minutes per session ({MINUTES[0]} to {MINUTES[1]})."
+)
 @click.option(
     "--days", metavar="DAYS", help="Weekdays to train, e.g. mon,wed,fri (default: every other day)."
 )
-@click.option(
-    "--activity",
-    "activities",
-    multiple=True,
-    metavar="NAME",
-    help="A sport or activity you do, such as running or cycling (repeatable).",
-)
-@click.option("--desk-hours", type=click.FloatRange(0, 24), help="Hours a day you usually sit at a desk.")
 @click.option(
     "--ics",
     "ics_file",
@@ -61,7 +60,7 @@ def _days(value: str | None) -> tuple[int, ...] | None:
 @click.pass_context
 def plan(
     ctx: click.Context, rebuild: bool, start: datetime | None, equipment: str | None, minutes: int | None,
-    days: str | None, activities: tuple[str, ...], desk_hours: float | None, ics_file: str | None, as_json: bool,
+    days: str | None, ics_file: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Build or show your personal plan: about four weeks, three phases.
 
@@ -76,47 +75,29 @@ def plan(
       glutewake plan
       glutewake plan --ics glutes.ics
     """
-    from glutewake.app.plans import NoTriage, current_plan, known_profile, make_plan, plan_ics
+    from glutewake.app.plans import PlanChoices, current_plan, new_plan, plan_ics, plan_profile
+    from glutewake.app.refusals import InputError, NoTriage
     from glutewake.app.region import knowledge
     from glutewake.cli._store import clock, repository
-    from glutewake.core.programme import Profile
 
     repo = repository(ctx)
     today = clock(ctx).now().date()
     active = current_plan(repo)
-    changing = any(v is not None for v in (equipment, minutes, days, desk_hours)) or bool(activities)
-    if active is None or rebuild or changing:
-        stored = repo.profile()
-        base = known_profile(repo)
-        if base is None:
-            click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
-            raise SystemExit(1)
-        profile = Profile(
-            base.age, base.sex,
-            equipment or base.equipment,  # type: ignore[arg-type]  # checked by click.Choice
-            minutes or base.minutes_per_session,
-            _days(days) if days is not None else base.preferred_days,
-            activities or base.activities,
-            base.desk_hours if desk_hours is None else desk_hours,
-            base.psfs_activities,
-        )  # fmt: skip
+    choices = PlanChoices(equipment, minutes, _days(days))  # type: ignore[arg-type]  # click.Choice checks
+    if active is None or rebuild or choices != PlanChoices():
+        first_time = repo.profile() is None
         try:
-            built = make_plan(repo, profile, start.date() if start else today)
+            shown = new_plan(repo, choices, start.date() if start else today)
         except NoTriage as error:
-            click.echo(f"error: {error}.", err=True)
+            click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
             raise SystemExit(1) from error
-        if stored is None and not as_json:
+        except InputError as error:
+            raise click.BadParameter(str(error)) from error
+        if first_time and not as_json:
             click.echo(
-                f"Using: equipment {profile.equipment}, {profile.minutes_per_session} minutes, "
-                + (
-                    "every other day"
-                    if profile.preferred_days is None
-                    else "on " + ", ".join(_WEEKDAYS[d] for d in profile.preferred_days)
-                )
-                + ". Change with --equipment, --minutes and --days.",
+                f"Using: {_choices(plan_profile(repo))}. Change with --equipment, --minutes and --days.",
                 err=True,
             )
-        shown = built
     else:
         shown = active.plan
     if ics_file:
@@ -127,6 +108,15 @@ def plan(
     _show(shown, knowledge(), today)
     if ics_file:
         click.echo(f"Calendar written to {ics_file} ({len(shown.sessions)} sessions).")
+
+
+def _choices(profile: Profile) -> str:
+    days = (
+        "every other day"
+        if profile.preferred_days is None
+        else "on " + ", ".join(WEEKDAYS[d] for d in profile.preferred_days)
+    )
+    return f"equipment {profile.equipment}, {profile.minutes_per_session} minutes, {days}"
 
 
 def _show(shown: Plan, kb: Knowledge, today: date) -> None:
@@ -181,7 +171,7 @@ def _calendar(shown: Plan, kb: Knowledge, today: date, *, wide: bool) -> Table:
             names = ", ".join(kb.exercises[b.exercise_id].name for b in session.main)
             table.add_row(str(week), f"{session.day:%a %d %b}", phases[session.phase], names, style=style)
         return table
-    grid = Table(*(d.capitalize() for d in _WEEKDAYS), title=title, show_lines=True)
+    grid = Table(*(d.capitalize() for d in WEEKDAYS), title=title, show_lines=True)
     by_day = {s.day: s for s in shown.sessions}
     first = shown.sessions[0].day if shown.sessions else shown.start_date
     first_monday = first.toordinal() - first.weekday()

@@ -19,6 +19,8 @@ from datetime import datetime, time, timedelta
 from enum import Enum
 from typing import Any, Literal
 
+from glutewake.knowledge.vocabulary import WEEKDAYS
+
 __all__ = [
     "SETTING_LIMITS",
     "TRANSITIONS",
@@ -249,23 +251,20 @@ def settings_from(values: Mapping[str, object]) -> Settings:
     return settings
 
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 def _weekdays(value: object) -> tuple[int, ...] | None:
     names = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else None
     if not names:
         return None
     cleaned = [str(name).strip().lower()[:3] for name in names]
-    if not all(name in _WEEKDAYS for name in cleaned):
+    if not all(name in WEEKDAYS for name in cleaned):
         return None
-    return tuple(sorted({_WEEKDAYS.index(name) for name in cleaned}))
+    return tuple(sorted({WEEKDAYS.index(name) for name in cleaned}))
 
 
 def settings_to_config(settings: Settings) -> dict[str, object]:
     """The settings as the config file writes them (the inverse of `settings_from`)."""
     values: dict[str, object] = {key: getattr(settings, key) for key in SETTING_LIMITS}
-    values["work_days"] = ",".join(_WEEKDAYS[d] for d in settings.work_days)
+    values["work_days"] = ",".join(WEEKDAYS[d] for d in settings.work_days)
     values["work_start"] = settings.work_start.strftime("%H:%M")
     values["work_end"] = settings.work_end.strftime("%H:%M")
     return values

@@ -41,34 +41,27 @@ Status = Literal["active", "stopped", "not_started"]
 
 @dataclass(frozen=True)
 class Profile:
-    """What the plan is fitted to."""
+    """What the plan is fitted to: the kit, the time, the days, and the activities the person
+    rates at each check-in (PSFS). Age and sex belong to the symptom check, which uses them."""
 
-    age: int
-    sex: Literal["female", "male", "other"]
     equipment: Equipment = "none"
     minutes_per_session: int = 20
     preferred_days: tuple[int, ...] | None = None  # weekdays, Monday 0; None: every other day
-    activities: tuple[str, ...] = ()
-    desk_hours: float = 8.0
     psfs_activities: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["preferred_days"] = None if self.preferred_days is None else list(self.preferred_days)
-        data["activities"], data["psfs_activities"] = list(self.activities), list(self.psfs_activities)
+        data["psfs_activities"] = list(self.psfs_activities)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Profile:
         days = data.get("preferred_days")
         return cls(
-            age=data["age"],
-            sex=data["sex"],
             equipment=data["equipment"],
             minutes_per_session=data["minutes_per_session"],
             preferred_days=None if days is None else tuple(days),
-            activities=tuple(data["activities"]),
-            desk_hours=data["desk_hours"],
             psfs_activities=tuple(data.get("psfs_activities", ())),
         )
 

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from glutewake.core.errors import FieldErrors
 from glutewake.knowledge.schema import Knowledge, SelfTest
+from glutewake.knowledge.vocabulary import FELT, Felt
 
 __all__ = [
     "BELT_LINES",
@@ -35,7 +36,7 @@ Side = Literal["left", "right"]
 SIDES: tuple[Side, ...] = ("left", "right")
 Status = Literal["normal", "slow", "very_slow", "not_firm", "unknown"]
 _STATUS_ORDER: tuple[Status, ...] = ("normal", "slow", "very_slow", "not_firm")
-WHERE_FELT = ("glutes", "hamstrings", "lower_back")
+WHERE_FELT: tuple[Felt, ...] = tuple(FELT)
 BeltLine = Literal["level", "tilted_forward", "tilted_back", "unsure"]
 BELT_LINES: tuple[BeltLine, ...] = ("level", "tilted_forward", "tilted_back", "unsure")
 _TILT_OUTCOME = {

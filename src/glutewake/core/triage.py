@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 from glutewake.core.errors import FieldErrors
 from glutewake.knowledge.schema import (
@@ -35,6 +35,7 @@ from glutewake.knowledge.schema import (
     expr_children,
     expr_findings,
 )
+from glutewake.knowledge.vocabulary import SEX, Sex
 
 __all__ = [
     "SEXES",
@@ -53,8 +54,7 @@ __all__ = [
     "triage",
 ]
 
-Sex = Literal["female", "male", "other"]
-SEXES: tuple[Sex, ...] = ("female", "male", "other")
+SEXES: tuple[Sex, ...] = tuple(SEX)
 Tri = bool | None
 
 

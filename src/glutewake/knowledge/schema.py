@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
+from glutewake.knowledge.vocabulary import Equipment, Felt, Position, Sex
+
 __all__ = [
     "EXERCISE_ORDER",
     "REGION_PLACEHOLDERS",
@@ -124,7 +126,7 @@ class FactCheck:
 @dataclass(frozen=True)
 class SexCheck:
     __pydantic_config__ = _STRICT
-    sex_in: tuple[Literal["female", "male", "other"], ...]
+    sex_in: tuple[Sex, ...]
 
 
 Expr = Union[str, AllOf, AnyOf, Denied, AtLeast, FactCheck, SexCheck]  # noqa: UP007 (pydantic resolves it at runtime)
@@ -336,7 +338,7 @@ class Exercise:
     name: str
     kind: Literal["activation", "strength", "stretch", "release", "desk_move", "mobility"]
     target_muscles: tuple[str, ...]
-    position: Literal["floor", "standing", "seated"]
+    position: Position
     equipment: tuple[Literal["band", "dumbbells", "barbell", "bench", "foam_roller_or_ball", "chair"], ...]
     level: Literal[1, 2, 3]
     dose: Dose
@@ -354,7 +356,6 @@ class Exercise:
 
 
 PhaseId = Literal["wake_up", "strengthen", "load"]
-Equipment = Literal["none", "band", "dumbbells", "gym"]
 
 
 @dataclass(frozen=True)
@@ -378,7 +379,7 @@ class AdaptWhen:
     pain_at_least: int | None = None
     pain_at_most: int | None = None
     rpe_at_most: int | None = None
-    felt: Literal["glutes", "hamstrings", "lower_back"] | None = None
+    felt: Felt | None = None
     all_sets_done: bool | None = None
 
 

@@ -102,13 +102,9 @@ profile = Table(
         nullable=False,
         unique=True,  # one profile per person
     ),
-    Column("age", Integer, nullable=False),
-    Column("sex", String(8), nullable=False),
     Column("equipment", String(16), nullable=False),
     Column("minutes_per_session", Integer, nullable=False),
     Column("preferred_days", JSON, nullable=True),  # weekday numbers, Monday 0; null: every other day
-    Column("activities", JSON, nullable=False),
-    Column("desk_hours", Float, nullable=False),
     Column("psfs_activities", JSON, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
 )

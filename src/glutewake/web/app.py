@@ -18,6 +18,7 @@ from glutewake import __version__
 from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.identity import OwnerSecret
+from glutewake.knowledge import vocabulary
 from glutewake.web.gate import Gate
 from glutewake.web.security import HEADERS, security_headers
 from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking
@@ -80,6 +81,7 @@ def create_app(
     app.state.database_url = database_url
     app.state.clock = clock or SystemClock()
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals["vocabulary"] = vocabulary  # the choices forms offer, once
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from glutewake.app.checks import parse_case, triage_case
 from glutewake.app.library import find_exercises
 from glutewake.app.region import knowledge
 from glutewake.core.flow import next_step
-from glutewake.core.triage import condition_escalation, open_questions, parse_case, triage
+from glutewake.core.triage import Case, condition_escalation, open_questions
+from glutewake.knowledge.vocabulary import Equipment, Position, Sex
 
 __all__ = ["router"]
 
@@ -47,8 +49,6 @@ if TYPE_CHECKING:  # mypy sees a string; pydantic sees the ids in regions.yaml
     RegionId = str
 else:
     RegionId = Literal[tuple(knowledge().regions)]
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WEEKDAYS: tuple[str, ...] = get_args(Weekday)  # Monday first, as datetime.weekday() counts
 
 
 class CaseIn(BaseModel):
@@ -58,7 +58,7 @@ class CaseIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     age: WholeNumber = Field(ge=0, le=120)
-    sex: Literal["female", "male", "other"]
+    sex: Sex
     duration_days: WholeNumber = Field(ge=0, le=36_500)
     answers: AnswersModel = Field(default_factory=Answers)
     region: RegionId | None = Field(
@@ -162,11 +162,10 @@ class ExerciseOut(BaseModel):
     progressions: list[str]
 
 
-def _case(body: CaseIn) -> Any:
+def _case(body: CaseIn) -> Case:
     raw = body.model_dump(exclude_none=True)
     raw["answers"] = body.answers.model_dump(exclude_unset=True)  # unset stays unknown
-    kb = knowledge()
-    return parse_case(raw, kb.findings, kb.regions)
+    return parse_case(raw)
 
 
 BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
@@ -180,7 +179,7 @@ def post_triage(
 ) -> dict[str, Any]:
     """Urgency, likely causes with reasons, advice and safety net. Not a diagnosis."""
     case = _case(body)
-    result = triage(case, knowledge(case.region))
+    result = triage_case(case)
     saved = None
     if save:
         from glutewake.app.checks import record_triage
@@ -213,7 +212,7 @@ def post_triage_next(body: CaseIn) -> dict[str, Any]:
         "question": question,
         "screen": step.to_json() if step else None,
         "remaining": len(questions),
-        "result": triage(case, kb).to_json(),
+        "result": triage_case(case).to_json(),
     }
 
 
@@ -266,9 +265,9 @@ def _exercise(item: Any) -> dict[str, Any]:
 
 @router.get("/exercises", response_model=list[ExerciseOut], summary="The exercise library, filtered")
 def get_exercises(
-    position: Literal["floor", "standing", "seated"] | None = None,
+    position: Position | None = None,
     level: int | None = Query(default=None, ge=1, le=3),
-    equipment: Literal["none", "band", "dumbbells", "gym"] | None = None,
+    equipment: Equipment | None = None,
 ) -> list[dict[str, Any]]:
     return [_exercise(e) for e in find_exercises(position, equipment, level)]
 

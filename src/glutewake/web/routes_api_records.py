@@ -16,7 +16,8 @@ from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import BELT_LINES, WHERE_FELT
-from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday, WholeNumber, no_booleans
+from glutewake.knowledge.vocabulary import SESSION_MINUTES, WEEKDAYS, Equipment, Weekday
+from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.views import repository, sentence
 
 __all__ = ["router"]
@@ -98,8 +99,10 @@ class CheckinIn(BaseModel):
 
 class PlanIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    equipment: Literal["none", "band", "dumbbells", "gym"] = "none"
-    minutes: WholeNumber = Field(20, ge=10, le=60, description="Minutes per session")
+    equipment: Equipment = "none"
+    minutes: WholeNumber = Field(
+        20, ge=SESSION_MINUTES[0], le=SESSION_MINUTES[1], description="Minutes per session"
+    )
     days: list[Weekday] | None = Field(None, description="Weekdays to train; none: every other day")
 
 
@@ -129,12 +132,17 @@ def get_plan(request: Request) -> dict[str, Any]:
 
 @router.post("/plan", summary="Build a new plan from the latest saved check", responses=_CONFLICT | BAD_BODY)
 def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
-    from glutewake.app.plans import NoTriage, plan_with_choices
+    from glutewake.app.plans import PlanChoices, new_plan
+    from glutewake.app.refusals import NoTriage
 
-    days = tuple(sorted({WEEKDAYS.index(d) for d in body.days or ()})) or None
+    days: tuple[int, ...] | Literal["every_other_day"] = (
+        tuple(WEEKDAYS.index(d) for d in body.days or ()) or "every_other_day"
+    )
     try:
-        plan = plan_with_choices(
-            repository(request), body.equipment, body.minutes, days, request.app.state.clock.now().date()
+        plan = new_plan(
+            repository(request),
+            PlanChoices(body.equipment, body.minutes, days),
+            request.app.state.clock.now().date(),
         )
     except NoTriage as error:
         raise HTTPException(409, sentence(str(error))) from None

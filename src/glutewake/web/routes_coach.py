@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
-from glutewake.web.routes_api import BAD_BODY, WEEKDAYS, Weekday
+from glutewake.knowledge.vocabulary import WEEKDAYS, Weekday
+from glutewake.web.routes_api import BAD_BODY
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository
 
@@ -164,13 +165,9 @@ async def coach_settings_form(
 
 def _save_settings(request: Request, changes: dict[str, object]) -> Any:
     """Check, keep in config.toml, and hand to the running coach; raises FieldErrors."""
-    from glutewake.app.coach import coach_rules
-    from glutewake.config import write_section
-    from glutewake.core.coach import settings_from, settings_to_config
+    from glutewake.app.coach import coach_rules, save_coach_settings
 
-    current = settings_to_config(_stored_settings())
-    settings = settings_from({**current, **changes})
-    write_section("coach", settings_to_config(settings))
+    settings = save_coach_settings(changes)
     runner = request.app.state.coach
     if runner is not None:
         runner.change_rules(coach_rules(settings))

@@ -76,14 +76,9 @@ def selftests_score(
 
 @router.get("/checkin", response_class=HTMLResponse)
 def checkin_page(request: Request) -> Response:
-    repo = repository(request)
-    profile = repo.profile()
-    latest = repo.latest_checkin()
-    # The activities are named once: from the profile, else as the last check-in named them.
-    if profile and profile.psfs_activities:
-        activities = list(profile.psfs_activities)
-    else:
-        activities = list(latest.data["psfs"]) if latest else []
+    from glutewake.app.journal import psfs_activities
+
+    activities = psfs_activities(repository(request))
     return render(
         request,
         "checkin.html",
@@ -96,10 +91,7 @@ _SAFETY_ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": 
 
 @router.post("/checkin", response_class=HTMLResponse)
 async def checkin_save(request: Request) -> Response:
-    from dataclasses import replace
-
-    from glutewake.app.journal import record_checkin
-    from glutewake.app.plans import known_profile
+    from glutewake.app.journal import psfs_activities, record_checkin
 
     form = await request.form()
     require_csrf(request, str(form.get("csrf_token", "")))
@@ -128,20 +120,16 @@ async def checkin_save(request: Request) -> Response:
         errors.append("Please answer every safety question: yes, no or not sure.")
     answers = {f: _SAFETY_ANSWERS.get(value) for f, value in given.items()}
     repo = repository(request)
-    profile = repo.profile()
     if not psfs:
         errors.append("Please name at least one everyday activity and rate it.")
     if errors:
         context = {
-            "activities": list(psfs) or (list(profile.psfs_activities) if profile else []),
+            "activities": list(psfs) or psfs_activities(repo),
             "rescreen": rescreen,
             "errors": errors,
             "given": given,
         }
         return render(request, "checkin.html", context, status=422)
-    base = known_profile(repo)
-    if base is not None and not (profile and profile.psfs_activities):
-        repo.save_profile(replace(base, psfs_activities=tuple(psfs)))
     verdict = record_checkin(
         repo, Checkin(request.app.state.clock.now().date(), scores["pain"], scores["numbness"], psfs, answers)
     )

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.app.checks import record_triage
+from glutewake.app.checks import record_triage, triage_case
 from glutewake.app.library import find_exercises
 from glutewake.app.refusals import InputError
 from glutewake.app.region import emergency_signs, knowledge, region_setting, save_region
 from glutewake.core.flow import answer_step, next_step, replay, screens_left
 from glutewake.core.numbers import whole_number
-from glutewake.core.triage import Case, triage
+from glutewake.core.triage import Case
 from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
 from glutewake.web.views import render, repository
@@ -142,7 +142,7 @@ def check_answer(
 def check_result(request: Request, token: str, saved: int = 0) -> Response:
     kb = knowledge()
     case = _case(token)
-    result = triage(case, kb)
+    result = triage_case(case)
 
     def label(finding_id: str) -> str:
         finding = kb.findings[finding_id]
@@ -177,7 +177,7 @@ def check_save(
 ) -> Response:
     require_csrf(request, csrf_token_field)
     case = _case(token)
-    record_triage(repository(request), case, triage(case, knowledge()))
+    record_triage(repository(request), case, triage_case(case))
     if then == "plan":
         return RedirectResponse("/plan?from=check", status_code=303)
     return RedirectResponse(f"/check/result/{token}?saved=1#saved", status_code=303)

@@ -11,14 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
+from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, repository
+from glutewake.web.views import render, repository, sentence
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-_WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
@@ -37,18 +36,18 @@ def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
 
 @router.get("/plan", response_class=HTMLResponse)
 def planrender(request: Request) -> Response:
-    from glutewake.app.plans import current_plan, known_profile
+    from glutewake.app.checks import has_saved_check
+    from glutewake.app.plans import current_plan, plan_profile
 
     repo = repository(request)
     active = current_plan(repo)
-    profile = known_profile(repo)
+    profile = plan_profile(repo)
     context = {
         "plan": active.plan if active else None,
         "weeks": _weeks(active.plan) if active else [],
-        "weekdays": _WEEKDAYS,
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
-        "has_check": bool(repo.triage_runs(limit=1)),
+        "has_check": has_saved_check(repo),
         "today": request.app.state.clock.now().date(),
     }
     return render(request, "plan.html", context)
@@ -62,20 +61,21 @@ def plan_build(
     minutes: int = Form(20),
     days: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    from glutewake.app.plans import NoTriage, plan_with_choices
+    from glutewake.app.plans import PlanChoices, new_plan
+    from glutewake.app.refusals import InputError, NoTriage
 
     require_csrf(request, csrf_token)
-    if (
-        equipment not in ("none", "band", "dumbbells", "gym")
-        or not 10 <= minutes <= 60
-        or not set(days or ()) <= set(_WEEKDAYS)
-    ):
+    if equipment not in EQUIPMENT or not set(days or ()) <= set(WEEKDAYS):
         raise HTTPException(422, "Please choose your kit, 10 to 60 minutes, and weekdays from the list.")
-    chosen = tuple(sorted(_WEEKDAYS.index(d) for d in days or ())) or None
+    chosen = tuple(WEEKDAYS.index(d) for d in days or ()) or "every_other_day"
     try:
-        plan_with_choices(
-            repository(request), equipment, minutes, chosen, request.app.state.clock.now().date()
+        new_plan(
+            repository(request),
+            PlanChoices(equipment, minutes, chosen),  # type: ignore[arg-type]  # checked above
+            request.app.state.clock.now().date(),
         )
+    except InputError as error:
+        raise HTTPException(422, sentence(str(error))) from error
     except NoTriage as error:
         raise HTTPException(409, "Please do the symptom check and save its result first.") from error
     return RedirectResponse("/plan", status_code=303)

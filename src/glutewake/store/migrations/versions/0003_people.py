@@ -2,7 +2,9 @@
 
 A store made before this migration belongs to one person; if it holds any record, that
 person becomes person 1, the owner (the personal app's one person), and every record is
-theirs. The profile's "only row 1" check gives way to one profile per person.
+theirs. The profile's "only row 1" check gives way to one profile per person, and the
+profile drops what nothing used: age and sex (the symptom check keeps its own), sports and
+desk hours.
 
 Revision ID: 0003
 Revises: 0002
@@ -65,6 +67,8 @@ def upgrade() -> None:
             if name == "profile":
                 batch.drop_constraint(op.f("ck_profile_single_profile"), type_="check")
                 batch.create_unique_constraint(op.f("uq_profile_person_id"), ["person_id"])
+                for unused in ("age", "sex", "activities", "desk_hours"):
+                    batch.drop_column(unused)
             else:
                 batch.create_index(op.f(f"ix_{name}_person_id"), ["person_id"])
 
@@ -79,6 +83,11 @@ def downgrade() -> None:
             if name == "profile":
                 batch.drop_constraint(op.f("uq_profile_person_id"), type_="unique")
                 batch.create_check_constraint(op.f("ck_profile_single_profile"), "id = 1")
+                # The old schema needs them; the values were never used, so neutral ones do.
+                batch.add_column(sa.Column("age", sa.Integer(), nullable=False, server_default="0"))
+                batch.add_column(sa.Column("sex", sa.String(8), nullable=False, server_default="other"))
+                batch.add_column(sa.Column("activities", sa.JSON(), nullable=False, server_default="[]"))
+                batch.add_column(sa.Column("desk_hours", sa.Float(), nullable=False, server_default="8"))
             else:
                 batch.drop_index(op.f(f"ix_{name}_person_id"))
             batch.drop_constraint(op.f(f"fk_{name}_person_id_people"), type_="foreignkey")

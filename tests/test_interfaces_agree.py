@@ -1,0 +1,131 @@
+"""The CLI and the web give the same answers for the same inputs: both call one use case.
+
+Each test does one thing through `glutewake ...` and through the web app's API, each on a
+store of its own, and compares what they answered or kept.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from glutewake.app.region import save_region
+from glutewake.knowledge import load_knowledge
+from glutewake.knowledge.vocabulary import EQUIPMENT, POSITIONS
+from glutewake.store import Repository, Store, connect
+from glutewake.web import create_app
+from tests.cli.runner import SELF_CARE_CASE, run
+from tests.fakes import FakeClock
+from tests.web.conftest import owner_client
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path) -> str:
+    save_region("uk")
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
+    save_region("uk")
+    url = f"sqlite:///{tmp_path / 'web.db'}"
+    with owner_client(create_app(url, FakeClock())) as client:
+        yield client, url
+
+
+def records(url: str) -> Repository:
+    return Store(connect(url), FakeClock()).owner()
+
+
+FILTERS = list(itertools.product(["", *POSITIONS], ["", *EQUIPMENT], ["", "1", "2"]))
+
+
+def test_the_exercise_filter_means_the_same_in_both(web: tuple[TestClient, str]) -> None:
+    from click.testing import CliRunner
+
+    from glutewake.cli import main
+
+    client, _ = web
+    for position, equipment, level in FILTERS:
+        options = [
+            *(("--position", position) if position else ()),
+            *(("--equipment", equipment) if equipment else ()),
+            *(("--level", level) if level else ()),
+        ]
+        result = CliRunner(env={"COLUMNS": "200"}).invoke(main, ["learn", "exercises", *options])
+        assert result.exit_code == 0, result.output
+        listed = set(re.findall(r"^│ ([a-z0-9_]+) ", result.stdout, flags=re.M))
+        query = {k: v for k, v in (("position", position), ("equipment", equipment), ("level", level)) if v}
+        served = {item["id"] for item in client.get("/api/exercises", params=query).json()}
+        page = client.get("/exercises", params=query).text
+        shown = set(re.findall(r'href="/exercises/([a-z0-9_]+)"', page))
+        assert listed == served == shown, (position, equipment, level)
+
+
+def test_building_a_plan_gives_the_same_plan(
+    cli_store: str, web: tuple[TestClient, str], tmp_path: Path
+) -> None:
+    client, _ = web
+    answers = tmp_path / "case.json"
+    answers.write_text(json.dumps(SELF_CARE_CASE))
+    assert run(cli_store, "check", "--answers", str(answers), "--save")[0] == 0
+    assert client.post("/api/triage?save=true", json=SELF_CARE_CASE).status_code == 200
+    code, out, err = run(cli_store, "plan", "--new", "--equipment", "band", "--minutes", "25", "--days", "mon,thu", "--json")  # fmt: skip
+    assert code == 0, err
+    from_web = client.post("/api/plan", json={"equipment": "band", "minutes": 25, "days": ["mon", "thu"]})
+    assert from_web.status_code == 200, from_web.text
+    assert json.loads(out) == from_web.json()
+    assert records(cli_store).profile() == records(web[1]).profile()
+
+
+def test_a_check_in_is_kept_the_same_way(cli_store: str, web: tuple[TestClient, str]) -> None:
+    client, url = web
+    code, _, err = run(
+        cli_store, "checkin", "--pain", "3", "--numbness", "4", "--psfs", "sitting through a film=6", "--no-red-flags"
+    )  # fmt: skip
+    assert code == 0, err
+    from glutewake.core.progress import rescreen_findings
+
+    signs = dict.fromkeys(rescreen_findings(load_knowledge()), False)  # what --no-red-flags answers
+    reply = client.post(
+        "/api/checkins",
+        json={"pain": 3, "numbness": 4, "psfs": {"sitting through a film": 6}, "warning_signs": signs},
+    )
+    assert reply.status_code == 200, reply.text
+    kept_by_cli, kept_by_web = records(cli_store), records(url)
+    assert [c.data for c in kept_by_cli.checkins()] == [c.data for c in kept_by_web.checkins()]
+    assert kept_by_cli.profile() == kept_by_web.profile()
+    profile = kept_by_web.profile()
+    assert profile is not None
+    assert profile.psfs_activities == ("sitting through a film",), "named once, asked again next time"
+
+
+def test_coach_settings_are_written_the_same_way(web: tuple[TestClient, str], glutewake_home: Path) -> None:
+    from click.testing import CliRunner
+
+    from glutewake.cli import main
+
+    client, _ = web
+    config = glutewake_home / "config.toml"
+    for key, value in (("interval", "30"), ("work-days", "mon,tue,thu"), ("work-start", "08:30")):
+        assert CliRunner().invoke(main, ["coach", "config", key, value]).exit_code == 0
+    by_cli = config.read_text()
+    reply = client.put(
+        "/api/coach/settings",
+        json={
+            "interval_minutes": 30,
+            "work_days": ["mon", "tue", "thu"],
+            "work_start": "08:30",
+            "work_end": "18:00",
+        },
+    )
+    assert reply.status_code == 200, reply.text
+    assert config.read_text() == by_cli
+    shown = CliRunner().invoke(main, ["coach", "config", "work-days"]).stdout.strip()
+    assert shown == "mon,tue,thu"

@@ -27,11 +27,13 @@ def owner_headers(home: Path) -> dict[str, str]:
 
 
 @contextmanager
-def running(*args: str, home: Path) -> Iterator[tuple[str, list[str]]]:
-    """Start glutewake with `args`; yield its URL and the lines it printed first."""
-    env = {**os.environ, "GLUTEWAKE_HOME": str(home)}
+def running(
+    *args: str, home: Path, command: tuple[str, ...] = ("glutewake",), env: dict[str, str] | None = None
+) -> Iterator[tuple[str, list[str]]]:
+    """Start glutewake (`command`) with `args`; yield its URL and the lines it printed first."""
+    environment = {**os.environ, "GLUTEWAKE_HOME": str(home), **(env or {})}
     server = subprocess.Popen(
-        ["glutewake", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [*command, *args], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
     assert server.stdout is not None
     lines: list[str] = []

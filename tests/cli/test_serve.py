@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
@@ -47,3 +50,54 @@ def test_serving_beyond_this_computer_warns_first(glutewake_home: Path) -> None:
         assert lines[0].startswith("Warning: serving on 127.0.0.2")
         assert "not encrypted" in lines[0]
         assert url.startswith("http://127.0.0.2:")
+
+
+def _coach_cli(home: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "GLUTEWAKE_HOME": str(home), **(env or {})}
+    return subprocess.run(
+        ["glutewake", "coach", *args], env=environment, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_coach_inside_the_app_answers_the_coach_commands(glutewake_home: Path) -> None:
+    """`glutewake coach status|pause|resume` reach the coach the web app runs, and a second
+    coach is refused because one is running, as it says."""
+    with running("--no-browser", home=glutewake_home) as (url, _):
+        status = _coach_cli(glutewake_home, "status", "--json")
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert json.loads(status.stdout)["phase"] in ("away", "sitting")
+        assert _coach_cli(glutewake_home, "pause", "20m").returncode == 0
+        seen_by_the_page = json.loads(get(url + "api/coach", glutewake_home))
+        assert seen_by_the_page["quiet_until"] is not None, "the pause reached the app's own coach"
+        assert _coach_cli(glutewake_home, "resume").returncode == 0
+        assert json.loads(get(url + "api/coach", glutewake_home))["quiet_until"] is None
+        second = _coach_cli(glutewake_home, "--timer-only", "--no-desktop")
+        assert second.returncode == 1
+        assert "already running" in second.stderr
+
+
+# Run glutewake as it would run where there is no fcntl and no termios (Windows): importing
+# either fails, so the coach must use its other lock and key input.
+_AS_ON_WINDOWS = (
+    "import sys\n"
+    "sys.modules['fcntl'] = None\n"
+    "sys.modules['termios'] = None\n"
+    "from glutewake.cli import main\n"
+    "main(sys.argv[1:], prog_name='glutewake')\n"
+)
+
+
+def test_serve_works_without_fcntl_and_termios_with_the_windows_control_channel(glutewake_home: Path) -> None:
+    windows = {"GLUTEWAKE_COACH_CONTROL": "tcp"}
+    command = (sys.executable, "-c", _AS_ON_WINDOWS)
+    with running("serve", "--no-browser", home=glutewake_home, command=command, env=windows) as (url, _):
+        assert "Check my symptoms" in get(url, glutewake_home)
+        coach = json.loads(get(url + "api/coach", glutewake_home))
+        assert coach["phase"] in ("away", "sitting"), "the coach runs inside the app"
+        assert not (glutewake_home / "coach.sock").exists()
+        assert (glutewake_home / "coach.control").stat().st_mode & 0o777 == 0o600
+        status = _coach_cli(glutewake_home, "status", "--json", env=windows)
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert json.loads(status.stdout)["phase"] == coach["phase"]
+        assert _coach_cli(glutewake_home, "pause", "10m", env=windows).returncode == 0
+        assert json.loads(get(url + "api/coach", glutewake_home))["quiet_until"] is not None

@@ -6,9 +6,17 @@ import asyncio
 import contextlib
 import signal
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from glutewake.clock import Clock
+    from glutewake.core.coach import CoachRules
+    from glutewake.runtime.activity import ActivitySource
+    from glutewake.runtime.coach_host import CoachRunner
+    from glutewake.store import Repository
 
 __all__ = ["run_coach"]
 
@@ -22,11 +30,11 @@ def run_coach(
     from glutewake.config import home_dir
     from glutewake.runtime.activity import detect
     from glutewake.runtime.activity.timer import TimerSource
-    from glutewake.runtime.coach_host import AlreadyRunning, control_path, single_instance
+    from glutewake.runtime.coach_host import AlreadyRunning
 
     _prepare_in_a_child(ctx)
     rules = coach_rules(settings_or_exit())
-    source: Any = TimerSource() if timer_only else None
+    source: ActivitySource | None = TimerSource() if timer_only else None
     if source is None:
         source, probes = detect()
         if source is None:
@@ -36,18 +44,35 @@ def run_coach(
             click.echo("Running in timer-only mode: all clock time counts as sitting. "
                        "`glutewake coach doctor` explains what would help.", err=True)  # fmt: skip
             source = TimerSource()
-    home = home_dir(ensure=True)
     try:
-        with single_instance(home):
-            repo = repository(ctx)
-            asyncio.run(
-                _run(source, repo, rules, clock(ctx), control_path(home), terminal=terminal, desktop=desktop)
+        asyncio.run(
+            _run(
+                source,
+                repository(ctx),
+                rules,
+                clock(ctx),
+                home_dir(ensure=True),
+                terminal=terminal,
+                desktop=desktop,
             )
+        )
     except AlreadyRunning as error:
         click.echo(f"{error}.", err=True)
         raise SystemExit(1) from error
     finally:
         source.close()
+
+
+def _stop_on_signals(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Ctrl-C, logout and shutdown stop the coach cleanly (its bout is kept)."""
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):  # Windows has no SIGHUP
+        signum = getattr(signal, name, None)
+        if signum is None:
+            continue
+        try:
+            loop.add_signal_handler(signum, stop.set)
+        except NotImplementedError:  # Windows event loops: a plain handler, handed to the loop
+            signal.signal(signum, lambda *_: loop.call_soon_threadsafe(stop.set))
 
 
 def _prepare_in_a_child(ctx: click.Context) -> None:
@@ -77,13 +102,19 @@ def _prepare_in_a_child(ctx: click.Context) -> None:
 
 
 async def _run(
-    source: Any, repo: Any, rules: Any, clock: Any, control: Any, *, terminal: bool, desktop: bool
-) -> None:
-    from glutewake.runtime.coach_host import CoachRunner
+    source: ActivitySource, repo: Repository, rules: CoachRules, clock: Clock, home: Path, *, terminal: bool, desktop: bool
+) -> None:  # fmt: skip
+    from glutewake.runtime.coach_host import CoachRunner, hosted_coach
+
+    runner = CoachRunner(source, [], repo, rules, clock)
+    async with hosted_coach(home, runner):  # raises AlreadyRunning before anything shows
+        await _watch(runner, source, terminal=terminal, desktop=desktop)
+
+
+async def _watch(runner: CoachRunner, source: ActivitySource, *, terminal: bool, desktop: bool) -> None:
     from glutewake.runtime.notify import DesktopNotifier, TerminalNotifier
 
     loop = asyncio.get_running_loop()
-    runner = CoachRunner(source, [], repo, rules, clock)
 
     def answer(kind: str) -> None:
         runner.inbox.put_nowait(("answer", kind))
@@ -100,9 +131,7 @@ async def _run(
         elif sys.stdout.isatty():
             click.echo("No desktop notification service answers here; prompts show in this terminal.")
     stop = asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        loop.add_signal_handler(signum, stop.set)
-    server = await runner.serve_control(control)
+    _stop_on_signals(loop, stop)
     interactive = sys.stdout.isatty()
     if interactive:
         click.echo(f"The coach is watching activity ({source.name}). Ctrl-C stops it.")
@@ -115,8 +144,6 @@ async def _run(
     try:
         await runner.run(stop, show_status)
     finally:
-        server.close()
-        control.unlink(missing_ok=True)
         if terminal_prompt is not None:
             terminal_prompt.restore()
         for notifier in runner.notifiers:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import sys
-import time
 from typing import TYPE_CHECKING
 
 import click
@@ -13,10 +12,11 @@ from glutewake.cli._prompt import Asker
 
 if TYPE_CHECKING:
     from glutewake.app.sessions import NotDue
+    from glutewake.clock import Clock
     from glutewake.core.programme import PlannedSession
     from glutewake.core.session import Step
     from glutewake.knowledge import Knowledge
-    from glutewake.runtime.keys import Keys
+    from glutewake.runtime.keys import KeySource
 
 __all__ = ["log", "session", "today"]
 
@@ -104,7 +104,7 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
     if done:
         click.echo(f"Resuming where you stopped: {done} set{'s' * (done != 1)} already done.")
     plan_steps = started.steps[started.at :]
-    player = _Player(knowledge(), bell=not no_bell)
+    player = _Player(knowledge(), clock(ctx), bell=not no_bell)
     completed = False
     try:
         with Keys() as keys:
@@ -145,10 +145,11 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
 class _Player:
     """Runs steps on the terminal, with a live timer line and the bell at each change."""
 
-    keys: Keys
+    keys: KeySource
 
-    def __init__(self, kb: Knowledge, *, bell: bool) -> None:
+    def __init__(self, kb: Knowledge, clock: Clock, *, bell: bool) -> None:
         self.kb = kb
+        self.clock = clock  # timers count on its monotonic counter, so tests need not wait
         self.bell = bell
 
     def _write(self, text: str) -> None:
@@ -205,8 +206,8 @@ class _Player:
         return (count, None)
 
     def _timer(self, seconds: int, label: str, *, skippable: bool) -> str:
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
+        deadline = self.clock.monotonic() + seconds
+        while (left := deadline - self.clock.monotonic()) > 0:
             filled = round(20 * (1 - left / seconds)) if seconds else 20
             self._line(f"{label} [{'█' * filled}{'·' * (20 - filled)}] {math.ceil(left)} s   ({_TIMER_HELP})")
             key = self.keys.read(min(0.25, left))
@@ -216,10 +217,10 @@ class _Player:
                 self._line(f"{label}: skipped.\n")
                 return "skip"
             if key == "p":
-                paused_at = time.monotonic()
+                paused_at = self.clock.monotonic()
                 if self._pause() == "quit":
                     return "quit"
-                deadline += time.monotonic() - paused_at
+                deadline += self.clock.monotonic() - paused_at
         self._line(f"{label}: done.\n")
         self._ding()
         return "done"

@@ -1,22 +1,21 @@
-"""The live coach: sample activity, step the core, carry out its effects, sleep until needed.
+"""The one coach host: sample activity, step the core, carry out its effects, sleep until needed.
 
-The runner owns no rules: `core.coach` decides, and this file only gathers samples and
-answers, shows and closes prompts, records what happened, and answers `glutewake coach
-status|pause|resume` over a Unix socket in the data directory. One coach per user: a lock
-file stops a second one.
+`glutewake coach` and the web app both run the coach through `hosted_coach`, which holds the
+one-coach-per-user lock (`runtime/lock.py`) and serves the control channel
+(`runtime/control.py`), so `glutewake coach status|pause|resume` reach the coach whichever
+process runs it. The runner owns no rules: `core.coach` decides, and this file only gathers
+samples and answers, shows and closes prompts, and records what happened.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
-import os
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from glutewake.app.coach import open_bout, prompt_text, record_effects
 from glutewake.core.coach import (
@@ -40,6 +39,8 @@ from glutewake.core.coach import (
     prompts_allowed,
     step,
 )
+from glutewake.runtime.control import control_channel
+from glutewake.runtime.lock import AlreadyRunning, single_instance
 
 if TYPE_CHECKING:
     from glutewake.clock import Clock
@@ -47,38 +48,10 @@ if TYPE_CHECKING:
     from glutewake.runtime.notify import Notifier
     from glutewake.store import Repository
 
-__all__ = ["AlreadyRunning", "CoachRunner", "ask_running_coach", "control_path", "single_instance"]
+__all__ = ["AlreadyRunning", "CoachRunner", "ask_running_coach", "hosted_coach"]
 
 _ANSWERS: dict[str, Event] = {"done": Done(), "postpone": Postpone(), "skip": Skip()}
 _SUSPEND_GAP_SECONDS = 180  # samples are at most 30 s apart while running
-
-
-class AlreadyRunning(RuntimeError):
-    """Another coach is running for this user."""
-
-
-def control_path(home: Path) -> Path:
-    return home / "coach.sock"
-
-
-@contextlib.contextmanager
-def single_instance(home: Path) -> Any:
-    """Hold the coach lock for as long as the coach runs; raise `AlreadyRunning` if taken."""
-    import fcntl
-
-    home.mkdir(parents=True, exist_ok=True)
-    handle: BinaryIO = (home / "coach.lock").open("wb")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError as error:
-        handle.close()
-        raise AlreadyRunning(
-            "a coach is already running for you; `glutewake coach status` shows it"
-        ) from error
-    try:
-        yield
-    finally:
-        handle.close()
 
 
 @dataclass
@@ -240,35 +213,35 @@ class CoachRunner:
                     on_status(problem)
         self.stop()
 
-    async def serve_control(self, path: Path) -> asyncio.AbstractServer:
-        """Answer `glutewake coach status|pause|resume` on a Unix socket."""
-        with contextlib.suppress(FileNotFoundError):
-            path.unlink()  # a socket left by a coach that died; the lock says none runs now
+    async def control(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Answer one control request (status, pause, resume, answer) from another process."""
+        command = request.get("command")
+        problem = None
+        try:
+            if command == "pause":
+                self.pause(_pause_seconds(request.get("seconds")))
+            elif command == "resume":
+                self.resume()
+            elif command == "answer" and request.get("answer") in _ANSWERS:
+                problem = self.answer(request["answer"])
+            elif command != "status":
+                raise ValueError(f"unknown command {command!r:.40}")
+        except ValueError as error:
+            return {"ok": False, "error": str(error)}
+        await self.inbox.put(("wake", None))  # the run loop recomputes when to sample next
+        return {"ok": problem is None, "error": problem, "status": self.status()}
 
-        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-            try:
-                request = json.loads(await reader.readline() or b"{}")
-                command = request.get("command")
-                problem = None
-                if command == "pause":
-                    self.pause(_pause_seconds(request.get("seconds")))
-                elif command == "resume":
-                    self.resume()
-                elif command == "answer" and request.get("answer") in _ANSWERS:
-                    problem = self.answer(request["answer"])
-                elif command != "status":
-                    raise ValueError(f"unknown command {command!r}")
-                await self.inbox.put(("wake", None))  # the run loop recomputes when to sample next
-                reply: dict[str, Any] = {"ok": problem is None, "error": problem, "status": self.status()}
-            except (ValueError, AttributeError, TypeError) as error:
-                reply = {"ok": False, "error": str(error) or "the request could not be read"}
-            writer.write(json.dumps(reply).encode() + b"\n")
-            await writer.drain()
-            writer.close()
 
-        server = await asyncio.start_unix_server(handle, path=str(path))
-        os.chmod(path, 0o600)  # only this user may pause or read their coach
-        return server
+@contextlib.asynccontextmanager
+async def hosted_coach(home: Path, runner: CoachRunner) -> AsyncIterator[CoachRunner]:
+    """Hold the coach lock and serve the control channel for as long as `runner` runs; raises
+    `AlreadyRunning` when another process runs the coach."""
+    with single_instance(home):
+        close = await control_channel(home).serve(runner.control)
+        try:
+            yield runner
+        finally:
+            close()
 
 
 _LONGEST_PAUSE = 7 * 24 * 3600
@@ -286,24 +259,5 @@ def _pause_seconds(value: object) -> float | None:
 
 
 def ask_running_coach(home: Path, request: dict[str, Any], timeout: float = 5.0) -> dict[str, Any] | None:
-    """Send one command to the running coach; None when no coach is running."""
-    import socket
-
-    path = control_path(home)
-    if not path.exists():
-        return None
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-        client.settimeout(timeout)
-        try:
-            client.connect(str(path))
-        except (ConnectionRefusedError, FileNotFoundError):
-            return None
-        client.sendall(json.dumps(request).encode() + b"\n")
-        data = b""
-        while not data.endswith(b"\n"):
-            chunk = client.recv(65536)
-            if not chunk:
-                break
-            data += chunk
-    reply: dict[str, Any] = json.loads(data or b"{}")
-    return reply
+    """Send one command to the running coach, whichever process runs it; None when none runs."""
+    return control_channel(home).ask(request, timeout)

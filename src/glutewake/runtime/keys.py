@@ -1,7 +1,9 @@
-"""Single keypresses with a timeout, for the guided session (POSIX terminals).
+"""Single keypresses with a timeout, for the guided session and the terminal prompt.
 
-In a terminal, input switches to cbreak mode (keys arrive at once, Ctrl-C still works) and
-is restored on exit. Elsewhere (a pipe), keys are read as they come.
+On a POSIX terminal, input switches to cbreak mode (keys arrive at once, Ctrl-C still works)
+and is restored on exit. On a Windows console, keys come from `msvcrt`. Elsewhere (a pipe, or
+a terminal glutewake cannot switch), keys are read as they come. Which one is chosen at run
+time, from what this Python has.
 """
 
 from __future__ import annotations
@@ -9,10 +11,21 @@ from __future__ import annotations
 import os
 import select
 import sys
+import time
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
-__all__ = ["Keys"]
+__all__ = ["KeySource", "Keys"]
+
+
+class KeySource(Protocol):
+    def read(self, timeout: float | None = None) -> str | None:
+        """The next key (Enter as "\\n", letters lower-cased), or None when `timeout` passes first."""
+        ...
+
+
+def _key(raw: str) -> str:
+    return "\n" if raw in ("\r", "\n") else raw.lower()
 
 
 class Keys:
@@ -21,14 +34,23 @@ class Keys:
         self.fd = self.stream.fileno()
         self.tty = os.isatty(self.fd)
         self._saved: Any = None
+        self._console: Any = None  # msvcrt, on a Windows console
 
     def __enter__(self) -> Keys:
-        if self.tty:
+        if not self.tty:
+            return self
+        try:
             import termios
             import tty
-
-            self._saved = termios.tcgetattr(self.fd)
-            tty.setcbreak(self.fd)
+        except ImportError:
+            try:
+                import msvcrt
+            except ImportError:
+                return self  # a terminal we cannot switch: keys come line by line
+            self._console = msvcrt
+            return self
+        self._saved = termios.tcgetattr(self.fd)
+        tty.setcbreak(self.fd)
         return self
 
     def __exit__(
@@ -42,11 +64,20 @@ class Keys:
 
     def read(self, timeout: float | None = None) -> str | None:
         """The next key (Enter as "\\n", letters lower-cased), or None when `timeout` passes first."""
+        if self._console is not None:
+            return self._read_console(timeout)
         ready, _, _ = select.select([self.fd], [], [], timeout)
         if not ready:
             return None
         data = os.read(self.fd, 1)
         if not data:
             raise EOFError
-        key = data.decode(errors="ignore")
-        return "\n" if key in ("\r", "\n") else key.lower()
+        return _key(data.decode(errors="ignore"))
+
+    def _read_console(self, timeout: float | None) -> str | None:  # pragma: no cover - Windows only
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._console.kbhit():
+            if deadline is not None and time.monotonic() >= deadline:
+                return None
+            time.sleep(0.02)
+        return _key(self._console.getwch())

@@ -1,7 +1,8 @@
 """The sitting coach inside the web app's process: started with the app, stopped with it.
 
-It runs only when no other coach runs for this user (the same lock as `glutewake coach`),
-and shows its prompts in the page (the coach page) instead of the terminal.
+It runs through the same host as `glutewake coach` (`runtime/coach_host.py`): only when no
+other coach runs for this user, and answering `glutewake coach status|pause|resume` while it
+runs. It shows its prompts in the page (the coach page) instead of the terminal.
 """
 
 from __future__ import annotations
@@ -36,34 +37,34 @@ async def run_coach_in_app(app: Any, *, source: Any = None, start_loop: bool = T
     from glutewake.config import home_dir
     from glutewake.runtime.activity import detect
     from glutewake.runtime.activity.timer import TimerSource
-    from glutewake.runtime.coach_host import AlreadyRunning, CoachRunner, single_instance
+    from glutewake.runtime.coach_host import AlreadyRunning, CoachRunner, hosted_coach
     from glutewake.web.views import store_of
 
-    lock = single_instance(home_dir(ensure=True))
-    try:
-        lock.__enter__()
-    except AlreadyRunning:
-        app.state.coach = None
-        app.state.coach_note = (
-            "A coach is already running for you in another window or at login; this page cannot show it."
-        )
-        yield
-        return
     if source is None:
         source, _ = detect()
         source = source or TimerSource()
     prompt = PagePrompt()
     runner = CoachRunner(source, [prompt], store_of(app), coach_rules(coach_settings()), app.state.clock)
-    app.state.coach, app.state.coach_prompt, app.state.coach_note = runner, prompt, None
-    stop = asyncio.Event()
-    task = asyncio.create_task(runner.run(stop)) if start_loop else None
-    try:
-        yield
-    finally:
-        stop.set()
-        if task is not None:
-            await task
-        else:
-            runner.stop()
-        source.close()
-        lock.__exit__(None, None, None)
+    async with contextlib.AsyncExitStack() as running:
+        try:
+            await running.enter_async_context(hosted_coach(home_dir(ensure=True), runner))
+        except AlreadyRunning:
+            source.close()
+            app.state.coach = None
+            app.state.coach_note = (
+                "A coach is already running for you in another window or at login; this page cannot show it."
+            )
+            yield
+            return
+        running.callback(source.close)
+        app.state.coach, app.state.coach_prompt, app.state.coach_note = runner, prompt, None
+        stop = asyncio.Event()
+        task = asyncio.create_task(runner.run(stop)) if start_loop else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await task
+            else:
+                runner.stop()

@@ -1,0 +1,80 @@
+"""The terminal session player on a fake clock and scripted keys: timers without real waiting.
+
+The player takes its clock as a parameter, so a 45-second hold is run here in no time, and
+a pause is seen to stop the clock. The key input works without termios too (as on Windows).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from glutewake.cli.session import _Player
+from glutewake.core.session import Step
+from glutewake.knowledge import Knowledge
+from tests.fakes import FakeClock
+
+
+class ScriptedKeys:
+    """Keys pressed at given moments; waiting for a key lets the fake clock run on."""
+
+    def __init__(self, clock: FakeClock, presses: list[tuple[float, str]]) -> None:
+        self.clock, self.presses = clock, presses
+
+    def read(self, timeout: float | None = None) -> str | None:
+        if self.presses and (timeout is None or self.presses[0][0] <= self.clock.counter + timeout):
+            at, key = self.presses.pop(0)
+            self.clock.counter = max(self.clock.counter, at)
+            return key
+        if timeout is None:
+            raise EOFError
+        self.clock.counter += timeout
+        return None
+
+
+def player(kb: Knowledge, clock: FakeClock, presses: list[tuple[float, str]]) -> _Player:
+    played = _Player(kb, clock, bell=False)
+    played.keys = ScriptedKeys(clock, presses)
+    return played
+
+
+def test_a_hold_runs_its_full_time_on_the_given_clock(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock()
+    hold = Step("set", exercise_id="side_plank", set_number=1, sets=2, hold_seconds=45)
+    assert player(kb, clock, []).run(hold) == (None, 45)
+    assert 45 <= clock.counter < 45.5
+    assert "Hold: done." in capsys.readouterr().out
+
+
+def test_a_pause_stops_the_timer_and_it_goes_on_after(kb: Knowledge) -> None:
+    clock = FakeClock()
+    rest = Step("rest", seconds=30)
+    # pause 10 s in, go on 60 s later: the other 20 s of the rest follow, so it ends at 90 s
+    assert player(kb, clock, [(10.0, "p"), (70.0, "\n")]).run(rest) == "done"
+    assert 90 <= clock.counter < 90.5
+
+
+def test_skipping_a_rest_ends_it_at_once(kb: Knowledge) -> None:
+    clock = FakeClock()
+    assert player(kb, clock, [(3.0, "s")]).run(Step("rest", seconds=60)) == "skip"
+    assert clock.counter == 3.0
+
+
+def test_keys_come_without_termios_as_on_windows(monkeypatch: pytest.MonkeyPatch) -> None:
+    from glutewake.runtime.keys import Keys
+
+    monkeypatch.setitem(sys.modules, "termios", None)
+    monkeypatch.setitem(sys.modules, "tty", None)
+    monkeypatch.setitem(sys.modules, "msvcrt", None)
+    leader, follower = os.openpty()
+    with os.fdopen(follower, "r") as terminal, Keys(terminal) as keys:
+        assert keys.tty
+        assert keys.read(0.05) is None
+        os.write(leader, b"P\n")
+        assert keys.read(1) == "p"
+        assert keys.read(1) == "\n"
+    os.close(leader)

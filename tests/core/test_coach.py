@@ -23,7 +23,10 @@ from glutewake.core.coach import (
     Phase,
     Postpone,
     PromptAnswered,
+    QuietFor,
+    QuietTillResumed,
     QuietUntil,
+    QuietUntilResumed,
     Resume,
     Sample,
     Settings,
@@ -31,6 +34,7 @@ from glutewake.core.coach import (
     Skip,
     Suspend,
     Unlock,
+    is_quiet,
     next_check,
     prompts_allowed,
     simulate,
@@ -236,7 +240,7 @@ ROWS: list[Any] = [
         sitting(10), QuietUntil(at(60)), at(10), Phase.SITTING, [], id="do not disturb while sitting"
     ),
     pytest.param(
-        replace(sitting(10), quiet_until=at(60)),
+        replace(sitting(10), quiet=QuietFor(at(60))),
         QuietUntil(None),
         at(11),
         Phase.SITTING,
@@ -260,6 +264,50 @@ ROWS: list[Any] = [
         id="do not disturb while snoozed",
     ),
     pytest.param(CoachState(), QuietUntil(at(5)), at(1), Phase.AWAY, [], id="do not disturb while away"),
+    pytest.param(
+        prompted(), QuietUntilResumed(), at(26), Phase.SITTING, ["ClosePrompt"], id="paused: prompt closes"
+    ),
+    pytest.param(
+        prompted(), QuietUntil(None), at(26), Phase.PROMPTED, [], id="a pause ending leaves the prompt"
+    ),
+    pytest.param(
+        prompted(), Sample(0), at(9 * 60), Phase.SITTING, ["ClosePrompt"], id="work ends: prompt closes"
+    ),
+    pytest.param(
+        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30)),
+        Sample(300),
+        at(27),
+        Phase.AWAY,
+        ["PromptAnswered", "BoutEnded", "BreakTaken"],
+        id="snoozed, then a long idle spell: the break was taken",
+    ),
+    *(
+        pytest.param(
+            replace(before, phase=Phase.LOCKED, locked_at=at(26), locked_from=before.phase),
+            back,
+            at(26.5),
+            before.phase,
+            [],
+            id=f"locked briefly while {before.phase.value}, {type(back).__name__.lower()}: back where it was",
+        )
+        for before in (
+            sitting(26),
+            prompted(26),
+            replace(prompted(26), phase=Phase.SNOOZED, snooze_until=at(30)),
+        )
+        for back in (Unlock(), Resume())
+    ),
+    *(
+        pytest.param(
+            state, QuietUntilResumed(), at(10), state.phase, [], id=f"paused while {state.phase.value}"
+        )
+        for state in (
+            CoachState(),
+            sitting(10),
+            replace(CoachState(), phase=Phase.SNOOZED, snooze_until=at(15)),
+            replace(CoachState(), phase=Phase.LOCKED, locked_at=at(0), locked_from=Phase.AWAY),
+        )
+    ),
 ]
 
 
@@ -273,6 +321,31 @@ def test_transition(state: CoachState, event: Any, now: datetime, phase: Phase, 
 def test_every_entry_of_the_transition_table_has_a_row() -> None:
     covered = {(row.values[0].phase, type(row.values[1])) for row in ROWS}
     assert set(TRANSITIONS) <= covered
+
+
+def test_every_target_the_table_names_is_reached_by_a_row() -> None:
+    """The table says where each event can lead; a row shows each of those ways happening."""
+    reached = {(row.values[0].phase, type(row.values[1]), row.values[3]) for row in ROWS}
+    named = {(phase, kind, to) for (phase, kind), t in TRANSITIONS.items() for to in t.to}
+    assert named - reached == set()
+
+
+def test_every_phase_is_reachable_from_the_start_and_can_get_back_to_away() -> None:
+    edges = {(phase, to) for (phase, _), t in TRANSITIONS.items() for to in t.to}
+
+    def reachable(start: Phase, forward: bool) -> set[Phase]:
+        seen, todo = {start}, [start]
+        while todo:
+            here = todo.pop()
+            for a, b in edges:
+                nxt = b if forward and a == here else a if not forward and b == here else None
+                if nxt is not None and nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
+    assert reachable(CoachState().phase, forward=True) == set(Phase)
+    assert reachable(Phase.AWAY, forward=False) == set(Phase), "no phase is a dead end"
 
 
 ILLEGAL: list[Any] = [
@@ -358,8 +431,9 @@ def test_no_prompt_outside_working_hours(now: datetime) -> None:
 
 def test_no_prompt_with_a_full_screen_window_or_do_not_disturb() -> None:
     assert step(sitting(29.5), Sample(0, fullscreen=True), at(30), RULES)[1] == []
-    assert step(replace(sitting(29.5), quiet_until=at(45)), Sample(0), at(30), RULES)[1] == []
-    assert prompts_allowed(CoachState(quiet_until=at(45)), at(45), Settings())
+    assert step(replace(sitting(29.5), quiet=QuietFor(at(45))), Sample(0), at(30), RULES)[1] == []
+    assert prompts_allowed(CoachState(quiet=QuietFor(at(45))), at(45), Settings())
+    assert not prompts_allowed(CoachState(quiet=QuietTillResumed()), at(45 + 60 * 24 * 365), Settings())
 
 
 def test_next_check_wakes_when_something_can_change() -> None:
@@ -377,6 +451,7 @@ EVENTS = st.one_of(
     st.builds(Sample, idle_seconds=st.floats(0, 600), fullscreen=st.booleans()),
     st.sampled_from([Lock(), Unlock(), Suspend(), Resume(), Done(), Postpone(), Skip()]),
     st.builds(QuietUntil, st.one_of(st.none(), st.integers(0, 120).map(lambda m: at(m)))),
+    st.just(QuietUntilResumed()),
 )
 TIMELINES = st.lists(st.tuples(st.floats(0.05, 20), EVENTS), max_size=80)
 
@@ -400,7 +475,7 @@ def test_invariants(timeline: list[tuple[float, Any]], interval: int, start_hour
         for effect in effects:
             if isinstance(effect, ShowPrompt):
                 assert prompts_allowed(state, now, rules.settings), "never a prompt in quiet time"
-                assert state.quiet_until is None or now >= state.quiet_until
+                assert not is_quiet(state, now)
                 assert now.time() < time(18)
                 assert now.weekday() < 5
         if state.bout_start is not None:

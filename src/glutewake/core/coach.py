@@ -37,14 +37,20 @@ __all__ = [
     "Phase",
     "Postpone",
     "PromptAnswered",
+    "Quiet",
+    "QuietFor",
+    "QuietTillResumed",
     "QuietUntil",
+    "QuietUntilResumed",
     "Resume",
     "Sample",
     "Settings",
     "ShowPrompt",
     "Skip",
     "Suspend",
+    "Transition",
     "Unlock",
+    "is_quiet",
     "next_check",
     "prompts_allowed",
     "settings_from",
@@ -133,12 +139,33 @@ class Skip:
 
 @dataclass(frozen=True)
 class QuietUntil:
-    """Do not disturb until then (None ends it): the switch behind `coach pause`."""
+    """Do not disturb until then (None ends it): `coach pause 30m`, and `coach resume`."""
 
     until: datetime | None
 
 
-Event = Sample | Lock | Unlock | Suspend | Resume | Done | Postpone | Skip | QuietUntil
+@dataclass(frozen=True)
+class QuietUntilResumed:
+    """Do not disturb until `coach resume`: `coach pause` with no length."""
+
+
+Event = Sample | Lock | Unlock | Suspend | Resume | Done | Postpone | Skip | QuietUntil | QuietUntilResumed
+
+
+# --- quiet time: its own small state beside the phase (the coach keeps counting sitting) -----
+
+
+@dataclass(frozen=True)
+class QuietFor:
+    until: datetime
+
+
+@dataclass(frozen=True)
+class QuietTillResumed:
+    pass
+
+
+Quiet = QuietFor | QuietTillResumed
 
 
 # --- effects --------------------------------------------------------------------------------------
@@ -191,7 +218,7 @@ class CoachState:
     snooze_until: datetime | None = None
     locked_at: datetime | None = None
     locked_from: Phase | None = None
-    quiet_until: datetime | None = None
+    quiet: Quiet | None = None  # do not disturb: until a moment, or until resumed
     fullscreen: bool = False
     prompts_shown: int = 0  # rotates the desk moves
     declines: tuple[datetime, ...] = field(default=())  # postpones and skips in the last hour
@@ -270,12 +297,19 @@ def settings_to_config(settings: Settings) -> dict[str, object]:
     return values
 
 
+def is_quiet(state: CoachState, now: datetime) -> bool:
+    """Whether do-not-disturb is on at `now`."""
+    if isinstance(state.quiet, QuietFor):
+        return now < state.quiet.until
+    return state.quiet is not None
+
+
 def prompts_allowed(state: CoachState, now: datetime, settings: Settings) -> bool:
     """Working day and hours, no do-not-disturb, no full-screen window."""
     return (
         now.weekday() in settings.work_days
         and settings.work_start <= now.time() < settings.work_end
-        and (state.quiet_until is None or now >= state.quiet_until)
+        and not is_quiet(state, now)
         and not state.fullscreen
     )
 
@@ -400,8 +434,11 @@ def _skip(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> 
 
 
 def _quiet(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
-    assert isinstance(event, QuietUntil)
-    quiet = replace(state, quiet_until=event.until)
+    if isinstance(event, QuietUntilResumed):
+        quiet = replace(state, quiet=QuietTillResumed())
+    else:
+        assert isinstance(event, QuietUntil)
+        quiet = replace(state, quiet=None if event.until is None else QuietFor(event.until))
     if state.phase == Phase.PROMPTED and not prompts_allowed(quiet, now, rules.settings):
         return replace(quiet, phase=Phase.SITTING), [ClosePrompt(now)]
     return quiet, []
@@ -413,30 +450,65 @@ def _ignore(state: CoachState, event: Event, now: datetime, rules: CoachRules) -
 
 _AWAKE = (Phase.AWAY, Phase.SITTING, Phase.PROMPTED, Phase.SNOOZED)
 
-# (phase, event type) -> what happens. Anything not listed is illegal.
-TRANSITIONS: dict[tuple[Phase, type], Handler] = {
-    **{(phase, Sample): _sample for phase in _AWAKE},
-    (Phase.LOCKED, Sample): _ignore,  # idle time while locked is judged on unlocking
-    **{(phase, kind): _lock for phase in _AWAKE for kind in (Lock, Suspend)},
-    (Phase.LOCKED, Unlock): _unlock,
-    (Phase.LOCKED, Resume): _unlock,
-    (Phase.PROMPTED, Done): _done,
-    (Phase.SNOOZED, Done): _done,
-    (Phase.PROMPTED, Postpone): _postpone,
-    (Phase.PROMPTED, Skip): _skip,
-    (Phase.SNOOZED, Skip): _skip,
-    **{(phase, QuietUntil): _quiet for phase in Phase},
+
+@dataclass(frozen=True)
+class Transition:
+    """What an event does in a phase: the handler, and every phase it can lead to."""
+
+    handler: Handler
+    to: frozenset[Phase]
+
+
+def _to(handler: Handler, *phases: Phase) -> Transition:
+    return Transition(handler, frozenset(phases))
+
+
+AWAY, SITTING, PROMPTED, SNOOZED, LOCKED = (
+    Phase.AWAY,
+    Phase.SITTING,
+    Phase.PROMPTED,
+    Phase.SNOOZED,
+    Phase.LOCKED,
+)
+_QUIET_EVENTS = (QuietUntil, QuietUntilResumed)
+
+# (phase, event type) -> the handler and the phases it may lead to, so the machine can be
+# drawn and checked (tests/core/test_coach.py walks it). Anything not listed is illegal.
+TRANSITIONS: dict[tuple[Phase, type], Transition] = {
+    # input starts a bout; a long idle spell is a natural break
+    (AWAY, Sample): _to(_sample, AWAY, SITTING),
+    (SITTING, Sample): _to(_sample, SITTING, PROMPTED, AWAY),  # a prompt falls due, or a break
+    (PROMPTED, Sample): _to(_sample, PROMPTED, SITTING, AWAY),  # quiet hours close the prompt
+    (SNOOZED, Sample): _to(_sample, SNOOZED, PROMPTED, AWAY),  # the snooze ends
+    (LOCKED, Sample): _to(_ignore, LOCKED),  # idle time while locked is judged on unlocking
+    **{(phase, kind): _to(_lock, LOCKED) for phase in _AWAKE for kind in (Lock, Suspend)},
+    # back soon: where it was; away a natural break or longer: the bout is over
+    **{(LOCKED, kind): _to(_unlock, AWAY, SITTING, PROMPTED, SNOOZED) for kind in (Unlock, Resume)},
+    (PROMPTED, Done): _to(_done, AWAY),
+    (SNOOZED, Done): _to(_done, AWAY),
+    (PROMPTED, Postpone): _to(_postpone, SNOOZED),
+    (PROMPTED, Skip): _to(_skip, SITTING),
+    (SNOOZED, Skip): _to(_skip, SITTING),
+    # quiet time leaves the phase alone, but closes a prompt that is showing
+    **{(phase, kind): _to(_quiet, phase) for phase in Phase for kind in _QUIET_EVENTS},
+    (PROMPTED, QuietUntil): _to(_quiet, PROMPTED, SITTING),  # a pause closes it; an end keeps it
+    (PROMPTED, QuietUntilResumed): _to(_quiet, SITTING),
 }
 
 
 def step(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
     """The next state and the effects of `event` at `now`; raises `IllegalEvent` if not allowed."""
-    handler = TRANSITIONS.get((state.phase, type(event)))
-    if handler is None:
+    transition = TRANSITIONS.get((state.phase, type(event)))
+    if transition is None:
         raise IllegalEvent(f"{type(event).__name__} is not possible while {state.phase.value}")
     if state.last_sample is not None and now < state.last_sample:
         raise IllegalEvent("time went backwards")
-    return handler(state, event, now, rules)
+    after, effects = transition.handler(state, event, now, rules)
+    if after.phase not in transition.to:  # the table is the machine: a handler may not leave it
+        raise AssertionError(
+            f"{type(event).__name__} led from {state.phase} to {after.phase}, not in the table"
+        )
+    return after, effects
 
 
 def next_check(

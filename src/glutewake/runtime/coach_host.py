@@ -29,12 +29,15 @@ from glutewake.core.coach import (
     IllegalEvent,
     Phase,
     Postpone,
+    QuietFor,
     QuietUntil,
+    QuietUntilResumed,
     Resume,
     Sample,
     ShowPrompt,
     Skip,
     Suspend,
+    is_quiet,
     next_check,
     prompts_allowed,
     step,
@@ -104,9 +107,9 @@ class CoachRunner:
 
     def pause(self, seconds: float | None) -> None:
         """Do not disturb for `seconds` (None: until resumed)."""
-        until = None if seconds is None else self.clock.now() + timedelta(seconds=seconds)
+        now = self.clock.now()
         self._apply(
-            QuietUntil(until or datetime.max.replace(tzinfo=self.clock.now().tzinfo)), self.clock.now()
+            QuietUntilResumed() if seconds is None else QuietUntil(now + timedelta(seconds=seconds)), now
         )
 
     def resume(self) -> None:
@@ -156,10 +159,9 @@ class CoachRunner:
         now = self.clock.now()
         s, settings = self.state, self.rules.settings
         due_in = settings.interval_minutes * 60 - s.since_break
-        quiet = s.quiet_until is not None and now < s.quiet_until
         until = None
-        if quiet and s.quiet_until is not None:
-            until = "resumed" if s.quiet_until.year == datetime.max.year else s.quiet_until.isoformat()
+        if is_quiet(s, now):
+            until = s.quiet.until.isoformat() if isinstance(s.quiet, QuietFor) else "resumed"
         return {
             "phase": s.phase.value,
             "source": self.source.name,

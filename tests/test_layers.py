@@ -13,7 +13,7 @@ LAYERS: list[set[str]] = [
     {"", "clock", "config"},  # the version, the clock, where the data lives
     {"knowledge"},  # the knowledge base and its schema
     {"core"},  # pure domain logic
-    {"store", "identity"},  # the records, and who may see them
+    {"store", "identity", "interop"},  # the records, who may see them, and their export format
     {"app"},  # the use cases
     {"runtime"},  # long-running hosts (the coach) and platform ports
     {"web"},  # an interface

@@ -45,23 +45,28 @@ def exported(url: str) -> dict[str, Any]:
     return document
 
 
+def records_of(document: dict[str, Any]) -> dict[str, Any]:
+    """A document's records, without when it was exported."""
+    lists = ("checks", "selftests", "plans", "sessions", "checkins", "sitting_bouts", "coach_events")
+    return {"profile": document.get("profile"), **{name: document.get(name, []) for name in lists}}
+
+
 def test_export_then_import_into_an_empty_store_round_trips(database_url: str, tmp_path: Path) -> None:
     fill(database_url, tmp_path)
     before = exported(database_url)
-    assert (before["format"], before["version"]) == ("glutewake-export", 1)
-    assert all(
-        before["tables"][name]
-        for name in ("profile", "triage_runs", "selftest_results", "plans", "set_logs", "checkins")
-    )
+    assert (before["format"], before["version"]) == ("glutewake-export", 2)
+    assert before["profile"]
+    assert all(before[name] for name in ("checks", "selftests", "plans", "sessions", "checkins"))
+    assert before["sessions"][0]["sets"], "sets travel inside their session"
     path = tmp_path / "backup.json"
     code, out, _ = run(database_url, "export", str(path))
     assert code == 0
     assert f"to {path}" in out
     assert run(database_url, "forget", "--yes")[0] == 0
-    assert all(rows == [] for rows in exported(database_url)["tables"].values())
+    assert records_of(exported(database_url)) == records_of({"profile": None})
     code, out, err = run(database_url, "import", str(path))
     assert code == 0, err
-    assert exported(database_url)["tables"] == before["tables"]
+    assert records_of(exported(database_url)) == records_of(before)
     assert run(database_url, "plan")[0] == 0, "the restored plan works as before"
 
 
@@ -73,7 +78,7 @@ def test_an_export_moves_from_sqlite_to_postgresql(
     path = tmp_path / "move.json"
     assert run(source, "export", str(path))[0] == 0
     assert run(database_url, "import", str(path))[0] == 0
-    assert exported(database_url)["tables"] == exported(source)["tables"]
+    assert records_of(exported(database_url)) == records_of(exported(source))
 
 
 def test_import_refuses_a_store_with_records_and_changes_nothing(database_url: str, tmp_path: Path) -> None:
@@ -84,7 +89,7 @@ def test_import_refuses_a_store_with_records_and_changes_nothing(database_url: s
     code, _, err = run(database_url, "import", str(path))
     assert code == 2
     assert "already has records" in err
-    assert exported(database_url)["tables"] == before["tables"]
+    assert records_of(exported(database_url)) == records_of(before)
 
 
 BAD: list[Any] = [
@@ -132,13 +137,13 @@ def test_a_file_whose_records_do_not_fit_imports_nothing(
 ) -> None:
     fill(database_url, tmp_path)
     document = exported(database_url)
-    document["tables"]["session_logs"] = []  # the sets now point at sessions that are not there
+    document["sessions"][0]["plan"] = 7  # a plan the file does not have
     run(database_url, "forget", "--yes")
     path = tmp_path / "broken.json"
     path.write_text(json.dumps(document))
     code, _, err = run(database_url, "import", str(path))
     assert code == 2
-    assert "session_log_id 1 is not a record of session_logs" in err
+    assert "session 1: plan 8 has no session on" in err
     assert repo_for(database_url).is_empty()
 
 

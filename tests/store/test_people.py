@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import Engine, text
 
 from glutewake.core.programme import Profile, build_plan
+from glutewake.core.selftests import SelfTestAnswers, score
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
 from glutewake.store import NotTheirs, Repository, SetRecord, Store
@@ -30,7 +31,9 @@ def fill(repo: Repository, kb: Knowledge) -> dict[str, int]:
     repo.save_profile(Profile(psfs_activities=("sitting through a film",)))
     result = triage(CASE, kb)
     run = repo.add_triage_run(CASE.to_json(), result.to_json())
-    repo.add_selftest_result({"tests": {}, "sides": {}})
+    repo.add_selftest_result(
+        score(SelfTestAnswers(squeeze_seconds={"left": 2.5, "right": 1.0}), kb).to_json()
+    )
     plan_id = repo.save_plan(build_plan(Profile(), result, None, DAY, kb), run)
     active = repo.current_plan()
     assert active is not None

@@ -153,7 +153,7 @@ def test_a_write_to_the_api_must_be_json(server: tuple[str, Path]) -> None:
     status, _, _ = call(url, "GET", "/api/data", headers=as_owner(home))
     assert status == 200
     data = json.loads(call(url, "GET", "/api/data", headers=as_owner(home))[2])
-    assert data["tables"].get("checkins", []) == []
+    assert data["checkins"] == []
 
 
 # 6. poisoned imports --------------------------------------------------------------------------------
@@ -169,13 +169,14 @@ def export_of(url: str, home: Path) -> dict[str, Any]:
 
 
 POISONS = [
-    pytest.param(lambda d: d["tables"]["triage_runs"][0]["case"].update(sex="\ud800"), "not valid Unicode", id="lone surrogate"),
-    pytest.param(lambda d: d["tables"].update(checkins=5), "must be a list", id="checkins is a number"),
-    pytest.param(lambda d: d["tables"]["triage_runs"][0].update(created_at=20261201), "date", id="integer date"),
+    pytest.param(lambda d: d["checks"][0]["case"].update(sex="\ud800"), "not valid Unicode", id="lone surrogate"),
+    pytest.param(lambda d: d.update(checkins=5), "Input should be a valid list", id="checkins is a number"),
+    pytest.param(lambda d: d["checks"][0].update(at=20261201), "date", id="integer date"),
     pytest.param(lambda d: d.update(version=True), "version True is not supported", id="version true"),
     pytest.param(lambda d: d.update(version=1.0), "version 1.0 is not supported", id="version 1.0"),
-    pytest.param(lambda d: d["tables"]["triage_runs"].append(dict(d["tables"]["triage_runs"][0])), "repeats the id", id="an id twice"),
-    pytest.param(lambda d: d["tables"]["triage_runs"][0].update(result="not an object"), "cannot be read", id="a result that is text"),
+    pytest.param(lambda d: d.update(profile={"equipment": "rocket"}), "equipment: Input should be", id="an unknown kit"),
+    pytest.param(lambda d: d["checks"][0].update(result="not an object"), "1 result: Input should be a valid dictionary", id="a result that is text"),
+    pytest.param(lambda d: d["checks"][0].update(result={"urgency": 5}), "cannot be read", id="a result that cannot be read"),
 ]  # fmt: skip
 
 
@@ -195,18 +196,18 @@ def test_a_poisoned_import_is_refused_and_changes_nothing(
         assert call(url, "GET", path, headers=as_owner(home))[0] < 500, path
 
 
-def test_a_plan_that_is_not_an_object_is_refused(server: tuple[str, Path]) -> None:
+def test_a_plan_whose_sessions_are_not_a_list_is_refused(server: tuple[str, Path]) -> None:
     url, home = server
     status, _, _ = call(url, "POST", "/api/triage?save=true", body=json.dumps(CASE | {"answers": {"numb_when_sitting": True, "eases_on_standing": True}}).encode(), headers=as_owner(home, **JSON))  # fmt: skip
     assert call(url, "POST", "/api/plan", body=b"{}", headers=as_owner(home, **JSON))[0] == 200
     document = json.loads(call(url, "GET", "/api/data", headers=as_owner(home))[2])
     assert call(url, "DELETE", "/api/data?confirm=yes", headers=as_owner(home))[0] == 200
-    document["tables"]["plans"][0]["plan"] = "not an object"
+    document["plans"][0]["plan"] = {**document["plans"][0]["plan"], "sessions": "not a list"}
     status, _, reply = call(
         url, "POST", "/api/data", body=json.dumps(document).encode(), headers=as_owner(home, **JSON)
     )
     assert status == 422, reply
-    assert b"plan in the export cannot be read" in reply
+    assert b"Plan 1: its sessions must be a list" in reply
     for path in ("/plan", "/api/plan", "/session", "/api/session"):
         assert call(url, "GET", path, headers=as_owner(home))[0] < 500, path
 

@@ -1,4 +1,8 @@
-"""Export, import and forget: all of the user's records as one versioned JSON document."""
+"""Export and import: all of a person's records as one versioned JSON document.
+
+Exports are version 2 (`interop/records.py`: the domain's shape, not the tables'). Version 1
+files (the tables of schema 0002, as glutewake wrote them before) still import.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +10,24 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from glutewake.app.refusals import InputError
+from glutewake.interop.records import FORMAT, VERSION
 
 if TYPE_CHECKING:
     from glutewake.store import Repository
 
-__all__ = ["FORMAT", "VERSION", "export_data", "import_data"]
+__all__ = ["FORMAT", "READS", "VERSION", "export_data", "import_data"]
 
-FORMAT = "glutewake-export"
-VERSION = 1
-
-
-def _encode(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date | datetime) else value
+READS = (1, VERSION)  # what imports are read from; exports are written as VERSION
+# Version 1 profiles held these; nothing used them (schema 0003 dropped them).
+_V1_DROPPED = {"profile": {"age", "sex", "activities", "desk_hours"}}
 
 
 def export_data(repo: Repository) -> dict[str, Any]:
-    """Everything of the user's, with dates as ISO strings."""
-    tables = {
-        name: [{k: _encode(v) for k, v in row.items()} for row in rows] for name, rows in repo.dump().items()
-    }
-    return {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": repo.clock.now().isoformat(),
-        "tables": tables,
-    }
+    """Everything of the person's, as a version 2 document (dates as ISO text)."""
+    from glutewake.interop.records import from_tables
+
+    document: dict[str, Any] = from_tables(repo.dump(), repo.clock.now()).model_dump(mode="json")
+    return document
 
 
 def import_data(repo: Repository, document: object) -> dict[str, int]:
@@ -44,14 +41,12 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
     """
     from sqlalchemy.exc import DBAPIError
 
-    from glutewake.store.tables import metadata
-
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise InputError('this is not a glutewake export (it has no "format": "glutewake-export")')
     version = document.get("version")
-    if type(version) is not int or version != VERSION:
+    if type(version) is not int or version not in READS:
         raise InputError(
-            f"export version {version!r} is not supported; this glutewake reads version {VERSION}"
+            f"export version {version!r} is not supported; this glutewake reads versions 1 and 2"
         )
     from glutewake.core import jsontext
 
@@ -59,22 +54,11 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
         jsontext.check(document)
     except ValueError as error:
         raise InputError(f"the export cannot be used: {error}") from None
-    tables = document.get("tables")
-    if not isinstance(tables, dict) or not set(tables) <= set(metadata.tables):
-        unknown = sorted(set(tables) - set(metadata.tables)) if isinstance(tables, dict) else []
-        raise InputError(f"the export's tables are not recognised: {', '.join(unknown) or 'missing'}")
-    for name, rows in tables.items():
-        if not isinstance(rows, list):
-            raise InputError(f"{name} must be a list of records, not {type(rows).__name__}")
     if not repo.is_empty():
         raise InputError(
             "your store already has records; import only into an empty one, after deleting everything"
         )
-    decoded = {
-        name: [_decode(name, n, row, metadata.tables[name]) for n, row in enumerate(rows, start=1)]
-        for name, rows in tables.items()
-    }
-    _check_keys(decoded, metadata)
+    decoded = _v1_tables(document) if version == 1 else _v2_tables(document, repo.clock.now())
     try:
         repo.load(decoded)
     except (DBAPIError, ValueError, TypeError) as error:
@@ -87,6 +71,51 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
         repo.forget()
         raise
     return {name: len(rows) for name, rows in decoded.items()}
+
+
+def _v2_tables(document: dict[str, Any], now: datetime) -> dict[str, list[dict[str, Any]]]:
+    from pydantic import ValidationError
+
+    from glutewake.interop.records import NotConnected, Records, to_tables
+
+    try:
+        records = Records.model_validate(document)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = " ".join(str(part + 1) if isinstance(part, int) else str(part) for part in first["loc"])
+        raise InputError(f"{where}: {first['msg'][:120]}".replace("Value error, ", "")) from None
+    try:
+        return to_tables(records, now)
+    except NotConnected as error:
+        raise InputError(str(error)) from None
+
+
+def _v1_tables(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A version 1 file's tables, every record checked against the columns of that schema."""
+    from glutewake.store.tables import metadata
+
+    tables = document.get("tables")
+    if not isinstance(tables, dict) or not set(tables) <= set(metadata.tables):
+        unknown = sorted(set(tables) - set(metadata.tables)) if isinstance(tables, dict) else []
+        raise InputError(f"the export's tables are not recognised: {', '.join(unknown) or 'missing'}")
+    for name, rows in tables.items():
+        if not isinstance(rows, list):
+            raise InputError(f"{name} must be a list of records, not {type(rows).__name__}")
+    dropped = {
+        name: [
+            {k: v for k, v in row.items() if k not in _V1_DROPPED.get(name, ())}
+            if isinstance(row, dict)
+            else row
+            for row in rows
+        ]
+        for name, rows in tables.items()
+    }
+    decoded = {
+        name: [_decode(name, n, row, metadata.tables[name]) for n, row in enumerate(rows, start=1)]
+        for name, rows in dropped.items()
+    }
+    _check_keys(decoded, metadata)
+    return decoded
 
 
 def _decode(name: str, number: int, row: object, table: Any) -> dict[str, Any]:

@@ -46,8 +46,14 @@ def export(ctx: click.Context, file: str | None) -> None:
     except OSError as error:
         partial.unlink(missing_ok=True)
         raise CommandError(f"cannot write {target}: {error.strerror}") from None
-    rows = sum(len(rows) for rows in document["tables"].values())
-    click.echo(f"Exported {rows} records to {target}.")
+    click.echo(
+        f"Exported your records to {target}: {_count(document['checks'], 'symptom check')}, "
+        f"{_count(document['sessions'], 'session')}, {_count(document['checkins'], 'check-in')}."
+    )
+
+
+def _count(items: list[object], what: str) -> str:
+    return f"{len(items)} {what}{'s' * (len(items) != 1)}"
 
 
 @click.command("import")

@@ -524,19 +524,45 @@ class Repository:
             }
 
     def load(self, tables: dict[str, list[dict[str, Any]]]) -> None:
-        """Insert dumped rows as this person's, keeping their ids, in one transaction."""
+        """Insert rows as this person's, in one transaction. The rows' ids only tie them together
+        (a set to its session): each record gets a new id of the store's, so a file can be
+        loaded beside other people's records. A reference to a row not given raises ValueError."""
+        referenced = {
+            fk.column.table.name
+            for table in t.RECORD_TABLES
+            for column in table.c
+            for fk in column.foreign_keys
+            if fk.column.table.name != "people"
+        }
+        new_ids: dict[str, dict[Any, int]] = {}
         with self._writing() as db:
             for table in t.RECORD_TABLES:
-                rows = tables.get(table.name, [])
-                if rows:
-                    db.execute(insert(table), [{**row, "person_id": self.person_id} for row in rows])
-            if self.engine.dialect.name == "postgresql":
-                for table in t.RECORD_TABLES:
-                    if "id" in table.c:
-                        db.exec_driver_sql(
-                            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                            f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
-                        )
+                links = {
+                    column.name: fk.column.table.name
+                    for column in table.c
+                    for fk in column.foreign_keys
+                    if fk.column.table.name != "people"
+                }
+                rows = []
+                for row in tables.get(table.name, []):
+                    linked = dict(row, person_id=self.person_id)
+                    for column, target in links.items():
+                        if linked.get(column) is not None:
+                            try:
+                                linked[column] = new_ids[target][linked[column]]
+                            except KeyError:
+                                raise ValueError(
+                                    f"{table.name}: {column} {linked[column]!r} is not a record of {target}"
+                                ) from None
+                    rows.append(linked)
+                if table.name in referenced:  # others point here: keep each new id
+                    found = new_ids.setdefault(table.name, {})
+                    key = next(iter(table.primary_key.columns))
+                    for row in rows:
+                        old = row.pop("id", None)
+                        found[old] = int(db.execute(insert(table).values(**row).returning(key)).scalar_one())
+                elif rows:
+                    db.execute(insert(table), [{k: v for k, v in row.items() if k != "id"} for row in rows])
 
     def forget(self) -> None:
         """Delete every record of this person's (the person, other people and the schema stay)."""

@@ -1,0 +1,1 @@
+"""What crosses the border: the domain export (versioned), read and written from the records."""

@@ -13,6 +13,7 @@ from glutewake.app.region import knowledge
 from glutewake.core.flow import next_step
 from glutewake.core.triage import Case, condition_escalation, open_questions
 from glutewake.knowledge.vocabulary import Equipment, Position, Sex
+from glutewake.web.deps import Records, Today
 
 __all__ = ["router"]
 
@@ -174,6 +175,7 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is n
 @router.post("/triage", response_model=TriageSavedOut, summary="Triage a case", responses=BAD_BODY)
 def post_triage(
     request: Request,
+    records: Records,
     body: CaseIn,
     save: Annotated[bool, Query(description="Keep the case and result in the history")] = False,
 ) -> dict[str, Any]:
@@ -183,9 +185,8 @@ def post_triage(
     saved = None
     if save:
         from glutewake.app.checks import record_triage
-        from glutewake.web.views import repository
 
-        saved = record_triage(repository(request), case, result)
+        saved = record_triage(records, case, result)
     return {**result.to_json(), "saved_id": saved}
 
 
@@ -285,11 +286,14 @@ def get_exercise(exercise_id: str) -> dict[str, Any]:
 
 
 @router.get("/progress", summary="Trends, adherence, streaks and sitting, as `glutewake progress --json`")
-def get_progress(request: Request) -> dict[str, Any]:
+def get_progress(
+    request: Request,
+    records: Records,
+    today: Today,
+) -> dict[str, Any]:
     from glutewake.app.journal import progress_report
-    from glutewake.web.views import repository
 
-    return progress_report(repository(request), request.app.state.clock.now().date()).to_json()
+    return progress_report(records, today).to_json()
 
 
 @router.get("/health", summary="Is the app up?")

@@ -17,8 +17,9 @@ from glutewake.app.region import knowledge
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import BELT_LINES, WHERE_FELT
 from glutewake.knowledge.vocabulary import SESSION_MINUTES, WEEKDAYS, Equipment, Weekday
+from glutewake.web.deps import Records, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
-from glutewake.web.views import repository, sentence
+from glutewake.web.views import sentence
 
 __all__ = ["router"]
 
@@ -107,11 +108,11 @@ class PlanIn(BaseModel):
 
 
 @router.post("/selftests", summary="Score self-test answers and keep the result", responses=BAD_BODY)
-def post_selftests(request: Request, body: SelfTestsModel) -> dict[str, Any]:
+def post_selftests(request: Request, records: Records, body: SelfTestsModel) -> dict[str, Any]:
     from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
 
     result = score_selftests(parse_selftest_answers(body.model_dump(exclude_unset=True)))
-    record_selftest(repository(request), result)
+    record_selftest(records, result)
     return result.to_json()
 
 
@@ -120,10 +121,13 @@ def post_selftests(request: Request, body: SelfTestsModel) -> dict[str, Any]:
     summary="The current plan, adapted to everything since it was made",
     responses={404: {"description": "No plan yet"}},
 )
-def get_plan(request: Request) -> dict[str, Any]:
+def get_plan(
+    request: Request,
+    records: Records,
+) -> dict[str, Any]:
     from glutewake.app.plans import current_plan
 
-    active = current_plan(repository(request))
+    active = current_plan(records)
     if active is None:
         raise HTTPException(404, "There is no plan yet.")
     result: dict[str, Any] = active.plan.to_json()
@@ -131,7 +135,7 @@ def get_plan(request: Request) -> dict[str, Any]:
 
 
 @router.post("/plan", summary="Build a new plan from the latest saved check", responses=_CONFLICT | BAD_BODY)
-def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
+def post_plan(request: Request, records: Records, today: Today, body: PlanIn) -> dict[str, Any]:
     from glutewake.app.plans import PlanChoices, new_plan
     from glutewake.app.refusals import NoTriage
 
@@ -140,9 +144,9 @@ def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
     )
     try:
         plan = new_plan(
-            repository(request),
+            records,
             PlanChoices(body.equipment, body.minutes, days),
-            request.app.state.clock.now().date(),
+            today,
         )
     except NoTriage as error:
         raise HTTPException(409, sentence(str(error))) from None
@@ -155,17 +159,17 @@ def post_plan(request: Request, body: PlanIn) -> dict[str, Any]:
     summary="Keep a check-in; a warning sign or clear worsening pauses the plan",
     responses=BAD_BODY,
 )
-def post_checkin(request: Request, body: CheckinIn) -> dict[str, Any]:
+def post_checkin(request: Request, records: Records, today: Today, body: CheckinIn) -> dict[str, Any]:
     from glutewake.app.journal import record_checkin
 
     checkin = Checkin(
-        request.app.state.clock.now().date(),
+        today,
         body.pain,
         body.numbness,
         body.psfs,
         body.warning_signs.model_dump(exclude_unset=True),  # a sign left out was not asked
     )
-    verdict = record_checkin(repository(request), checkin)
+    verdict = record_checkin(records, checkin)
     found = verdict.triage
     return {
         "outcome": verdict.outcome,
@@ -178,18 +182,21 @@ def post_checkin(request: Request, body: CheckinIn) -> dict[str, Any]:
 
 @router.get("/history", summary="Past checks and self-tests, newest first")
 def get_history(
-    request: Request, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
+    request: Request, records: Records, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
 ) -> list[dict[str, Any]]:
     from glutewake.app.records import history
 
-    return [entry.to_json() for entry in history(repository(request), limit)]
+    return [entry.to_json() for entry in history(records, limit)]
 
 
 @router.get("/data", summary="Every record, as one versioned export (what `glutewake export` writes)")
-def get_data(request: Request) -> dict[str, Any]:
+def get_data(
+    request: Request,
+    records: Records,
+) -> dict[str, Any]:
     from glutewake.app.transfer import export_data
 
-    return export_data(repository(request))
+    return export_data(records)
 
 
 @router.post(
@@ -197,11 +204,11 @@ def get_data(request: Request) -> dict[str, Any]:
     summary="Import an export into an empty store, all or nothing",
     responses={**BAD_BODY, 422: {"description": "Not an export, or the store is not empty"}},
 )
-def post_data(request: Request, body: dict[str, Any]) -> dict[str, dict[str, int]]:
+def post_data(request: Request, records: Records, body: dict[str, Any]) -> dict[str, dict[str, int]]:
     from glutewake.app.transfer import import_data
 
     try:
-        return {"imported": import_data(repository(request), body)}
+        return {"imported": import_data(records, body)}
     except InputError as error:
         raise HTTPException(422, sentence(str(error))) from None
 
@@ -209,7 +216,8 @@ def post_data(request: Request, body: dict[str, Any]) -> dict[str, dict[str, int
 @router.delete("/data", summary="Delete every record (config and settings stay)")
 def delete_data(
     request: Request,
+    records: Records,
     confirm: Annotated[Literal["yes"], Query(description="Must be yes: nothing can bring the records back")],
 ) -> dict[str, bool]:
-    repository(request).forget()
+    records.forget()
     return {"deleted": True}

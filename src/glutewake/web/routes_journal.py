@@ -13,8 +13,9 @@ from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
+from glutewake.web.deps import Records, Today
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, repository
+from glutewake.web.views import render
 
 __all__ = ["router"]
 
@@ -31,6 +32,7 @@ def selftests_page(request: Request) -> Response:
 @router.post("/selftests", response_class=HTMLResponse)
 def selftests_score(
     request: Request,
+    records: Records,
     csrf_token: Annotated[str, Form()] = "",
     left: Annotated[str, Form()] = "",
     right: Annotated[str, Form()] = "",
@@ -70,15 +72,18 @@ def selftests_score(
         errors = [f"{field.replace('_', ' ')}: {message}" for field, message in error.problems]
         return render(request, "selftests.html", {"errors": errors, "sides": SIDES}, status=422)
     result = score_selftests(answers)
-    record_selftest(repository(request), result)
+    record_selftest(records, result)
     return render(request, "selftest_result.html", {"lines": summary(result, knowledge()), "result": result})
 
 
 @router.get("/checkin", response_class=HTMLResponse)
-def checkin_page(request: Request) -> Response:
+def checkin_page(
+    request: Request,
+    records: Records,
+) -> Response:
     from glutewake.app.journal import psfs_activities
 
-    activities = psfs_activities(repository(request))
+    activities = psfs_activities(records)
     return render(
         request,
         "checkin.html",
@@ -90,7 +95,11 @@ _SAFETY_ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": 
 
 
 @router.post("/checkin", response_class=HTMLResponse)
-async def checkin_save(request: Request) -> Response:
+async def checkin_save(
+    request: Request,
+    records: Records,
+    today: Today,
+) -> Response:
     from glutewake.app.journal import psfs_activities, record_checkin
 
     form = await request.form()
@@ -119,7 +128,7 @@ async def checkin_save(request: Request) -> Response:
     if any(value not in _SAFETY_ANSWERS for value in given.values()):
         errors.append("Please answer every safety question: yes, no or not sure.")
     answers = {f: _SAFETY_ANSWERS.get(value) for f, value in given.items()}
-    repo = repository(request)
+    repo = records
     if not psfs:
         errors.append("Please name at least one everyday activity and rate it.")
     if errors:
@@ -130,17 +139,19 @@ async def checkin_save(request: Request) -> Response:
             "given": given,
         }
         return render(request, "checkin.html", context, status=422)
-    verdict = record_checkin(
-        repo, Checkin(request.app.state.clock.now().date(), scores["pain"], scores["numbness"], psfs, answers)
-    )
+    verdict = record_checkin(repo, Checkin(today, scores["pain"], scores["numbness"], psfs, answers))
     return render(request, "checkin_result.html", {"verdict": verdict})
 
 
 @router.get("/progress", response_class=HTMLResponse)
-def progress_page(request: Request) -> Response:
+def progress_page(
+    request: Request,
+    records: Records,
+    today: Today,
+) -> Response:
     from glutewake.app.journal import progress_report
 
-    report = progress_report(repository(request), request.app.state.clock.now().date())
+    report = progress_report(records, today)
     weeks = sorted(
         {w for trend in (report.pain, report.numbness, report.psfs, report.sitting) for w, _ in trend.weekly}
         | {w for w, _, _ in report.adherence}

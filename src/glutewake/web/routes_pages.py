@@ -14,9 +14,10 @@ from glutewake.app.region import emergency_signs, knowledge, region_setting, sav
 from glutewake.core.flow import answer_step, next_step, replay, screens_left
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case
+from glutewake.web.deps import Records
 from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
-from glutewake.web.views import render, repository
+from glutewake.web.views import render
 
 __all__ = ["router"]
 
@@ -171,13 +172,14 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
 @router.post("/check/save")
 def check_save(
     request: Request,
+    records: Records,
     token: str = Form(...),
     then: str = Form(""),
     csrf_token_field: str = Form("", alias="csrf_token"),
 ) -> Response:
     require_csrf(request, csrf_token_field)
     case = _case(token)
-    record_triage(repository(request), case, triage_case(case))
+    record_triage(records, case, triage_case(case))
     if then == "plan":
         return RedirectResponse("/plan?from=check", status_code=303)
     return RedirectResponse(f"/check/result/{token}?saved=1#saved", status_code=303)

@@ -12,8 +12,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
+from glutewake.web.deps import AppClock, Records, Today
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, repository, sentence
+from glutewake.web.views import render, sentence
 
 __all__ = ["router"]
 
@@ -35,11 +36,15 @@ def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
 
 
 @router.get("/plan", response_class=HTMLResponse)
-def planrender(request: Request) -> Response:
+def planrender(
+    request: Request,
+    records: Records,
+    today: Today,
+) -> Response:
     from glutewake.app.checks import has_saved_check
     from glutewake.app.plans import current_plan, plan_profile
 
-    repo = repository(request)
+    repo = records
     active = current_plan(repo)
     profile = plan_profile(repo)
     context = {
@@ -48,7 +53,7 @@ def planrender(request: Request) -> Response:
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
         "has_check": has_saved_check(repo),
-        "today": request.app.state.clock.now().date(),
+        "today": today,
     }
     return render(request, "plan.html", context)
 
@@ -56,6 +61,8 @@ def planrender(request: Request) -> Response:
 @router.post("/plan")
 def plan_build(
     request: Request,
+    records: Records,
+    today: Today,
     csrf_token: str = Form(""),
     equipment: str = Form("none"),
     minutes: int = Form(20),
@@ -70,9 +77,9 @@ def plan_build(
     chosen = tuple(WEEKDAYS.index(d) for d in days or ()) or "every_other_day"
     try:
         new_plan(
-            repository(request),
+            records,
             PlanChoices(equipment, minutes, chosen),  # type: ignore[arg-type]  # checked above
-            request.app.state.clock.now().date(),
+            today,
         )
     except InputError as error:
         raise HTTPException(422, sentence(str(error))) from error
@@ -82,45 +89,55 @@ def plan_build(
 
 
 @router.get("/plan.ics")
-def plan_calendar(request: Request) -> Response:
+def plan_calendar(
+    request: Request,
+    records: Records,
+    clock: AppClock,
+) -> Response:
     from glutewake.app.plans import current_plan, plan_ics
 
-    active = current_plan(repository(request))
+    active = current_plan(records)
     if active is None or not active.plan.sessions:
         raise HTTPException(404, "There is no plan with sessions to put in a calendar yet.")
     return Response(
-        plan_ics(active.plan, request.app.state.clock.now()),
+        plan_ics(active.plan, clock.now()),
         media_type="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="glutewake-plan.ics"'},
     )
 
 
 @router.get("/data", response_class=HTMLResponse)
-def datarender(request: Request, done: str = "") -> Response:
-    return render(request, "data.html", {"done": done, "empty": repository(request).is_empty()})
+def datarender(request: Request, records: Records, done: str = "") -> Response:
+    return render(request, "data.html", {"done": done, "empty": records.is_empty()})
 
 
 @router.get("/data/export")
-def data_export(request: Request) -> Response:
+def data_export(
+    request: Request,
+    records: Records,
+    clock: AppClock,
+) -> Response:
     from glutewake.app.transfer import export_data
 
-    repo = repository(request)
+    repo = records
     body = json.dumps(export_data(repo), indent=1, ensure_ascii=False)
-    name = f"glutewake-export-{request.app.state.clock.now():%Y-%m-%d}.json"
+    name = f"glutewake-export-{clock.now():%Y-%m-%d}.json"
     return Response(
         body, media_type="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
 
 
 @router.post("/data/import")
-async def data_import(request: Request, file: UploadFile, csrf_token: str = Form("")) -> Response:
+async def data_import(
+    request: Request, records: Records, file: UploadFile, csrf_token: str = Form("")
+) -> Response:
     from glutewake.app.refusals import read_json
     from glutewake.app.transfer import import_data
 
     require_csrf(request, csrf_token)
     try:
         text = (await file.read()).decode("utf-8")
-        import_data(repository(request), read_json(file.filename or "the file", text))
+        import_data(records, read_json(file.filename or "the file", text))
     except UnicodeDecodeError:
         return render(
             request,
@@ -132,14 +149,16 @@ async def data_import(request: Request, file: UploadFile, csrf_token: str = Form
         return render(
             request,
             "data.html",
-            {"done": "", "empty": repository(request).is_empty(), "error": str(error)},
+            {"done": "", "empty": records.is_empty(), "error": str(error)},
             422,
         )
     return RedirectResponse("/data?done=imported", status_code=303)
 
 
 @router.post("/data/forget")
-def data_forget(request: Request, csrf_token: str = Form(""), confirm: str = Form("")) -> Response:
+def data_forget(
+    request: Request, records: Records, csrf_token: str = Form(""), confirm: str = Form("")
+) -> Response:
     require_csrf(request, csrf_token)
     if confirm != "yes":
         return render(
@@ -148,5 +167,5 @@ def data_forget(request: Request, csrf_token: str = Form(""), confirm: str = For
             {"done": "", "empty": False, "error": "Tick the box to confirm, then delete."},
             422,
         )
-    repository(request).forget()
+    records.forget()
     return RedirectResponse("/data?done=deleted", status_code=303)

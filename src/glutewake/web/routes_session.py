@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from glutewake.app.region import knowledge
 from glutewake.core.session import steps
+from glutewake.web.deps import Records, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, repository, sentence
@@ -162,14 +163,14 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
 
 
 @router.get("/session", response_class=HTMLResponse, include_in_schema=False)
-def session_page(request: Request, next: bool = False) -> Response:
+def session_page(request: Request, today: Today, next: bool = False) -> Response:
     session, planned = _session(request, next)
     context = {
         "session": session,
         "planned": planned,
         "phases": {p.id: p for p in knowledge().programme.phases},
         "felt_labels": FELT_LABELS,
-        "today": request.app.state.clock.now().date(),
+        "today": today,
     }
     return render(request, "session.html", context)
 
@@ -185,11 +186,11 @@ def api_session(request: Request, next: bool = False) -> SessionOut:
     summary="Start the due session, or go on with it if it was cut short",
     responses=_CONFLICT | BAD_BODY,
 )
-def api_start(request: Request, body: StartIn) -> InProgress:
+def api_start(request: Request, records: Records, today: Today, body: StartIn) -> InProgress:
     from glutewake.app.sessions import Due, due_session, start_or_resume
 
-    repo = repository(request)
-    due = due_session(repo, request.app.state.clock.now().date(), allow_next=True)
+    repo = records
+    due = due_session(repo, today, allow_next=True)
     if not isinstance(due, Due):
         raise HTTPException(409, not_due(due))
     if due.planned_session_id != body.planned_session_id:
@@ -204,13 +205,11 @@ def api_start(request: Request, body: StartIn) -> InProgress:
     summary="Save a set the moment it is done",
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, int]:
+def api_set(request: Request, records: Records, session_log_id: LogId, body: SetIn) -> dict[str, int]:
     from glutewake.app.sessions import record_step
 
     with _as_http():
-        done = record_step(
-            repository(request), session_log_id, body.index, reps=body.reps, seconds=body.seconds
-        )
+        done = record_step(records, session_log_id, body.index, reps=body.reps, seconds=body.seconds)
     return {"done_sets": done}
 
 
@@ -220,11 +219,11 @@ def api_set(request: Request, session_log_id: LogId, body: SetIn) -> dict[str, i
     summary="End a session: completed, or stopped part-way (it can be taken up again)",
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_finish(request: Request, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
+def api_finish(request: Request, records: Records, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
     from glutewake.app.sessions import end_session
 
     with _as_http():
-        done = end_session(repository(request), session_log_id, completed=body.completed)
+        done = end_session(records, session_log_id, completed=body.completed)
     return {"status": "completed" if body.completed else "quit", "done_sets": done}
 
 

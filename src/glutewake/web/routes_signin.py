@@ -8,6 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from glutewake.app.region import knowledge
 from glutewake.identity.owner import SESSION_SECONDS
+from glutewake.web.deps import AppClock
 from glutewake.web.who import SESSION_COOKIE, owner_secret
 
 __all__ = ["router"]
@@ -16,9 +17,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/signin")
-def signin(request: Request, code: str = Query("", max_length=200)) -> Response:
+def signin(request: Request, clock: AppClock, code: str = Query("", max_length=200)) -> Response:
     secret = owner_secret(request)
-    now = int(request.app.state.clock.now().timestamp())
+    now = int(clock.now().timestamp())
     nonce = secret.signin_nonce(code, now) if code else None
     used: set[str] = request.app.state.used_signins
     if nonce is None or nonce in used:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from glutewake.app.region import knowledge
+from glutewake.web.deps import records_of
 from glutewake.web.security import csrf_token
+
+if TYPE_CHECKING:
+    from glutewake.store import Repository
 
 __all__ = ["render", "repository", "sentence", "store_of"]
 
@@ -23,18 +27,12 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
     return response
 
 
-def repository(request: Request) -> Any:
-    """The app's store, opened on first use and kept for the app's life."""
-    return store_of(request.app)
+def repository(request: Request) -> Repository:
+    """The owner's records (routes take `records: Records` from `web/deps.py` instead)."""
+    return records_of(request.app)
 
 
-def store_of(app: Any) -> Any:
-    state = app.state
-    if getattr(state, "repo", None) is None:
-        from glutewake.app.context import open_store
-
-        state.repo = open_store(state.database_url, state.clock)
-    return state.repo
+store_of = records_of  # the app's records, for code that has the app rather than a request
 
 
 def sentence(text: str) -> str:

@@ -1,0 +1,73 @@
+"""The web's typed dependencies: what a route acts with, each one `Annotated[..., Depends(...)]`.
+
+A route names what it needs (`records: Records`, `clock: AppClock`, `today: Today`) and gets
+it typed; a test can swap any of them with `app.dependency_overrides`. Who is asking is
+checked before any of these runs (`web/who.py`, an app-level dependency).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, cast
+
+from fastapi import Depends, FastAPI, Request
+
+from glutewake.app.region import knowledge
+from glutewake.clock import Clock
+from glutewake.knowledge import Knowledge
+from glutewake.runtime.coach_host import CoachRunner
+from glutewake.store import Repository
+
+__all__ = [
+    "AppClock",
+    "KnowledgeBase",
+    "Records",
+    "RunningCoach",
+    "Today",
+    "app_clock",
+    "records_of",
+    "running_coach",
+    "the_knowledge",
+    "the_records",
+    "today",
+]
+
+
+def records_of(app: FastAPI) -> Repository:
+    """The owner's records, opened on first use and kept for the app's life."""
+    state = app.state
+    if getattr(state, "repo", None) is None:
+        from glutewake.app.context import open_store
+
+        state.repo = open_store(state.database_url, state.clock)
+    return cast(Repository, state.repo)
+
+
+def the_records(request: Request) -> Repository:
+    return records_of(request.app)
+
+
+def app_clock(request: Request) -> Clock:
+    return cast(Clock, request.app.state.clock)
+
+
+def today(clock: Annotated[Clock, Depends(app_clock)]) -> date:
+    return clock.now().date()
+
+
+def the_knowledge() -> Knowledge:
+    """The knowledge base in the words of the user's region."""
+    return knowledge()
+
+
+def running_coach(request: Request) -> CoachRunner | None:
+    """The coach this app runs, or None (another process runs it, or it is off)."""
+    return cast(CoachRunner | None, request.app.state.coach)
+
+
+# Real types, not strings: FastAPI reads these annotations at run time.
+Records = Annotated[Repository, Depends(the_records)]
+AppClock = Annotated[Clock, Depends(app_clock)]
+Today = Annotated[date, Depends(today)]
+KnowledgeBase = Annotated[Knowledge, Depends(the_knowledge)]
+RunningCoach = Annotated[CoachRunner | None, Depends(running_coach)]

@@ -23,7 +23,7 @@ def planned(url: str) -> None:
 
 
 def test_today_without_a_plan_says_what_to_do(database_url: str) -> None:
-    assert "You have no plan yet: run `glutewake plan --new`." in run(database_url, "today")[1]
+    assert "You have no plan yet. Run `glutewake plan --new`." in run(database_url, "today")[1]
 
 
 def test_today_shows_the_session_its_cues_and_desk_habits(database_url: str) -> None:

@@ -45,13 +45,27 @@ NotDueWhy = Literal["no_plan", "see_clinician", "paused", "none_today", "finishe
 
 @dataclass(frozen=True)
 class NotDue:
-    """Why there is no session to do now (each interface words it), and when the next one is.
+    """Why there is no session to do now, and when the next one is.
 
-    `paused_because` is the plan's own reason when it is paused."""
+    `paused_because` is the plan's own reason when it is paused. `sentence` says why in
+    words for any medium; each interface adds what to do about it in its own."""
 
     why: NotDueWhy
     next_day: date | None = None
     paused_because: str | None = None
+
+    @property
+    def sentence(self) -> str:
+        return _WHY[self.why].format(because=self.paused_because)
+
+
+_WHY: dict[NotDueWhy, str] = {
+    "no_plan": "You have no plan yet.",
+    "see_clinician": "Your last check advises seeing a clinician before exercising.",
+    "paused": "Your plan is paused: {because}.",
+    "none_today": "No session is planned for today.",
+    "finished": "Your four-week plan is finished.",
+}
 
 
 def due_session(repo: Repository, today: date, *, allow_next: bool = False) -> Due | NotDue:

@@ -287,15 +287,9 @@ def _dose(text: str) -> tuple[int, int, bool]:
     return int(match.group(1) or 1), int(match.group(2)), match.group(3) is not None
 
 
-_NOT_DUE = {
-    "no_plan": "You have no plan yet: run `glutewake plan --new`.",
-    "see_clinician": "Your last check advises seeing a clinician before exercising.",
-    "paused": "Your plan is paused: {because}. Run `glutewake check` again.",
-    "none_today": "No session is planned for today.",
-    "finished": "Your four-week plan is finished.",
-}
+_WHAT_TO_DO = {"no_plan": "Run `glutewake plan --new`.", "paused": "Run `glutewake check` again."}
 
 
 def not_due(due: NotDue) -> str:
-    """Why there is no session now, in the terminal's words."""
-    return _NOT_DUE[due.why].format(because=due.paused_because)
+    """Why there is no session now, and what to do in the terminal."""
+    return " ".join((due.sentence, *((_WHAT_TO_DO[due.why],) if due.why in _WHAT_TO_DO else ())))

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from glutewake.app.region import knowledge
+from glutewake.app.sessions import NotDue
 from glutewake.core.session import steps
 from glutewake.web.deps import Records, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
@@ -264,15 +265,9 @@ def feedback_form(
     return render(request, "session_done.html", {"changes": changes, "pain": pain})
 
 
-_NOT_DUE = {
-    "no_plan": "You have no plan yet. Build it on the My plan page.",
-    "see_clinician": "Your last check advises seeing a clinician before exercising.",
-    "paused": "Your plan is paused: {because}. Do the symptom check again to go on.",
-    "none_today": "No session is planned for today.",
-    "finished": "Your four-week plan is finished.",
-}
+_WHAT_TO_DO = {"no_plan": "Build it on the My plan page.", "paused": "Do the symptom check again to go on."}
 
 
-def not_due(due: Any) -> str:
-    """Why there is no session now, in the web's words (never a terminal command)."""
-    return _NOT_DUE[due.why].format(because=due.paused_because)
+def not_due(due: NotDue) -> str:
+    """Why there is no session now, and what to do in the web (never a terminal command)."""
+    return " ".join((due.sentence, *((_WHAT_TO_DO[due.why],) if due.why in _WHAT_TO_DO else ())))

@@ -12,7 +12,7 @@ import pexpect
 import pytest
 
 from glutewake.clock import SystemClock
-from glutewake.store import Store, connect
+from glutewake.store import SessionRecord, Store, connect
 from tests.plans import tiny_plan
 
 
@@ -34,7 +34,7 @@ def spawn(url: str, home: Path) -> pexpect.spawn:
     return child
 
 
-def sessions(url: str) -> list[dict[str, object]]:
+def sessions(url: str) -> list[SessionRecord]:
     engine = connect(url)
     rows = Store(engine, SystemClock()).owner().session_logs()
     engine.dispose()
@@ -75,7 +75,7 @@ def test_a_whole_session_with_timers_bell_and_feedback(store: str, glutewake_hom
     transcript = child.logfile_read.getvalue()
     assert transcript.count("\a") >= 4, "the bell rings at each set and at the end of each timer"
     (done,) = sessions(store)
-    assert (done["status"], done["sets"], done["rpe"], done["pain"]) == ("completed", 3, 5, 1)
+    assert (done.status, done.sets, done.rpe, done.pain) == ("completed", 3, 5, 1)
 
 
 def test_killed_mid_session_keeps_the_sets_done_and_resumes(store: str, glutewake_home: Path) -> None:
@@ -89,7 +89,7 @@ def test_killed_mid_session_keeps_the_sets_done_and_resumes(store: str, glutewak
     child.kill(signal.SIGKILL)
     child.close()
     (interrupted,) = sessions(store)
-    assert (interrupted["status"], interrupted["sets"]) == ("in_progress", 1)
+    assert (interrupted.status, interrupted.sets) == ("in_progress", 1)
 
     child = spawn(store, glutewake_home)
     child.expect("Resuming where you stopped: 1 set already done.")
@@ -106,7 +106,7 @@ def test_killed_mid_session_keeps_the_sets_done_and_resumes(store: str, glutewak
     child.sendline("1")
     child.expect(pexpect.EOF)
     (resumed,) = sessions(store)
-    assert (resumed["status"], resumed["sets"]) == ("completed", 3)
+    assert (resumed.status, resumed.sets) == ("completed", 3)
 
 
 def test_quitting_keeps_what_was_done(store: str, glutewake_home: Path) -> None:
@@ -119,7 +119,7 @@ def test_quitting_keeps_what_was_done(store: str, glutewake_home: Path) -> None:
     child.expect(r"Stopped. What you did is kept \(1 set\)")
     child.expect(pexpect.EOF)
     (quit_session,) = sessions(store)
-    assert (quit_session["status"], quit_session["sets"]) == ("quit", 1)
+    assert (quit_session.status, quit_session.sets) == ("quit", 1)
 
     child = spawn(store, glutewake_home)
     child.expect("Resuming where you stopped: 1 set already done.")
@@ -127,7 +127,7 @@ def test_quitting_keeps_what_was_done(store: str, glutewake_home: Path) -> None:
     child.send("q")
     child.expect(pexpect.EOF)
     (same_session,) = sessions(store)
-    assert (same_session["status"], same_session["sets"]) == ("quit", 1)
+    assert (same_session.status, same_session.sets) == ("quit", 1)
 
 
 def test_pause_stops_the_clock(store: str, glutewake_home: Path) -> None:

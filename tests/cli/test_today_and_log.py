@@ -50,9 +50,9 @@ def test_log_records_sets_per_side_against_todays_session(
     assert "Logged 9 sets." in out  # 3 + 2 × both sides + 1 × both sides
     repo = repo_for(database_url)
     (entry,) = repo.session_logs()
-    assert (entry["status"], entry["sets"]) == ("completed", 9)
-    assert entry["planned_day"] is not None
-    sets = repo.sets_of(entry["id"])
+    assert (entry.status, entry.sets) == ("completed", 9)
+    assert entry.planned_day is not None
+    sets = repo.sets_of(entry.id)
     assert [(s.exercise_id, s.side, s.reps, s.seconds) for s in sets][-2:] == [
         ("side_plank", "left", None, 30),
         ("side_plank", "right", None, 30),

@@ -89,7 +89,7 @@ def test_a_version_1_file_imports_and_reads_as_before(store: Store, kb: Knowledg
     active = repo.current_plan()
     assert active is not None
     assert active.plan.start_date == date(2026, 11, 20)
-    assert [log["sets"] for log in repo.session_logs()] == [1]
+    assert [log.sets for log in repo.session_logs()] == [1]
 
 
 def test_version_2_round_trips_into_another_persons_records(store: Store, kb: Knowledge) -> None:

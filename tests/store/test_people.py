@@ -231,7 +231,7 @@ def test_migration_0003_gives_a_single_user_stores_records_to_person_1(
     profile = owner.profile()
     assert profile is not None
     assert profile.psfs_activities == ("gardening",)
-    assert [entry["sets"] for entry in owner.session_logs()] == [1]
+    assert [entry.sets for entry in owner.session_logs()] == [1]
     active = owner.current_plan()
     assert active is not None
     assert active.plan.start_date == date(2026, 11, 20)

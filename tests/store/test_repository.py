@@ -74,7 +74,7 @@ def test_sets_are_kept_one_by_one_and_sessions_finish(repo: Repository) -> None:
     repo.save_feedback(log, rpe=5, pain=1, felt=["glutes"])
     assert [s.exercise_id for s in repo.sets_of(log)] == ["glute_bridge", "clamshell"]
     (entry,) = repo.session_logs()
-    assert (entry["status"], entry["sets"], entry["rpe"], entry["pain"], entry["felt"]) == (
+    assert (entry.status, entry.sets, entry.rpe, entry.pain, entry.felt) == (
         "completed",
         2,
         5,
@@ -87,7 +87,7 @@ def test_feedback_out_of_range_is_refused_and_nothing_changes(repo: Repository) 
     log = repo.start_session(None, guided=False)
     with pytest.raises(IntegrityError):
         repo.save_feedback(log, rpe=11, pain=0, felt=[])
-    assert repo.session_logs()[0]["rpe"] is None
+    assert repo.session_logs()[0].rpe is None
 
 
 def test_dump_load_and_forget(repo: Repository, kb: Knowledge, database_url: str, tmp_path: Path) -> None:
@@ -137,7 +137,7 @@ def test_two_processes_write_one_sqlite_file_at_once(tmp_path: Path) -> None:
     engine = connect(url)
     repo = Store(engine, FakeClock()).owner()
     logs = repo.session_logs()
-    assert sorted(entry["sets"] for entry in logs) == [150, 150]
+    assert sorted(entry.sets for entry in logs) == [150, 150]
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     engine.dispose()
@@ -150,5 +150,5 @@ def test_two_processes_migrate_a_new_sqlite_file_together(tmp_path: Path) -> Non
         _, errors = writer.communicate(timeout=120)
         assert writer.returncode == 0, errors
     engine = connect(url)
-    assert sorted(entry["sets"] for entry in Store(engine, FakeClock()).owner().session_logs()) == [20, 20]
+    assert sorted(entry.sets for entry in Store(engine, FakeClock()).owner().session_logs()) == [20, 20]
     engine.dispose()

@@ -105,13 +105,12 @@ def plan_events(repo: Repository, active: ActivePlan) -> list[Event]:
     planned = {session.day: session for session in active.plan.sessions}
     timed: list[tuple[datetime, Event]] = []
     for log in repo.session_logs(since=active.created_at):
-        if log["plan_id"] != active.id or log["rpe"] is None:
+        if log.plan_id != active.id or log.rpe is None or log.planned_day is None:
             continue
-        day = log["planned_day"]
-        done = log["sets"] >= planned[day].set_count if day in planned else False
-        timed.append(
-            (log["started_at"], SessionOutcome(day, log["rpe"], log["pain"], tuple(log["felt"]), done))
-        )
+        day = log.planned_day
+        done = log.sets >= planned[day].set_count if day in planned else False
+        outcome = SessionOutcome(day, log.rpe, log.pain or 0, tuple(log.felt or ()), done)
+        timed.append((log.started_at, outcome))
     for checkin in repo.checkins(since=active.created_at):
         outcome = checkin.data["outcome"]
         timed.append(

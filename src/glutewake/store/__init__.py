@@ -5,7 +5,15 @@ SQLite in the data directory by default; PostgreSQL when the database URL says s
 
 from glutewake.store.engine import StoreError, connect, database_url
 from glutewake.store.people import Person, Store
-from glutewake.store.repository import ActivePlan, NotTheirs, Repository, SessionLog, SetRecord, Stored
+from glutewake.store.repository import (
+    ActivePlan,
+    NotTheirs,
+    Repository,
+    SessionLog,
+    SessionRecord,
+    SetRecord,
+    Stored,
+)
 
 __all__ = [
     "ActivePlan",
@@ -13,6 +21,7 @@ __all__ = [
     "Person",
     "Repository",
     "SessionLog",
+    "SessionRecord",
     "SetRecord",
     "Store",
     "StoreError",

@@ -24,7 +24,7 @@ from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
-__all__ = ["ActivePlan", "NotTheirs", "Repository", "SessionLog", "SetRecord", "Stored"]
+__all__ = ["ActivePlan", "NotTheirs", "Repository", "SessionLog", "SessionRecord", "SetRecord", "Stored"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,22 @@ class SetRecord:
     load_kg: float | None = None
     target_reps: int | None = None
     target_seconds: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A session done (or begun): when, how far, how it felt, and which planned day it was."""
+
+    id: int
+    planned_session_id: int | None
+    started_at: datetime
+    status: str  # in_progress, completed, quit
+    planned_day: date | None
+    plan_id: int | None
+    rpe: int | None
+    pain: int | None
+    felt: list[str] | None
+    sets: int
 
 
 @dataclass(frozen=True)
@@ -336,7 +352,7 @@ class Repository:
             ).all()
         return [SetRecord(*row) for row in rows]
 
-    def session_logs(self, since: datetime | None = None) -> list[dict[str, Any]]:
+    def session_logs(self, since: datetime | None = None) -> list[SessionRecord]:
         """Every session log (oldest first) with its planned day, feedback and set count."""
         logs, feedback, planned = t.session_logs, t.session_feedback, t.planned_sessions
         # One pass over the sets, grouped, rather than a count per session.
@@ -370,7 +386,7 @@ class Repository:
         if since is not None:
             query = query.where(logs.c.started_at >= since)
         with self._reading() as db:
-            return [dict(row) for row in db.execute(query).mappings()]
+            return [SessionRecord(**row) for row in db.execute(query).mappings()]
 
     def session_days(self) -> list[tuple[datetime, date | None, str, int]]:
         """Each session log's start, planned day, status and set count, oldest first (for progress)."""

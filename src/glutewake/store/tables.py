@@ -84,11 +84,17 @@ people = Table(
 )
 
 
-def _owner() -> Column[int]:
-    """Whose record a row is; deleting the person deletes it."""
+def _owner(*, indexed: bool = True) -> Column[int]:
+    """Whose record a row is; deleting the person deletes it. A table read in time order
+    indexes (person, time) instead, which serves both."""
     return Column(
-        "person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True
+        "person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=indexed
     )
+
+
+def _by_person(table: str, column: str) -> Index:
+    """One person's rows in time order: what every reader of a timed table asks for."""
+    return Index(f"ix_{table}_person_{column}", "person_id", column)
 
 
 profile = Table(
@@ -113,20 +119,22 @@ triage_runs = Table(
     "triage_runs",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
-    Column("created_at", UTCDateTime, nullable=False, index=True),
+    _owner(indexed=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("urgency", String(16), nullable=False),
     Column("case", JSON, nullable=False),
     Column("result", JSON, nullable=False),
+    _by_person("triage_runs", "created_at"),
 )
 
 selftest_results = Table(
     "selftest_results",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
-    Column("created_at", UTCDateTime, nullable=False, index=True),
+    _owner(indexed=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("result", JSON, nullable=False),
+    _by_person("selftest_results", "created_at"),
 )
 
 plans = Table(
@@ -158,14 +166,15 @@ session_logs = Table(
     "session_logs",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    _owner(indexed=False),
     Column(
         "planned_session_id", Integer, ForeignKey("planned_sessions.id", ondelete="SET NULL"), nullable=True
     ),
-    Column("started_at", UTCDateTime, nullable=False, index=True),
+    Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
     Column("status", String(16), nullable=False),  # in_progress, completed, quit
     Column("guided", Integer, nullable=False),  # 1 when run with `glutewake session`
+    _by_person("session_logs", "started_at"),
 )
 
 set_logs = Table(
@@ -207,8 +216,8 @@ checkins = Table(
     "checkins",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
-    Column("created_at", UTCDateTime, nullable=False, index=True),
+    _owner(indexed=False),
+    Column("created_at", UTCDateTime, nullable=False),
     Column("pain", Integer, nullable=False),
     Column("numbness", Integer, nullable=False),
     Column("psfs", JSON, nullable=False),  # activity name -> 0..10
@@ -217,28 +226,31 @@ checkins = Table(
     Column("notes", Text, nullable=True),
     CheckConstraint("pain BETWEEN 0 AND 10", name="pain_range"),
     CheckConstraint("numbness BETWEEN 0 AND 10", name="numbness_range"),
+    _by_person("checkins", "created_at"),
 )
 
 sitting_bouts = Table(
     "sitting_bouts",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
+    _owner(indexed=False),
     Column("started_at", UTCDateTime, nullable=False),
-    Column("ended_at", UTCDateTime, nullable=False, index=True),
+    Column("ended_at", UTCDateTime, nullable=False),
     Column("active_seconds", Float, nullable=False),
+    _by_person("sitting_bouts", "ended_at"),
 )
 
 coach_events = Table(
     "coach_events",
     metadata,
     Column("id", Integer, primary_key=True),
-    _owner(),
-    Column("at", UTCDateTime, nullable=False, index=True),
+    _owner(indexed=False),
+    Column("at", UTCDateTime, nullable=False),
     Column(
         "kind", String(16), nullable=False
     ),  # prompt, done, postponed, skipped, natural_break, prompted_break
     Column("exercise_id", String(64), nullable=True),
+    _by_person("coach_events", "at"),
 )
 
 # Every table holding someone's records, parents before children: loading in this order and

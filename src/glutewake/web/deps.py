@@ -43,24 +43,24 @@ def records_of(app: FastAPI) -> Repository:
     return cast(Repository, state.repo)
 
 
-def the_records(request: Request) -> Repository:
+async def the_records(request: Request) -> Repository:  # async: no thread hop to look it up
     return records_of(request.app)
 
 
-def app_clock(request: Request) -> Clock:
+async def app_clock(request: Request) -> Clock:
     return cast(Clock, request.app.state.clock)
 
 
-def today(clock: Annotated[Clock, Depends(app_clock)]) -> date:
+async def today(clock: Annotated[Clock, Depends(app_clock)]) -> date:
     return clock.now().date()
 
 
-def the_knowledge() -> Knowledge:
+async def the_knowledge() -> Knowledge:
     """The knowledge base in the words of the user's region."""
     return knowledge()
 
 
-def running_coach(request: Request) -> CoachRunner | None:
+async def running_coach(request: Request) -> CoachRunner | None:
     """The coach this app runs, or None (another process runs it, or it is off)."""
     return cast(CoachRunner | None, request.app.state.coach)
 

@@ -22,6 +22,16 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
+# Tables read in time order: their (person, time) index replaces the time index.
+TIMED = {
+    "triage_runs": "created_at",
+    "selftest_results": "created_at",
+    "session_logs": "started_at",
+    "checkins": "created_at",
+    "sitting_bouts": "ended_at",
+    "coach_events": "at",
+}
+
 # Parents before children (the order the tables were made in).
 RECORD_TABLES = (
     "profile",
@@ -69,6 +79,9 @@ def upgrade() -> None:
                 batch.create_unique_constraint(op.f("uq_profile_person_id"), ["person_id"])
                 for unused in ("age", "sex", "activities", "desk_hours"):
                     batch.drop_column(unused)
+            elif name in TIMED:
+                batch.drop_index(op.f(f"ix_{name}_{TIMED[name]}"))
+                batch.create_index(op.f(f"ix_{name}_person_{TIMED[name]}"), ["person_id", TIMED[name]])
             else:
                 batch.create_index(op.f(f"ix_{name}_person_id"), ["person_id"])
 
@@ -88,6 +101,9 @@ def downgrade() -> None:
                 batch.add_column(sa.Column("sex", sa.String(8), nullable=False, server_default="other"))
                 batch.add_column(sa.Column("activities", sa.JSON(), nullable=False, server_default="[]"))
                 batch.add_column(sa.Column("desk_hours", sa.Float(), nullable=False, server_default="8"))
+            elif name in TIMED:
+                batch.drop_index(op.f(f"ix_{name}_person_{TIMED[name]}"))
+                batch.create_index(op.f(f"ix_{name}_{TIMED[name]}"), [TIMED[name]])
             else:
                 batch.drop_index(op.f(f"ix_{name}_person_id"))
             batch.drop_constraint(op.f(f"fk_{name}_person_id_people"), type_="foreignkey")

@@ -82,6 +82,9 @@ def test_building_a_plan_gives_the_same_plan(
     assert from_web.status_code == 200, from_web.text
     assert json.loads(out) == from_web.json()
     assert records(cli_store).profile() == records(web[1]).profile()
+    often = load_knowledge().programme.maintenance_often  # from programme.yaml, said the same in both
+    assert f"keep it up {often}" in run(cli_store, "plan", flat=True)[1]
+    assert f"Keep it up {often}" in client.get("/plan").text
 
 
 def test_a_check_in_is_kept_the_same_way(cli_store: str, web: tuple[TestClient, str]) -> None:

@@ -425,6 +425,12 @@ class Programme:
     progression: Progression
     adapt_rules: tuple[AdaptRule, ...]
 
+    @property
+    def maintenance_often(self) -> str:
+        """How often to keep the routine up after the plan, in words: "twice a week"."""
+        n = self.maintenance_per_week
+        return {1: "once", 2: "twice"}.get(n, f"{n} times") + " a week"
+
 
 @dataclass(frozen=True)
 class Region:

@@ -94,3 +94,11 @@ def test_bad_days_are_rejected(database_url: str) -> None:
     code, _, err = run(database_url, "plan", "--days", "monday,funday")
     assert code == 2
     assert "weekday names such as mon,wed,fri" in err
+
+
+def test_a_wrong_weekday_is_named_whole(database_url: str) -> None:
+    checked(database_url)
+    code, _, err = run(database_url, "plan", "--days", "mon,someday")
+    assert code == 2
+    assert "(not 'someday')" in err
+    assert run(database_url, "plan", "--days", "Monday,thurs")[0] == 0

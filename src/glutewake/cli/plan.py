@@ -28,13 +28,22 @@ def _days(value: str | None) -> tuple[int, ...] | Literal["every_other_day"] | N
         return None
     if value.strip().lower() in {"", "every-other-day", "alternate"}:
         return "every_other_day"
-    names = [part.strip().lower()[:3] for part in value.split(",") if part.strip()]
-    unknown = [name for name in names if name not in WEEKDAYS]
+    given = [part.strip().lower() for part in value.split(",") if part.strip()]
+    names = {word: word[:3] for word in given}  # monday, mon: both fine
+    unknown = [word for word, name in names.items() if name not in WEEKDAYS or not _a_day(word)]
     if unknown or not names:
         raise click.BadParameter(
-            f"use weekday names such as mon,wed,fri (not {', '.join(unknown) or value!r})"
+            f"use weekday names such as mon,wed,fri (not {', '.join(map(repr, unknown)) or repr(value)})",
+            param_hint="'--days'",
         )
-    return tuple(sorted({WEEKDAYS.index(name) for name in names}))
+    return tuple(sorted({WEEKDAYS.index(name) for name in names.values()}))
+
+
+def _a_day(word: str) -> bool:
+    """mon, monday, tues, tuesday, ...: a weekday's short name or a start of its full name."""
+    from glutewake.knowledge.vocabulary import WEEKDAY_NAMES
+
+    return any(full.lower().startswith(word) for full in WEEKDAY_NAMES) and len(word) >= 3
 
 
 @click.command()

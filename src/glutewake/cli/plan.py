@@ -155,7 +155,9 @@ def _show(shown: Plan, kb: Knowledge, today: date) -> None:
             )
     if shown.maintenance:
         routine = "; ".join(f"{kb.exercises[b.exercise_id].name} {b.describe()}" for b in shown.maintenance)
-        console.print(f"\n[bold]After the four weeks[/bold], keep it up {kb.programme.maintenance_often}: {routine}")
+        console.print(
+            f"\n[bold]After the four weeks[/bold], keep it up {kb.programme.maintenance_often}: {routine}"
+        )
     if shown.weaker_side:
         console.print(f"\nYour {shown.weaker_side} side gets an extra set in one-sided exercises.")
     if shown.changes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -25,15 +25,19 @@ from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_aski
 
 __all__ = ["create_app"]
 
+if TYPE_CHECKING:
+    from glutewake.clock import Clock
+    from glutewake.runtime.activity import ActivitySource
+
 HERE = Path(__file__).parent
 
 
 def create_app(
     database_url: str | None = None,
-    clock: Any = None,
+    clock: Clock | None = None,
     *,
     coach: bool = False,
-    coach_source: Any = None,
+    coach_source: ActivitySource | None = None,
     coach_loop: bool = True,
     owner: OwnerSecret | None = None,
     allowed_hosts: Iterable[str] = (),

@@ -11,7 +11,12 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+    from glutewake.runtime.activity import ActivitySource
 
 __all__ = ["PagePrompt", "run_coach_in_app"]
 
@@ -31,7 +36,9 @@ class PagePrompt:
 
 
 @contextlib.asynccontextmanager
-async def run_coach_in_app(app: Any, *, source: Any = None, start_loop: bool = True) -> AsyncIterator[None]:
+async def run_coach_in_app(
+    app: FastAPI, *, source: ActivitySource | None = None, start_loop: bool = True
+) -> AsyncIterator[None]:
     """Start the coach for the app's life, unless another coach holds the lock."""
     from glutewake.app.coach import coach_rules, coach_settings
     from glutewake.config import home_dir

@@ -57,7 +57,7 @@ def run_coach(
             )
         )
     except AlreadyRunning as error:
-        click.echo(f"{error}.", err=True)
+        click.echo(f"{error}; `glutewake coach status` shows it.", err=True)
         raise SystemExit(1) from error
     finally:
         source.close()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 __all__ = ["AlreadyRunning", "single_instance"]
 
-_TAKEN = "a coach is already running for you; `glutewake coach status` shows it"
+_TAKEN = "a coach is already running for you"  # each interface says what to do about it
 
 
 class AlreadyRunning(RuntimeError):

@@ -62,16 +62,19 @@ class Store:
         Made under the write lock (SQLite's BEGIN IMMEDIATE, PostgreSQL's advisory lock), so
         two processes opening a new store together agree on one owner.
         """
-        options = {WRITE: True, "glutewake_migrate": True}
-        with self.engine.connect().execution_options(**options) as db, db.begin():
-            query = select(t.people.c.id).where(t.people.c.kind == "owner").order_by(t.people.c.id).limit(1)
+        query = select(t.people.c.id).where(t.people.c.kind == "owner").order_by(t.people.c.id).limit(1)
+        with self.engine.connect() as db:  # a read first: a read-only store can still be read
             person_id = db.execute(query).scalar()
-            if person_id is None:
-                person_id = db.execute(
-                    insert(t.people)
-                    .values(created_at=self.clock.now(), kind="owner")
-                    .returning(t.people.c.id)
-                ).scalar_one()
+        if person_id is None:
+            options = {WRITE: True, "glutewake_migrate": True}
+            with self.engine.connect().execution_options(**options) as db, db.begin():
+                person_id = db.execute(query).scalar()  # another process may have just made one
+                if person_id is None:
+                    person_id = db.execute(
+                        insert(t.people)
+                        .values(created_at=self.clock.now(), kind="owner")
+                        .returning(t.people.c.id)
+                    ).scalar_one()
         return Repository(self.engine, self.clock, int(person_id))
 
     def people(self) -> list[Person]:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from glutewake.app.region import knowledge
+from glutewake.core.flow import Step, answer_step, next_step, replay, screens_left
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from glutewake.store import Repository
 
-__all__ = ["has_saved_check", "parse_case", "record_triage", "triage_case"]
+__all__ = [
+    "Screen",
+    "answer_screen",
+    "has_saved_check",
+    "next_screen",
+    "parse_case",
+    "record_triage",
+    "triage_case",
+]
 
 
 def parse_case(raw: object) -> Case:
@@ -32,3 +44,29 @@ def record_triage(repo: Repository, case: Case, result: TriageResult) -> int:
 def has_saved_check(repo: Repository) -> bool:
     """Whether the person has kept a symptom check (a plan is built from the latest)."""
     return bool(repo.triage_runs(limit=1))
+
+
+@dataclass(frozen=True)
+class Screen:
+    """The next screen of the check, where it stands, and the one before it (to go back to)."""
+
+    step: Step
+    number: int  # this screen's number, from 1
+    about: int  # about how many screens in all (later answers can make it fewer)
+    before: Step | None
+
+
+def next_screen(case: Case) -> Screen | None:
+    """The next screen worth asking for `case` (in its region's words), or None when nothing
+    left could change the result."""
+    kb = knowledge(case.region)
+    step = next_step(case, kb)
+    if step is None:
+        return None
+    shown = replay(case, kb)
+    return Screen(step, len(shown) + 1, len(shown) + screens_left(case, kb), shown[-1] if shown else None)
+
+
+def answer_screen(case: Case, step: Step, ticked: Iterable[str], rest: bool | None) -> Case:
+    """`case` with one screen answered: the ticked findings yes, the rest `rest`."""
+    return answer_step(case, step, ticked, rest)

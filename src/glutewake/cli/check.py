@@ -12,7 +12,6 @@ from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
     from glutewake.core.triage import Case
-    from glutewake.knowledge import Knowledge
 
 __all__ = ["check"]
 
@@ -64,7 +63,7 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
             raise click.UsageError("--json needs --answers FILE; the interactive check is meant for reading.")
         try:
             _ask_region_once(Asker())
-            case = _interview(region.knowledge(), Asker())
+            case = _interview(Asker())
         except click.Abort:
             raise stopped("The check", "glutewake check") from None
         result = checks.triage_case(case)
@@ -99,9 +98,9 @@ def _ask_region_once(ask: Asker) -> None:
     ask.say()
 
 
-def _interview(kb: Knowledge, ask: Asker) -> Case:
+def _interview(ask: Asker) -> Case:
     """Ask screen by screen, red flags first, until nothing left can change the result."""
-    from glutewake.core.flow import answer_step, next_step, screens_left
+    from glutewake.app.checks import answer_screen, next_screen
     from glutewake.core.triage import Case
 
     ask.tell(
@@ -117,17 +116,16 @@ def _interview(kb: Knowledge, ask: Asker) -> Case:
     days = ask.duration_days("How long have you had these symptoms? (for example 5 days, 3 weeks, 4 months)")
     case = Case(age, sex, days, {})  # type: ignore[arg-type]  # sex comes from the fixed choices above
     safety: bool | None = None
-    done = 0
-    while (step := next_step(case, kb)) is not None:
+    while (screen := next_screen(case)) is not None:
+        step = screen.step
         ask.say()
         if step.safety != safety:
             safety = step.safety
             ask.tell(_HEADINGS[safety], style={"bold": True})
-        done += 1
-        ask.tell(f"Screen {done} of about {done - 1 + screens_left(case, kb)}", style={"dim": True})
+        ask.tell(f"Screen {screen.number} of about {screen.about}", style={"dim": True})
         if step.kind == "checklist":
             ticked, rest = ask.checklist(step.title, [(f.label_yes, f.explanation) for f in step.findings])
-            case = answer_step(case, step, [step.findings[i].id for i in ticked], rest)
+            case = answer_screen(case, step, [step.findings[i].id for i in ticked], rest)
         else:
             finding = step.findings[0]
             case = case.with_answer(finding.id, ask.yes_no_unknown(finding.question, finding.explanation))

@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.app.checks import record_triage, triage_case
+from glutewake.app.checks import answer_screen, next_screen, record_triage, triage_case
 from glutewake.app.library import find_exercises
 from glutewake.app.refusals import InputError
 from glutewake.app.region import emergency_signs, knowledge, region_setting, save_region
-from glutewake.core.flow import answer_step, next_step, replay, screens_left
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case
 from glutewake.web.deps import Records
@@ -96,22 +95,19 @@ def check_begin(
 
 @router.get("/check/q/{token}", response_class=HTMLResponse)
 def check_question(request: Request, token: str) -> Response:
-    kb = knowledge()
     case = _case(token)
-    step = next_step(case, kb)
-    if step is None:
+    screen = next_screen(case)
+    if screen is None:
         return RedirectResponse(f"/check/result/{token}", status_code=303)
-    shown = replay(case, kb)
     back = None
-    if shown:
-        earlier = {f.id for f in shown[-1].findings}
+    if screen.before is not None:
+        earlier = {f.id for f in screen.before.findings}
         back = f"/check/q/{encode_case(case.with_answers({k: v for k, v in case.answers.items() if k not in earlier}, replace=True))}"
-    number = len(shown) + 1
     context = {
-        "step": step,
+        "step": screen.step,
         "token": token,
-        "number": number,
-        "total": number - 1 + screens_left(case, kb),
+        "number": screen.number,
+        "total": screen.about,
         "back": back,
     }
     return render(request, "question.html", context)
@@ -127,15 +123,15 @@ def check_answer(
     """One screen's answer: `answer` is yes, no or unknown for a single question; for a
     checklist the ticked findings come as `yes` and `answer` says what the rest are (no for
     "none of these" or "that is all", unknown for "not sure")."""
-    kb = knowledge()
     case = _case(token)
-    shown = next_step(case, kb)
+    screen = next_screen(case)
+    shown = None if screen is None else screen.step
     if shown is None or shown.id != step or answer not in _ANSWERS:
         raise HTTPException(400, "That answer could not be read. Please answer the question again.")
     if shown.kind == "question":
         answered = case.with_answer(shown.findings[0].id, _ANSWERS[answer])
     else:
-        answered = answer_step(case, shown, yes or (), None if answer == "unknown" else False)
+        answered = answer_screen(case, shown, yes or (), None if answer == "unknown" else False)
     return RedirectResponse(f"/check/q/{encode_case(answered)}", status_code=303)
 
 

@@ -18,7 +18,7 @@ from glutewake.app.transfer import export_data, import_data
 from glutewake.core.programme import Profile, build_plan
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
-from glutewake.store import Repository, SetRecord, Store
+from glutewake.store import Repository, Store
 from tests.store.test_people import fill
 
 CASE = Case(34, "female", 30, {"numb_when_sitting": True, "eases_on_standing": True})
@@ -152,4 +152,3 @@ def test_the_export_has_the_time_it_was_made(repo: Repository) -> None:
     assert datetime.fromisoformat(export_data(repo)["exported_at"]) == datetime(
         2026, 11, 23, 9, 0, tzinfo=UTC
     )
-    assert SetRecord("x").exercise_id == "x"

@@ -52,8 +52,8 @@ def start_server(
     from glutewake.identity.owner import TokenFileError
     from glutewake.store import StoreError
     from glutewake.web import create_app
+    from glutewake.web.deps import records_of
     from glutewake.web.server import serve_options
-    from glutewake.web.views import store_of
 
     if host not in LOCAL_HOSTS:
         click.echo(
@@ -66,7 +66,7 @@ def start_server(
         app = create_app(
             (ctx.find_root().obj or {}).get("database_url"), clock(ctx), coach=True, allowed_hosts=allowed
         )
-        store_of(app).is_empty()  # a store that cannot be opened is reported now, not on the first page
+        records_of(app).is_empty()  # a store that cannot be opened is reported now, not on the first page
     except (StoreError, TokenFileError) as error:
         raise CommandError(str(error)) from None
     chosen = _free_port(host, port)

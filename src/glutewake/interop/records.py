@@ -12,6 +12,7 @@ known, of its type; dates as ISO text with a time zone) and say where a problem 
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
@@ -302,11 +303,7 @@ def to_tables(records: Records, now: datetime) -> Tables:
 
 
 def _plan_day(value: object, what: str) -> date:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) else _refuse(what)
-    except ValueError:
-        return _refuse(what)
-
-
-def _refuse(what: str) -> date:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value)
     raise NotConnected(f"{what} must be a date written as text, such as 2026-11-23")

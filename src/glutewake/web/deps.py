@@ -12,22 +12,15 @@ from typing import Annotated, cast
 
 from fastapi import Depends, FastAPI, Request
 
-from glutewake.app.region import knowledge
 from glutewake.clock import Clock
-from glutewake.knowledge import Knowledge
-from glutewake.runtime.coach_host import CoachRunner
 from glutewake.store import Repository
 
 __all__ = [
     "AppClock",
-    "KnowledgeBase",
     "Records",
-    "RunningCoach",
     "Today",
     "app_clock",
     "records_of",
-    "running_coach",
-    "the_knowledge",
     "the_records",
     "today",
 ]
@@ -55,19 +48,7 @@ async def today(clock: Annotated[Clock, Depends(app_clock)]) -> date:
     return clock.now().date()
 
 
-async def the_knowledge() -> Knowledge:
-    """The knowledge base in the words of the user's region."""
-    return knowledge()
-
-
-async def running_coach(request: Request) -> CoachRunner | None:
-    """The coach this app runs, or None (another process runs it, or it is off)."""
-    return cast(CoachRunner | None, request.app.state.coach)
-
-
 # Real types, not strings: FastAPI reads these annotations at run time.
 Records = Annotated[Repository, Depends(the_records)]
 AppClock = Annotated[Clock, Depends(app_clock)]
 Today = Annotated[date, Depends(today)]
-KnowledgeBase = Annotated[Knowledge, Depends(the_knowledge)]
-RunningCoach = Annotated[CoachRunner | None, Depends(running_coach)]

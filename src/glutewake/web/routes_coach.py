@@ -21,9 +21,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
 from glutewake.knowledge.vocabulary import WEEKDAYS, Weekday
+from glutewake.web.deps import records_of
 from glutewake.web.routes_api import BAD_BODY
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, repository
+from glutewake.web.views import render
 
 __all__ = ["router"]
 
@@ -36,7 +37,7 @@ _NO_COACH: dict[int | str, dict[str, Any]] = {409: {"description": "No coach in 
 def _today_bouts(request: Request) -> list[dict[str, Any]]:
     now = request.app.state.clock.now()
     start = datetime.combine(now.date(), time(), now.tzinfo)
-    bouts = repository(request).bouts_between(start, start + timedelta(days=1))
+    bouts = records_of(request.app).bouts_between(start, start + timedelta(days=1))
     return [
         {"start": s.astimezone(now.tzinfo), "end": e.astimezone(now.tzinfo), "minutes": round(a / 60)}
         for s, e, a in bouts

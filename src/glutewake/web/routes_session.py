@@ -20,10 +20,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from glutewake.app.region import knowledge
 from glutewake.app.sessions import NotDue
 from glutewake.core.session import steps
-from glutewake.web.deps import Records, Today
+from glutewake.web.deps import Records, Today, records_of
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, repository, sentence
+from glutewake.web.views import render, sentence
 
 __all__ = ["router"]
 
@@ -134,7 +134,7 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     and the planned session itself (None when none is due)."""
     from glutewake.app.sessions import Due, cut_short, due_session
 
-    repo = repository(request)
+    repo = records_of(request.app)
     due = due_session(repo, request.app.state.clock.now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
         return SessionOut(due=False, reason=not_due(due), next_day=due.next_day), None
@@ -232,7 +232,7 @@ def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list
     from glutewake.app.sessions import save_feedback
 
     with _as_http():
-        changes = save_feedback(repository(request), session_log_id, body.rpe, body.pain, body.felt)
+        changes = save_feedback(records_of(request.app), session_log_id, body.rpe, body.pain, body.felt)
     return [change.reason for change in changes]
 
 

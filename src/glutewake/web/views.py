@@ -8,13 +8,12 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from glutewake.app.region import knowledge
-from glutewake.web.deps import records_of
 from glutewake.web.security import csrf_token
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository
+    pass
 
-__all__ = ["render", "repository", "sentence", "store_of"]
+__all__ = ["render", "sentence"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -25,14 +24,6 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         status_code=status,
     )
     return response
-
-
-def repository(request: Request) -> Repository:
-    """The owner's records (routes take `records: Records` from `web/deps.py` instead)."""
-    return records_of(request.app)
-
-
-store_of = records_of  # the app's records, for code that has the app rather than a request
 
 
 def sentence(text: str) -> str:

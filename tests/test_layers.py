@@ -10,7 +10,12 @@ from pathlib import Path
 
 SRC = Path(__file__).parents[1] / "src" / "glutewake"
 LAYERS: list[set[str]] = [
-    {"", "clock", "config"},  # the version, the clock, where the data lives
+    {
+        "",
+        "clock",
+        "codec",
+        "config",
+    },  # the version, the clock, JSON of the domain types, where the data lives
     {"knowledge"},  # the knowledge base and its schema
     {"core"},  # pure domain logic
     {"store", "identity", "interop"},  # the records, who may see them, and their export format

@@ -6,6 +6,7 @@ from datetime import date
 
 from glutewake.app.journal import record_checkin
 from glutewake.app.plans import PlanChoices, current_plan, new_plan
+from glutewake.codec import dump
 from glutewake.core.progress import Checkin
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
@@ -14,7 +15,7 @@ from glutewake.store import Repository
 
 def planned(repo: Repository, kb: Knowledge) -> None:
     case = Case(34, "female", 21, {"numb_when_sitting": True, "eases_on_standing": True})
-    repo.add_triage_run(case.to_json(), triage(case, kb).to_json())
+    repo.add_triage_run(dump(case), dump(triage(case, kb)))
     new_plan(repo, PlanChoices("band", 20), date(2026, 11, 23))
 
 

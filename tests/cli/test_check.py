@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from glutewake.cli import main
+from glutewake.codec import dump
 from glutewake.core.flow import answer_step, next_step
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
@@ -59,7 +60,7 @@ def test_json_output_is_the_triage_result_and_nothing_else(tmp_path: Path, kb: K
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     printed = json.loads(result.stdout)
-    assert printed == triage(Case(**SELF_CARE), kb).to_json()  # type: ignore[arg-type]
+    assert printed == dump(triage(Case(**SELF_CARE), kb))  # type: ignore[arg-type]
     assert printed["urgency"] == "self_care"
     assert printed["causes"][0] == {
         "id": "gluteal_amnesia",

@@ -47,7 +47,7 @@ def test_simulate_a_day_end_to_end(tmp_path: Path) -> None:
     lines += minutes(44, 120)
     code, report, _ = simulate(day(lines, tmp_path))
     assert code == 0
-    assert [(p["t"][11:16], p["exercise_id"]) for p in report["prompts"]] == [
+    assert [(p["at"][11:16], p["exercise_id"]) for p in report["prompts"]] == [
         ("09:25", "standing_glute_squeeze"),
         ("10:09", "walking_in_place"),
     ]
@@ -58,8 +58,8 @@ def test_simulate_a_day_end_to_end(tmp_path: Path) -> None:
         1,
         2,
     )
-    assert stats["longest_bout_minutes"] == 75.0
-    assert stats["prolonged_sitting_minutes"] == 75.0
+    assert stats["longest_bout_seconds"] == 75 * 60
+    assert stats["prolonged_seconds"] == 75 * 60
     assert stats["prompts_followed"] == 0.5
 
 
@@ -74,7 +74,7 @@ def test_simulate_postpones_twice_then_the_prompt_stays(tmp_path: Path) -> None:
     lines += minutes(38, 40)
     code, report, _ = simulate(day(lines, tmp_path))
     assert code == 0
-    assert [p["t"][11:16] for p in report["prompts"]] == ["09:25", "09:31", "09:37"]
+    assert [p["at"][11:16] for p in report["prompts"]] == ["09:25", "09:31", "09:37"]
     assert report["prompts"][1]["exercise_id"] in ("seated_glute_squeeze", "single_leg_seated_squeeze")
     assert (report["stats"]["postponed"], report["stats"]["skipped"]) == (2, 1)
 
@@ -89,7 +89,7 @@ def test_simulate_honours_lock_and_working_hours(tmp_path: Path) -> None:
     lines += [{"t": f"2026-11-28T10:{m:02d}:00", "idle_seconds": 0} for m in range(59)]  # a Saturday
     code, report, _ = simulate(day(lines, tmp_path), "--interval", "15")
     assert code == 0
-    assert [p["t"][:16] for p in report["prompts"]] == ["2026-11-23T09:35"]
+    assert [p["at"][:16] for p in report["prompts"]] == ["2026-11-23T09:35"]
     assert report["stats"]["breaks_natural"] == 1
 
 
@@ -167,13 +167,13 @@ def test_stats_for_a_day_and_a_week(database_url: str, repo_for: Any) -> None:
     code, out, _ = run(database_url, "stats", "--day", "2026-11-23", "--json")
     figures = json.loads(out)
     assert code == 0
-    assert (figures["active_sitting_minutes"], figures["bouts"], figures["longest_bout_minutes"]) == (
-        64.0,
+    assert (figures["active_seconds"], figures["bouts"], figures["longest_bout_seconds"]) == (
+        64 * 60,
         2,
-        38.0,
+        38 * 60,
     )
-    assert (figures["prolonged_sitting_minutes"], figures["breaks"], figures["prompts_followed"]) == (
-        38.0,
+    assert (figures["prolonged_seconds"], figures["breaks"], figures["prompts_followed"]) == (
+        38 * 60,
         2,
         1.0,
     )

@@ -30,7 +30,7 @@ def test_a_new_check_opens_with_the_emergency_signs_checklist(kb: Knowledge) -> 
     assert step.kind == "checklist"
     assert step.id == "emergency_signs"
     assert [f.id for f in step.findings][:3] == ["saddle_numbness", "bladder_change", "bowel_change"]
-    assert step.to_json()["questions"][0]["explanation"]  # what the saddle area is, on the screen
+    assert step.findings[0].explanation  # what the saddle area is, on the screen
 
 
 def test_a_ticked_emergency_sign_ends_the_check_at_once(kb: Knowledge) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from glutewake.codec import dump, load
 from glutewake.core.programme import (
     Block,
     CheckinOutcome,
@@ -129,7 +130,7 @@ def test_short_sessions_get_two_main_exercises(kb: Knowledge) -> None:
 
 def test_plans_round_trip_through_json(kb: Knowledge) -> None:
     plan = plan_for(kb, weaker="left")
-    assert Plan.from_json(plan.to_json()) == plan
+    assert load(Plan, dump(plan)) == plan
 
 
 # --- adapting, one row per rule ---------------------------------------------------------------

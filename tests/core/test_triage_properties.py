@@ -7,7 +7,8 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from glutewake.core.triage import Case, open_questions, triage
+from glutewake.codec import dump, load
+from glutewake.core.triage import Case, TriageResult, open_questions, triage
 from glutewake.knowledge import Knowledge, load_knowledge
 from glutewake.knowledge.schema import URGENCY_ORDER
 
@@ -102,7 +103,7 @@ def test_every_result_says_it_is_not_a_diagnosis_and_round_trips(c: Case) -> Non
     assert "not a diagnosis" in result.notice
     assert result.advice.now
     assert result.advice.safety_net
-    assert type(result).from_json(result.to_json()) == result
+    assert load(TriageResult, dump(result)) == result
 
 
 @settings(max_examples=200)

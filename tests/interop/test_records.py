@@ -15,6 +15,7 @@ import pytest
 
 from glutewake.app.refusals import InputError
 from glutewake.app.transfer import export_data, import_data
+from glutewake.codec import dump
 from glutewake.core.programme import Profile, build_plan
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
@@ -28,7 +29,7 @@ def v1_file(kb: Knowledge) -> dict[str, Any]:
     """A version 1 export as glutewake wrote it before schema 0003: tables of rows, with ids,
     and a profile with the fields nothing used."""
     result = triage(CASE, kb)
-    plan = build_plan(Profile("band", 20), result, None, date(2026, 11, 20), kb).to_json()
+    plan = dump(build_plan(Profile("band", 20), result, None, date(2026, 11, 20), kb))
     first = plan["sessions"][0]
     at = "2026-11-20T09:00:00+00:00"
     return {
@@ -39,8 +40,8 @@ def v1_file(kb: Knowledge) -> dict[str, Any]:
             "profile": [{"id": 1, "age": 34, "sex": "female", "equipment": "band", "minutes_per_session": 20,
                          "preferred_days": None, "activities": ["running"], "desk_hours": 7.5,
                          "psfs_activities": ["gardening"], "updated_at": at}],
-            "triage_runs": [{"id": 7, "created_at": at, "urgency": result.urgency, "case": CASE.to_json(),
-                             "result": result.to_json()}],
+            "triage_runs": [{"id": 7, "created_at": at, "urgency": result.urgency, "case": dump(CASE),
+                             "result": dump(result)}],
             "selftest_results": [],
             "plans": [{"id": 3, "created_at": at, "status": "active", "start_date": "2026-11-20",
                        "triage_run_id": 7, "plan": {k: v for k, v in plan.items() if k != "sessions"}}],
@@ -80,7 +81,7 @@ def test_a_version_1_file_imports_and_reads_as_before(store: Store, kb: Knowledg
     assert exported["profile"] == {
         "equipment": "band", "minutes_per_session": 20, "preferred_days": None, "psfs_activities": ["gardening"]
     }  # fmt: skip
-    assert exported["checks"][0]["case"] == CASE.to_json()
+    assert exported["checks"][0]["case"] == dump(CASE)
     assert exported["plans"][0]["from_check"] == 0
     (session,) = exported["sessions"]
     assert (session["plan"], session["day"], session["status"]) == (0, "2026-11-20", "completed")

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import Engine, text
 
+from glutewake.codec import dump
 from glutewake.core.programme import Profile, build_plan
 from glutewake.core.selftests import SelfTestAnswers, score
 from glutewake.core.triage import Case, triage
@@ -30,10 +31,8 @@ def fill(repo: Repository, kb: Knowledge) -> dict[str, int]:
     """One of every kind of record, as a person would make them; returns the ids made."""
     repo.save_profile(Profile(psfs_activities=("sitting through a film",)))
     result = triage(CASE, kb)
-    run = repo.add_triage_run(CASE.to_json(), result.to_json())
-    repo.add_selftest_result(
-        score(SelfTestAnswers(squeeze_seconds={"left": 2.5, "right": 1.0}), kb).to_json()
-    )
+    run = repo.add_triage_run(dump(CASE), dump(result))
+    repo.add_selftest_result(dump(score(SelfTestAnswers(squeeze_seconds={"left": 2.5, "right": 1.0}), kb)))
     plan_id = repo.save_plan(build_plan(Profile(), result, None, DAY, kb), run)
     active = repo.current_plan()
     assert active is not None
@@ -205,11 +204,11 @@ def test_migration_0003_gives_a_single_user_stores_records_to_person_1(
     engine = engine_for(database_url, migrate=False)
     upgrade(engine, "0002")
     result = triage(CASE, kb)
-    plan = build_plan(Profile(), result, None, date(2026, 11, 20), kb).to_json()
+    plan = dump(build_plan(Profile(), result, None, date(2026, 11, 20), kb))
     values = {
         "at": "2026-11-20 09:00:00",
-        "case": json.dumps(CASE.to_json()),
-        "result": json.dumps(result.to_json()),
+        "case": json.dumps(dump(CASE)),
+        "result": json.dumps(dump(result)),
         "plan": json.dumps({k: v for k, v in plan.items() if k != "sessions"}),
         "session": json.dumps(plan["sessions"][0]),
     }

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from glutewake.codec import dump
 from glutewake.core.programme import Profile, build_plan
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
@@ -35,13 +36,13 @@ def test_profile_round_trips_and_updates_in_place(repo: Repository) -> None:
 def test_triage_runs_keep_case_and_result_exactly(repo: Repository, kb: Knowledge) -> None:
     case = Case(40, "male", 10, {"numb_when_sitting": True, "eases_on_standing": True, "fever": None})
     result = triage(case, kb)
-    first = repo.add_triage_run(case.to_json(), result.to_json())
+    first = repo.add_triage_run(dump(case), dump(result))
     assert isinstance(repo.clock, FakeClock)
     repo.clock.wall += timedelta(hours=1)
-    second = repo.add_triage_run(case.to_json(), result.to_json())
+    second = repo.add_triage_run(dump(case), dump(result))
     runs = repo.triage_runs()
     assert [r.id for r in runs] == [second, first], "newest first"
-    assert runs[0].data == {"case": case.to_json(), "result": result.to_json()}
+    assert runs[0].data == {"case": dump(case), "result": dump(result)}
     assert runs[0].at == datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
     assert repo.triage_runs(limit=1)[0].id == second
 
@@ -93,7 +94,7 @@ def test_feedback_out_of_range_is_refused_and_nothing_changes(repo: Repository) 
 def test_dump_load_and_forget(repo: Repository, kb: Knowledge, database_url: str, tmp_path: Path) -> None:
     repo.save_profile(PROFILE)
     case = Case(34, "female", 30, {"numb_when_sitting": True, "eases_on_standing": True})
-    run = repo.add_triage_run(case.to_json(), triage(case, kb).to_json())
+    run = repo.add_triage_run(dump(case), dump(triage(case, kb)))
     repo.save_plan(build_plan(PROFILE, triage(case, kb), None, date(2026, 11, 23), kb), run)
     log = repo.start_session(None, guided=False)
     repo.log_set(log, SetRecord("glute_bridge", reps=10))
@@ -104,7 +105,7 @@ def test_dump_load_and_forget(repo: Repository, kb: Knowledge, database_url: str
     assert repo.is_empty()
     repo.load(dumped)
     assert without_ids(repo.dump()) == without_ids(dumped)
-    again = repo.add_triage_run(case.to_json(), triage(case, kb).to_json())
+    again = repo.add_triage_run(dump(case), dump(triage(case, kb)))
     assert again > run, "ids continue after a restore"
 
 

@@ -174,9 +174,9 @@ POISONS = [
     pytest.param(lambda d: d["checks"][0].update(at=20261201), "date", id="integer date"),
     pytest.param(lambda d: d.update(version=True), "version True is not supported", id="version true"),
     pytest.param(lambda d: d.update(version=1.0), "version 1.0 is not supported", id="version 1.0"),
-    pytest.param(lambda d: d.update(profile={"equipment": "rocket"}), "equipment: Input should be", id="an unknown kit"),
-    pytest.param(lambda d: d["checks"][0].update(result="not an object"), "1 result: Input should be a valid dictionary", id="a result that is text"),
-    pytest.param(lambda d: d["checks"][0].update(result={"urgency": 5}), "cannot be read", id="a result that cannot be read"),
+    pytest.param(lambda d: d.update(profile={"equipment": "rocket"}), "equipment: expected one of 'none', 'band', 'dumbbells', 'gym', got 'rocket'", id="an unknown kit"),
+    pytest.param(lambda d: d["checks"][0].update(result="not an object"), "1 result: expected an object (TriageResult), got 'not an object'", id="a result that is text"),
+    pytest.param(lambda d: d["checks"][0].update(result={"urgency": 5}), "1 result: urgency: expected one of 'self_care', 'gp', 'urgent', 'emergency', got 5", id="a result that cannot be read"),
 ]  # fmt: skip
 
 
@@ -207,7 +207,7 @@ def test_a_plan_whose_sessions_are_not_a_list_is_refused(server: tuple[str, Path
         url, "POST", "/api/data", body=json.dumps(document).encode(), headers=as_owner(home, **JSON)
     )
     assert status == 422, reply
-    assert b"Plan 1: its sessions must be a list" in reply
+    assert b"Plans 1 plan: sessions: expected a list" in reply
     for path in ("/plan", "/api/plan", "/session", "/api/session"):
         assert call(url, "GET", path, headers=as_owner(home))[0] < 500, path
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from glutewake.codec import dump
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge
 from glutewake.store import Repository
@@ -16,7 +17,7 @@ from tests.web.conftest import csrf
 
 def checked(repo: Repository, kb: Knowledge) -> None:
     case = Case(34, "female", 30, {"numb_when_sitting": True, "eases_on_standing": True})
-    repo.add_triage_run(case.to_json(), triage(case, kb).to_json())
+    repo.add_triage_run(dump(case), dump(triage(case, kb)))
 
 
 def test_the_plan_page_asks_for_the_check_first(client: TestClient) -> None:

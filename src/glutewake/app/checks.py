@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from glutewake.app.region import knowledge
+from glutewake.codec import dump
 from glutewake.core.flow import Step, answer_step, next_step, replay, screens_left
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
@@ -38,7 +39,7 @@ def triage_case(case: Case) -> TriageResult:
 
 
 def record_triage(repo: Repository, case: Case, result: TriageResult) -> int:
-    return repo.add_triage_run(case.to_json(), result.to_json())
+    return repo.add_triage_run(dump(case), dump(result))
 
 
 def has_saved_check(repo: Repository) -> bool:

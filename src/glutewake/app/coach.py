@@ -154,24 +154,25 @@ def stats_of(effects: Sequence[Effect], state: CoachState | None = None) -> Sitt
 
 
 @dataclass(frozen=True)
-class Replay:
-    prompts: list[ShowPrompt]
-    stats: SittingStats
+class PromptShown:
+    at: datetime
+    exercise_id: str
+    text: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "prompts": [
-                {"t": p.at.isoformat(), "exercise_id": p.exercise_id, "text": prompt_text(p)}
-                for p in self.prompts
-            ],
-            "stats": self.stats.to_json(),
-        }
+
+@dataclass(frozen=True)
+class Replay:
+    prompts: tuple[PromptShown, ...]
+    stats: SittingStats
 
 
 def replay(timeline: Sequence[tuple[datetime, Event]], rules: CoachRules) -> Replay:
     """Run a recorded day through the same core as the live coach, without waiting."""
     state, effects = simulate(rules, timeline)
-    return Replay([e for e in effects if isinstance(e, ShowPrompt)], stats_of(effects, state))
+    prompts = tuple(
+        PromptShown(e.at, e.exercise_id, prompt_text(e)) for e in effects if isinstance(e, ShowPrompt)
+    )
+    return Replay(prompts, stats_of(effects, state))
 
 
 _BREAK_KINDS: dict[str, Literal["natural", "prompted"]] = {

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING
 
 from glutewake.app.plans import adapt_plan, local_day
 from glutewake.app.region import knowledge
-from glutewake.core.progress import Checkin, CheckinVerdict, DoneSession, Progress, assess_checkin, progress
+from glutewake.codec import load
+from glutewake.core.progress import (
+    Checkin,
+    CheckinVerdict,
+    DoneSession,
+    Progress,
+    SelfTestDay,
+    assess_checkin,
+    progress,
+)
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import Case
 
@@ -34,9 +43,8 @@ def last_check_case(repo: Repository) -> Case | None:
     runs = repo.triage_runs(1)
     if not runs:
         return None
-    case, findings = runs[0].data["case"], knowledge().findings
-    answers = {k: v for k, v in case["answers"].items() if k in findings}
-    return Case(case["age"], case["sex"], case["duration_days"], answers, case.get("region"))
+    case, findings = load(Case, runs[0].data["case"]), knowledge().findings
+    return case.with_answers({k: v for k, v in case.answers.items() if k in findings}, replace=True)
 
 
 def psfs_activities(repo: Repository) -> list[str]:
@@ -75,9 +83,9 @@ def progress_report(repo: Repository, today: date) -> Progress:
     ]
     selftests = []
     for stored in repo.selftest_results():
-        result = SelfTestResult.from_json(stored.data)
+        result = load(SelfTestResult, stored.data)
         selftests.append(
-            (local_day(stored.at, zone), result.side("left").status, result.side("right").status)
+            SelfTestDay(local_day(stored.at, zone), result.side("left").status, result.side("right").status)
         )
     sessions = [
         DoneSession(local_day(started, zone), planned_day, status == "completed", sets)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from glutewake.app.refusals import InputError, NoTriage
 from glutewake.app.region import knowledge
+from glutewake.codec import load
 from glutewake.core.programme import CheckinOutcome, Event, Plan, Profile, SessionOutcome, adapt, build_plan
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import TriageResult
@@ -70,8 +71,8 @@ def new_plan(repo: Repository, choices: PlanChoices, start: date) -> Plan:
         preferred_days=None if days == "every_other_day" else tuple(sorted(set(days))) if days else None,
     )
     selftests = repo.selftest_results(limit=1)
-    selftest = SelfTestResult.from_json(selftests[0].data) if selftests else None
-    result = TriageResult.from_json(runs[0].data["result"])
+    selftest = load(SelfTestResult, selftests[0].data) if selftests else None
+    result = load(TriageResult, runs[0].data["result"])
     plan = build_plan(profile, result, selftest, start, knowledge())
     repo.save_profile(profile)
     repo.save_plan(plan, runs[0].id)

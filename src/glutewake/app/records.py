@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from glutewake.app.region import knowledge
+from glutewake.codec import load
 from glutewake.core.triage import TriageResult
 
 if TYPE_CHECKING:
@@ -26,15 +27,6 @@ class HistoryEntry:
     summary: str
     result: dict[str, Any]
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "at": self.at.isoformat(),
-            "summary": self.summary,
-            "result": self.result,
-        }
-
 
 def history(repo: Repository, limit: int | None = None) -> list[HistoryEntry]:
     """Past triage runs and self-test results, newest first."""
@@ -43,7 +35,7 @@ def history(repo: Repository, limit: int | None = None) -> list[HistoryEntry]:
     kb = knowledge()
     entries = []
     for run in repo.triage_runs(limit):
-        result = TriageResult.from_json(run.data["result"])
+        result = load(TriageResult, run.data["result"])
         top = f"; most likely {kb.conditions[result.causes[0].id].name}" if result.causes else ""
         entries.append(
             HistoryEntry(
@@ -51,7 +43,7 @@ def history(repo: Repository, limit: int | None = None) -> list[HistoryEntry]:
             )
         )
     for stored in repo.selftest_results(limit):
-        lines = side_lines(SelfTestResult.from_json(stored.data), kb)
+        lines = side_lines(load(SelfTestResult, stored.data), kb)
         entries.append(
             HistoryEntry("selftest", stored.id, stored.at, "Self-tests", "; ".join(lines), stored.data)
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from glutewake.app.region import knowledge
+from glutewake.codec import dump
 
 if TYPE_CHECKING:
     from glutewake.core.selftests import SelfTestAnswers, SelfTestResult
@@ -27,4 +28,4 @@ def score_selftests(answers: SelfTestAnswers) -> SelfTestResult:
 
 
 def record_selftest(repo: Repository, result: SelfTestResult) -> int:
-    return repo.add_selftest_result(result.to_json())
+    return repo.add_selftest_result(dump(result))

@@ -83,7 +83,7 @@ def _v2_tables(document: dict[str, Any], now: datetime) -> dict[str, list[dict[s
     except ValidationError as error:
         first = error.errors()[0]
         where = " ".join(str(part + 1) if isinstance(part, int) else str(part) for part in first["loc"])
-        raise InputError(f"{where}: {first['msg'][:120]}".replace("Value error, ", "")) from None
+        raise InputError(f"{where}: {first['msg'][:200]}".replace("Value error, ", "")) from None
     try:
         return to_tables(records, now)
     except NotConnected as error:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
 from glutewake.cli._coach_settings import settings_or_exit
+from glutewake.cli._json import echo_json
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -79,17 +79,17 @@ def simulate(events_file: str, interval: int | None, as_json: bool) -> None:
     events = load_answers(events_file, timeline, raw=True)
     report = replay(events, coach_rules(settings))
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2))
+        echo_json(report)
         return
-    from glutewake.app.coach import prompt_text
-
     for prompt in report.prompts:
-        click.echo(f"{prompt.at:%H:%M}  {prompt_text(prompt)}")
+        click.echo(f"{prompt.at:%H:%M}  {prompt.text}")
     if not report.prompts:
         click.echo("No prompts that day.")
     click.echo()
-    for key, value in report.stats.to_json().items():
-        click.echo(f"{key.replace('_', ' '):<26} {'-' if value is None else value}")
+    from glutewake.cli.stats import stat_rows
+
+    for label, value in stat_rows(report.stats):
+        click.echo(f"{label:<25} {value}")
 
 
 def _home_request(request: dict[str, object]) -> dict[str, object] | None:
@@ -114,7 +114,7 @@ def status(as_json: bool) -> None:
         raise SystemExit(1)
     state = reply["status"]
     if as_json:
-        click.echo(json.dumps(state, indent=2))
+        echo_json(state)
         return
     assert isinstance(state, dict)
     today = state["today"]

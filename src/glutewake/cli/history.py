@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import click
+
+from glutewake.cli._json import echo_json
 
 __all__ = ["history"]
 
@@ -30,7 +30,7 @@ def history(ctx: click.Context, limit: int, as_json: bool) -> None:
 
     entries = records.history(repository(ctx), limit)
     if as_json:
-        click.echo(json.dumps([e.to_json() for e in entries], indent=2, ensure_ascii=False))
+        echo_json(entries)
         return
     if not entries:
         click.echo(

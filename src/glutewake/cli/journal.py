@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._json import echo_json
 from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:
@@ -155,13 +155,13 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
 
     report = progress_report(repository(ctx), clock(ctx).now().date())
     if as_json:
-        click.echo(json.dumps(report.to_json(), indent=2))
+        echo_json(report)
         return
     if (
         report.pain.latest is None
         and not report.sessions_done
         and not report.selftests
-        and report.sitting.latest is None
+        and report.sitting_minutes_per_day.latest is None
     ):
         click.echo(
             "Nothing to show yet: `glutewake checkin` records how you are, `glutewake session` your exercise."
@@ -170,23 +170,25 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
     for label, trend, lower_is_better in (
         ("Pain (0-10)", report.pain, True),
         ("Numbness (0-10)", report.numbness, True),
-        ("Activities (PSFS, 0-10)", report.psfs, False),
+        ("Activities (PSFS, 0-10)", report.psfs_mean, False),
     ):
         click.echo(_trend_line(label, trend, weeks, lower_is_better=lower_is_better))
-    if report.sitting.latest is not None:
-        hours = [v / 60 for _, v in report.sitting.weekly[-weeks:]]
+    sitting = report.sitting_minutes_per_day
+    if sitting.latest is not None:
+        hours = [w.mean / 60 for w in sitting.weekly[-weeks:]]
         spark = "".join(_BARS[min(7, int(h / 10 * 7.999))] for h in hours)
-        click.echo(f"{'Sitting (h/day, coach)':<25} {spark}  latest day {report.sitting.latest / 60:.1f} h")
+        click.echo(f"{'Sitting (h/day, coach)':<25} {spark}  latest day {sitting.latest / 60:.1f} h")
     if report.selftests:
-        day, left, right = report.selftests[-1]
+        last = report.selftests[-1]
         click.echo(
-            f"{'Latest self-tests':<25} {day:%d %b}: left {left.replace('_', ' ')}, right {right.replace('_', ' ')}"
+            f"{'Latest self-tests':<25} {last.day:%d %b}: "
+            f"left {last.left.replace('_', ' ')}, right {last.right.replace('_', ' ')}"
         )
     recent = report.adherence[-weeks:]
     if recent:
-        bars = "".join(_BARS[round(7 * done / planned)] if planned else " " for _, done, planned in recent)
-        done = sum(d for _, d, _ in recent)
-        planned = sum(p for _, _, p in recent)
+        bars = "".join(_BARS[round(7 * w.done / w.planned)] if w.planned else " " for w in recent)
+        done = sum(w.done for w in recent)
+        planned = sum(w.planned for w in recent)
         click.echo(f"{'Sessions done / planned':<25} {bars}  {done}/{planned} ({done / planned:.0%})")
     click.echo(
         f"{'Streak':<25} {report.current_streak} planned sessions in a row (best {report.longest_streak})"
@@ -197,11 +199,11 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
 def _trend_line(label: str, trend: Trend, weeks: int, *, lower_is_better: bool) -> str:
     if trend.latest is None:
         return f"{label:<25} no check-ins yet"
-    values = [v for _, v in trend.weekly[-weeks:]]
+    values = [w.mean for w in trend.weekly[-weeks:]]
     spark = "".join(_BARS[min(7, int(v / 10 * 7.999))] for v in values)
     change = trend.change or 0.0
     better = (change < 0) == lower_is_better
-    if not trend.meaningful:
+    if not trend.meaningful_change:
         note = "no meaningful change yet"
     else:
         note = f"{'better' if better else 'worse'} by {abs(change):.1f} (a meaningful change)"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import click
 
+from glutewake.cli._json import echo_json
 from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
 from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
 
@@ -112,7 +112,7 @@ def plan(
     if ics_file:
         Path(ics_file).write_bytes(plan_ics(shown, clock(ctx).now()))
     if as_json:
-        click.echo(json.dumps(shown.to_json(), indent=2, ensure_ascii=False))
+        echo_json(shown)
         return
     _show(shown, knowledge(), today)
     if ics_file:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 import click
 
 from glutewake.cli._answers import load_answers
+from glutewake.cli._json import echo_json
 from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:  # the core loads only when a command runs, so --help stays fast
@@ -88,7 +88,7 @@ def selftest(
 
         selftests.record_selftest(repository(ctx), result)
     if as_json:
-        click.echo(json.dumps(result.to_json(), indent=2))
+        echo_json(result)
     else:
         from glutewake.cli import _render
 

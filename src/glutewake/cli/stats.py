@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 import click
+
+from glutewake.cli._json import echo_json
+from glutewake.codec import dump
+
+if TYPE_CHECKING:
+    from glutewake.core.sitting import SittingStats
 
 __all__ = ["stats"]
 
@@ -38,16 +44,7 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
     start = datetime.combine(first, time(), zone)
     figures = stats_between(repository(ctx), start, datetime.combine(last, time(), zone))
     if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "from": first.isoformat(),
-                    "to": (last - timedelta(days=1)).isoformat(),
-                    **figures.to_json(),
-                },
-                indent=2,
-            )
-        )
+        echo_json({"from": first, "to": last - timedelta(days=1), **dump(figures)})
         return
     title = f"Week of {first:%d %b %Y}" if week else f"{first:%A %d %b %Y}"
     click.echo(click.style(title, bold=True))
@@ -56,6 +53,12 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
             "No sitting recorded. Start the coach with `glutewake coach` (or `glutewake coach install`)."
         )
         return
+    for label, value in stat_rows(figures):
+        click.echo(f"  {label:<25}{value}")
+
+
+def stat_rows(figures: SittingStats) -> list[tuple[str, str]]:
+    """The sitting figures as label and value, in words."""
     rows = [
         ("Active sitting", f"{figures.active_seconds / 3600:.1f} h in {figures.bouts} bouts"),
         ("Longest bout", f"{figures.longest_bout_seconds / 60:.0f} min"),
@@ -70,5 +73,4 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
         rows.append(("Breaks per sitting hour", f"{figures.breaks_per_sitting_hour:.1f}"))
     if figures.prompts_followed is not None:
         rows.append(("Prompts followed", f"{figures.prompts_followed:.0%} of {figures.prompts}"))
-    for label, value in rows:
-        click.echo(f"  {label:<25}{value}")
+    return rows

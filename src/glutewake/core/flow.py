@@ -35,18 +35,6 @@ class Step:
     def safety(self) -> bool:
         return self.stage == 1
 
-    def to_json(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "id": self.id,
-            "title": self.title,
-            "safety": self.safety,
-            "questions": [
-                {"id": f.id, "question": f.question, "label": f.label_yes, "explanation": f.explanation}
-                for f in self.findings
-            ],
-        }
-
 
 def next_step(case: Case, kb: Knowledge) -> Step | None:
     """The screen to show next, or None once nothing more can change the result."""

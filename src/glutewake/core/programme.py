@@ -2,13 +2,13 @@
 
 Pure: no I/O, no clock (the start date and the history are arguments). How plans are
 built and changed is data in `knowledge/data/programme.yaml`; this module applies it.
-Plans round-trip through `to_json`/`from_json` so the store can keep them as they are.
+The dataclasses are also the stored form of a plan (`glutewake.codec` reads and writes them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
@@ -48,22 +48,6 @@ class Profile:
     minutes_per_session: int = 20
     preferred_days: tuple[int, ...] | None = None  # weekdays, Monday 0; None: every other day
     psfs_activities: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["preferred_days"] = None if self.preferred_days is None else list(self.preferred_days)
-        data["psfs_activities"] = list(self.psfs_activities)
-        return data
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Profile:
-        days = data.get("preferred_days")
-        return cls(
-            equipment=data["equipment"],
-            minutes_per_session=data["minutes_per_session"],
-            preferred_days=None if days is None else tuple(days),
-            psfs_activities=tuple(data.get("psfs_activities", ())),
-        )
 
 
 @dataclass(frozen=True)
@@ -106,27 +90,6 @@ class PlannedSession:
         """Sets to do, counting each side of a one-sided exercise and any extra weaker-side set."""
         return sum(b.sets * (2 if b.per_side else 1) + (1 if b.extra_side else 0) for b in self.blocks)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "day": self.day.isoformat(),
-            "phase": self.phase,
-            "warm_up": [asdict(b) for b in self.warm_up],
-            "main": [asdict(b) for b in self.main],
-            "stretches": [asdict(b) for b in self.stretches],
-            "desk_habits": list(self.desk_habits),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PlannedSession:
-        return cls(
-            day=date.fromisoformat(data["day"]),
-            phase=data["phase"],
-            warm_up=tuple(Block(**b) for b in data["warm_up"]),
-            main=tuple(Block(**b) for b in data["main"]),
-            stretches=tuple(Block(**b) for b in data["stretches"]),
-            desk_habits=tuple(data["desk_habits"]),
-        )
-
 
 @dataclass(frozen=True)
 class PlanChange:
@@ -157,43 +120,6 @@ class Plan:
 
     def next_session(self, day: date) -> PlannedSession | None:
         return next((s for s in self.sessions if s.day >= day), None)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "start_date": self.start_date.isoformat(),
-            "status": self.status,
-            "exercise_level": self.exercise_level,
-            "equipment": self.equipment,
-            "weaker_side": self.weaker_side,
-            "avoid_with": list(self.avoid_with),
-            "sessions": [s.to_json() for s in self.sessions],
-            "maintenance": [asdict(b) for b in self.maintenance],
-            "advice": list(self.advice),
-            "changes": [
-                {"on": c.on.isoformat(), "action": c.action, "rule": c.rule, "reason": c.reason}
-                for c in self.changes
-            ],
-            "adapted_through": self.adapted_through,
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Plan:
-        return cls(
-            start_date=date.fromisoformat(data["start_date"]),
-            status=data["status"],
-            exercise_level=data["exercise_level"],
-            equipment=data["equipment"],
-            weaker_side=data["weaker_side"],
-            avoid_with=tuple(data["avoid_with"]),
-            sessions=tuple(PlannedSession.from_json(s) for s in data["sessions"]),
-            maintenance=tuple(Block(**b) for b in data["maintenance"]),
-            advice=tuple(data["advice"]),
-            changes=tuple(
-                PlanChange(date.fromisoformat(c["on"]), c["action"], c["rule"], c["reason"])
-                for c in data["changes"]
-            ),
-            adapted_through=data["adapted_through"],
-        )
 
 
 # --- building -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
-from typing import Any, Literal
+from typing import ClassVar, Literal
 
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.knowledge.schema import Knowledge, Screen
@@ -22,7 +22,10 @@ __all__ = [
     "CheckinVerdict",
     "DoneSession",
     "Progress",
+    "SelfTestDay",
     "Trend",
+    "WeekAdherence",
+    "WeekMean",
     "assess_checkin",
     "progress",
     "rescreen_findings",
@@ -113,58 +116,61 @@ class DoneSession:
 
 
 @dataclass(frozen=True)
+class WeekMean:
+    week: date  # its Monday
+    mean: float
+
+
+@dataclass(frozen=True)
 class Trend:
     first: float | None
     latest: float | None
-    weekly: tuple[tuple[date, float], ...]  # Monday of each week with a value, and its mean
+    weekly: tuple[WeekMean, ...]  # each week with a value
+
+    __reported__: ClassVar[tuple[str, ...]] = ("change", "meaningful_change")
 
     @property
     def change(self) -> float | None:
         return None if self.first is None or self.latest is None else self.latest - self.first
 
     @property
-    def meaningful(self) -> bool:
+    def meaningful_change(self) -> bool:
         return self.change is not None and abs(self.change) >= MINIMAL_IMPORTANT_CHANGE
+
+
+@dataclass(frozen=True)
+class SelfTestDay:
+    day: date
+    left: str  # each side's activation status
+    right: str
+
+
+@dataclass(frozen=True)
+class WeekAdherence:
+    week: date  # its Monday
+    done: int
+    planned: int
 
 
 @dataclass(frozen=True)
 class Progress:
     pain: Trend
     numbness: Trend
-    psfs: Trend
-    sitting: Trend  # minutes of active sitting a day, from the coach
-    selftests: tuple[tuple[date, str, str], ...]  # day, left status, right status
-    adherence: tuple[tuple[date, int, int], ...]  # Monday, sessions done, sessions planned
+    psfs_mean: Trend
+    sitting_minutes_per_day: Trend  # active sitting, from the coach
+    selftests: tuple[SelfTestDay, ...]
+    adherence: tuple[WeekAdherence, ...]
     current_streak: int
     longest_streak: int
     sessions_done: int
     sets_done: int
 
-    def to_json(self) -> dict[str, Any]:
-        def trend(t: Trend) -> dict[str, Any]:
-            return {
-                "first": t.first,
-                "latest": t.latest,
-                "change": t.change,
-                "meaningful_change": t.meaningful,
-                "weekly": [{"week": w.isoformat(), "mean": round(v, 2)} for w, v in t.weekly],
-            }
+    __reported__: ClassVar[tuple[str, ...]] = ("minimal_important_change",)
 
-        return {
-            "pain": trend(self.pain),
-            "numbness": trend(self.numbness),
-            "psfs_mean": trend(self.psfs),
-            "sitting_minutes_per_day": trend(self.sitting),
-            "minimal_important_change": MINIMAL_IMPORTANT_CHANGE,
-            "selftests": [
-                {"day": d.isoformat(), "left": left, "right": right} for d, left, right in self.selftests
-            ],
-            "adherence": [{"week": w.isoformat(), "done": d, "planned": p} for w, d, p in self.adherence],
-            "current_streak": self.current_streak,
-            "longest_streak": self.longest_streak,
-            "sessions_done": self.sessions_done,
-            "sets_done": self.sets_done,
-        }
+    @property
+    def minimal_important_change(self) -> float:
+        """How big a change in a 0-10 score must be to mean something to the person."""
+        return MINIMAL_IMPORTANT_CHANGE
 
 
 def _monday(day: date) -> date:
@@ -175,13 +181,13 @@ def _trend(points: Sequence[tuple[date, float]]) -> Trend:
     weeks: dict[date, list[float]] = {}
     for day, value in points:
         weeks.setdefault(_monday(day), []).append(value)
-    weekly = tuple((week, fmean(values)) for week, values in sorted(weeks.items()))
+    weekly = tuple(WeekMean(week, round(fmean(values), 2)) for week, values in sorted(weeks.items()))
     return Trend(points[0][1] if points else None, points[-1][1] if points else None, weekly)
 
 
 def progress(
     checkins: Sequence[Checkin],
-    selftests: Sequence[tuple[date, str, str]],
+    selftests: Sequence[SelfTestDay],
     sessions: Sequence[DoneSession],
     planned_days: Sequence[date],
     today: date,
@@ -205,10 +211,12 @@ def progress(
     return Progress(
         pain=_trend([(c.day, float(c.pain)) for c in ordered]),
         numbness=_trend([(c.day, float(c.numbness)) for c in ordered]),
-        psfs=_trend([(c.day, mean) for c in ordered if (mean := c.psfs_mean) is not None]),
-        sitting=_trend(sorted(sitting)),
-        selftests=tuple(sorted(selftests)),
-        adherence=tuple((week, done, planned) for week, (done, planned) in sorted(weeks.items())),
+        psfs_mean=_trend([(c.day, mean) for c in ordered if (mean := c.psfs_mean) is not None]),
+        sitting_minutes_per_day=_trend(sorted(sitting)),
+        selftests=tuple(sorted(selftests, key=lambda s: s.day)),
+        adherence=tuple(
+            WeekAdherence(week, done, planned) for week, (done, planned) in sorted(weeks.items())
+        ),
         current_streak=streaks[-1],
         longest_streak=max(streaks),
         sessions_done=sum(s.completed for s in sessions),

@@ -2,15 +2,16 @@
 
 Pure: no I/O, no clock (the shell measures seconds and passes them in). The words for
 each outcome live in `knowledge/data/selftests.yaml`; this module decides which outcome
-applies. Results round-trip through `to_json`/`from_json` so they can be stored as they are.
+applies. The result's dataclasses are its stored form (`glutewake.codec`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
+from glutewake.codec import load
 from glutewake.core.errors import FieldErrors
 from glutewake.knowledge.schema import Knowledge, SelfTest
 from glutewake.knowledge.vocabulary import FELT, Felt
@@ -84,30 +85,9 @@ class SelfTestAnswers:
     clench: Clench | None = None
     signs: tuple[str, ...] | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "squeeze_seconds": dict(self.squeeze_seconds),
-            "bridge_felt": None if self.bridge_felt is None else list(self.bridge_felt),
-            "belt_line": self.belt_line,
-            "clench": None if self.clench is None else vars(self.clench).copy(),
-            "signs": None if self.signs is None else list(self.signs),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> SelfTestAnswers:
-        clench = data.get("clench")
-        return cls(
-            squeeze_seconds=dict(data.get("squeeze_seconds") or {}),
-            bridge_felt=None if data.get("bridge_felt") is None else tuple(data["bridge_felt"]),
-            belt_line=data.get("belt_line"),
-            clench=None if clench is None else Clench(**clench),
-            signs=None if data.get("signs") is None else tuple(data["signs"]),
-        )
-
 
 @dataclass(frozen=True)
 class SideResult:
-    side: Side
     status: Status
     seconds: float | None
     clench_alone: bool | None
@@ -125,38 +105,14 @@ class SelfTestResult:
     """Activation per side, the weaker side if any, and each test's outcome."""
 
     answers: SelfTestAnswers
-    sides: tuple[SideResult, ...]
+    sides: Mapping[Side, SideResult]  # both sides, left first
     weaker_side: Side | None
     outcomes: tuple[TestOutcome, ...]
     glutes_underactive: bool | None
     implied_findings: Mapping[str, bool]
 
     def side(self, side: Side) -> SideResult:
-        return next(result for result in self.sides if result.side == side)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "answers": self.answers.to_json(),
-            "sides": {
-                s.side: {"status": s.status, "seconds": s.seconds, "clench_alone": s.clench_alone}
-                for s in self.sides
-            },
-            "weaker_side": self.weaker_side,
-            "outcomes": [{"test": o.test, "outcome": o.outcome, "side": o.side} for o in self.outcomes],
-            "glutes_underactive": self.glutes_underactive,
-            "implied_findings": dict(self.implied_findings),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> SelfTestResult:
-        return cls(
-            answers=SelfTestAnswers.from_json(data["answers"]),
-            sides=tuple(SideResult(side, **data["sides"][side]) for side in SIDES),
-            weaker_side=data["weaker_side"],
-            outcomes=tuple(TestOutcome(**o) for o in data["outcomes"]),
-            glutes_underactive=data["glutes_underactive"],
-            implied_findings=dict(data["implied_findings"]),
-        )
+        return self.sides[side]
 
 
 _ANSWER_FIELDS = ("squeeze_seconds", "bridge_felt", "belt_line", "clench", "signs")
@@ -200,7 +156,7 @@ def parse_answers(raw: object, kb: Knowledge) -> SelfTestAnswers:
         problems.append(("clench", 'must be {"both": true/false, "left": true/false, "right": true/false}'))
     if problems:
         raise FieldErrors(problems)
-    return SelfTestAnswers.from_json(raw)
+    return load(SelfTestAnswers, {**raw, "squeeze_seconds": squeeze})  # null: no side tested
 
 
 def _kind(kb: Knowledge, kind: str) -> SelfTest:
@@ -224,13 +180,14 @@ def _side(side: Side, answers: SelfTestAnswers, squeeze: SelfTest) -> SideResult
     elif alone is not None:
         seconds, rank = None, 0
     else:
-        return SideResult(side, "unknown", None, None)
+        return SideResult("unknown", None, None)
     if alone is False:
         rank = min(rank + 1, len(_STATUS_ORDER) - 1)  # cannot fire it alone: one step weaker
-    return SideResult(side, _STATUS_ORDER[rank], seconds, alone)
+    return SideResult(_STATUS_ORDER[rank], seconds, alone)
 
 
-def _weaker(left: SideResult, right: SideResult) -> Side | None:
+def _weaker(sides: Mapping[Side, SideResult]) -> Side | None:
+    left, right = sides["left"], sides["right"]
     if "unknown" in (left.status, right.status):
         return None
     left_rank, right_rank = _STATUS_ORDER.index(left.status), _STATUS_ORDER.index(right.status)
@@ -248,13 +205,13 @@ def _weaker(left: SideResult, right: SideResult) -> Side | None:
 def score(answers: SelfTestAnswers, kb: Knowledge) -> SelfTestResult:
     """Score whichever self-tests were done."""
     squeeze = _kind(kb, "squeeze_timing")
-    sides = tuple(_side(side, answers, squeeze) for side in SIDES)
+    sides = {side: _side(side, answers, squeeze) for side in SIDES}
     outcomes: list[TestOutcome] = [
         TestOutcome(squeeze.id, _squeeze_status(answers.squeeze_seconds[side], squeeze), side)
         for side in SIDES
         if side in answers.squeeze_seconds
     ]
-    worries: list[bool] = [s.status != "normal" for s in sides if s.status != "unknown"]
+    worries: list[bool] = [s.status != "normal" for s in sides.values() if s.status != "unknown"]
     if answers.bridge_felt:
         felt = set(answers.bridge_felt)
         outcome = (
@@ -287,23 +244,23 @@ def score(answers: SelfTestAnswers, kb: Knowledge) -> SelfTestResult:
     underactive = any(worries) if worries else None
     if underactive is not None:
         implied["glutes_hard_to_activate"] = underactive
-    return SelfTestResult(answers, sides, _weaker(*sides), tuple(outcomes), underactive, implied)
+    return SelfTestResult(answers, sides, _weaker(sides), tuple(outcomes), underactive, implied)
 
 
 def side_lines(result: SelfTestResult, kb: Knowledge) -> list[str]:
     """One plain line per side, such as "left: slow to activate (about 3 s)"."""
     squeeze = _kind(kb, "squeeze_timing")
     lines = []
-    for side in result.sides:
+    for name, side in result.sides.items():
         if side.status == "unknown":
-            lines.append(f"{side.side}: not tested")
+            lines.append(f"{name}: not tested")
             continue
         words = squeeze.outcomes[side.status].label
         if side.seconds is not None and side.status != "normal":
             words += f" (about {round(side.seconds, 1):g} s)"
         if side.clench_alone is False:
             words += ", hard to squeeze on its own"
-        lines.append(f"{side.side}: {words}")
+        lines.append(f"{name}: {words}")
     return lines
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from glutewake.core.coach import BoutEnded, BreakTaken, PromptAnswered
 
@@ -30,36 +30,20 @@ class SittingStats:
     postponed: int
     skipped: int
 
+    __reported__: ClassVar[tuple[str, ...]] = ("breaks", "breaks_per_sitting_hour", "prompts_followed")
+
     @property
     def breaks(self) -> int:
         return self.breaks_prompted + self.breaks_natural
 
     @property
     def breaks_per_sitting_hour(self) -> float | None:
-        return self.breaks / (self.active_seconds / 3600) if self.active_seconds else None
+        return round(self.breaks / (self.active_seconds / 3600), 2) if self.active_seconds else None
 
     @property
     def prompts_followed(self) -> float | None:
         """The share of prompts that ended in a break."""
-        return self.breaks_prompted / self.prompts if self.prompts else None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "active_sitting_minutes": round(self.active_seconds / 60, 1),
-            "bouts": self.bouts,
-            "longest_bout_minutes": round(self.longest_bout_seconds / 60, 1),
-            "prolonged_sitting_minutes": round(self.prolonged_seconds / 60, 1),
-            "prompts": self.prompts,
-            "breaks": self.breaks,
-            "breaks_prompted": self.breaks_prompted,
-            "breaks_natural": self.breaks_natural,
-            "postponed": self.postponed,
-            "skipped": self.skipped,
-            "breaks_per_sitting_hour": None
-            if self.breaks_per_sitting_hour is None
-            else round(self.breaks_per_sitting_hour, 2),
-            "prompts_followed": None if self.prompts_followed is None else round(self.prompts_followed, 3),
-        }
+        return round(self.breaks_prompted / self.prompts, 3) if self.prompts else None
 
 
 def sitting_stats(

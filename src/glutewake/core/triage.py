@@ -81,15 +81,6 @@ class Case:
         merged = dict(answers) if replace else {**self.answers, **answers}
         return Case(self.age, self.sex, self.duration_days, merged, self.region)
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "age": self.age,
-            "sex": self.sex,
-            "duration_days": self.duration_days,
-            "answers": dict(self.answers),
-            **({"region": self.region} if self.region else {}),
-        }
-
 
 _CASE_FIELDS = ("age", "sex", "duration_days", "answers", "region")
 
@@ -212,7 +203,7 @@ class Advice:
 
 @dataclass(frozen=True)
 class TriageResult:
-    """What the triage concluded; `to_json`/`from_json` round-trip it for storage and output.
+    """What the triage concluded (stored and shown as it is, through `glutewake.codec`).
 
     `title` is the banner; `not_ruled_out` the red flags answered "not sure" (the ones that
     would mean an emergency first); `avoid` the contraindications a plan must respect.
@@ -228,38 +219,6 @@ class TriageResult:
     title: str = ""
     not_ruled_out: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "urgency": self.urgency,
-            "title": self.title,
-            "causes": [
-                {"id": c.id, "likelihood": c.likelihood, "because": list(c.because)} for c in self.causes
-            ],
-            "red_flags": list(self.red_flags),
-            "not_ruled_out": list(self.not_ruled_out),
-            "exercise": self.exercise,
-            "avoid": list(self.avoid),
-            "advice": {"now": list(self.advice.now), "safety_net": list(self.advice.safety_net)},
-            "notice": self.notice,
-            "rules": list(self.rules),
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> TriageResult:
-        return cls(
-            urgency=data["urgency"],
-            causes=tuple(CauseResult(c["id"], c["likelihood"], tuple(c["because"])) for c in data["causes"]),
-            red_flags=tuple(data["red_flags"]),
-            exercise=data["exercise"],
-            advice=Advice(tuple(data["advice"]["now"]), tuple(data["advice"]["safety_net"])),
-            notice=data["notice"],
-            rules=tuple(data["rules"]),
-            # Results saved before these fields existed read as having none.
-            title=data.get("title", ""),
-            not_ruled_out=tuple(data.get("not_ruled_out", ())),
-            avoid=tuple(data.get("avoid", ())),
-        )
 
 
 @dataclass(frozen=True)

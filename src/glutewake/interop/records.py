@@ -5,21 +5,24 @@ with its sets and its feedback, pointing at a plan by its place in the list and 
 check-ins, sitting bouts and coach events. No row ids and no table names: the store's
 layout can change from migration to migration and a version 2 file means the same.
 
-The models below are the format's one definition: they check a file strictly (every field
-known, of its type; dates as ISO text with a time zone) and say where a problem is. Version 1
-(the tables of schema 0002) is still read: `from_v1_tables` takes its checked rows.
+The models below define the format; what the domain already defines (a case, a triage
+result, a self-test result, a plan, the profile) is the domain's own dataclass, read and
+written by `glutewake.codec` exactly as the store keeps it. A file is checked strictly (every
+field known, of its type; dates as ISO text with a time zone) and a problem is named where it
+is. Version 1 (the tables of schema 0002) is still read by `app.transfer`.
 """
 
 from __future__ import annotations
 
-import contextlib
+import dataclasses
 from collections import defaultdict
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, Strict
 
-from glutewake.knowledge.vocabulary import Equipment
+from glutewake import codec
+from glutewake.core import programme, selftests, triage
 
 __all__ = ["FORMAT", "VERSION", "Records", "from_tables", "to_tables"]
 
@@ -53,36 +56,50 @@ Score = Annotated[int, Strict(), Field(ge=0, le=10)]
 Index = Annotated[int, Strict(), Field(ge=0, lt=2**31)]  # a place in another list of the file
 Text = Annotated[str, Field(max_length=2000)]
 Word = Annotated[str, Field(max_length=64)]
-Content = dict[str, Any]  # the core's own JSON (a case, a result, a plan); read back after loading
+
+
+def _read(kind: type) -> BeforeValidator:
+    """Check a field holding one of the domain's dataclasses with the codec, as the store reads it."""
+
+    def read(value: object) -> object:
+        if isinstance(value, kind):
+            return value
+        try:
+            return codec.load(kind, value)
+        except codec.ShapeError as error:
+            raise ValueError(str(error)) from None
+
+    return BeforeValidator(read)
+
+
+_WRITE = PlainSerializer(codec.dump, return_type=dict[str, Any])  # as the store writes it
+Case = Annotated[triage.Case, _read(triage.Case), _WRITE]
+TriageResult = Annotated[triage.TriageResult, _read(triage.TriageResult), _WRITE]
+SelfTestResult = Annotated[selftests.SelfTestResult, _read(selftests.SelfTestResult), _WRITE]
+DomainPlan = Annotated[programme.Plan, _read(programme.Plan), _WRITE]
+Profile = Annotated[programme.Profile, _read(programme.Profile), _WRITE]
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Profile(_Model):
-    equipment: Equipment
-    minutes_per_session: Whole
-    preferred_days: list[Annotated[int, Strict(), Field(ge=0, le=6)]] | None
-    psfs_activities: list[Text]
-
-
 class Check(_Model):
     at: When
-    case: Content
-    result: Content
+    case: Case
+    result: TriageResult
 
 
 class SelfTest(_Model):
     at: When
-    result: Content
+    result: SelfTestResult
 
 
 class Plan(_Model):
     created_at: When
     status: Annotated[str, Field(max_length=16)]
     from_check: Index | None = Field(None, description="The place in `checks` of the check it was built from")
-    plan: Content = Field(description="The plan with its sessions, as glutewake reads it")
+    plan: DomainPlan = Field(description="The plan with its sessions, as glutewake reads it")
 
 
 class SetDone(_Model):
@@ -189,10 +206,17 @@ def from_tables(tables: Tables, exported_at: datetime) -> Records:
         format=FORMAT,
         version=VERSION,
         exported_at=exported_at,
-        profile=None if profile is None else Profile(**{k: profile[k] for k in Profile.model_fields}),
-        checks=[Check(at=r["created_at"], case=r["case"], result=r["result"]) for r in checks],
+        profile=None if profile is None else codec.load(programme.Profile, _profile_fields(profile)),
+        checks=[
+            Check(
+                at=r["created_at"],
+                case=codec.load(triage.Case, r["case"]),
+                result=codec.load(triage.TriageResult, r["result"]),
+            )
+            for r in checks
+        ],
         selftests=[
-            SelfTest(at=r["created_at"], result=r["result"])
+            SelfTest(at=r["created_at"], result=codec.load(selftests.SelfTestResult, r["result"]))
             for r in sorted(tables.get("selftest_results", []), key=lambda r: r["id"])
         ],
         plans=[
@@ -200,11 +224,9 @@ def from_tables(tables: Tables, exported_at: datetime) -> Records:
                 created_at=r["created_at"],
                 status=r["status"],
                 from_check=check_at.get(r["triage_run_id"]),
-                plan={
-                    **r["plan"],
-                    "status": r["status"],
-                    "sessions": [s["session"] for s in planned[r["id"]]],
-                },
+                plan=codec.load(
+                    programme.Plan, {**r["plan"], "sessions": [s["session"] for s in planned[r["id"]]]}
+                ),
             )
             for r in plans
         ],
@@ -237,36 +259,30 @@ def to_tables(records: Records, now: datetime) -> Tables:
     """The rows a version 2 document stands for, with ids of its own (the store gives new ones)."""
     tables: Tables = defaultdict(list)
     if records.profile is not None:
-        tables["profile"].append({"id": 1, **records.profile.model_dump(), "updated_at": now})
+        tables["profile"].append({"id": 1, **codec.dump(records.profile), "updated_at": now})
     for n, check in enumerate(records.checks, start=1):
         tables["triage_runs"].append(
-            {"id": n, "created_at": check.at, "urgency": str(check.result.get("urgency", ""))[:16],
-             "case": check.case, "result": check.result}
+            {"id": n, "created_at": check.at, "urgency": check.result.urgency,
+             "case": codec.dump(check.case), "result": codec.dump(check.result)}
         )  # fmt: skip
     for n, test in enumerate(records.selftests, start=1):
-        tables["selftest_results"].append({"id": n, "created_at": test.at, "result": test.result})
+        tables["selftest_results"].append({"id": n, "created_at": test.at, "result": codec.dump(test.result)})
     slots: dict[tuple[int, date], int] = {}
     for n, plan in enumerate(records.plans):
         if plan.from_check is not None and plan.from_check >= len(records.checks):
             raise NotConnected(f"plan {n + 1}: from_check {plan.from_check} is not one of the checks")
-        sessions = plan.plan.get("sessions", [])
-        if not isinstance(sessions, list):
-            raise NotConnected(f"plan {n + 1}: its sessions must be a list")
+        content = codec.dump(plan.plan)
+        del content["sessions"]
         tables["plans"].append(
             {"id": n + 1, "created_at": plan.created_at, "status": plan.status,
-             "start_date": _plan_day(plan.plan.get("start_date"), f"plan {n + 1}: start_date"),
-             "triage_run_id": None if plan.from_check is None else plan.from_check + 1,
-             "plan": {k: v for k, v in plan.plan.items() if k != "sessions"}}
+             "start_date": plan.plan.start_date,
+             "triage_run_id": None if plan.from_check is None else plan.from_check + 1, "plan": content}
         )  # fmt: skip
-        for position, planned in enumerate(sessions):
-            where = f"plan {n + 1}, session {position + 1}"
-            if not isinstance(planned, dict):
-                raise NotConnected(f"{where} is not an object")
-            day = _plan_day(planned.get("day"), f"{where}: day")
-            slots[(n, day)] = len(tables["planned_sessions"]) + 1
+        for position, planned in enumerate(plan.plan.sessions):
+            slots[(n, planned.day)] = len(tables["planned_sessions"]) + 1
             tables["planned_sessions"].append(
-                {"id": slots[(n, day)], "plan_id": n + 1, "day": day, "position": position,
-                 "phase": str(planned.get("phase", ""))[:16], "session": planned}
+                {"id": slots[(n, planned.day)], "plan_id": n + 1, "day": planned.day, "position": position,
+                 "phase": planned.phase, "session": codec.dump(planned)}
             )  # fmt: skip
     for n, done in enumerate(records.sessions, start=1):
         slot: int | None = None
@@ -302,8 +318,5 @@ def to_tables(records: Records, now: datetime) -> Tables:
     return dict(tables)
 
 
-def _plan_day(value: object, what: str) -> date:
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return date.fromisoformat(value)
-    raise NotConnected(f"{what} must be a date written as text, such as 2026-11-23")
+def _profile_fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {f.name: row[f.name] for f in dataclasses.fields(programme.Profile)}

@@ -13,13 +13,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Engine, Select, Table, delete, func, insert, select, update
 
 from glutewake.clock import Clock
+from glutewake.codec import dump, load
 from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
@@ -117,10 +118,10 @@ class Repository:
             row = db.execute(select(t.profile).where(self._mine(t.profile))).mappings().first()
         if row is None:
             return None
-        return Profile.from_json({k: v for k, v in row.items() if k not in ("id", "person_id")})
+        return load(Profile, {k: v for k, v in row.items() if k not in ("id", "person_id", "updated_at")})
 
     def save_profile(self, profile: Profile) -> None:
-        values = {**profile.to_json(), "updated_at": self.clock.now()}
+        values = {**dump(profile), "updated_at": self.clock.now()}
         with self._writing() as db:
             if db.execute(select(t.profile.c.id).where(self._mine(t.profile))).first() is None:
                 db.execute(insert(t.profile).values(person_id=self.person_id, **values))
@@ -171,7 +172,7 @@ class Repository:
 
     def save_plan(self, plan: Plan, triage_run_id: int | None) -> int:
         """Store a new plan; the previous active plan, if any, is marked replaced."""
-        meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
+        meta = _plan_meta(plan)
         with self._writing() as db:
             if triage_run_id is not None:
                 self._check_mine(db, t.triage_runs, triage_run_id)
@@ -204,7 +205,7 @@ class Repository:
                             "day": s.day,
                             "position": n,
                             "phase": s.phase,
-                            "session": s.to_json(),
+                            "session": dump(s),
                         }
                         for n, s in enumerate(plan.sessions)
                     ],
@@ -231,9 +232,9 @@ class Repository:
                 .where(t.planned_sessions.c.plan_id == row["id"])
                 .order_by(t.planned_sessions.c.position)
             ).all()
-        planned = [PlannedSession.from_json(s.session) for s in sessions]
-        plan = Plan.from_json(
-            {**row["plan"], "status": row["status"], "sessions": [p.to_json() for p in planned]}
+        planned = [load(PlannedSession, s.session) for s in sessions]
+        plan = replace(
+            load(Plan, {**row["plan"], "status": row["status"], "sessions": []}), sessions=tuple(planned)
         )
         return ActivePlan(
             row["id"], row["created_at"], plan, {p.day: s.id for p, s in zip(planned, sessions, strict=True)}
@@ -241,7 +242,7 @@ class Repository:
 
     def update_plan(self, plan_id: int, plan: Plan) -> None:
         """Save an adapted plan: its status and changes, and each planned session's content."""
-        meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
+        meta = _plan_meta(plan)
         with self._writing() as db:
             self._check_mine(db, t.plans, plan_id)
             db.execute(update(t.plans).where(t.plans.c.id == plan_id).values(status=plan.status, plan=meta))
@@ -249,7 +250,7 @@ class Repository:
                 db.execute(
                     update(t.planned_sessions)
                     .where(t.planned_sessions.c.plan_id == plan_id, t.planned_sessions.c.day == session.day)
-                    .values(session=session.to_json(), phase=session.phase)
+                    .values(session=dump(session), phase=session.phase)
                 )
 
     # --- sessions ----------------------------------------------------------------------------
@@ -585,3 +586,10 @@ class Repository:
         with self._writing() as db:
             for table in reversed(t.RECORD_TABLES):
                 db.execute(delete(table).where(self._mine(table)))
+
+
+def _plan_meta(plan: Plan) -> dict[str, Any]:
+    """The plan without its sessions, which have rows of their own."""
+    meta: dict[str, Any] = dump(plan)
+    del meta["sessions"]
+    return meta

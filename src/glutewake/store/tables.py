@@ -3,7 +3,7 @@
 A store holds the records of one or more people: every record table has a `person_id`,
 and the repository is opened for one person (the personal app's one person is its owner;
 a clinic's server holds many). Structured results (triage, self-tests, plan content) are
-kept as JSON exactly as the core's `to_json` writes them, with the few fields that are
+kept as JSON exactly as `glutewake.codec` writes the core's dataclasses, with the few fields that are
 queried (dates, urgency, status) in columns of their own.
 """
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -10,8 +11,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 from glutewake.app.checks import parse_case, triage_case
 from glutewake.app.library import find_exercises
 from glutewake.app.region import knowledge
-from glutewake.core.flow import next_step
-from glutewake.core.triage import Case, condition_escalation, open_questions
+from glutewake.codec import dump
+from glutewake.core.flow import Step, next_step
+from glutewake.core.triage import Case, TriageResult, condition_escalation, open_questions
 from glutewake.knowledge.vocabulary import Equipment, Position, Sex
 from glutewake.web.deps import Records, Today
 
@@ -68,34 +70,10 @@ class CaseIn(BaseModel):
     )
 
 
-class CauseOut(BaseModel):
-    id: str
-    likelihood: Literal["likely", "possible"]
-    because: list[str]
-
-
-class AdviceOut(BaseModel):
-    now: list[str]
-    safety_net: list[str]
-
-
-class TriageOut(BaseModel):
-    urgency: Literal["self_care", "gp", "urgent", "emergency"]
-    title: str = Field(description="The banner: how urgent, in words")
-    causes: list[CauseOut]
-    red_flags: list[str]
-    not_ruled_out: list[str] = Field(
-        description="Red flags answered 'not sure'; they keep the result from green"
-    )
-    exercise: Literal["none", "gentle", "full"]
-    avoid: list[str] = Field(description="What an exercise plan must leave out (contraindications)")
-    advice: AdviceOut
-    notice: str
-    rules: list[str]
-
-
-class TriageSavedOut(TriageOut):
-    saved_id: int | None = Field(description="The history entry, when saved (?save=true)")
+@dataclass(frozen=True)
+class SavedTriage(TriageResult):
+    saved_id: int | None = None
+    """The history entry, when saved (?save=true)"""
 
 
 class QuestionOut(BaseModel):
@@ -126,7 +104,7 @@ class NextOut(BaseModel):
         description="Every question the next screen asks (a checklist: tick all that apply); null when nothing more is worth asking"
     )
     remaining: int = Field(description="How many questions could still change the result")
-    result: TriageOut
+    result: TriageResult
 
 
 class FindingOut(QuestionOut):
@@ -172,7 +150,7 @@ def _case(body: CaseIn) -> Case:
 BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is not JSON"}}
 
 
-@router.post("/triage", response_model=TriageSavedOut, summary="Triage a case", responses=BAD_BODY)
+@router.post("/triage", response_model=SavedTriage, summary="Triage a case", responses=BAD_BODY)
 def post_triage(
     request: Request,
     records: Records,
@@ -187,7 +165,7 @@ def post_triage(
         from glutewake.app.checks import record_triage
 
         saved = record_triage(records, case, result)
-    return {**result.to_json(), "saved_id": saved}
+    return {**dump(result), "saved_id": saved}
 
 
 @router.post(
@@ -211,10 +189,18 @@ def post_triage_next(body: CaseIn) -> dict[str, Any]:
     )
     return {
         "question": question,
-        "screen": step.to_json() if step else None,
+        "screen": None if step is None else _screen(step),
         "remaining": len(questions),
-        "result": triage_case(case).to_json(),
+        "result": dump(triage_case(case)),
     }
+
+
+def _screen(step: Step) -> ScreenOut:
+    questions = [
+        ScreenQuestionOut(id=f.id, question=f.question, label=f.label_yes, explanation=f.explanation)
+        for f in step.findings
+    ]
+    return ScreenOut(kind=step.kind, id=step.id, title=step.title, safety=step.safety, questions=questions)
 
 
 @router.get("/findings", response_model=list[FindingOut], summary="The triage questions")
@@ -293,7 +279,8 @@ def get_progress(
 ) -> dict[str, Any]:
     from glutewake.app.journal import progress_report
 
-    return progress_report(records, today).to_json()
+    result: dict[str, Any] = dump(progress_report(records, today))
+    return result
 
 
 @router.get("/health", summary="Is the app up?")

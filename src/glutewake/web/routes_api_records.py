@@ -12,10 +12,13 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from glutewake.app.records import HistoryEntry, history
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
+from glutewake.codec import dump
+from glutewake.core.programme import Plan
 from glutewake.core.progress import Checkin, rescreen_findings
-from glutewake.core.selftests import BELT_LINES, WHERE_FELT
+from glutewake.core.selftests import BELT_LINES, WHERE_FELT, SelfTestResult
 from glutewake.knowledge.vocabulary import SESSION_MINUTES, WEEKDAYS, Equipment, Weekday
 from glutewake.web.deps import Records, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
@@ -107,17 +110,24 @@ class PlanIn(BaseModel):
     days: list[Weekday] | None = Field(None, description="Weekdays to train; none: every other day")
 
 
-@router.post("/selftests", summary="Score self-test answers and keep the result", responses=BAD_BODY)
+@router.post(
+    "/selftests",
+    response_model=SelfTestResult,
+    summary="Score self-test answers and keep the result",
+    responses=BAD_BODY,
+)
 def post_selftests(request: Request, records: Records, body: SelfTestsModel) -> dict[str, Any]:
     from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
 
     result = score_selftests(parse_selftest_answers(body.model_dump(exclude_unset=True)))
     record_selftest(records, result)
-    return result.to_json()
+    shown: dict[str, Any] = dump(result)
+    return shown
 
 
 @router.get(
     "/plan",
+    response_model=Plan,
     summary="The current plan, adapted to everything since it was made",
     responses={404: {"description": "No plan yet"}},
 )
@@ -130,11 +140,16 @@ def get_plan(
     active = current_plan(records)
     if active is None:
         raise HTTPException(404, "There is no plan yet.")
-    result: dict[str, Any] = active.plan.to_json()
+    result: dict[str, Any] = dump(active.plan)
     return result
 
 
-@router.post("/plan", summary="Build a new plan from the latest saved check", responses=_CONFLICT | BAD_BODY)
+@router.post(
+    "/plan",
+    response_model=Plan,
+    summary="Build a new plan from the latest saved check",
+    responses=_CONFLICT | BAD_BODY,
+)
 def post_plan(request: Request, records: Records, today: Today, body: PlanIn) -> dict[str, Any]:
     from glutewake.app.plans import PlanChoices, new_plan
     from glutewake.app.refusals import NoTriage
@@ -150,7 +165,7 @@ def post_plan(request: Request, records: Records, today: Today, body: PlanIn) ->
         )
     except NoTriage as error:
         raise HTTPException(409, sentence(str(error))) from None
-    result: dict[str, Any] = plan.to_json()
+    result: dict[str, Any] = dump(plan)
     return result
 
 
@@ -180,13 +195,12 @@ def post_checkin(request: Request, records: Records, today: Today, body: Checkin
     }
 
 
-@router.get("/history", summary="Past checks and self-tests, newest first")
+@router.get("/history", response_model=list[HistoryEntry], summary="Past checks and self-tests, newest first")
 def get_history(
     request: Request, records: Records, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
 ) -> list[dict[str, Any]]:
-    from glutewake.app.records import history
-
-    return [entry.to_json() for entry in history(records, limit)]
+    entries: list[dict[str, Any]] = dump(history(records, limit))
+    return entries
 
 
 @router.get("/data", summary="Every record, as one versioned export (what `glutewake export` writes)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -11,7 +12,7 @@ from glutewake.app.region import knowledge
 from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
 from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
-from glutewake.core.progress import Checkin, rescreen_findings
+from glutewake.core.progress import Checkin, Progress, WeekMean, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
 from glutewake.web.deps import Records, Today
 from glutewake.web.security import require_csrf
@@ -152,22 +153,22 @@ def progress_page(
     from glutewake.app.journal import progress_report
 
     report = progress_report(records, today)
-    weeks = sorted(
-        {w for trend in (report.pain, report.numbness, report.psfs, report.sitting) for w, _ in trend.weekly}
-        | {w for w, _, _ in report.adherence}
-    )[-12:]
+    trends = (report.pain, report.numbness, report.psfs_mean, report.sitting_minutes_per_day)
+    weeks = sorted({w.week for trend in trends for w in trend.weekly} | {w.week for w in report.adherence})[
+        -12:
+    ]
 
-    def by_week(pairs: tuple[tuple[Any, float], ...]) -> dict[Any, float]:
-        return dict(pairs)
+    def by_week(weekly: tuple[WeekMean, ...]) -> dict[date, float]:
+        return {w.week: w.mean for w in weekly}
 
     rows = [
         {
             "week": week,
             "pain": by_week(report.pain.weekly).get(week),
             "numbness": by_week(report.numbness.weekly).get(week),
-            "psfs": by_week(report.psfs.weekly).get(week),
-            "sitting": by_week(report.sitting.weekly).get(week),
-            "sessions": next(((d, p) for w, d, p in report.adherence if w == week), None),
+            "psfs": by_week(report.psfs_mean.weekly).get(week),
+            "sitting": by_week(report.sitting_minutes_per_day.weekly).get(week),
+            "sessions": next(((w.done, w.planned) for w in report.adherence if w.week == week), None),
         }
         for week in weeks
     ]
@@ -179,7 +180,7 @@ _ACTIVATION = ("not_firm", "very_slow", "slow", "normal")
 _ACTIVATION_LABELS = ("not firm", "very slow", "slow", "quick")
 
 
-def _charts(report: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
+def _charts(report: Progress, rows: list[dict[str, Any]]) -> dict[str, Any]:
     """What the progress charts draw (static/charts.js); the tables on the page show the same."""
 
     def level(status: str) -> int | None:
@@ -193,8 +194,8 @@ def _charts(report: Any, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "sitting_hours": [None if row["sitting"] is None else round(row["sitting"] / 60, 1) for row in rows],
         "sessions_done": [row["sessions"][0] if row["sessions"] else None for row in rows],
         "sessions_planned": [row["sessions"][1] if row["sessions"] else None for row in rows],
-        "selftest_days": [day.strftime("%d %b") for day, _, _ in report.selftests],
-        "selftest_left": [level(left) for _, left, _ in report.selftests],
-        "selftest_right": [level(right) for _, _, right in report.selftests],
+        "selftest_days": [s.day.strftime("%d %b") for s in report.selftests],
+        "selftest_left": [level(s.left) for s in report.selftests],
+        "selftest_right": [level(s.right) for s in report.selftests],
         "activation_levels": list(_ACTIVATION_LABELS),
     }

@@ -6,6 +6,7 @@ import base64
 import json
 from typing import Any
 
+from glutewake.codec import dump
 from glutewake.core.errors import FieldErrors
 from glutewake.core.triage import Case, parse_case
 from glutewake.knowledge import Knowledge
@@ -18,7 +19,7 @@ class BadState(ValueError):
 
 
 def encode_case(case: Case) -> str:
-    text = json.dumps(case.to_json(), separators=(",", ":"), sort_keys=True)
+    text = json.dumps(dump(case), separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from glutewake.core.coach import (
     TRANSITIONS,
+    Away,
     BoutEnded,
     BreakTaken,
     ClosePrompt,
@@ -20,9 +21,11 @@ from glutewake.core.coach import (
     Done,
     IllegalEvent,
     Lock,
+    Locked,
     Phase,
     Postpone,
     PromptAnswered,
+    Prompted,
     QuietFor,
     QuietTillResumed,
     QuietUntil,
@@ -31,7 +34,9 @@ from glutewake.core.coach import (
     Sample,
     Settings,
     ShowPrompt,
+    Sitting,
     Skip,
+    Snoozed,
     Suspend,
     Unlock,
     is_quiet,
@@ -54,7 +59,7 @@ def sitting(minutes: float = 10, since_break: float | None = None) -> CoachState
     """Sitting since 9:00, sampled at `minutes`, with that much active time."""
     active = minutes * 60
     return CoachState(
-        Phase.SITTING,
+        Sitting(),
         at(minutes),
         at(minutes),
         MONDAY_9,
@@ -64,7 +69,7 @@ def sitting(minutes: float = 10, since_break: float | None = None) -> CoachState
 
 
 def prompted(minutes: float = 25, postpones: int = 0) -> CoachState:
-    return replace(sitting(minutes), phase=Phase.PROMPTED, postpones=postpones, prompts_shown=1)
+    return replace(sitting(minutes), current=Prompted(), postpones=postpones, prompts_shown=1)
 
 
 def kinds(effects: list[Any]) -> list[str]:
@@ -127,7 +132,7 @@ ROWS: list[Any] = [
         id="prompted + skip -> sitting",
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30), postpones=1),
+        replace(prompted(), current=Snoozed(at(30)), postpones=1),
         Sample(0),
         at(29),
         Phase.SNOOZED,
@@ -135,7 +140,7 @@ ROWS: list[Any] = [
         id="snoozed before the end",
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30), postpones=1),
+        replace(prompted(), current=Snoozed(at(30)), postpones=1),
         Sample(0),
         at(30),
         Phase.PROMPTED,
@@ -143,7 +148,7 @@ ROWS: list[Any] = [
         id="snoozed until the end -> prompt again",
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30)),
+        replace(prompted(), current=Snoozed(at(30))),
         Done(),
         at(27),
         Phase.AWAY,
@@ -151,7 +156,7 @@ ROWS: list[Any] = [
         id="snoozed + done",
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30)),
+        replace(prompted(), current=Snoozed(at(30))),
         Skip(),
         at(27),
         Phase.SITTING,
@@ -165,7 +170,7 @@ ROWS: list[Any] = [
     pytest.param(prompted(), Suspend(), at(26), Phase.LOCKED, [], id="prompted + suspend"),
     pytest.param(CoachState(), Suspend(), at(0), Phase.LOCKED, [], id="away + suspend"),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30)),
+        replace(prompted(), current=Snoozed(at(30))),
         Lock(),
         at(27),
         Phase.LOCKED,
@@ -173,7 +178,7 @@ ROWS: list[Any] = [
         id="snoozed + lock",
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30)),
+        replace(prompted(), current=Snoozed(at(30))),
         Suspend(),
         at(27),
         Phase.LOCKED,
@@ -181,7 +186,7 @@ ROWS: list[Any] = [
         id="snoozed + suspend",
     ),
     pytest.param(
-        replace(sitting(10), phase=Phase.LOCKED, locked_at=at(10), locked_from=Phase.SITTING),
+        replace(sitting(10), current=Locked(at(10), Sitting())),
         Unlock(),
         at(11),
         Phase.SITTING,
@@ -189,7 +194,7 @@ ROWS: list[Any] = [
         id="short lock -> sitting again",
     ),
     pytest.param(
-        replace(sitting(10), phase=Phase.LOCKED, locked_at=at(10), locked_from=Phase.SITTING),
+        replace(sitting(10), current=Locked(at(10), Sitting())),
         Unlock(),
         at(15),
         Phase.AWAY,
@@ -197,7 +202,7 @@ ROWS: list[Any] = [
         id="long lock -> natural break",
     ),
     pytest.param(
-        replace(sitting(10), phase=Phase.LOCKED, locked_at=at(10), locked_from=Phase.SITTING),
+        replace(sitting(10), current=Locked(at(10), Sitting())),
         Resume(),
         at(40),
         Phase.AWAY,
@@ -205,7 +210,7 @@ ROWS: list[Any] = [
         id="long suspend -> natural break",
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.LOCKED, locked_at=at(26), locked_from=Phase.PROMPTED),
+        replace(prompted(), current=Locked(at(26), Prompted())),
         Unlock(),
         at(30),
         Phase.AWAY,
@@ -213,7 +218,7 @@ ROWS: list[Any] = [
         id="prompted, locked long -> break done",
     ),
     pytest.param(
-        replace(CoachState(), phase=Phase.LOCKED, locked_at=at(0), locked_from=Phase.AWAY),
+        replace(CoachState(), current=Locked(at(0), Away())),
         Unlock(),
         at(1),
         Phase.AWAY,
@@ -221,7 +226,7 @@ ROWS: list[Any] = [
         id="away, short lock -> away",
     ),
     pytest.param(
-        replace(sitting(10), phase=Phase.LOCKED, locked_at=at(10), locked_from=Phase.SITTING),
+        replace(sitting(10), current=Locked(at(10), Sitting())),
         Sample(90),
         at(11),
         Phase.LOCKED,
@@ -248,7 +253,7 @@ ROWS: list[Any] = [
         id="do not disturb ends",
     ),
     pytest.param(
-        replace(CoachState(), phase=Phase.LOCKED, locked_at=at(0), locked_from=Phase.AWAY),
+        replace(CoachState(), current=Locked(at(0), Away())),
         QuietUntil(at(5)),
         at(1),
         Phase.LOCKED,
@@ -256,7 +261,7 @@ ROWS: list[Any] = [
         id="do not disturb while locked",
     ),
     pytest.param(
-        replace(CoachState(), phase=Phase.SNOOZED, snooze_until=at(5)),
+        replace(CoachState(), current=Snoozed(at(5))),
         QuietUntil(at(5)),
         at(1),
         Phase.SNOOZED,
@@ -274,7 +279,7 @@ ROWS: list[Any] = [
         prompted(), Sample(0), at(9 * 60), Phase.SITTING, ["ClosePrompt"], id="work ends: prompt closes"
     ),
     pytest.param(
-        replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(30)),
+        replace(prompted(), current=Snoozed(at(30))),
         Sample(300),
         at(27),
         Phase.AWAY,
@@ -283,7 +288,7 @@ ROWS: list[Any] = [
     ),
     *(
         pytest.param(
-            replace(before, phase=Phase.LOCKED, locked_at=at(26), locked_from=before.phase),
+            replace(before, current=Locked(at(26), before.current)),
             back,
             at(26.5),
             before.phase,
@@ -293,7 +298,7 @@ ROWS: list[Any] = [
         for before in (
             sitting(26),
             prompted(26),
-            replace(prompted(26), phase=Phase.SNOOZED, snooze_until=at(30)),
+            replace(prompted(26), current=Snoozed(at(30))),
         )
         for back in (Unlock(), Resume())
     ),
@@ -304,8 +309,8 @@ ROWS: list[Any] = [
         for state in (
             CoachState(),
             sitting(10),
-            replace(CoachState(), phase=Phase.SNOOZED, snooze_until=at(15)),
-            replace(CoachState(), phase=Phase.LOCKED, locked_at=at(0), locked_from=Phase.AWAY),
+            replace(CoachState(), current=Snoozed(at(15))),
+            replace(CoachState(), current=Locked(at(0), Away())),
         )
     ),
 ]
@@ -355,11 +360,11 @@ ILLEGAL: list[Any] = [
     pytest.param(prompted(postpones=2), Postpone(), id="a third postpone in a row"),
     pytest.param(sitting(), Unlock(), id="unlock when not locked"),
     pytest.param(
-        replace(sitting(), phase=Phase.LOCKED, locked_at=at(10), locked_from=Phase.SITTING),
+        replace(sitting(), current=Locked(at(10), Sitting())),
         Lock(),
         id="lock twice",
     ),
-    pytest.param(replace(CoachState(), phase=Phase.SNOOZED), Postpone(), id="postpone while snoozed"),
+    pytest.param(replace(CoachState(), current=Snoozed(at(5))), Postpone(), id="postpone while snoozed"),
 ]
 
 
@@ -441,7 +446,7 @@ def test_next_check_wakes_when_something_can_change() -> None:
     assert next_check(sitting(10), at(10), RULES) == at(10.5)  # the regular poll
     idle = replace(sitting(10), last_input=at(9.5))
     assert next_check(idle, at(10), RULES) == at(10.5)  # 2 min after the last input, a break
-    snoozed = replace(prompted(), phase=Phase.SNOOZED, snooze_until=at(25.2))
+    snoozed = replace(prompted(), current=Snoozed(at(25.2)))
     assert next_check(snoozed, at(25), RULES) == at(25.2)
 
 
@@ -492,3 +497,13 @@ def test_simulate_skips_stale_answers() -> None:
     assert state.phase == Phase.PROMPTED
     assert kinds(effects) == ["ShowPrompt"]
     assert not any(isinstance(e, (BreakTaken, ClosePrompt, PromptAnswered)) for e in effects)
+
+
+def test_a_phase_keeps_its_own_data_through_a_short_lock() -> None:
+    snoozed = replace(prompted(26), current=Snoozed(at(30)))
+    locked, _ = step(snoozed, Lock(), at(27), RULES)
+    assert locked.current == Locked(at(27), Snoozed(at(30)))
+    back, _ = step(locked, Unlock(), at(27.5), RULES)
+    assert back.current == Snoozed(at(30)), "the snooze ends when it would have"
+    after, _ = step(locked, Unlock(), at(40), RULES)
+    assert after.current == Away(), "a long lock is a break: no snooze is left behind"

@@ -3,6 +3,8 @@
 Pure: no clock, no I/O, no platform. `step(state, event, now, rules)` returns the next state
 and the effects for the shell to carry out (show or close a prompt, log a bout or a break).
 An event the current phase does not accept raises `IllegalEvent` and changes nothing.
+A phase carries what only it needs (a snooze its end, a lock when it began and where it goes
+back to); `TRANSITIONS` names every phase each event can lead to.
 
 Active sitting time counts only while there is input: the span from the previous sample up
 to a few seconds after the last input. An idle spell of at least the natural-break length
@@ -17,13 +19,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import Enum
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from glutewake.knowledge.vocabulary import WEEKDAYS
 
 __all__ = [
     "SETTING_LIMITS",
     "TRANSITIONS",
+    "Away",
     "BoutEnded",
     "BreakTaken",
     "ClosePrompt",
@@ -33,10 +36,13 @@ __all__ = [
     "Effect",
     "Event",
     "IllegalEvent",
+    "InPhase",
     "Lock",
+    "Locked",
     "Phase",
     "Postpone",
     "PromptAnswered",
+    "Prompted",
     "Quiet",
     "QuietFor",
     "QuietTillResumed",
@@ -46,7 +52,9 @@ __all__ = [
     "Sample",
     "Settings",
     "ShowPrompt",
+    "Sitting",
     "Skip",
+    "Snoozed",
     "Suspend",
     "Transition",
     "Unlock",
@@ -206,22 +214,57 @@ class PromptAnswered:
 Effect = ShowPrompt | ClosePrompt | BoutEnded | BreakTaken | PromptAnswered
 
 
+# --- the phases, each with the data only it has -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Away:
+    kind: ClassVar[Phase] = Phase.AWAY
+
+
+@dataclass(frozen=True)
+class Sitting:
+    kind: ClassVar[Phase] = Phase.SITTING
+
+
+@dataclass(frozen=True)
+class Prompted:
+    kind: ClassVar[Phase] = Phase.PROMPTED
+
+
+@dataclass(frozen=True)
+class Snoozed:
+    until: datetime  # when the postponed prompt comes back
+    kind: ClassVar[Phase] = Phase.SNOOZED
+
+
+@dataclass(frozen=True)
+class Locked:
+    at: datetime  # when the screen locked or the machine slept
+    before: Away | Sitting | Prompted | Snoozed  # where it goes back to, if back soon
+    kind: ClassVar[Phase] = Phase.LOCKED
+
+
+InPhase = Away | Sitting | Prompted | Snoozed | Locked
+
+
 @dataclass(frozen=True)
 class CoachState:
-    phase: Phase = Phase.AWAY
+    current: InPhase = field(default_factory=Away)
     last_sample: datetime | None = None
     last_input: datetime | None = None
     bout_start: datetime | None = None
     bout_active: float = 0.0  # active sitting seconds in the current bout
     since_break: float = 0.0  # active seconds since the last break or skip: what prompts
     postpones: int = 0  # postpones in a row of the current prompt
-    snooze_until: datetime | None = None
-    locked_at: datetime | None = None
-    locked_from: Phase | None = None
     quiet: Quiet | None = None  # do not disturb: until a moment, or until resumed
     fullscreen: bool = False
     prompts_shown: int = 0  # rotates the desk moves
     declines: tuple[datetime, ...] = field(default=())  # postpones and skips in the last hour
+
+    @property
+    def phase(self) -> Phase:
+        return self.current.kind
 
 
 class IllegalEvent(ValueError):
@@ -324,26 +367,24 @@ def _prompt(state: CoachState, now: datetime, rules: CoachRules) -> Result:
     effect = ShowPrompt(
         now, _move(state, now, rules), state.bout_active, rules.settings.max_postpones - state.postpones
     )
-    return replace(state, phase=Phase.PROMPTED, snooze_until=None, prompts_shown=state.prompts_shown + 1), [
-        effect
-    ]
+    return replace(state, current=Prompted(), prompts_shown=state.prompts_shown + 1), [effect]
 
 
 def _end_bout(state: CoachState, end: datetime, kind: Literal["natural", "prompted"], at: datetime) -> Result:
     """The bout is over (a break began at `end`); reset the sitting counters."""
     effects: list[Effect] = []
-    if state.phase in (Phase.PROMPTED, Phase.SNOOZED) or state.locked_from in (Phase.PROMPTED, Phase.SNOOZED):
+    shown = state.current.before if isinstance(state.current, Locked) else state.current
+    if isinstance(shown, (Prompted, Snoozed)):
         kind = "prompted"
         effects += [PromptAnswered(at, "done")]
-        if state.phase == Phase.PROMPTED or state.locked_from == Phase.PROMPTED:
+        if isinstance(shown, Prompted):
             effects += [ClosePrompt(at)]
     if state.bout_start is not None:
         effects.append(BoutEnded(state.bout_start, max(end, state.bout_start), state.bout_active))
     effects.append(BreakTaken(end, kind))
     return (
         replace(
-            state, phase=Phase.AWAY, bout_start=None, bout_active=0.0, since_break=0.0, postpones=0,
-            snooze_until=None, locked_at=None, locked_from=None,
+            state, current=Away(), bout_start=None, bout_active=0.0, since_break=0.0, postpones=0,
         ),
         effects,
     )  # fmt: skip
@@ -363,38 +404,32 @@ def _sample(state: CoachState, event: Event, now: datetime, rules: CoachRules) -
     if event.idle_seconds >= s.natural_break_seconds:
         return _end_bout(state, last_input, "natural", now) if state.phase != Phase.AWAY else (state, [])
     if state.phase == Phase.AWAY:
-        return replace(
-            state, phase=Phase.SITTING, bout_start=last_input, bout_active=0.0, since_break=0.0
-        ), []
+        return replace(state, current=Sitting(), bout_start=last_input, bout_active=0.0, since_break=0.0), []
     allowed = prompts_allowed(state, now, s)
     if state.phase == Phase.PROMPTED and not allowed:
-        return replace(state, phase=Phase.SITTING), [ClosePrompt(now)]
+        return replace(state, current=Sitting()), [ClosePrompt(now)]
     due = state.since_break >= s.interval_minutes * 60
     if allowed and state.phase == Phase.SITTING and due:
         return _prompt(state, now, rules)
-    if (
-        allowed
-        and state.phase == Phase.SNOOZED
-        and state.snooze_until is not None
-        and now >= state.snooze_until
-    ):
+    if allowed and isinstance(state.current, Snoozed) and now >= state.current.until:
         return _prompt(state, now, rules)
     return state, []
 
 
 def _lock(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
-    return replace(state, phase=Phase.LOCKED, locked_at=now, locked_from=state.phase), []
+    assert not isinstance(state.current, Locked)  # the table lets only awake phases lock
+    return replace(state, current=Locked(now, state.current)), []
 
 
 def _unlock(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
-    assert state.locked_at is not None  # set by _lock, the only way into LOCKED
-    assert state.locked_from is not None
-    away = (now - state.locked_at).total_seconds()
-    if away >= rules.settings.natural_break_seconds and state.locked_from in _SITTING_PHASES:
-        ended, effects = _end_bout(replace(state, phase=state.locked_from), state.locked_at, "natural", now)
+    locked = state.current
+    assert isinstance(locked, Locked)  # the table sends only LOCKED here
+    away = (now - locked.at).total_seconds()
+    if away >= rules.settings.natural_break_seconds and locked.before.kind in _SITTING_PHASES:
+        ended, effects = _end_bout(replace(state, current=locked.before), locked.at, "natural", now)
         return replace(ended, last_sample=now), effects
-    phase = state.locked_from if away < rules.settings.natural_break_seconds else Phase.AWAY
-    return replace(state, phase=phase, last_sample=now, locked_at=None, locked_from=None), []
+    back: InPhase = locked.before if away < rules.settings.natural_break_seconds else Away()
+    return replace(state, current=back, last_sample=now), []
 
 
 def _done(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> Result:
@@ -409,9 +444,8 @@ def _postpone(state: CoachState, event: Event, now: datetime, rules: CoachRules)
     return (
         replace(
             state,
-            phase=Phase.SNOOZED,
+            current=Snoozed(snooze),
             postpones=state.postpones + 1,
-            snooze_until=snooze,
             declines=(*state.declines, now),
         ),
         [PromptAnswered(now, "postponed"), ClosePrompt(now)],
@@ -424,10 +458,9 @@ def _skip(state: CoachState, event: Event, now: datetime, rules: CoachRules) -> 
         effects.append(ClosePrompt(now))
     skipped = replace(
         state,
-        phase=Phase.SITTING,
+        current=Sitting(),
         since_break=0.0,
         postpones=0,
-        snooze_until=None,
         declines=(*state.declines, now),
     )
     return skipped, effects
@@ -440,7 +473,7 @@ def _quiet(state: CoachState, event: Event, now: datetime, rules: CoachRules) ->
         assert isinstance(event, QuietUntil)
         quiet = replace(state, quiet=None if event.until is None else QuietFor(event.until))
     if state.phase == Phase.PROMPTED and not prompts_allowed(quiet, now, rules.settings):
-        return replace(quiet, phase=Phase.SITTING), [ClosePrompt(now)]
+        return replace(quiet, current=Sitting()), [ClosePrompt(now)]
     return quiet, []
 
 
@@ -524,8 +557,8 @@ def next_check(
     candidates = [now + timedelta(seconds=poll_seconds)]
     if state.phase == Phase.SITTING:
         candidates.append(now + timedelta(seconds=max(1.0, s.interval_minutes * 60 - state.since_break)))
-    if state.phase == Phase.SNOOZED and state.snooze_until is not None:
-        candidates.append(max(now + timedelta(seconds=1), state.snooze_until))
+    if isinstance(state.current, Snoozed):
+        candidates.append(max(now + timedelta(seconds=1), state.current.until))
     if state.last_input is not None and state.phase in _SITTING_PHASES:
         becomes_break = state.last_input + timedelta(seconds=s.natural_break_seconds)
         if becomes_break > now:

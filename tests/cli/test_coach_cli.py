@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from glutewake.app.coach import record_effects
+from glutewake.app.context import acting_for
 from glutewake.cli import main
 from glutewake.core.coach import BoutEnded, BreakTaken, PromptAnswered, ShowPrompt
 from glutewake.runtime.autostart import autostart_entry
@@ -155,7 +156,7 @@ def test_autostart_entries_for_other_platforms(tmp_path: Path, platform: str, na
 def test_stats_for_a_day_and_a_week(database_url: str, repo_for: Any) -> None:
     repo: Repository = repo_for(database_url)
     nine = datetime(2026, 11, 23, 9, tzinfo=UTC)
-    record_effects(repo, [
+    record_effects(acting_for(repo), [
         ShowPrompt(nine + timedelta(minutes=25), "standing_glute_squeeze", 1500, 2),
         PromptAnswered(nine + timedelta(minutes=26), "done"),
         BoutEnded(nine, nine + timedelta(minutes=26), 26 * 60),

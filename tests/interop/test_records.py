@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from glutewake.app.context import acting_for
 from glutewake.app.refusals import InputError
 from glutewake.app.transfer import export_data, import_data
 from glutewake.codec import dump
@@ -74,9 +75,9 @@ def store(database_url: str, engine_for: Any) -> Store:
 
 def test_a_version_1_file_imports_and_reads_as_before(store: Store, kb: Knowledge) -> None:
     repo = store.owner()
-    counts = import_data(repo, v1_file(kb))
+    counts = import_data(acting_for(repo), v1_file(kb))
     assert counts["set_logs"] == 1
-    exported = export_data(repo)
+    exported = export_data(acting_for(repo))
     assert exported["version"] == 2
     assert exported["profile"] == {
         "equipment": "band", "minutes_per_session": 20, "preferred_days": None, "psfs_activities": ["gardening"]
@@ -96,20 +97,20 @@ def test_a_version_1_file_imports_and_reads_as_before(store: Store, kb: Knowledg
 def test_version_2_round_trips_into_another_persons_records(store: Store, kb: Knowledge) -> None:
     first = store.owner()
     fill(first, kb)
-    document = json.loads(json.dumps(export_data(first)))  # as a file: text, not objects
+    document = json.loads(json.dumps(export_data(acting_for(first))))  # as a file: text, not objects
     first_before = first.dump()
     second = store.add_person()
-    import_data(second, document)
-    assert without_time(export_data(second)) == without_time(document)
+    import_data(acting_for(second), document)
+    assert without_time(export_data(acting_for(second))) == without_time(document)
     assert first.dump() == first_before, "the other person's records are untouched"
     again = store.add_person()
-    import_data(again, v1_file(kb))  # a version 1 file, too, fits beside others' records
+    import_data(acting_for(again), v1_file(kb))  # a version 1 file, too, fits beside others' records
     assert len(again.session_logs()) == 1
 
 
 def test_an_export_does_not_name_tables_or_row_ids(repo: Repository, kb: Knowledge) -> None:
     fill(repo, kb)
-    document = export_data(repo)
+    document = export_data(acting_for(repo))
     assert "tables" not in document
     records = [r for value in document.values() if isinstance(value, list) for r in value]
     records += [s for session in document["sessions"] for s in session["sets"]]
@@ -141,15 +142,15 @@ def test_a_bad_version_2_file_is_refused_and_changes_nothing(
     repo: Repository, kb: Knowledge, poison: Any, message: str
 ) -> None:
     fill(repo, kb)
-    document = json.loads(json.dumps(export_data(repo)))
+    document = json.loads(json.dumps(export_data(acting_for(repo))))
     repo.forget()
     poison(document)
     with pytest.raises(InputError, match=message):
-        import_data(repo, document)
+        import_data(acting_for(repo), document)
     assert repo.is_empty()
 
 
 def test_the_export_has_the_time_it_was_made(repo: Repository) -> None:
-    assert datetime.fromisoformat(export_data(repo)["exported_at"]) == datetime(
+    assert datetime.fromisoformat(export_data(acting_for(repo))["exported_at"]) == datetime(
         2026, 11, 23, 9, 0, tzinfo=UTC
     )

@@ -8,6 +8,7 @@ import pytest
 
 from glutewake.app.coach import coach_rules, stats_between
 from glutewake.app.coach import coach_settings as _settings
+from glutewake.app.context import acting_for
 from glutewake.core.coach import Phase
 from glutewake.runtime.coach_host import CoachRunner
 from glutewake.runtime.notify import FakeNotifier
@@ -20,7 +21,12 @@ MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 def runner(repo: Repository) -> tuple[CoachRunner, FakeActivity, FakeNotifier, FakeClock]:
     clock = FakeClock(MONDAY_9)
     activity, notifier = FakeActivity(), FakeNotifier()
-    return CoachRunner(activity, [notifier], repo, coach_rules(_settings()), clock), activity, notifier, clock
+    return (
+        CoachRunner(activity, [notifier], acting_for(repo), coach_rules(_settings()), clock),
+        activity,
+        notifier,
+        clock,
+    )
 
 
 def sit(run: CoachRunner, clock: FakeClock, minutes: int) -> None:
@@ -40,7 +46,7 @@ def test_prompts_after_the_interval_and_records_the_break(repo: Repository) -> N
     assert run.answer("done") is None
     assert notifier.closed == 1
     assert run.state.phase == Phase.AWAY
-    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    figures = stats_between(acting_for(repo), MONDAY_9, MONDAY_9 + timedelta(days=1))
     assert (figures.prompts, figures.breaks_prompted, figures.bouts) == (1, 1, 1)
     assert figures.active_seconds == 25 * 60
 
@@ -58,7 +64,7 @@ def test_going_idle_is_a_natural_break(repo: Repository) -> None:
     activity.idle = 150
     clock.wall += timedelta(seconds=150)
     run.sample()
-    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    figures = stats_between(acting_for(repo), MONDAY_9, MONDAY_9 + timedelta(days=1))
     assert (figures.breaks_natural, figures.bouts) == (1, 1)
 
 
@@ -79,7 +85,7 @@ def test_stopping_keeps_the_bout_in_progress(repo: Repository) -> None:
     run.sample()
     sit(run, clock, 12)
     run.stop()
-    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    figures = stats_between(acting_for(repo), MONDAY_9, MONDAY_9 + timedelta(days=1))
     assert figures.bouts == 1
     assert figures.active_seconds == 12 * 60
 
@@ -101,7 +107,7 @@ def test_a_long_gap_between_samples_is_a_suspend_and_a_natural_break(repo: Repos
     activity.idle = 0
     run.sample()
     assert run.state.phase == Phase.SITTING, "a new bout starts on the first input after waking"
-    figures = stats_between(repo, MONDAY_9, MONDAY_9 + timedelta(days=1))
+    figures = stats_between(acting_for(repo), MONDAY_9, MONDAY_9 + timedelta(days=1))
     assert (figures.breaks_natural, figures.bouts) == (1, 1)
     assert figures.active_seconds == 10 * 60
 

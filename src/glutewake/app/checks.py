@@ -14,7 +14,7 @@ from glutewake.core.triage import parse_case as core_parse_case
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from glutewake.store import Repository
+    from glutewake.app.context import Context
 
 __all__ = [
     "Screen",
@@ -38,13 +38,13 @@ def triage_case(case: Case) -> TriageResult:
     return triage(case, knowledge(case.region))
 
 
-def record_triage(repo: Repository, case: Case, result: TriageResult) -> int:
-    return repo.add_triage_run(dump(case), dump(result))
+def record_triage(ctx: Context, case: Case, result: TriageResult) -> int:
+    return ctx.records.add_triage_run(dump(case), dump(result))
 
 
-def has_saved_check(repo: Repository) -> bool:
+def has_saved_check(ctx: Context) -> bool:
     """Whether the person has kept a symptom check (a plan is built from the latest)."""
-    return bool(repo.triage_runs(limit=1))
+    return bool(ctx.records.triage_runs(limit=1))
 
 
 @dataclass(frozen=True)

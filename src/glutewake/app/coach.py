@@ -34,7 +34,7 @@ from glutewake.core.errors import FieldErrors
 from glutewake.core.sitting import SittingStats, sitting_stats
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository
+    from glutewake.app.context import Context
 
 __all__ = [
     "Replay",
@@ -186,23 +186,28 @@ _ANSWER_KINDS: dict[str, Literal["done", "postponed", "skipped"]] = {
 }
 
 
-def record_effects(repo: Repository, effects: Iterable[Effect]) -> None:
+def record_effects(ctx: Context, effects: Iterable[Effect]) -> None:
     """Keep what the coach did: bouts, prompts, answers and breaks (prompt showing is the shell's)."""
     for effect in effects:
         if isinstance(effect, BoutEnded):
-            repo.add_bout(effect.start, effect.end, effect.active_seconds)
+            ctx.records.add_bout(effect.start, effect.end, effect.active_seconds)
         elif isinstance(effect, ShowPrompt):
-            repo.add_coach_event(effect.at, "prompt", effect.exercise_id)
+            ctx.records.add_coach_event(effect.at, "prompt", effect.exercise_id)
         elif isinstance(effect, PromptAnswered):
-            repo.add_coach_event(effect.at, effect.answer)
+            ctx.records.add_coach_event(effect.at, effect.answer)
         elif isinstance(effect, BreakTaken):
-            repo.add_coach_event(effect.at, f"{effect.kind}_break")
+            ctx.records.add_coach_event(effect.at, f"{effect.kind}_break")
 
 
-def stats_between(repo: Repository, start: datetime, end: datetime) -> SittingStats:
+def bouts_between(ctx: Context, start: datetime, end: datetime) -> list[BoutEnded]:
+    """The sitting bouts the coach recorded in [start, end), oldest first."""
+    return [BoutEnded(s, e, active) for s, e, active in ctx.records.bouts_between(start, end)]
+
+
+def stats_between(ctx: Context, start: datetime, end: datetime) -> SittingStats:
     """Sitting statistics of what the coach recorded in [start, end)."""
-    bouts = [BoutEnded(s, e, active) for s, e, active in repo.bouts_between(start, end)]
-    events = repo.coach_events_between(start, end)
+    bouts = bouts_between(ctx, start, end)
+    events = ctx.records.coach_events_between(start, end)
     return sitting_stats(
         bouts,
         [BreakTaken(at, _BREAK_KINDS[kind]) for at, kind, _ in events if kind in _BREAK_KINDS],

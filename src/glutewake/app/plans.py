@@ -16,7 +16,8 @@ from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
 from glutewake.knowledge.vocabulary import Equipment
 
 if TYPE_CHECKING:
-    from glutewake.store import ActivePlan, Repository
+    from glutewake.app.context import Context
+    from glutewake.store import ActivePlan
 
 __all__ = [
     "PlanChoices",
@@ -26,6 +27,7 @@ __all__ = [
     "new_plan",
     "plan_ics",
     "plan_profile",
+    "profile_chosen",
 ]
 
 
@@ -43,12 +45,17 @@ class PlanChoices:
     days: tuple[int, ...] | Literal["every_other_day"] | None = None  # weekdays, Monday 0
 
 
-def plan_profile(repo: Repository) -> Profile:
+def plan_profile(ctx: Context) -> Profile:
     """What plans are fitted to: as chosen before, else the defaults."""
-    return repo.profile() or Profile()
+    return ctx.records.profile() or Profile()
 
 
-def new_plan(repo: Repository, choices: PlanChoices, start: date) -> Plan:
+def profile_chosen(ctx: Context) -> bool:
+    """Whether the person has chosen their kit, time and days yet (or has the defaults)."""
+    return ctx.records.profile() is not None
+
+
+def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     """Build and keep a new plan from the latest saved check and self-tests, with these
     choices (and the profile updated with them).
 
@@ -59,10 +66,10 @@ def new_plan(repo: Repository, choices: PlanChoices, start: date) -> Plan:
         not choices.days or not set(choices.days) <= set(range(7))
     ):
         raise InputError("choose weekdays from Monday to Sunday, or every other day")
-    runs = repo.triage_runs(limit=1)
+    runs = ctx.records.triage_runs(limit=1)
     if not runs:
         raise NoTriage("do the symptom check and save its result first: the plan depends on what it finds")
-    base = plan_profile(repo)
+    base = plan_profile(ctx)
     days = base.preferred_days if choices.days is None else choices.days
     profile = replace(
         base,
@@ -70,49 +77,49 @@ def new_plan(repo: Repository, choices: PlanChoices, start: date) -> Plan:
         minutes_per_session=choices.minutes or base.minutes_per_session,
         preferred_days=None if days == "every_other_day" else tuple(sorted(set(days))) if days else None,
     )
-    selftests = repo.selftest_results(limit=1)
+    selftests = ctx.records.selftest_results(limit=1)
     selftest = load(SelfTestResult, selftests[0].data) if selftests else None
     result = load(TriageResult, runs[0].data["result"])
-    plan = build_plan(profile, result, selftest, start, knowledge())
-    repo.save_profile(profile)
-    repo.save_plan(plan, runs[0].id)
+    plan = build_plan(profile, result, selftest, start, ctx.knowledge)
+    ctx.records.save_profile(profile)
+    ctx.records.save_plan(plan, runs[0].id)
     return plan
 
 
-def current_plan(repo: Repository) -> ActivePlan | None:
+def current_plan(ctx: Context) -> ActivePlan | None:
     """The current plan as adapted to every session and check-in since it was made.
 
     A query: it computes the adaptation and stores nothing (`adapt_plan` keeps it, when an
     event arrives). Adapting is idempotent, so an up-to-date plan comes back unchanged."""
-    active = repo.current_plan()
+    active = ctx.records.current_plan()
     if active is None or active.plan.status == "not_started":
         return active
-    adapted = adapt(active.plan, plan_events(repo, active), knowledge())
+    adapted = adapt(active.plan, plan_events(ctx, active), ctx.knowledge)
     return active if adapted == active.plan else replace(active, plan=adapted)
 
 
-def adapt_plan(repo: Repository) -> ActivePlan | None:
+def adapt_plan(ctx: Context) -> ActivePlan | None:
     """Let the plan react to what just happened (a session's feedback, a check-in), and keep it."""
-    stored = repo.current_plan()
-    active = current_plan(repo)
+    stored = ctx.records.current_plan()
+    active = current_plan(ctx)
     if active is not None and stored is not None and active.plan != stored.plan:
-        repo.update_plan(active.id, active.plan)
+        ctx.records.update_plan(active.id, active.plan)
     return active
 
 
-def plan_events(repo: Repository, active: ActivePlan) -> list[Event]:
+def plan_events(ctx: Context, active: ActivePlan) -> list[Event]:
     """Sessions of this plan with feedback, and check-ins since it began, in time order."""
-    zone = repo.clock.now().tzinfo
+    zone = ctx.records.clock.now().tzinfo
     planned = {session.day: session for session in active.plan.sessions}
     timed: list[tuple[datetime, Event]] = []
-    for log in repo.session_logs(since=active.created_at):
+    for log in ctx.records.session_logs(since=active.created_at):
         if log.plan_id != active.id or log.rpe is None or log.planned_day is None:
             continue
         day = log.planned_day
         done = log.sets >= planned[day].set_count if day in planned else False
         outcome = SessionOutcome(day, log.rpe, log.pain or 0, tuple(log.felt or ()), done)
         timed.append((log.started_at, outcome))
-    for checkin in repo.checkins(since=active.created_at):
+    for checkin in ctx.records.checkins(since=active.created_at):
         outcome = checkin.data["outcome"]
         timed.append(
             (

@@ -6,14 +6,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from glutewake.app.region import knowledge
 from glutewake.codec import load
 from glutewake.core.triage import TriageResult
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository
+    from glutewake.app.context import Context
 
-__all__ = ["HistoryEntry", "history"]
+__all__ = ["HistoryEntry", "forget", "has_records", "history"]
+
+
+def has_records(ctx: Context) -> bool:
+    """Whether anything at all is kept for the person."""
+    return not ctx.records.is_empty()
+
+
+def forget(ctx: Context) -> None:
+    """Delete every record of the person, and only theirs."""
+    ctx.records.forget()
 
 
 @dataclass(frozen=True)
@@ -28,13 +37,13 @@ class HistoryEntry:
     result: dict[str, Any]
 
 
-def history(repo: Repository, limit: int | None = None) -> list[HistoryEntry]:
+def history(ctx: Context, limit: int | None = None) -> list[HistoryEntry]:
     """Past triage runs and self-test results, newest first."""
     from glutewake.core.selftests import SelfTestResult, side_lines
 
-    kb = knowledge()
+    kb = ctx.knowledge
     entries = []
-    for run in repo.triage_runs(limit):
+    for run in ctx.records.triage_runs(limit):
         result = load(TriageResult, run.data["result"])
         top = f"; most likely {kb.conditions[result.causes[0].id].name}" if result.causes else ""
         entries.append(
@@ -42,7 +51,7 @@ def history(repo: Repository, limit: int | None = None) -> list[HistoryEntry]:
                 "triage", run.id, run.at, "Symptom check", kb.level(result.urgency).title + top, run.data
             )
         )
-    for stored in repo.selftest_results(limit):
+    for stored in ctx.records.selftest_results(limit):
         lines = side_lines(load(SelfTestResult, stored.data), kb)
         entries.append(
             HistoryEntry("selftest", stored.id, stored.at, "Self-tests", "; ".join(lines), stored.data)

@@ -8,8 +8,8 @@ from glutewake.app.region import knowledge
 from glutewake.codec import dump
 
 if TYPE_CHECKING:
+    from glutewake.app.context import Context
     from glutewake.core.selftests import SelfTestAnswers, SelfTestResult
-    from glutewake.store import Repository
 
 __all__ = ["parse_selftest_answers", "record_selftest", "score_selftests"]
 
@@ -27,5 +27,5 @@ def score_selftests(answers: SelfTestAnswers) -> SelfTestResult:
     return score(answers, knowledge())
 
 
-def record_selftest(repo: Repository, result: SelfTestResult) -> int:
-    return repo.add_selftest_result(dump(result))
+def record_selftest(ctx: Context, result: SelfTestResult) -> int:
+    return ctx.records.add_selftest_result(dump(result))

@@ -8,14 +8,14 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from glutewake.app.plans import adapt_plan, current_plan
-from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
 from glutewake.core.session import Step, resume_at, steps
 from glutewake.store import SetRecord
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository, SessionLog
+    from glutewake.app.context import Context
+    from glutewake.store import SessionLog
 
 __all__ = [
     "Due",
@@ -68,9 +68,9 @@ _WHY: dict[NotDueWhy, str] = {
 }
 
 
-def due_session(repo: Repository, today: date, *, allow_next: bool = False) -> Due | NotDue:
+def due_session(ctx: Context, today: date, *, allow_next: bool = False) -> Due | NotDue:
     """Today's planned session (or the next one with `allow_next`), unless it is already done."""
-    active = current_plan(repo)
+    active = current_plan(ctx)
     if active is None:
         return NotDue("no_plan")
     if active.plan.status == "not_started":
@@ -80,7 +80,7 @@ def due_session(repo: Repository, today: date, *, allow_next: bool = False) -> D
     for planned in active.plan.sessions:
         if planned.day < today or (planned.day > today and not allow_next):
             continue
-        latest = repo.session_for(active.session_ids[planned.day])
+        latest = ctx.records.session_for(active.session_ids[planned.day])
         if latest is not None and latest[1] == "completed":
             continue
         if planned.day == today or allow_next:
@@ -99,33 +99,36 @@ class Started:
     done: int
 
 
-def cut_short(repo: Repository, due: Due) -> Started | None:
+def cut_short(ctx: Context, due: Due) -> Started | None:
     """The due session's log if it was cut short (left, crashed or quit part-way), and where
     it goes on from; None if it was never started."""
-    latest = repo.session_for(due.planned_session_id)
+    latest = ctx.records.session_for(due.planned_session_id)
     if latest is None or latest[1] not in ("in_progress", "quit"):
         return None
-    plan_steps = steps(due.session, knowledge())
-    done = [(s.exercise_id, s.side) for s in repo.sets_of(latest[0])]
+    plan_steps = steps(due.session, ctx.knowledge)
+    done = [(s.exercise_id, s.side) for s in ctx.records.sets_of(latest[0])]
     return Started(latest[0], plan_steps, resume_at(plan_steps, done), len(done))
 
 
-def start_or_resume(repo: Repository, due: Due) -> Started:
+def start_or_resume(ctx: Context, due: Due) -> Started:
     """Start the due session, or go on with one cut short."""
-    earlier = cut_short(repo, due)
+    earlier = cut_short(ctx, due)
     if earlier is not None:
-        repo.reopen_session(earlier.session_log_id)  # back in progress if it was quit
+        ctx.records.reopen_session(earlier.session_log_id)  # back in progress if it was quit
         return earlier
     return Started(
-        repo.start_session(due.planned_session_id, guided=True), steps(due.session, knowledge()), 0, 0
+        ctx.records.start_session(due.planned_session_id, guided=True),
+        steps(due.session, ctx.knowledge),
+        0,
+        0,
     )
 
 
 def record_set(
-    repo: Repository, session_log_id: int, step: Step, *, reps: int | None, seconds: int | None
+    ctx: Context, session_log_id: int, step: Step, *, reps: int | None, seconds: int | None
 ) -> None:
     assert step.exercise_id is not None  # only "set" steps are recorded
-    repo.log_set(
+    ctx.records.log_set(
         session_log_id,
         SetRecord(step.exercise_id, step.side, reps, seconds, step.load_kg, step.reps, step.hold_seconds),
     )
@@ -135,16 +138,16 @@ class SessionClosed(Exception):
     """The session log cannot take more: it is finished, or its plan was replaced."""
 
 
-def _log(repo: Repository, session_log_id: int) -> SessionLog:
-    log = repo.session_log(session_log_id)
+def _log(ctx: Context, session_log_id: int) -> SessionLog:
+    log = ctx.records.session_log(session_log_id)
     if log is None:
         raise LookupError(f"there is no session {session_log_id}")
     return log
 
 
-def _planned(repo: Repository, log: SessionLog) -> PlannedSession | None:
+def _planned(ctx: Context, log: SessionLog) -> PlannedSession | None:
     """The planned session a log is of, in the current plan (None once the plan changed)."""
-    active = current_plan(repo)
+    active = current_plan(ctx)
     if active is None or log.planned_session_id is None:
         return None
     day = next((d for d, i in active.session_ids.items() if i == log.planned_session_id), None)
@@ -152,62 +155,64 @@ def _planned(repo: Repository, log: SessionLog) -> PlannedSession | None:
 
 
 def record_step(
-    repo: Repository, session_log_id: int, index: int, *, reps: int | None, seconds: int | None
+    ctx: Context, session_log_id: int, index: int, *, reps: int | None, seconds: int | None
 ) -> int:
     """Record the set at step `index` of a guided session; the number of sets done after it.
 
     A set already recorded (the same step sent twice) is not recorded again.
     """
-    log = _log(repo, session_log_id)
-    planned = _planned(repo, log)
+    log = _log(ctx, session_log_id)
+    planned = _planned(ctx, log)
     if log.status != "in_progress" or planned is None:
         raise SessionClosed("this session is no longer in progress; open today's session again")
-    plan_steps = steps(planned, knowledge())
+    plan_steps = steps(planned, ctx.knowledge)
     if not 0 <= index < len(plan_steps) or plan_steps[index].kind != "set":
         raise FieldErrors([("index", f"step {index} of this session is not a set")])
-    done = [(s.exercise_id, s.side) for s in repo.sets_of(session_log_id)]
+    done = [(s.exercise_id, s.side) for s in ctx.records.sets_of(session_log_id)]
     if index >= resume_at(plan_steps, done):
-        record_set(repo, session_log_id, plan_steps[index], reps=reps, seconds=seconds)
+        record_set(ctx, session_log_id, plan_steps[index], reps=reps, seconds=seconds)
         return len(done) + 1
     return len(done)
 
 
-def finish(repo: Repository, session_log_id: int, *, completed: bool) -> None:
-    repo.finish_session(session_log_id, "completed" if completed else "quit")
+def finish(ctx: Context, session_log_id: int, *, completed: bool) -> int:
+    """End a session (done, or stopped); the number of sets it kept."""
+    ctx.records.finish_session(session_log_id, "completed" if completed else "quit")
+    return len(ctx.records.sets_of(session_log_id))
 
 
-def end_session(repo: Repository, session_log_id: int, *, completed: bool) -> int:
+def end_session(ctx: Context, session_log_id: int, *, completed: bool) -> int:
     """End a guided session in progress (completed, or stopped to go on later); the sets done."""
-    log = _log(repo, session_log_id)
+    log = _log(ctx, session_log_id)
     if log.status != "in_progress":
         raise SessionClosed(f"this session is already {log.status.replace('_', ' ')}")
-    finish(repo, session_log_id, completed=completed)
-    return len(repo.sets_of(session_log_id))
+    finish(ctx, session_log_id, completed=completed)
+    return len(ctx.records.sets_of(session_log_id))
 
 
 def save_feedback(
-    repo: Repository, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]
+    ctx: Context, session_log_id: int, rpe: int, pain: int, felt: Sequence[str]
 ) -> list[PlanChange]:
     """Keep the feedback on a finished session, adapt the plan to it, and return the changes."""
-    log = _log(repo, session_log_id)
+    log = _log(ctx, session_log_id)
     if log.status != "completed" or log.has_feedback:
         raise SessionClosed(
             "this session already has its feedback" if log.has_feedback else "finish the session first"
         )
-    before = repo.current_plan()
-    repo.save_feedback(session_log_id, rpe, pain, felt)
-    after = adapt_plan(repo)
+    before = ctx.records.current_plan()
+    ctx.records.save_feedback(session_log_id, rpe, pain, felt)
+    after = adapt_plan(ctx)
     if before is None or after is None:
         return []
     return list(after.plan.changes[len(before.plan.changes) :])
 
 
-def log_done(repo: Repository, today: date, entries: Sequence[SetRecord]) -> int:
+def log_done(ctx: Context, today: date, entries: Sequence[SetRecord]) -> int:
     """Record sets done without the guide, as a completed session (today's planned one, if any)."""
-    active = current_plan(repo)
+    active = current_plan(ctx)
     planned_id = active.session_ids.get(today) if active else None
-    session_log_id = repo.start_session(planned_id, guided=False)
+    session_log_id = ctx.records.start_session(planned_id, guided=False)
     for entry in entries:
-        repo.log_set(session_log_id, entry)
-    repo.finish_session(session_log_id, "completed")
+        ctx.records.log_set(session_log_id, entry)
+    ctx.records.finish_session(session_log_id, "completed")
     return session_log_id

@@ -13,7 +13,7 @@ from glutewake.app.refusals import InputError
 from glutewake.interop.records import FORMAT, VERSION
 
 if TYPE_CHECKING:
-    from glutewake.store import Repository
+    from glutewake.app.context import Context
 
 __all__ = ["FORMAT", "READS", "VERSION", "export_data", "import_data"]
 
@@ -22,15 +22,17 @@ READS = (1, VERSION)  # what imports are read from; exports are written as VERSI
 _V1_DROPPED = {"profile": {"age", "sex", "activities", "desk_hours"}}
 
 
-def export_data(repo: Repository) -> dict[str, Any]:
+def export_data(ctx: Context) -> dict[str, Any]:
     """Everything of the person's, as a version 2 document (dates as ISO text)."""
     from glutewake.interop.records import from_tables
 
-    document: dict[str, Any] = from_tables(repo.dump(), repo.clock.now()).model_dump(mode="json")
+    document: dict[str, Any] = from_tables(ctx.records.dump(), ctx.records.clock.now()).model_dump(
+        mode="json"
+    )
     return document
 
 
-def import_data(repo: Repository, document: object) -> dict[str, int]:
+def import_data(ctx: Context, document: object) -> dict[str, int]:
     """Restore an export into an empty store, all or nothing; returns the rows per table.
 
     The export is checked as strictly as the API checks its input: the format and an integer
@@ -54,21 +56,21 @@ def import_data(repo: Repository, document: object) -> dict[str, int]:
         jsontext.check(document)
     except ValueError as error:
         raise InputError(f"the export cannot be used: {error}") from None
-    if not repo.is_empty():
+    if not ctx.records.is_empty():
         raise InputError(
             "your store already has records; import only into an empty one, after deleting everything"
         )
-    decoded = _v1_tables(document) if version == 1 else _v2_tables(document, repo.clock.now())
+    decoded = _v1_tables(document) if version == 1 else _v2_tables(document, ctx.records.clock.now())
     try:
-        repo.load(decoded)
+        ctx.records.load(decoded)
     except (DBAPIError, ValueError, TypeError) as error:
         raise InputError(
             f"the export's records do not fit together: {getattr(error, 'orig', error)}"
         ) from error
     try:
-        _read_back(repo)
+        _read_back(ctx)
     except InputError:
-        repo.forget()
+        ctx.records.forget()
         raise
     return {name: len(rows) for name, rows in decoded.items()}
 
@@ -206,7 +208,7 @@ def _check_keys(decoded: dict[str, list[dict[str, Any]]], metadata: Any) -> None
                         )
 
 
-def _read_back(repo: Repository) -> None:
+def _read_back(ctx: Context) -> None:
     """Read every record the way the pages do; an export that loads but cannot be read is refused."""
     import json
 
@@ -214,11 +216,11 @@ def _read_back(repo: Repository) -> None:
     from glutewake.app.records import history
 
     steps = (
-        ("the plan", repo.current_plan),
-        ("the history", lambda: history(repo)),
-        ("the check-ins", lambda: (last_checkin(repo), progress_report(repo, repo.clock.now().date()))),
-        ("the profile", repo.profile),
-        ("the export", lambda: json.dumps(export_data(repo), ensure_ascii=False).encode("utf-8")),
+        ("the plan", ctx.records.current_plan),
+        ("the history", lambda: history(ctx)),
+        ("the check-ins", lambda: (last_checkin(ctx), progress_report(ctx, ctx.records.clock.now().date()))),
+        ("the profile", ctx.records.profile),
+        ("the export", lambda: json.dumps(export_data(ctx), ensure_ascii=False).encode("utf-8")),
     )
     for what, read in steps:
         try:

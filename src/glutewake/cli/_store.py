@@ -1,4 +1,5 @@
-"""Opening the store for a command: the URL from `--database-url` or the environment."""
+"""What a command acts with: the clock, and the owner's records in the store from
+`--database-url` or the environment, with the knowledge in their region's words."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from glutewake.app.context import Context
     from glutewake.clock import Clock
-    from glutewake.store import Repository
 
-__all__ = ["clock", "repository"]
+__all__ = ["acting", "clock"]
 
 
 def clock(ctx: click.Context) -> Clock:
@@ -21,8 +22,8 @@ def clock(ctx: click.Context) -> Clock:
     return injected or SystemClock()
 
 
-def repository(ctx: click.Context) -> Repository:
-    """The user's store, migrated if needed, closed when the command ends."""
+def acting(ctx: click.Context) -> Context:
+    """The use cases' context: the user's store, migrated if needed, closed when the command ends."""
     from glutewake.app import context
     from glutewake.store import StoreError
 
@@ -33,4 +34,4 @@ def repository(ctx: click.Context) -> Repository:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(2) from error
     ctx.call_on_close(repo.close)
-    return repo
+    return context.acting_for(repo)

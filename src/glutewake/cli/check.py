@@ -71,9 +71,9 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
         case = load_answers(answers_file, checks.parse_case, _HINTS)
         result = checks.triage_case(case)
     if save if save is not None else answers_file is None:
-        from glutewake.cli._store import repository
+        from glutewake.cli._store import acting
 
-        checks.record_triage(repository(ctx), case, result)
+        checks.record_triage(acting(ctx), case, result)
     if as_json:
         echo_json(result)
     else:

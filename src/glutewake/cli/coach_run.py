@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from glutewake.app.context import Context
     from glutewake.clock import Clock
     from glutewake.core.coach import CoachRules
     from glutewake.runtime.activity import ActivitySource
     from glutewake.runtime.coach_host import CoachRunner
-    from glutewake.store import Repository
 
 __all__ = ["run_coach"]
 
@@ -26,7 +26,7 @@ def run_coach(
 ) -> None:
     from glutewake.app.coach import coach_rules
     from glutewake.cli._coach_settings import settings_or_exit
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
     from glutewake.config import home_dir
     from glutewake.runtime.activity import detect
     from glutewake.runtime.activity.timer import TimerSource
@@ -48,7 +48,7 @@ def run_coach(
         asyncio.run(
             _run(
                 source,
-                repository(ctx),
+                acting(ctx),
                 rules,
                 clock(ctx),
                 home_dir(ensure=True),
@@ -102,11 +102,11 @@ def _prepare_in_a_child(ctx: click.Context) -> None:
 
 
 async def _run(
-    source: ActivitySource, repo: Repository, rules: CoachRules, clock: Clock, home: Path, *, terminal: bool, desktop: bool
+    source: ActivitySource, records: Context, rules: CoachRules, clock: Clock, home: Path, *, terminal: bool, desktop: bool
 ) -> None:  # fmt: skip
     from glutewake.runtime.coach_host import CoachRunner, hosted_coach
 
-    runner = CoachRunner(source, [], repo, rules, clock)
+    runner = CoachRunner(source, [], records, rules, clock)
     async with hosted_coach(home, runner):  # raises AlreadyRunning before anything shows
         await _watch(runner, source, terminal=terminal, desktop=desktop)
 

@@ -28,9 +28,9 @@ def export(ctx: click.Context, file: str | None) -> None:
       glutewake export backup.json
     """
     from glutewake.app.transfer import export_data
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
 
-    document = export_data(repository(ctx))
+    document = export_data(acting(ctx))
     text = json.dumps(document, indent=1, ensure_ascii=False)
     if file == "-":
         click.echo(text)
@@ -70,12 +70,12 @@ def import_(ctx: click.Context, file: str) -> None:
     """
     from glutewake.app.transfer import import_data
     from glutewake.cli._answers import load_answers
-    from glutewake.cli._store import repository
+    from glutewake.cli._store import acting
 
-    repo = repository(ctx)
+    records = acting(ctx)
 
     def restore(document: object) -> dict[str, int]:
-        return import_data(repo, document)
+        return import_data(records, document)
 
     counts = load_answers(file, restore)
     click.echo(f"Imported {sum(counts.values())} records.")
@@ -91,12 +91,15 @@ def forget(ctx: click.Context, yes: bool) -> None:
     Examples:
       glutewake export backup.json && glutewake forget --yes
     """
-    from glutewake.cli._store import repository
+    from glutewake.app.records import forget as forget_records
+    from glutewake.cli._store import acting
 
     if not yes and not click.confirm(
         "Delete all your checks, plans, sessions and check-ins? This cannot be undone"
     ):
         click.echo("Nothing was deleted.")
         raise SystemExit(1)
-    repository(ctx).forget()
+    from glutewake.app.records import forget as forget_records
+
+    forget_records(acting(ctx))
     click.echo("Everything is deleted.")

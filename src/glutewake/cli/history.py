@@ -26,9 +26,9 @@ def history(ctx: click.Context, limit: int, as_json: bool) -> None:
       glutewake history --limit 5 --json
     """
     from glutewake.app import records
-    from glutewake.cli._store import repository
+    from glutewake.cli._store import acting
 
-    entries = records.history(repository(ctx), limit)
+    entries = records.history(acting(ctx), limit)
     if as_json:
         echo_json(entries)
         return

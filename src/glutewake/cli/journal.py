@@ -10,8 +10,8 @@ from glutewake.cli._json import echo_json
 from glutewake.cli._prompt import Asker, stopped
 
 if TYPE_CHECKING:
+    from glutewake.app.context import Context
     from glutewake.core.progress import Trend
-    from glutewake.store import Repository
 
 __all__ = ["checkin", "progress"]
 
@@ -57,7 +57,7 @@ def checkin(
     """
     from glutewake.app.journal import record_checkin
     from glutewake.app.region import knowledge
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
     from glutewake.core.progress import Checkin, rescreen_findings, rescreen_screens
 
     kb = knowledge()
@@ -69,7 +69,7 @@ def checkin(
             param_hint="--red-flag",
         )
     psfs = dict(_pair(text) for text in psfs_pairs)
-    repo = repository(ctx)
+    records = acting(ctx)
     ask = Asker()
     try:
         if pain is None:
@@ -79,7 +79,7 @@ def checkin(
                 "Numbness when you sit, from 0 (none) to 10 (completely numb)?", 0, 10
             )
         if not psfs:
-            psfs = _rate_activities(repo, ask)
+            psfs = _rate_activities(records, ask)
         answers: dict[str, bool | None] = {f: f in red_flags for f in rescreen}
         if not red_flags and not no_red_flags:
             ask.say(click.style("\nA few safety questions.", bold=True))
@@ -90,7 +90,7 @@ def checkin(
                 answers |= {f.id: True if n in ticked else rest for n, f in enumerate(items)}
     except click.Abort:
         raise stopped("The check-in", "glutewake checkin") from None
-    verdict = record_checkin(repo, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))
+    verdict = record_checkin(records, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))
     if verdict.outcome == "red_flag" and verdict.triage is not None:
         click.echo(click.style("\n" + verdict.triage.title, fg="red", bold=True))
         click.echo("You reported: " + "; ".join(verdict.reasons) + ".")
@@ -115,10 +115,10 @@ def _pair(text: str) -> tuple[str, int]:
     return name.strip(), int(score)
 
 
-def _rate_activities(repo: Repository, ask: Asker) -> dict[str, int]:
+def _rate_activities(records: Context, ask: Asker) -> dict[str, int]:
     from glutewake.app.journal import psfs_activities
 
-    activities = psfs_activities(repo)
+    activities = psfs_activities(records)
     if not activities:
         ask.say("Name three to five everyday activities this problem makes hard (an empty line when done).")
         while len(activities) < 5:
@@ -151,9 +151,9 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
       glutewake progress --json
     """
     from glutewake.app.journal import progress_report
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
 
-    report = progress_report(repository(ctx), clock(ctx).now().date())
+    report = progress_report(acting(ctx), clock(ctx).now().date())
     if as_json:
         echo_json(report)
         return

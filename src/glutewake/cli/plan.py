@@ -84,19 +84,26 @@ def plan(
       glutewake plan
       glutewake plan --ics glutes.ics
     """
-    from glutewake.app.plans import PlanChoices, current_plan, new_plan, plan_ics, plan_profile
+    from glutewake.app.plans import (
+        PlanChoices,
+        current_plan,
+        new_plan,
+        plan_ics,
+        plan_profile,
+        profile_chosen,
+    )
     from glutewake.app.refusals import InputError, NoTriage
     from glutewake.app.region import knowledge
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
 
-    repo = repository(ctx)
+    records = acting(ctx)
     today = clock(ctx).now().date()
-    active = current_plan(repo)
+    active = current_plan(records)
     choices = PlanChoices(equipment, minutes, _days(days))  # type: ignore[arg-type]  # click.Choice checks
     if active is None or rebuild or choices != PlanChoices():
-        first_time = repo.profile() is None
+        first_time = not profile_chosen(records)
         try:
-            shown = new_plan(repo, choices, start.date() if start else today)
+            shown = new_plan(records, choices, start.date() if start else today)
         except NoTriage as error:
             click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
             raise SystemExit(1) from error
@@ -104,7 +111,7 @@ def plan(
             raise click.BadParameter(str(error)) from error
         if first_time and not as_json:
             click.echo(
-                f"Using: {_choices(plan_profile(repo))}. Change with --equipment, --minutes and --days.",
+                f"Using: {_choices(plan_profile(records))}. Change with --equipment, --minutes and --days.",
                 err=True,
             )
     else:

@@ -84,9 +84,9 @@ def selftest(
         answers = load_answers(answers_file, selftests.parse_selftest_answers, _HINTS)
     result = selftests.score_selftests(answers)
     if save if save is not None else answers_file is None:
-        from glutewake.cli._store import repository
+        from glutewake.cli._store import acting
 
-        selftests.record_selftest(repository(ctx), result)
+        selftests.record_selftest(acting(ctx), result)
     if as_json:
         echo_json(result)
     else:

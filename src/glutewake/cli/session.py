@@ -35,10 +35,10 @@ def today(ctx: click.Context) -> None:
     """
     from glutewake.app.region import knowledge
     from glutewake.app.sessions import Due, due_session
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
 
     day = clock(ctx).now().date()
-    due = due_session(repository(ctx), day)
+    due = due_session(acting(ctx), day)
     if not isinstance(due, Due):
         click.echo(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
         return
@@ -90,16 +90,16 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
         save_feedback,
         start_or_resume,
     )
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
     from glutewake.runtime.keys import Keys
 
-    repo = repository(ctx)
-    due = due_session(repo, clock(ctx).now().date(), allow_next=allow_next)
+    records = acting(ctx)
+    due = due_session(records, clock(ctx).now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
         click.echo(not_due(due) + hint)
         return
-    started = start_or_resume(repo, due)
+    started = start_or_resume(records, due)
     log_id, done = started.session_log_id, started.done
     if done:
         click.echo(f"Resuming where you stopped: {done} set{'s' * (done != 1)} already done.")
@@ -114,13 +114,12 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
                 if outcome == "quit":
                     break
                 if isinstance(outcome, tuple):
-                    record_set(repo, log_id, step, reps=outcome[0], seconds=outcome[1])
+                    record_set(records, log_id, step, reps=outcome[0], seconds=outcome[1])
             else:
                 completed = True
     except (KeyboardInterrupt, EOFError):
         pass
-    finish(repo, log_id, completed=completed)
-    kept = len(repo.sets_of(log_id))
+    kept = finish(records, log_id, completed=completed)
     if not completed:
         click.echo(
             f"\nStopped. What you did is kept ({kept} set{'s' * (kept != 1)}); "
@@ -136,7 +135,7 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
         {"glutes": "Buttocks", "hamstrings": "Backs of the thighs", "lower_back": "Lower back"},
         many=True,
     )
-    for change in save_feedback(repo, log_id, rpe, pain, felt):
+    for change in save_feedback(records, log_id, rpe, pain, felt):
         click.echo(f"Your plan changed: {change.reason}.")
     if pain >= 5:
         click.echo("If pain or numbness is getting worse, stop and run `glutewake check` again.")
@@ -250,7 +249,7 @@ def log(ctx: click.Context, entries: tuple[str, ...], side: str | None, load_kg:
     """
     from glutewake.app.region import knowledge
     from glutewake.app.sessions import log_done
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
     from glutewake.store import SetRecord
 
     kb = knowledge()
@@ -272,7 +271,7 @@ def log(ctx: click.Context, entries: tuple[str, ...], side: str | None, load_kg:
             for one_side in sides:
                 reps, seconds = (None, amount) if is_hold else (amount, None)
                 records.append(SetRecord(exercise_id, one_side, reps, seconds, load_kg))
-    log_done(repository(ctx), clock(ctx).now().date(), records)
+    log_done(acting(ctx), clock(ctx).now().date(), records)
     click.echo(f"Logged {len(records)} set{'s' * (len(records) != 1)}.")
 
 

@@ -34,7 +34,7 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
       glutewake stats --week --json
     """
     from glutewake.app.coach import stats_between
-    from glutewake.cli._store import clock, repository
+    from glutewake.cli._store import acting, clock
 
     now = clock(ctx).now()
     chosen: date = day.date() if day else now.date()
@@ -42,7 +42,7 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
     last = first + timedelta(days=7 if week else 1)
     zone = now.tzinfo
     start = datetime.combine(first, time(), zone)
-    figures = stats_between(repository(ctx), start, datetime.combine(last, time(), zone))
+    figures = stats_between(acting(ctx), start, datetime.combine(last, time(), zone))
     if as_json:
         echo_json({"from": first, "to": last - timedelta(days=1), **dump(figures)})
         return

@@ -46,10 +46,10 @@ from glutewake.runtime.control import control_channel
 from glutewake.runtime.lock import AlreadyRunning, single_instance
 
 if TYPE_CHECKING:
+    from glutewake.app.context import Context
     from glutewake.clock import Clock
     from glutewake.runtime.activity import ActivitySource
     from glutewake.runtime.notify import Notifier
-    from glutewake.store import Repository
 
 __all__ = ["AlreadyRunning", "CoachRunner", "ask_running_coach", "hosted_coach"]
 
@@ -69,11 +69,11 @@ class Today:
 
 class CoachRunner:
     def __init__(
-        self, source: ActivitySource, notifiers: Sequence[Notifier], repo: Repository | None, rules: CoachRules, clock: Clock
+        self, source: ActivitySource, notifiers: Sequence[Notifier], records: Context | None, rules: CoachRules, clock: Clock
     ) -> None:  # fmt: skip
         self.source = source
         self.notifiers = list(notifiers)
-        self.repo = repo
+        self.records = records
         self.rules = rules
         self.clock = clock
         self.state = CoachState()
@@ -125,8 +125,8 @@ class CoachRunner:
     def stop(self) -> None:
         """Keep the bout in progress when the coach stops (logout, shutdown, Ctrl-C)."""
         ongoing = open_bout(self.state)
-        if ongoing is not None and self.repo is not None:
-            record_effects(self.repo, [ongoing])
+        if ongoing is not None and self.records is not None:
+            record_effects(self.records, [ongoing])
         self.state = CoachState()
 
     def _apply(self, event: Event, now: datetime) -> None:
@@ -150,8 +150,8 @@ class CoachRunner:
                     self.today.followed += 1
                 else:
                     self.today.natural += 1
-        if self.repo is not None:
-            record_effects(self.repo, effects)
+        if self.records is not None:
+            record_effects(self.records, effects)
 
     # --- reporting --------------------------------------------------------------------------
 

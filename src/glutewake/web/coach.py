@@ -45,13 +45,13 @@ async def run_coach_in_app(
     from glutewake.runtime.activity import detect
     from glutewake.runtime.activity.timer import TimerSource
     from glutewake.runtime.coach_host import AlreadyRunning, CoachRunner, hosted_coach
-    from glutewake.web.deps import records_of
+    from glutewake.web.deps import context_of
 
     if source is None:
         source, _ = detect()
         source = source or TimerSource()
     prompt = PagePrompt()
-    runner = CoachRunner(source, [prompt], records_of(app), coach_rules(coach_settings()), app.state.clock)
+    runner = CoachRunner(source, [prompt], context_of(app), coach_rules(coach_settings()), app.state.clock)
     async with contextlib.AsyncExitStack() as running:
         try:
             await running.enter_async_context(hosted_coach(home_dir(ensure=True), runner))

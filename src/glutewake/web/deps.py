@@ -1,7 +1,7 @@
 """The web's typed dependencies: what a route acts with, each one `Annotated[..., Depends(...)]`.
 
-A route names what it needs (`records: Records`, `clock: AppClock`, `today: Today`) and gets
-it typed; a test can swap any of them with `app.dependency_overrides`. Who is asking is
+A route names what it needs (`ctx: Ctx`, the context its use cases act with; `clock: AppClock`;
+`today: Today`) and gets it typed; a test can swap any of them with `app.dependency_overrides`. Who is asking is
 checked before any of these runs (`web/who.py`, an app-level dependency).
 """
 
@@ -12,16 +12,18 @@ from typing import Annotated, cast
 
 from fastapi import Depends, FastAPI, Request
 
+from glutewake.app.context import Context, acting_for
 from glutewake.clock import Clock
 from glutewake.store import Repository
 
 __all__ = [
     "AppClock",
-    "Records",
+    "Ctx",
     "Today",
     "app_clock",
+    "context_of",
     "records_of",
-    "the_records",
+    "the_context",
     "today",
 ]
 
@@ -36,8 +38,13 @@ def records_of(app: FastAPI) -> Repository:
     return cast(Repository, state.repo)
 
 
-async def the_records(request: Request) -> Repository:  # async: no thread hop to look it up
-    return records_of(request.app)
+def context_of(app: FastAPI) -> Context:
+    """The owner's records and the knowledge in their region's words (read each time: it can change)."""
+    return acting_for(records_of(app))
+
+
+async def the_context(request: Request) -> Context:  # async: no thread hop to look it up
+    return context_of(request.app)
 
 
 async def app_clock(request: Request) -> Clock:
@@ -49,6 +56,6 @@ async def today(clock: Annotated[Clock, Depends(app_clock)]) -> date:
 
 
 # Real types, not strings: FastAPI reads these annotations at run time.
-Records = Annotated[Repository, Depends(the_records)]
+Ctx = Annotated[Context, Depends(the_context)]
 AppClock = Annotated[Clock, Depends(app_clock)]
 Today = Annotated[date, Depends(today)]

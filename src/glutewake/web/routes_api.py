@@ -15,7 +15,7 @@ from glutewake.codec import dump
 from glutewake.core.flow import Step, next_step
 from glutewake.core.triage import Case, TriageResult, condition_escalation, open_questions
 from glutewake.knowledge.vocabulary import Equipment, Position, Sex
-from glutewake.web.deps import Records, Today
+from glutewake.web.deps import Ctx, Today
 
 __all__ = ["router"]
 
@@ -153,7 +153,7 @@ BAD_BODY: dict[int | str, dict[str, Any]] = {400: {"description": "The body is n
 @router.post("/triage", response_model=SavedTriage, summary="Triage a case", responses=BAD_BODY)
 def post_triage(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     body: CaseIn,
     save: Annotated[bool, Query(description="Keep the case and result in the history")] = False,
 ) -> dict[str, Any]:
@@ -164,7 +164,7 @@ def post_triage(
     if save:
         from glutewake.app.checks import record_triage
 
-        saved = record_triage(records, case, result)
+        saved = record_triage(ctx, case, result)
     return {**dump(result), "saved_id": saved}
 
 
@@ -274,12 +274,12 @@ def get_exercise(exercise_id: str) -> dict[str, Any]:
 @router.get("/progress", summary="Trends, adherence, streaks and sitting, as `glutewake progress --json`")
 def get_progress(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     today: Today,
 ) -> dict[str, Any]:
     from glutewake.app.journal import progress_report
 
-    result: dict[str, Any] = dump(progress_report(records, today))
+    result: dict[str, Any] = dump(progress_report(ctx, today))
     return result
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from glutewake.app.records import HistoryEntry, history
+from glutewake.app.records import HistoryEntry, forget, history
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.codec import dump
@@ -20,7 +20,7 @@ from glutewake.core.programme import Plan
 from glutewake.core.progress import Checkin, rescreen_findings
 from glutewake.core.selftests import BELT_LINES, WHERE_FELT, SelfTestResult
 from glutewake.knowledge.vocabulary import SESSION_MINUTES, WEEKDAYS, Equipment, Weekday
-from glutewake.web.deps import Records, Today
+from glutewake.web.deps import Ctx, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.views import sentence
 
@@ -116,11 +116,11 @@ class PlanIn(BaseModel):
     summary="Score self-test answers and keep the result",
     responses=BAD_BODY,
 )
-def post_selftests(request: Request, records: Records, body: SelfTestsModel) -> dict[str, Any]:
+def post_selftests(request: Request, ctx: Ctx, body: SelfTestsModel) -> dict[str, Any]:
     from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
 
     result = score_selftests(parse_selftest_answers(body.model_dump(exclude_unset=True)))
-    record_selftest(records, result)
+    record_selftest(ctx, result)
     shown: dict[str, Any] = dump(result)
     return shown
 
@@ -133,11 +133,11 @@ def post_selftests(request: Request, records: Records, body: SelfTestsModel) -> 
 )
 def get_plan(
     request: Request,
-    records: Records,
+    ctx: Ctx,
 ) -> dict[str, Any]:
     from glutewake.app.plans import current_plan
 
-    active = current_plan(records)
+    active = current_plan(ctx)
     if active is None:
         raise HTTPException(404, "There is no plan yet.")
     result: dict[str, Any] = dump(active.plan)
@@ -150,7 +150,7 @@ def get_plan(
     summary="Build a new plan from the latest saved check",
     responses=_CONFLICT | BAD_BODY,
 )
-def post_plan(request: Request, records: Records, today: Today, body: PlanIn) -> dict[str, Any]:
+def post_plan(request: Request, ctx: Ctx, today: Today, body: PlanIn) -> dict[str, Any]:
     from glutewake.app.plans import PlanChoices, new_plan
     from glutewake.app.refusals import NoTriage
 
@@ -159,7 +159,7 @@ def post_plan(request: Request, records: Records, today: Today, body: PlanIn) ->
     )
     try:
         plan = new_plan(
-            records,
+            ctx,
             PlanChoices(body.equipment, body.minutes, days),
             today,
         )
@@ -174,7 +174,7 @@ def post_plan(request: Request, records: Records, today: Today, body: PlanIn) ->
     summary="Keep a check-in; a warning sign or clear worsening pauses the plan",
     responses=BAD_BODY,
 )
-def post_checkin(request: Request, records: Records, today: Today, body: CheckinIn) -> dict[str, Any]:
+def post_checkin(request: Request, ctx: Ctx, today: Today, body: CheckinIn) -> dict[str, Any]:
     from glutewake.app.journal import record_checkin
 
     checkin = Checkin(
@@ -184,7 +184,7 @@ def post_checkin(request: Request, records: Records, today: Today, body: Checkin
         body.psfs,
         body.warning_signs.model_dump(exclude_unset=True),  # a sign left out was not asked
     )
-    verdict = record_checkin(records, checkin)
+    verdict = record_checkin(ctx, checkin)
     found = verdict.triage
     return {
         "outcome": verdict.outcome,
@@ -197,20 +197,20 @@ def post_checkin(request: Request, records: Records, today: Today, body: Checkin
 
 @router.get("/history", response_model=list[HistoryEntry], summary="Past checks and self-tests, newest first")
 def get_history(
-    request: Request, records: Records, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
+    request: Request, ctx: Ctx, limit: Annotated[int | None, Query(ge=1, le=10_000)] = None
 ) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = dump(history(records, limit))
+    entries: list[dict[str, Any]] = dump(history(ctx, limit))
     return entries
 
 
 @router.get("/data", summary="Every record, as one versioned export (what `glutewake export` writes)")
 def get_data(
     request: Request,
-    records: Records,
+    ctx: Ctx,
 ) -> dict[str, Any]:
     from glutewake.app.transfer import export_data
 
-    return export_data(records)
+    return export_data(ctx)
 
 
 @router.post(
@@ -218,11 +218,11 @@ def get_data(
     summary="Import an export into an empty store, all or nothing",
     responses={**BAD_BODY, 422: {"description": "Not an export, or the store is not empty"}},
 )
-def post_data(request: Request, records: Records, body: dict[str, Any]) -> dict[str, dict[str, int]]:
+def post_data(request: Request, ctx: Ctx, body: dict[str, Any]) -> dict[str, dict[str, int]]:
     from glutewake.app.transfer import import_data
 
     try:
-        return {"imported": import_data(records, body)}
+        return {"imported": import_data(ctx, body)}
     except InputError as error:
         raise HTTPException(422, sentence(str(error))) from None
 
@@ -230,8 +230,8 @@ def post_data(request: Request, records: Records, body: dict[str, Any]) -> dict[
 @router.delete("/data", summary="Delete every record (config and settings stay)")
 def delete_data(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     confirm: Annotated[Literal["yes"], Query(description="Must be yes: nothing can bring the records back")],
 ) -> dict[str, bool]:
-    records.forget()
+    forget(ctx)
     return {"deleted": True}

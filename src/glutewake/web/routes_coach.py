@@ -18,10 +18,11 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from glutewake.app.coach import bouts_between
 from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
 from glutewake.knowledge.vocabulary import WEEKDAYS, Weekday
-from glutewake.web.deps import records_of
+from glutewake.web.deps import context_of
 from glutewake.web.routes_api import BAD_BODY
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render
@@ -37,10 +38,14 @@ _NO_COACH: dict[int | str, dict[str, Any]] = {409: {"description": "No coach in 
 def _today_bouts(request: Request) -> list[dict[str, Any]]:
     now = request.app.state.clock.now()
     start = datetime.combine(now.date(), time(), now.tzinfo)
-    bouts = records_of(request.app).bouts_between(start, start + timedelta(days=1))
+    bouts = bouts_between(context_of(request.app), start, start + timedelta(days=1))
     return [
-        {"start": s.astimezone(now.tzinfo), "end": e.astimezone(now.tzinfo), "minutes": round(a / 60)}
-        for s, e, a in bouts
+        {
+            "start": b.start.astimezone(now.tzinfo),
+            "end": b.end.astimezone(now.tzinfo),
+            "minutes": round(b.active_seconds / 60),
+        }
+        for b in bouts
     ]
 
 

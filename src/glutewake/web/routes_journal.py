@@ -14,7 +14,7 @@ from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, Progress, WeekMean, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
-from glutewake.web.deps import Records, Today
+from glutewake.web.deps import Ctx, Today
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render
 
@@ -33,7 +33,7 @@ def selftests_page(request: Request) -> Response:
 @router.post("/selftests", response_class=HTMLResponse)
 def selftests_score(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     csrf_token: Annotated[str, Form()] = "",
     left: Annotated[str, Form()] = "",
     right: Annotated[str, Form()] = "",
@@ -73,18 +73,18 @@ def selftests_score(
         errors = [f"{field.replace('_', ' ')}: {message}" for field, message in error.problems]
         return render(request, "selftests.html", {"errors": errors, "sides": SIDES}, status=422)
     result = score_selftests(answers)
-    record_selftest(records, result)
+    record_selftest(ctx, result)
     return render(request, "selftest_result.html", {"lines": summary(result, knowledge()), "result": result})
 
 
 @router.get("/checkin", response_class=HTMLResponse)
 def checkin_page(
     request: Request,
-    records: Records,
+    ctx: Ctx,
 ) -> Response:
     from glutewake.app.journal import psfs_activities
 
-    activities = psfs_activities(records)
+    activities = psfs_activities(ctx)
     return render(
         request,
         "checkin.html",
@@ -98,7 +98,7 @@ _SAFETY_ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": 
 @router.post("/checkin", response_class=HTMLResponse)
 async def checkin_save(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     today: Today,
 ) -> Response:
     from glutewake.app.journal import psfs_activities, record_checkin
@@ -129,30 +129,29 @@ async def checkin_save(
     if any(value not in _SAFETY_ANSWERS for value in given.values()):
         errors.append("Please answer every safety question: yes, no or not sure.")
     answers = {f: _SAFETY_ANSWERS.get(value) for f, value in given.items()}
-    repo = records
     if not psfs:
         errors.append("Please name at least one everyday activity and rate it.")
     if errors:
         context = {
-            "activities": list(psfs) or psfs_activities(repo),
+            "activities": list(psfs) or psfs_activities(ctx),
             "rescreen": rescreen,
             "errors": errors,
             "given": given,
         }
         return render(request, "checkin.html", context, status=422)
-    verdict = record_checkin(repo, Checkin(today, scores["pain"], scores["numbness"], psfs, answers))
+    verdict = record_checkin(ctx, Checkin(today, scores["pain"], scores["numbness"], psfs, answers))
     return render(request, "checkin_result.html", {"verdict": verdict})
 
 
 @router.get("/progress", response_class=HTMLResponse)
 def progress_page(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     today: Today,
 ) -> Response:
     from glutewake.app.journal import progress_report
 
-    report = progress_report(records, today)
+    report = progress_report(ctx, today)
     trends = (report.pain, report.numbness, report.psfs_mean, report.sitting_minutes_per_day)
     weeks = sorted({w.week for trend in trends for w in trend.weekly} | {w.week for w in report.adherence})[
         -12:

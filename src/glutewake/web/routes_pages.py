@@ -13,7 +13,7 @@ from glutewake.app.refusals import InputError
 from glutewake.app.region import emergency_signs, knowledge, region_setting, save_region
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case
-from glutewake.web.deps import Records
+from glutewake.web.deps import Ctx
 from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
 from glutewake.web.views import render
@@ -168,14 +168,14 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
 @router.post("/check/save")
 def check_save(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     token: str = Form(...),
     then: str = Form(""),
     csrf_token_field: str = Form("", alias="csrf_token"),
 ) -> Response:
     require_csrf(request, csrf_token_field)
     case = _case(token)
-    record_triage(records, case, triage_case(case))
+    record_triage(ctx, case, triage_case(case))
     if then == "plan":
         return RedirectResponse("/plan?from=check", status_code=303)
     return RedirectResponse(f"/check/result/{token}?saved=1#saved", status_code=303)

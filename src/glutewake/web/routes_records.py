@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from glutewake.app.records import forget, has_records
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
-from glutewake.web.deps import AppClock, Records, Today
+from glutewake.web.deps import AppClock, Ctx, Today
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, sentence
 
@@ -38,21 +39,20 @@ def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
 @router.get("/plan", response_class=HTMLResponse)
 def planrender(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     today: Today,
 ) -> Response:
     from glutewake.app.checks import has_saved_check
     from glutewake.app.plans import current_plan, plan_profile
 
-    repo = records
-    active = current_plan(repo)
-    profile = plan_profile(repo)
+    active = current_plan(ctx)
+    profile = plan_profile(ctx)
     context = {
         "plan": active.plan if active else None,
         "weeks": _weeks(active.plan) if active else [],
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
-        "has_check": has_saved_check(repo),
+        "has_check": has_saved_check(ctx),
         "today": today,
     }
     return render(request, "plan.html", context)
@@ -61,7 +61,7 @@ def planrender(
 @router.post("/plan")
 def plan_build(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     today: Today,
     csrf_token: str = Form(""),
     equipment: str = Form("none"),
@@ -77,7 +77,7 @@ def plan_build(
     chosen = tuple(WEEKDAYS.index(d) for d in days or ()) or "every_other_day"
     try:
         new_plan(
-            records,
+            ctx,
             PlanChoices(equipment, minutes, chosen),  # type: ignore[arg-type]  # checked above
             today,
         )
@@ -91,12 +91,12 @@ def plan_build(
 @router.get("/plan.ics")
 def plan_calendar(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     clock: AppClock,
 ) -> Response:
     from glutewake.app.plans import current_plan, plan_ics
 
-    active = current_plan(records)
+    active = current_plan(ctx)
     if active is None or not active.plan.sessions:
         raise HTTPException(404, "There is no plan with sessions to put in a calendar yet.")
     return Response(
@@ -107,20 +107,19 @@ def plan_calendar(
 
 
 @router.get("/data", response_class=HTMLResponse)
-def datarender(request: Request, records: Records, done: str = "") -> Response:
-    return render(request, "data.html", {"done": done, "empty": records.is_empty()})
+def datarender(request: Request, ctx: Ctx, done: str = "") -> Response:
+    return render(request, "data.html", {"done": done, "empty": not has_records(ctx)})
 
 
 @router.get("/data/export")
 def data_export(
     request: Request,
-    records: Records,
+    ctx: Ctx,
     clock: AppClock,
 ) -> Response:
     from glutewake.app.transfer import export_data
 
-    repo = records
-    body = json.dumps(export_data(repo), indent=1, ensure_ascii=False)
+    body = json.dumps(export_data(ctx), indent=1, ensure_ascii=False)
     name = f"glutewake-export-{clock.now():%Y-%m-%d}.json"
     return Response(
         body, media_type="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
@@ -128,16 +127,14 @@ def data_export(
 
 
 @router.post("/data/import")
-async def data_import(
-    request: Request, records: Records, file: UploadFile, csrf_token: str = Form("")
-) -> Response:
+async def data_import(request: Request, ctx: Ctx, file: UploadFile, csrf_token: str = Form("")) -> Response:
     from glutewake.app.refusals import read_json
     from glutewake.app.transfer import import_data
 
     require_csrf(request, csrf_token)
     try:
         text = (await file.read()).decode("utf-8")
-        import_data(records, read_json(file.filename or "the file", text))
+        import_data(ctx, read_json(file.filename or "the file", text))
     except UnicodeDecodeError:
         return render(
             request,
@@ -149,16 +146,14 @@ async def data_import(
         return render(
             request,
             "data.html",
-            {"done": "", "empty": records.is_empty(), "error": str(error)},
+            {"done": "", "empty": not has_records(ctx), "error": str(error)},
             422,
         )
     return RedirectResponse("/data?done=imported", status_code=303)
 
 
 @router.post("/data/forget")
-def data_forget(
-    request: Request, records: Records, csrf_token: str = Form(""), confirm: str = Form("")
-) -> Response:
+def data_forget(request: Request, ctx: Ctx, csrf_token: str = Form(""), confirm: str = Form("")) -> Response:
     require_csrf(request, csrf_token)
     if confirm != "yes":
         return render(
@@ -167,5 +162,5 @@ def data_forget(
             {"done": "", "empty": False, "error": "Tick the box to confirm, then delete."},
             422,
         )
-    records.forget()
+    forget(ctx)
     return RedirectResponse("/data?done=deleted", status_code=303)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from glutewake.app.region import knowledge
 from glutewake.app.sessions import NotDue
 from glutewake.core.session import steps
-from glutewake.web.deps import Records, Today, records_of
+from glutewake.web.deps import Ctx, Today, context_of
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, sentence
@@ -134,14 +134,14 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     and the planned session itself (None when none is due)."""
     from glutewake.app.sessions import Due, cut_short, due_session
 
-    repo = records_of(request.app)
-    due = due_session(repo, request.app.state.clock.now().date(), allow_next=allow_next)
+    ctx = context_of(request.app)
+    due = due_session(ctx, request.app.state.clock.now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
         return SessionOut(due=False, reason=not_due(due), next_day=due.next_day), None
     kb = knowledge()
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
-    earlier = cut_short(repo, due)
+    earlier = cut_short(ctx, due)
     in_progress = None if earlier is None else _in_progress(earlier)
     out = SessionOut(
         due=True,
@@ -187,16 +187,15 @@ def api_session(request: Request, next: bool = False) -> SessionOut:
     summary="Start the due session, or go on with it if it was cut short",
     responses=_CONFLICT | BAD_BODY,
 )
-def api_start(request: Request, records: Records, today: Today, body: StartIn) -> InProgress:
+def api_start(request: Request, ctx: Ctx, today: Today, body: StartIn) -> InProgress:
     from glutewake.app.sessions import Due, due_session, start_or_resume
 
-    repo = records
-    due = due_session(repo, today, allow_next=True)
+    due = due_session(ctx, today, allow_next=True)
     if not isinstance(due, Due):
         raise HTTPException(409, not_due(due))
     if due.planned_session_id != body.planned_session_id:
         raise HTTPException(409, "That session is not the one due now; reload the session page.")
-    started = start_or_resume(repo, due)
+    started = start_or_resume(ctx, due)
     return _in_progress(started)
 
 
@@ -206,11 +205,11 @@ def api_start(request: Request, records: Records, today: Today, body: StartIn) -
     summary="Save a set the moment it is done",
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_set(request: Request, records: Records, session_log_id: LogId, body: SetIn) -> dict[str, int]:
+def api_set(request: Request, ctx: Ctx, session_log_id: LogId, body: SetIn) -> dict[str, int]:
     from glutewake.app.sessions import record_step
 
     with _as_http():
-        done = record_step(records, session_log_id, body.index, reps=body.reps, seconds=body.seconds)
+        done = record_step(ctx, session_log_id, body.index, reps=body.reps, seconds=body.seconds)
     return {"done_sets": done}
 
 
@@ -220,11 +219,11 @@ def api_set(request: Request, records: Records, session_log_id: LogId, body: Set
     summary="End a session: completed, or stopped part-way (it can be taken up again)",
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_finish(request: Request, records: Records, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
+def api_finish(request: Request, ctx: Ctx, session_log_id: LogId, body: FinishIn) -> dict[str, Any]:
     from glutewake.app.sessions import end_session
 
     with _as_http():
-        done = end_session(records, session_log_id, completed=body.completed)
+        done = end_session(ctx, session_log_id, completed=body.completed)
     return {"status": "completed" if body.completed else "quit", "done_sets": done}
 
 
@@ -232,7 +231,7 @@ def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list
     from glutewake.app.sessions import save_feedback
 
     with _as_http():
-        changes = save_feedback(records_of(request.app), session_log_id, body.rpe, body.pain, body.felt)
+        changes = save_feedback(context_of(request.app), session_log_id, body.rpe, body.pain, body.felt)
     return [change.reason for change in changes]
 
 

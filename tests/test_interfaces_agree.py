@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -132,3 +133,69 @@ def test_coach_settings_are_written_the_same_way(web: tuple[TestClient, str], gl
     assert config.read_text() == by_cli
     shown = CliRunner().invoke(main, ["coach", "config", "work-days"]).stdout.strip()
     assert shown == "mon,tue,thu"
+
+
+# --- the symptom check: the same screens, in the same order, for the same answers ----------------
+
+POLICIES = ["none", "not sure", "first"]  # how a screen is answered: none apply; not sure; the first applies
+
+
+def _web_screens(client: TestClient, policy: str) -> list[tuple[str, str, bool, str]]:
+    """(progress, title, safety, the CLI's keys) for each screen the web asks, answering by `policy`."""
+    page = client.get("/check/begin", params={"age": "52", "sex": "female", "duration": "6", "unit": "weeks"})
+    seen = []
+    while "/check/result/" not in str(page.url):
+        html = page.text
+        progress = re.search(r"Screen \d+ of about \d+", html)
+        assert progress is not None, html[:500]
+        title = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)).strip()  # type: ignore[union-attr]
+        safety = 'class="tag">Safety question' in html
+        step = re.search(r'name="step" value="([^"]+)"', html) or re.search(r"step=([a-z0-9_]+)&amp;", html)
+        assert step is not None
+        checklist = 'type="checkbox"' in html
+        token = str(page.url).rsplit("/", 1)[1]
+        params: dict[str, Any] = {"step": step.group(1)}
+        if policy == "not sure":
+            params["answer"], keys = "unknown", "?"
+        elif policy == "first" and not safety:
+            first = re.search(r'name="yes" value="([^"]+)"', html)
+            params.update(
+                {"answer": "no", "yes": first.group(1)} if checklist and first else {"answer": "yes"}
+            )
+            keys = "1" if checklist else "y"
+        else:
+            params["answer"], keys = "no", "n"
+        seen.append((progress.group(0), html_text(title), safety, keys))
+        page = client.get(f"/check/answer/{token}", params=params)
+        assert page.status_code == 200, page.text[:300]
+    return seen
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return " ".join(html.unescape(text).split())
+
+
+@pytest.mark.parametrize("policy", POLICIES)
+def test_the_check_asks_the_same_screens_in_both(
+    web: tuple[TestClient, str], cli_store: str, policy: str
+) -> None:
+    client, _ = web
+    screens = _web_screens(client, policy)
+    assert len(screens) >= 3
+    keys = "52\n1\n6 weeks\n" + "".join(f"{k}\n" for *_, k in screens)
+    from click.testing import CliRunner
+
+    from glutewake.cli import main
+
+    result = CliRunner(env={"COLUMNS": "400"}).invoke(
+        main, ["--database-url", cli_store, "check", "--no-save"], input=keys, obj={"clock": FakeClock()}
+    )
+    assert result.exit_code == 0, result.output[-500:]
+    lines = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    asked = []
+    for n, line in enumerate(lines):
+        if re.fullmatch(r"Screen \d+ of about \d+", line):
+            asked.append((line, next(x for x in lines[n + 1 :] if x)))
+    assert asked == [(progress, title) for progress, title, *_ in screens]

@@ -83,22 +83,8 @@ def _reader(kind: Any) -> _Reader:
     """A function that reads and checks data of type `kind`, built once per type."""
     origin = get_origin(kind)
     args = get_args(kind)
-    if kind is Any or kind is object:
-        return lambda data, path: data
-    if kind is type(None):
-        return _exact(type(None), "null")
-    if kind is bool:
-        return _exact(bool, "true or false")
-    if kind is int:
-        return _int
-    if kind is float:
-        return _float
-    if kind is str:
-        return _exact(str, "text")
-    if kind is date:
-        return _date
-    if kind is datetime:
-        return _datetime
+    if kind in _PLAIN:
+        return _PLAIN[kind]
     if origin is Literal:
         return _literal(args)
     if origin is Union or origin is types.UnionType:
@@ -163,6 +149,23 @@ def _datetime(data: object, path: str) -> datetime:
         return datetime.fromisoformat(data)
     except ValueError:
         raise _fail(path, "a date and time such as 2026-11-23T09:00:00+00:00", data) from None
+
+
+def _anything(data: object, path: str) -> object:
+    return data
+
+
+_PLAIN: dict[object, _Reader] = {
+    Any: _anything,
+    object: _anything,
+    type(None): _exact(type(None), "null"),
+    bool: _exact(bool, "true or false"),
+    int: _int,
+    float: _float,
+    str: _exact(str, "text"),
+    date: _date,
+    datetime: _datetime,
+}
 
 
 def _literal(allowed: tuple[object, ...]) -> _Reader:

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from glutewake.app.region import knowledge
 from glutewake.codec import dump
-from glutewake.core.flow import Step, answer_step, next_step, replay, screens_left
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 
@@ -15,6 +14,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from glutewake.app.context import Context
+    from glutewake.core.flow import Step
 
 __all__ = [
     "Screen",
@@ -60,6 +60,8 @@ class Screen:
 def next_screen(case: Case) -> Screen | None:
     """The next screen worth asking for `case` (in its region's words), or None when nothing
     left could change the result."""
+    from glutewake.core.flow import next_step, replay, screens_left  # only the interactive check needs it
+
     kb = knowledge(case.region)
     step = next_step(case, kb)
     if step is None:
@@ -70,4 +72,6 @@ def next_screen(case: Case) -> Screen | None:
 
 def answer_screen(case: Case, step: Step, ticked: Iterable[str], rest: bool | None) -> Case:
     """`case` with one screen answered: the ticked findings yes, the rest `rest`."""
+    from glutewake.core.flow import answer_step
+
     return answer_step(case, step, ticked, rest)

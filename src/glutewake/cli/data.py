@@ -99,7 +99,6 @@ def forget(ctx: click.Context, yes: bool) -> None:
     ):
         click.echo("Nothing was deleted.")
         raise SystemExit(1)
-    from glutewake.app.records import forget as forget_records
 
     forget_records(acting(ctx))
     click.echo("Everything is deleted.")

@@ -28,6 +28,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # for tests.pg_cluster
 
 from glutewake.clock import SystemClock
+from glutewake.codec import dump
 from glutewake.core.programme import Profile, build_plan
 from glutewake.core.selftests import SelfTestAnswers, score
 from glutewake.core.triage import Case, triage
@@ -55,24 +56,24 @@ def five_years(end: date) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "profile", "triage_runs", "selftest_results", "plans", "planned_sessions",
         "session_logs", "set_logs", "session_feedback", "checkins")}  # fmt: skip
-    tables["profile"].append({"id": 1, **profile.to_json(), "updated_at": at(start, 8)})
+    tables["profile"].append({"id": 1, **dump(profile), "updated_at": at(start, 8)})
     for n, month in enumerate(range(0, DAYS, 30), start=1):
         tables["selftest_results"].append(
-            {"id": n, "created_at": at(start + timedelta(month), 7), "result": selftest.to_json()}
+            {"id": n, "created_at": at(start + timedelta(month), 7), "result": dump(selftest)}
         )
     session_id = set_id = 0
     for plan_id, offset in enumerate(range(0, DAYS, 28), start=1):
         plan_start = start + timedelta(offset)
         tables["triage_runs"].append({"id": plan_id, "created_at": at(plan_start, 6), "urgency": result.urgency,
-                                      "case": CASE.to_json(), "result": result.to_json()})  # fmt: skip
+                                      "case": dump(CASE), "result": dump(result)})  # fmt: skip
         plan = build_plan(profile, result, selftest, plan_start, kb)
-        meta = {k: v for k, v in plan.to_json().items() if k != "sessions"}
+        meta = {k: v for k, v in dump(plan).items() if k != "sessions"}
         tables["plans"].append({"id": plan_id, "created_at": at(plan_start, 6), "status": "replaced" if offset + 28 < DAYS else "active",
                                 "start_date": plan_start, "triage_run_id": plan_id, "plan": meta})  # fmt: skip
         for position, planned in enumerate(plan.sessions):
             planned_id = len(tables["planned_sessions"]) + 1
             tables["planned_sessions"].append({"id": planned_id, "plan_id": plan_id, "day": planned.day, "position": position,
-                                               "phase": planned.phase, "session": planned.to_json()})  # fmt: skip
+                                               "phase": planned.phase, "session": dump(planned)})  # fmt: skip
             if planned.day >= end:
                 continue
             for extra in (0, 1) if position % 9 == 0 else (0,):  # now and then a second, unplanned session
@@ -104,8 +105,8 @@ def almost_empty(end: date) -> dict[str, list[dict[str, Any]]]:
                 "id": 1,
                 "created_at": moment,
                 "urgency": result.urgency,
-                "case": CASE.to_json(),
-                "result": result.to_json(),
+                "case": dump(CASE),
+                "result": dump(result),
             }
         ]
     }

@@ -27,40 +27,67 @@ from typing import Any, Literal, TypeVar, Union, cast, get_args, get_origin, get
 __all__ = ["ShapeError", "dump", "load"]
 
 T = TypeVar("T")
-_Reader = Callable[[object, str], Any]
+_Reader = Callable[[object], Any]
+_Writer = Callable[[Any], Any]
 
 
 class ShapeError(ValueError):
     """Data that does not have the shape of the type it should be; says where and what."""
 
+    def __init__(self, problem: str, where: tuple[str, ...] = ()) -> None:
+        self.problem, self.where = problem, where
+        super().__init__(problem)
+
+    def inside(self, key: object) -> ShapeError:
+        """The same problem, one level further out (`key` is a field name or a list index)."""
+        return ShapeError(self.problem, (str(key), *self.where))
+
+    def __str__(self) -> str:
+        where = "".join(part if part.startswith("[") else f".{part}" for part in self.where).lstrip(".")
+        return f"{where}: {self.problem}" if where else self.problem
+
+
+# --- writing -------------------------------------------------------------------------------------
+
 
 def dump(value: object) -> Any:
     """`value` as JSON-ready data: dicts, lists, text, numbers, booleans and None."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        data = {f.name: dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        for name in getattr(value, "__reported__", ()):
-            data[name] = dump(getattr(value, name))
-        return data
-    if isinstance(value, Mapping):
-        return {str(dump(k)): dump(v) for k, v in value.items()}
-    if isinstance(value, (tuple, list, frozenset, set)):
-        return [dump(v) for v in value]
-    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+    kind = type(value)
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        writer = _WRITERS[kind] = _writer(kind)
+    return writer(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _writer(kind: type) -> _Writer:
+    if kind in (type(None), bool, int, float, str):
+        return _same
+    if issubclass(kind, (date, datetime)):
+        return kind.isoformat
+    if dataclasses.is_dataclass(kind):
+        names = (*(f.name for f in dataclasses.fields(kind)), *getattr(kind, "__reported__", ()))
+        return lambda value: {name: dump(getattr(value, name)) for name in names}
+    if issubclass(kind, Mapping):
+        return lambda value: {str(dump(k)): dump(v) for k, v in value.items()}
+    if issubclass(kind, (tuple, list, frozenset, set)):
+        return lambda value: [dump(v) for v in value]
+    raise TypeError(f"cannot write {kind.__name__} as JSON")
+
+
+_WRITERS: dict[type, _Writer] = {}
+
+
+# --- reading -------------------------------------------------------------------------------------
 
 
 def load(kind: type[T], data: object) -> T:
     """`data` read as a `kind`; raise `ShapeError` naming the first thing that does not fit."""
-    value: T = _reader(cast(Hashable, kind))(data, "")
+    value: T = _reader(cast(Hashable, kind))(data)
     return value
-
-
-def _at(path: str, problem: str) -> ShapeError:
-    where = path.lstrip(".")
-    return ShapeError(f"{where}: {problem}" if where else problem)
 
 
 def _shown(value: object) -> str:
@@ -74,8 +101,8 @@ def _shown(value: object) -> str:
     return f"{value!r:.60}"
 
 
-def _fail(path: str, wanted: str, got: object) -> ShapeError:
-    return _at(path, f"expected {wanted}, got {_shown(got)}")
+def _fail(wanted: str, got: object) -> ShapeError:
+    return ShapeError(f"expected {wanted}, got {_shown(got)}")
 
 
 @functools.cache
@@ -88,7 +115,11 @@ def _reader(kind: Any) -> _Reader:
     if origin is Literal:
         return _literal(args)
     if origin is Union or origin is types.UnionType:
-        return _union(tuple(_reader(a) for a in args), " or ".join(_name(a) for a in args))
+        wanted = " or ".join(_name(a) for a in args)
+        others = tuple(a for a in args if a is not type(None))
+        if len(others) == len(args) - 1:  # X | None: null is None, anything else must be an X
+            return _optional(_union(tuple(_reader(a) for a in others), wanted))
+        return _union(tuple(_reader(a) for a in args), wanted)
     if origin is typing.Annotated:
         return _reader(args[0])
     if origin is tuple:
@@ -109,55 +140,51 @@ def _name(kind: object) -> str:
 
 
 def _exact(kind: type, wanted: str) -> _Reader:
-    def read(data: object, path: str) -> object:
+    def read(data: object) -> object:
         if type(data) is not kind:
-            raise _fail(path, wanted, data)
+            raise _fail(wanted, data)
         return data
 
     return read
 
 
-def _int(data: object, path: str) -> int:
+def _int(data: object) -> int:
     if isinstance(data, bool) or not isinstance(data, int):
-        raise _fail(path, "a whole number", data)
+        raise _fail("a whole number", data)
     return data
 
 
-def _float(data: object, path: str) -> float:
+def _float(data: object) -> float:
     if isinstance(data, bool) or not isinstance(data, (int, float)):
-        raise _fail(path, "a number", data)
+        raise _fail("a number", data)
     return float(data)
 
 
-def _date(data: object, path: str) -> date:
+def _date(data: object) -> date:
     if isinstance(data, date) and not isinstance(data, datetime):
         return data
-    if not isinstance(data, str):
-        raise _fail(path, "a date such as 2026-11-23", data)
-    try:
-        return date.fromisoformat(data)
-    except ValueError:
-        raise _fail(path, "a date such as 2026-11-23", data) from None
+    if isinstance(data, str):
+        try:
+            return date.fromisoformat(data)
+        except ValueError:
+            pass
+    raise _fail("a date such as 2026-11-23", data)
 
 
-def _datetime(data: object, path: str) -> datetime:
+def _datetime(data: object) -> datetime:
     if isinstance(data, datetime):
         return data
-    if not isinstance(data, str):
-        raise _fail(path, "a date and time such as 2026-11-23T09:00:00+00:00", data)
-    try:
-        return datetime.fromisoformat(data)
-    except ValueError:
-        raise _fail(path, "a date and time such as 2026-11-23T09:00:00+00:00", data) from None
-
-
-def _anything(data: object, path: str) -> object:
-    return data
+    if isinstance(data, str):
+        try:
+            return datetime.fromisoformat(data)
+        except ValueError:
+            pass
+    raise _fail("a date and time such as 2026-11-23T09:00:00+00:00", data)
 
 
 _PLAIN: dict[object, _Reader] = {
-    Any: _anything,
-    object: _anything,
+    Any: _same,
+    object: _same,
     type(None): _exact(type(None), "null"),
     bool: _exact(bool, "true or false"),
     int: _int,
@@ -169,50 +196,88 @@ _PLAIN: dict[object, _Reader] = {
 
 
 def _literal(allowed: tuple[object, ...]) -> _Reader:
-    def read(data: object, path: str) -> object:
-        # `True == 1`, so compare types too: the literal 1 does not accept true
-        if not any(data == a and type(data) is type(a) for a in allowed):
-            raise _fail(path, "one of " + ", ".join(repr(a) for a in allowed), data)
-        return data
+    # keyed by type too: `True == 1`, and the literal 1 does not accept true
+    keys = frozenset((type(a), a) for a in allowed)
+    wanted = "one of " + ", ".join(repr(a) for a in allowed)
+
+    def read(data: object) -> object:
+        try:
+            if (type(data), data) in keys:
+                return data
+        except TypeError:  # a list or an object: not hashable, and not one of them
+            pass
+        raise _fail(wanted, data)
 
     return read
 
 
+def _optional(reader: _Reader) -> _Reader:
+    return lambda data: None if data is None else reader(data)
+
+
 def _union(readers: tuple[_Reader, ...], wanted: str) -> _Reader:
-    def read(data: object, path: str) -> object:
+    if len(readers) == 1:
+        return readers[0]
+
+    def read(data: object) -> object:
         for reader in readers:
             try:
-                return reader(data, path)
+                return reader(data)
             except ShapeError:
                 continue
-        raise _fail(path, wanted, data)
+        raise _fail(wanted, data)
 
     return read
 
 
 def _sequence(item: _Reader, make: Callable[[Any], Any]) -> _Reader:
-    def read(data: object, path: str) -> object:
+    def read(data: object) -> object:
         if not isinstance(data, (list, tuple)):
-            raise _fail(path, "a list", data)
-        return make(item(v, f"{path}[{n}]") for n, v in enumerate(data))
+            raise _fail("a list", data)
+        try:
+            return make([item(v) for v in data])
+        except ShapeError as error:
+            raise error.inside(f"[{_first_bad(item, data)}]") from None
 
     return read
 
 
+def _first_bad(item: _Reader, data: list[Any] | tuple[Any, ...]) -> int:
+    """The index of the first element that does not read (only looked for on the error path)."""
+    for n, value in enumerate(data):
+        try:
+            item(value)
+        except ShapeError:
+            return n
+    raise AssertionError("no element fails")  # pragma: no cover - the caller saw one fail
+
+
 def _fixed(items: tuple[_Reader, ...]) -> _Reader:
-    def read(data: object, path: str) -> object:
+    def read(data: object) -> object:
         if not isinstance(data, (list, tuple)) or len(data) != len(items):
-            raise _fail(path, f"a list of {len(items)}", data)
-        return tuple(item(v, f"{path}[{n}]") for n, (item, v) in enumerate(zip(items, data, strict=True)))
+            raise _fail(f"a list of {len(items)}", data)
+        values = []
+        for n, (item, value) in enumerate(zip(items, data, strict=True)):
+            try:
+                values.append(item(value))
+            except ShapeError as error:
+                raise error.inside(f"[{n}]") from None
+        return tuple(values)
 
     return read
 
 
 def _mapping(key: _Reader, value: _Reader) -> _Reader:
-    def read(data: object, path: str) -> object:
+    def read(data: object) -> object:
         if not isinstance(data, Mapping):
-            raise _fail(path, "an object", data)
-        return {key(k, f"{path}.{k}"): value(v, f"{path}.{k}") for k, v in data.items()}
+            raise _fail("an object", data)
+        out = {}
+        for k, v in data.items():
+            try:
+                out[key(k)] = value(v)
+            except ShapeError as error:
+                raise error.inside(k) from None
+        return out
 
     return read
 
@@ -226,20 +291,23 @@ def _dataclass(kind: type) -> _Reader:
         for f in fields
         if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
     }
-    ignored = frozenset(getattr(kind, "__reported__", ()))
+    known = readers.keys() | frozenset(getattr(kind, "__reported__", ()))  # derived ones are ignored
 
-    def read(data: object, path: str) -> object:
+    def read(data: object) -> object:
         if not isinstance(data, Mapping):
-            raise _fail(path, f"an object ({kind.__name__})", data)
-        for name in data:
-            if name not in readers and name not in ignored:
-                raise _at(f"{path}.{name}", f"unknown field (expected {', '.join(readers)})")
+            raise _fail(f"an object ({kind.__name__})", data)
+        if not data.keys() <= known:
+            name = next(n for n in data if n not in known)
+            raise ShapeError(f"unknown field (expected {', '.join(readers)})", (str(name),))
         values = {}
         for name, reader in readers.items():  # in the order the type declares them
             if name in data:
-                values[name] = reader(data[name], f"{path}.{name}")
+                try:
+                    values[name] = reader(data[name])
+                except ShapeError as error:
+                    raise error.inside(name) from None
             elif name in required:
-                raise _at(f"{path}.{name}", "missing")
+                raise ShapeError("missing", (name,))
         return kind(**values)
 
     return read

@@ -91,3 +91,17 @@ def test_progress_json_has_every_figure() -> None:
     assert set(data) == {"pain", "numbness", "psfs_mean", "sitting_minutes_per_day", "minimal_important_change", "selftests", "adherence",
                          "current_streak", "longest_streak", "sessions_done", "sets_done"}  # fmt: skip
     assert data["selftests"] == [{"day": "2026-11-23", "left": "slow", "right": "normal"}]
+
+
+def test_each_planned_day_is_marked_from_the_sessions_done() -> None:
+    from glutewake.core.progress import day_marks
+
+    days = [DAY, DAY + timedelta(2), DAY + timedelta(4), DAY + timedelta(6), DAY + timedelta(8)]
+    sessions = [
+        DoneSession(DAY, DAY, True, 8),  # done
+        DoneSession(DAY + timedelta(2), DAY + timedelta(2), False, 3),  # stopped part-way
+        DoneSession(DAY + timedelta(5), DAY + timedelta(6), True, 8),  # done a day early
+    ]
+    marks = day_marks(days, sessions, today=DAY + timedelta(6))
+    assert [marks[d] for d in days] == ["done", "part_done", "missed", "done", "to_come"]
+    assert day_marks(days[:1], [], today=DAY) == {DAY: "today"}

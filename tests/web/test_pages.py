@@ -201,7 +201,7 @@ def test_every_script_and_stylesheet_a_page_names_is_served_by_the_app(client: T
         assert name.startswith("/static/"), f"{name} is not served by glutewake itself"
         response = client.get(name)
         assert response.status_code == 200, name
-        kind = "javascript" if name.endswith(".js") else "css"
+        kind = {".js": "javascript", ".css": "css", ".svg": "image/svg+xml"}[name[name.rindex(".") :]]
         assert kind in response.headers["content-type"]
         assert len(response.content) > 100
 
@@ -271,3 +271,31 @@ def test_no_page_tells_a_person_to_run_a_terminal_command(client: TestClient) ->
         shown = text(client.get(path).text)
         assert "`glutewake" not in shown, path
         assert "run glutewake" not in shown.lower(), path
+
+
+def test_the_icon_is_served_where_browsers_look_for_it(client: TestClient) -> None:
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/icon.svg"' in page
+    for path in ("/favicon.ico", "/static/icon.svg"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_the_navigation_marks_the_page_you_are_on(client: TestClient) -> None:
+    for path, label in (
+        ("/plan", "My plan"),
+        ("/exercises/glute_bridge", "Exercises"),
+        ("/progress", "Progress"),
+    ):
+        page = client.get(path).text
+        current = re.findall(r'<a href="([^"]+)" aria-current="page">([^<]+)</a>', page)
+        assert [text for _, text in current] == [label], path
+    assert 'aria-current="page"' in client.get("/").text.split("<nav")[0], "the wordmark, on the start page"
+
+
+def test_a_page_title_is_plain_text(client: TestClient) -> None:
+    for path in ("/", "/selftests", "/plan", "/checkin", "/exercises", "/progress", "/coach", "/data"):
+        title = re.search(r"<title>(.*?)</title>", client.get(path).text, re.S)
+        assert title is not None, path
+        assert "<" not in title.group(1), path

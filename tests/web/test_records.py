@@ -22,7 +22,7 @@ def checked(repo: Repository, kb: Knowledge) -> None:
 
 def test_the_plan_page_asks_for_the_check_first(client: TestClient) -> None:
     page = client.get("/plan").text
-    assert 'href="/check">Do the check</a>' in page
+    assert 'href="/check">Start the symptom check</a>' in page
     assert "Build my plan" not in page
 
 

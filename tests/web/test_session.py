@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -172,3 +173,29 @@ def test_the_feedback_form_needs_its_token_and_sane_numbers(client: TestClient, 
     for bad in ({"rpe": "12", "pain": "1"}, {"rpe": "5"}, {"rpe": "5", "pain": "1", "felt": ["knees"]}):
         assert client.post(f"/session/{log}/feedback", data={"csrf_token": token, **bad}).status_code == 422
     assert planned.session_log(log).has_feedback is False  # type: ignore[union-attr]
+
+
+def test_the_plan_calendar_marks_each_session_done_or_missed(client: TestClient, planned: Repository) -> None:
+    log = start(client)["session_log_id"]
+    assert client.post(f"/api/session/{log}/sets", json={"index": 1, "reps": 2}).status_code == 200
+    assert client.post(f"/api/session/{log}/finish", json={"completed": True}).status_code == 200
+    clock: FakeClock = client.app.state.clock  # type: ignore[attr-defined]
+    clock.wall += timedelta(days=3)  # the second session's day has gone by
+    cells = re.findall(
+        r'<td class="session (\w+)"[^>]*>\s*<span class="day">([^<]+)</span>', client.get("/plan").text
+    )
+    assert cells == [("done", "Mon 23 Nov"), ("missed", "Wed 25 Nov")]
+    page = text(client.get("/plan").text)
+    assert "Mon 23 Nov Wake-up Done" in page
+    assert "Wed 25 Nov Wake-up Missed" in page
+
+
+def test_on_a_rest_day_the_plan_names_the_next_session_and_its_day(
+    client: TestClient, planned: Repository
+) -> None:
+    clock: FakeClock = client.app.state.clock  # type: ignore[attr-defined]
+    clock.wall += timedelta(days=1)  # Tuesday: no session planned
+    page = text(client.get("/plan").text)
+    assert "No session today" in page
+    assert "Next session: Wednesday 25 November" in page
+    assert 'href="/session?next=1">Do the next session now</a>' in client.get("/plan").text

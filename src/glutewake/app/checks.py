@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from glutewake.app.region import knowledge
-from glutewake.codec import dump
+from glutewake.codec import dump, load
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.core.triage import parse_case as core_parse_case
 
@@ -20,6 +20,7 @@ __all__ = [
     "Screen",
     "answer_screen",
     "has_saved_check",
+    "latest_result",
     "next_screen",
     "parse_case",
     "record_triage",
@@ -40,6 +41,12 @@ def triage_case(case: Case) -> TriageResult:
 
 def record_triage(ctx: Context, case: Case, result: TriageResult) -> int:
     return ctx.records.add_triage_run(dump(case), dump(result))
+
+
+def latest_result(ctx: Context) -> TriageResult | None:
+    """The result of the latest saved symptom check, if any."""
+    runs = ctx.records.triage_runs(limit=1)
+    return load(TriageResult, runs[0].data["result"]) if runs else None
 
 
 def has_saved_check(ctx: Context) -> bool:

@@ -20,6 +20,7 @@ __all__ = [
     "MINIMAL_IMPORTANT_CHANGE",
     "Checkin",
     "CheckinVerdict",
+    "DayMark",
     "DoneSession",
     "Progress",
     "SelfTestDay",
@@ -27,6 +28,7 @@ __all__ = [
     "WeekAdherence",
     "WeekMean",
     "assess_checkin",
+    "day_marks",
     "progress",
     "rescreen_findings",
     "rescreen_screens",
@@ -171,6 +173,24 @@ class Progress:
     def minimal_important_change(self) -> float:
         """How big a change in a 0-10 score must be to mean something to the person."""
         return MINIMAL_IMPORTANT_CHANGE
+
+
+DayMark = Literal["done", "part_done", "missed", "today", "to_come"]
+
+
+def day_marks(planned: Sequence[date], sessions: Sequence[DoneSession], today: date) -> dict[date, DayMark]:
+    """How each planned day stands: done, done in part, missed, today's, or still to come."""
+    done = {s.planned_day for s in sessions if s.completed and s.planned_day is not None}
+    begun = {s.planned_day for s in sessions if s.sets and s.planned_day is not None}
+
+    def mark(day: date) -> DayMark:
+        if day in done:
+            return "done"
+        if day in begun:
+            return "part_done"
+        return "today" if day == today else "missed" if day < today else "to_come"
+
+    return {day: mark(day) for day in planned}
 
 
 def _monday(day: date) -> date:

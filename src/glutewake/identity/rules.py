@@ -14,7 +14,7 @@ __all__ = ["ACCESS", "Access", "access_for"]
 
 Access = Literal["anyone", "owner"]
 
-_ANYONE = ("/signin", "/api/health", "/openapi.json")  # the API's shape, no records
+_ANYONE = ("/signin", "/api/health", "/openapi.json", "/favicon.ico")  # no records: the API's shape, the icon
 _OWNER = (
     # the API
     "/api/triage", "/api/triage/next", "/api/findings", "/api/conditions", "/api/conditions/{condition_id}",

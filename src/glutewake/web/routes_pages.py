@@ -40,6 +40,14 @@ async def start(request: Request) -> Response:  # no store, no blocking: no thre
     return render(request, "start.html", {"emergency_signs": emergency_signs()})
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:  # browsers ask for it on their own; it is the app's icon
+    from pathlib import Path
+
+    icon = Path(__file__).parent / "static" / "icon.svg"
+    return Response(icon.read_bytes(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
+
 @router.get("/check", response_class=HTMLResponse)
 def check_intro(request: Request) -> Response:
     if region_setting() is None:  # asked once, so that every number shown is the right one

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -22,34 +21,23 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-def _weeks(plan: Any) -> list[list[tuple[date, Any]]]:
-    """The plan's days as Monday-to-Sunday rows, each day with its session or None."""
-    if not plan.sessions:
-        return []
-    by_day = {s.day: s for s in plan.sessions}
-    first = plan.sessions[0].day - timedelta(days=plan.sessions[0].day.weekday())
-    rows = []
-    monday = first
-    while monday <= plan.sessions[-1].day:
-        rows.append([(monday + timedelta(n), by_day.get(monday + timedelta(n))) for n in range(7)])
-        monday += timedelta(days=7)
-    return rows
-
-
 @router.get("/plan", response_class=HTMLResponse)
 def planrender(
     request: Request,
     ctx: Ctx,
     today: Today,
 ) -> Response:
-    from glutewake.app.checks import has_saved_check
+    from glutewake.app.calendar import plan_weeks
+    from glutewake.app.checks import has_saved_check, latest_result
     from glutewake.app.plans import current_plan, plan_profile
 
     active = current_plan(ctx)
     profile = plan_profile(ctx)
+    latest = latest_result(ctx)
     context = {
         "plan": active.plan if active else None,
-        "weeks": _weeks(active.plan) if active else [],
+        "weeks": plan_weeks(ctx, active.plan, today) if active else [],
+        "emergency": latest if latest is not None and latest.urgency == "emergency" else None,
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
         "has_check": has_saved_check(ctx),

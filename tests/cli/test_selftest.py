@@ -54,7 +54,7 @@ def test_guided_run_times_each_side_and_scores_every_test() -> None:
     assert clock.slept == [1, 1, 1, 1, 1, 1], "a three-second get-ready countdown per side"
     out = flat(result.output)
     assert "Single-leg stand squeeze test" in out
-    assert "left: very slow to activate (about 3 s), hard to squeeze on its own │" in out
+    assert "left: slow to activate (about 3 s), hard to squeeze on its own │" in out
     assert "right: switches on quickly" in out
     assert "Your left side is the weaker one" in out
     assert "The backs of your thighs are doing the glutes' job" in out

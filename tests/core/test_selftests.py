@@ -204,3 +204,14 @@ def test_bad_answers_name_the_field(kb: Knowledge, raw: dict[str, Any], field: s
     with pytest.raises(FieldErrors) as error:
         parse_answers(raw, kb)
     assert field in dict(error.value.problems)
+
+
+def test_a_timed_side_never_reads_as_not_firming_up(kb: Knowledge) -> None:
+    from glutewake.core.selftests import side_lines
+
+    # 5.2 s, and the right side cannot be clenched alone: weaker overall, but it did firm up
+    result = score(SelfTestAnswers({"right": 5.2}, clench=Clench(True, True, False)), kb)
+    line = side_lines(result, kb)[1]
+    assert line.startswith("right: very slow to activate (about 5.2 s)"), line
+    assert "did not firm up" not in line
+    assert line.endswith("hard to squeeze on its own")

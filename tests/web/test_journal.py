@@ -30,7 +30,7 @@ def test_self_tests_are_scored_per_side_and_kept(
             "both": "yes", "clench_left": "no", "clench_right": "yes"}  # fmt: skip
     response = client.post("/selftests", data=form)
     assert response.status_code == 200
-    assert "left: very slow to activate (about 3 s), hard to squeeze on its own" in response.text
+    assert "left: slow to activate (about 3 s), hard to squeeze on its own" in response.text
     assert "Your left side is the weaker one" in response.text
     (stored,) = repo_for(database_url).selftest_results()
     assert stored.data["weaker_side"] == "left"
@@ -40,9 +40,19 @@ def test_bad_self_test_answers_are_explained(
     client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
 ) -> None:
     token = csrf(client, "/selftests")
-    response = client.post("/selftests", data={"csrf_token": token, "left": "soon"})
+    form = {"csrf_token": token, "left": "soon", "right": "2.5", "bridge": ["glutes", "lower_back"],
+            "belt": "level", "both": "yes", "clench_left": "yes", "clench_right": "no", "signs": ["tight_hips"]}  # fmt: skip
+    response = client.post("/selftests", data=form)
     assert response.status_code == 422
-    assert "squeeze seconds.left" in response.text
+    assert "Please give the left side&#39;s time in seconds, from 0 to 120 (for example 2.5)" in response.text
+    assert "squeeze" not in response.text.split('role="alert"')[1].split("</div>")[0], "plain words"
+    page = response.text  # every other answer is still there
+    assert 'name="right" inputmode="decimal" size="5" value="2.5"' in page
+    assert 'value="soon"' in page
+    for name, value in (("bridge", "glutes"), ("bridge", "lower_back"), ("belt", "level"), ("both", "yes"),
+                        ("clench_left", "yes"), ("clench_right", "no")):  # fmt: skip
+        assert f'name="{name}" value="{value}" checked' in page, (name, value)
+    assert 'name="signs" value="tight_hips" checked' in page
     assert repo_for(database_url).selftest_results() == []
     assert client.post("/selftests", data={"csrf_token": "forged", "left": "1"}).status_code == 403
 
@@ -134,3 +144,24 @@ def test_progress_shows_trends_against_the_minimal_important_change(
     data = client.get("/api/progress").json()
     assert data["pain"]["change"] == -3
     assert data["minimal_important_change"] == 2.0
+
+
+def test_a_refused_check_in_keeps_everything_typed_and_says_why(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    form = {"csrf_token": csrf(client, "/checkin"), "pain": "3", "numbness": "6",
+            "activity_0": "sitting through a film", "activity_0_score": "4",
+            "activity_1": "", "activity_1_score": "7",  # a score with no name
+            "activity_2": "x" * 9300, "activity_2_score": "5", **NO_WARNING_SIGNS}  # fmt: skip
+    refused = client.post("/checkin", data=form)
+    assert refused.status_code == 422
+    page = refused.text
+    assert "Please name activity 2, the one you scored 7." in page
+    assert "Please keep activity 3&#39;s name to 80 characters." in page
+    assert 'name="pain" type="number" min="0" max="10" required value="3"' in page
+    assert 'name="numbness" type="number" min="0" max="10" required value="6"' in page
+    assert 'value="sitting through a film" maxlength="80"' in page
+    assert 'name="activity_1_score" type="number" min="0" max="10" size="3" value="7"' in page
+    assert "x" * 161 not in page, "a long name is not echoed whole"
+    assert page.count(" checked") == len(NO_WARNING_SIGNS), "the safety answers given are kept"
+    assert repo_for(database_url).checkin_scores() == [], "nothing is saved"

@@ -255,9 +255,13 @@ def side_lines(result: SelfTestResult, kb: Knowledge) -> list[str]:
         if side.status == "unknown":
             lines.append(f"{name}: not tested")
             continue
-        words = squeeze.outcomes[side.status].label
-        if side.seconds is not None and side.status != "normal":
-            words += f" (about {round(side.seconds, 1):g} s)"
+        if side.seconds is not None:  # what the stopwatch showed, whatever the clench test added
+            timed = _squeeze_status(side.seconds, squeeze)
+            words = squeeze.outcomes[timed].label
+            if timed != "normal":
+                words += f" (about {round(side.seconds, 1):g} s)"
+        else:
+            words = squeeze.outcomes[side.status].label
         if side.clench_alone is False:
             words += ", hard to squeeze on its own"
         lines.append(f"{name}: {words}")

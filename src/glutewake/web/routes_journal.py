@@ -27,7 +27,21 @@ Texts = Annotated[list[str] | None, Form()]
 
 @router.get("/selftests", response_class=HTMLResponse)
 def selftests_page(request: Request) -> Response:
-    return render(request, "selftests.html", {"errors": [], "sides": SIDES})
+    return render(request, "selftests.html", {"errors": [], "sides": SIDES, "given": {}})
+
+
+def _seconds(text: str) -> float | None:
+    """Seconds a person typed ("2.5", "3", "2,5"), from 0 to 120; None if it is not that."""
+    cleaned = text.strip().replace(",", ".").removesuffix("s").strip()
+    if (
+        not cleaned
+        or len(cleaned) > 8
+        or not all(c.isdigit() or c == "." for c in cleaned)
+        or cleaned.count(".") > 1
+    ):
+        return None
+    value = float(cleaned)
+    return value if 0 <= value <= 120 else None
 
 
 @router.post("/selftests", response_class=HTMLResponse)
@@ -47,16 +61,26 @@ def selftests_score(
     signs: Texts = None,
 ) -> Response:
     require_csrf(request, csrf_token)
+    given = {
+        "left": left[:20], "right": right[:20], "left_firm": left_firm, "right_firm": right_firm,
+        "bridge": bridge or [], "belt": belt, "both": both, "clench_left": clench_left,
+        "clench_right": clench_right, "signs": signs or [],
+    }  # fmt: skip
+    errors = []
     raw: dict[str, object] = {}
     squeeze: dict[str, float | None] = {}
     for side, seconds, firm in (("left", left, left_firm), ("right", right, right_firm)):
         if firm == "no":
             squeeze[side] = None
         elif seconds.strip():
-            try:
-                squeeze[side] = float(seconds)
-            except ValueError:
-                squeeze[side] = -1.0  # reported as out of range below
+            number = _seconds(seconds)
+            if number is None:
+                errors.append(
+                    f"Please give the {side} side's time in seconds, from 0 to 120 (for example 2.5), "
+                    "or tick “It did not firm up”."
+                )
+            else:
+                squeeze[side] = number
     if squeeze:
         raw["squeeze_seconds"] = squeeze
     if bridge:
@@ -65,13 +89,19 @@ def selftests_score(
         raw["belt_line"] = belt
     if both and clench_left and clench_right:
         raw["clench"] = {"both": both == "yes", "left": clench_left == "yes", "right": clench_right == "yes"}
+    elif both or clench_left or clench_right:
+        errors.append("Please answer all three clench questions, or none of them.")
     if signs:
         raw["signs"] = signs
-    try:
-        answers = parse_selftest_answers(raw)
-    except FieldErrors as error:
-        errors = [f"{field.replace('_', ' ')}: {message}" for field, message in error.problems]
-        return render(request, "selftests.html", {"errors": errors, "sides": SIDES}, status=422)
+    if not errors:
+        try:
+            answers = parse_selftest_answers(raw)
+        except FieldErrors:  # only a form that was changed by hand gets here
+            errors.append("Some answers could not be read. Please choose them again from the options shown.")
+    if errors:
+        return render(
+            request, "selftests.html", {"errors": errors, "sides": SIDES, "given": given}, status=422
+        )
     result = score_selftests(answers)
     record_selftest(ctx, result)
     return render(request, "selftest_result.html", {"lines": summary(result, knowledge()), "result": result})
@@ -88,11 +118,20 @@ def checkin_page(
     return render(
         request,
         "checkin.html",
-        {"activities": activities, "rescreen": rescreen_findings(knowledge()), "errors": [], "given": {}},
+        {
+            "activities": activities,
+            "rescreen": rescreen_findings(knowledge()),
+            "errors": [],
+            "given": {},
+            "typed": {},
+        },
     )
 
 
 _SAFETY_ANSWERS: dict[str, bool | None] = {"yes": True, "no": False, "unknown": None}
+ACTIVITY_NAME_MAX = 80  # as the API takes them
+# What the person typed, given back on an error so that nothing is lost.
+_TYPED = ("pain", "numbness", *(f"activity_{n}{part}" for n in range(5) for part in ("", "_score")))
 
 
 @router.post("/checkin", response_class=HTMLResponse)
@@ -101,7 +140,7 @@ async def checkin_save(
     ctx: Ctx,
     today: Today,
 ) -> Response:
-    from glutewake.app.journal import psfs_activities, record_checkin
+    from glutewake.app.journal import record_checkin
 
     form = await request.form()
     require_csrf(request, str(form.get("csrf_token", "")))
@@ -121,22 +160,31 @@ async def checkin_save(
         name = str(form.get(f"activity_{n}", "")).strip()
         value = str(form.get(f"activity_{n}_score", "")).strip()
         score = whole_number(value, 0, 10)
-        if name and score is None:
-            errors.append(f"Please rate “{name[:80]}” from 0 to 10.")
+        if len(name) > ACTIVITY_NAME_MAX:
+            errors.append(f"Please keep activity {n + 1}'s name to {ACTIVITY_NAME_MAX} characters.")
+        elif name and score is None:
+            errors.append(f"Please rate “{name}” from 0 to 10.")
+        elif value and not name:
+            errors.append(f"Please name activity {n + 1}, the one you scored {value[:3]}.")
         elif name:
             psfs[name] = score  # type: ignore[assignment]  # checked just above
     given = {f: str(form.get(f, "")) for f in rescreen}
-    if any(value not in _SAFETY_ANSWERS for value in given.values()):
-        errors.append("Please answer every safety question: yes, no or not sure.")
+    unanswered = [f for f, value in given.items() if value not in _SAFETY_ANSWERS]
+    if unanswered:
+        errors.append(
+            f"Please answer every safety question ({len(unanswered)} still open): yes, no or not sure."
+        )
     answers = {f: _SAFETY_ANSWERS.get(value) for f, value in given.items()}
-    if not psfs:
+    if not psfs and not any("activity" in e for e in errors):
         errors.append("Please name at least one everyday activity and rate it.")
     if errors:
+        typed = {k: str(form.get(k, ""))[: ACTIVITY_NAME_MAX * 2] for k in _TYPED}
         context = {
-            "activities": list(psfs) or psfs_activities(ctx),
+            "activities": [typed[f"activity_{n}"] for n in range(5)],
             "rescreen": rescreen,
             "errors": errors,
             "given": given,
+            "typed": typed,
         }
         return render(request, "checkin.html", context, status=422)
     verdict = record_checkin(ctx, Checkin(today, scores["pain"], scores["numbness"], psfs, answers))

@@ -24,7 +24,7 @@ def test_plain_glutewake_serves_the_app_with_the_safety_notice(glutewake_home: P
         assert url.startswith("http://127.0.0.1:")
         assert any("not a diagnosis" in line and "999" in line for line in lines)
         assert any("Sign in with this link" in line and "/signin?code=" in line for line in lines)
-        assert "Check my symptoms" in get(url, glutewake_home)
+        assert "Start the symptom check" in get(url, glutewake_home)
         assert json.loads(get(url + "api/health")) == {"status": "ok"}
         coach = json.loads(get(url + "api/coach", glutewake_home))  # the coach runs inside the app
         assert coach["phase"] in ("away", "sitting")
@@ -91,7 +91,7 @@ def test_serve_works_without_fcntl_and_termios_with_the_windows_control_channel(
     windows = {"GLUTEWAKE_COACH_CONTROL": "tcp"}
     command = (sys.executable, "-c", _AS_ON_WINDOWS)
     with running("serve", "--no-browser", home=glutewake_home, command=command, env=windows) as (url, _):
-        assert "Check my symptoms" in get(url, glutewake_home)
+        assert "Start the symptom check" in get(url, glutewake_home)
         coach = json.loads(get(url + "api/coach", glutewake_home))
         assert coach["phase"] in ("away", "sitting"), "the coach runs inside the app"
         assert not (glutewake_home / "coach.sock").exists()

@@ -17,7 +17,7 @@ __all__ = ["browser", "page", "site"]  # fixtures, used by name
 
 def start_check(page: Page, site: str) -> None:
     page.goto(site)
-    page.get_by_role("link", name="Check my symptoms").first.click()
+    page.get_by_role("link", name="Start the symptom check").first.click()
     if "Where do you live?" in page.inner_text("main"):  # asked on first use only
         page.get_by_label("Country or area").select_option("uk")
         page.get_by_role("button", name="Save and continue").click()
@@ -94,9 +94,9 @@ def test_keyboard_only_reaches_the_check(page: Page, site: str) -> None:
     page.keyboard.press("Enter")
     for _ in range(10):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.textContent") == "Check my symptoms":
+        if page.evaluate("document.activeElement.textContent") == "Start the symptom check":
             break
-    assert page.evaluate("document.activeElement.textContent") == "Check my symptoms"
+    assert page.evaluate("document.activeElement.textContent") == "Start the symptom check"
     page.keyboard.press("Enter")
     page.wait_for_url("**/check", timeout=5000)
 

@@ -52,7 +52,7 @@ def test_from_the_start_page_to_the_progress_charts(page: Page, site: str) -> No
     shoot(page, "plan-built")
 
     # today's session, all of it, on the page's fake clock
-    page.get_by_role("link", name="Do today's session").click()
+    page.get_by_role("link", name="Start today's session").click()
     page.clock.pause_at(datetime.now() + timedelta(seconds=60))
     page.get_by_role("button", name="Start the guided session").click()
     expect(page.locator("#what")).to_have_text("Get ready")

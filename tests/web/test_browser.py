@@ -43,7 +43,7 @@ def answer_until_result(page: Page, yes: set[str]) -> None:
             finding = re.search(r"step=([a-z0-9_]+)", yes_link.get_attribute("href") or "")
             assert finding is not None
             page.get_by_role("link", name="Yes" if finding.group(1) in yes else "No", exact=True).click()
-        page.wait_for_url(lambda url: url != before)  # the next screen, not this one again
+        page.wait_for_url(lambda url, left=before: url != left)  # the next screen, not this one again
 
 
 def test_emergency_path_shows_the_emergency_action_first(page: Page, site: str) -> None:

@@ -299,3 +299,28 @@ def test_a_page_title_is_plain_text(client: TestClient) -> None:
         title = re.search(r"<title>(.*?)</title>", client.get(path).text, re.S)
         assert title is not None, path
         assert "<" not in title.group(1), path
+
+
+def test_a_missing_page_says_so_in_words_and_offers_the_way_on(client: TestClient) -> None:
+    for path in ("/nothing-here", "/exercises/no_such_exercise"):
+        response = client.get(path)
+        assert response.status_code == 404
+        page = text(response.text)
+        assert "Page not found" in page
+        assert "Not Found" not in page
+        assert 'href="/">Go to the start page</a>' in response.text
+
+
+PAGES = ("/", "/check", "/plan", "/session", "/checkin", "/progress", "/exercises", "/exercises/glute_bridge",
+         "/selftests", "/coach", "/data", "/region", "/nothing-here")  # fmt: skip
+
+
+def test_no_page_shows_terminal_commands_or_raw_status_words(client: TestClient) -> None:
+    for path in PAGES:
+        page = client.get(path).text
+        words = text(page)
+        assert "<code>glutewake" not in page, path
+        assert "`glutewake" not in words, path
+        assert "run glutewake" not in words.lower(), path
+        for raw in ("Activity from:", "timer only", "progressed:", "regressed:"):
+            assert raw not in words, (path, raw)

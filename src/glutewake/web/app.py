@@ -147,10 +147,13 @@ def create_app(
             headers = {"Allow": _allowed(app, request.url.path)}
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=headers)
+        from http import HTTPStatus
+
+        bare = error.detail == HTTPStatus(error.status_code).phrase  # "Not Found" says nothing to a person
         return app.state.templates.TemplateResponse(
             request,
             "error.html",
-            {"status": error.status_code, "message": error.detail, "kb": knowledge()},
+            {"status": error.status_code, "message": None if bare else error.detail, "kb": knowledge()},
             status_code=error.status_code,
             headers=headers,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -155,3 +156,26 @@ def test_forget_asks_first(database_url: str, tmp_path: Path, repo_for: Callable
     assert not repo_for(database_url).is_empty()
     assert run(database_url, "forget", stdin="y\n")[0] == 0
     assert repo_for(database_url).is_empty()
+
+
+def test_a_second_export_the_same_day_is_not_overwritten_unasked(database_url: str, tmp_path: Path) -> None:
+    fill(database_url, tmp_path)
+    runner_dir = tmp_path / "here"
+    runner_dir.mkdir()
+    path = runner_dir / "glutewake-export-2026-11-23.json"  # the fake clock's day
+    cwd = Path.cwd()
+    os.chdir(runner_dir)
+    try:
+        assert run(database_url, "export")[0] == 0
+        path.write_text("kept")
+        code, _, err = run(database_url, "export")  # no terminal: nobody to ask
+        assert code == 2
+        message = " ".join(err.split())
+        assert f"{path.name} already exists; add --force to overwrite it, or give another FILE" in message
+        assert path.read_text() == "kept"
+        for flag in ("--force", "--yes"):
+            path.write_text("kept")
+            assert run(database_url, "export", flag)[0] == 0
+            assert json.loads(path.read_text())["format"] == "glutewake-export"
+    finally:
+        os.chdir(cwd)

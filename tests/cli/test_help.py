@@ -68,3 +68,17 @@ def test_help_loads_neither_the_web_framework_nor_the_store() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("chek", "check"), ("sesion", "session"), ("exprot", "export")])
+def test_a_mistyped_command_gets_the_closest_suggested(typed: str, meant: str) -> None:
+    result = CliRunner().invoke(main, [typed])
+    assert result.exit_code == 2
+    assert f"No such command '{typed}'. Did you mean '{meant}'?" in result.stderr
+
+
+def test_a_command_nothing_is_close_to_gets_no_guess() -> None:
+    result = CliRunner().invoke(main, ["xyzzy"])
+    assert result.exit_code == 2
+    assert "No such command 'xyzzy'." in result.stderr
+    assert "Did you mean" not in result.stderr

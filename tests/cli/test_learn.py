@@ -91,3 +91,68 @@ def test_the_kit_filter_takes_the_kits_a_plan_is_built_for() -> None:
     code, _, err = learn("exercises", "--equipment", "chair")
     assert code == 2
     assert "'none', 'band', 'dumbbells', 'gym'" in err
+
+
+@pytest.mark.parametrize(
+    ("query", "title"),
+    [
+        ("tailbone", "Tailbone pain"),  # a word of the name
+        ("numb bum", "Gluteal amnesia"),  # words of the alias "numb bum from sitting"
+        ("squeeze test", "Single-leg stand squeeze test"),
+        ("TAILB", "Tailbone pain"),  # case-insensitive, the start of a word
+        ("sleepy glutes", "Gluteal amnesia"),
+    ],
+)
+def test_finds_an_item_by_words_of_its_names(query: str, title: str) -> None:
+    code, out, err = learn(query)
+    assert code == 0, err
+    assert title in out
+
+
+def test_words_that_match_several_items_list_them_with_their_ids() -> None:
+    code, out, _ = learn("bridge")
+    assert code == 0
+    for item_id in ("glute_bridge", "single_leg_bridge", "glute_bridge_test"):
+        assert item_id in out
+    assert "Show one with `glutewake learn ID`" in out
+
+
+@pytest.mark.parametrize(
+    ("query", "suggested"),
+    [("tailbon pian", "coccydynia"), ("sciatca", "sciatica"), ("conditons", "the topic conditions")],
+)
+def test_nothing_found_suggests_what_is_close(query: str, suggested: str) -> None:
+    code, _, err = learn(query)
+    assert code == 2
+    assert f"nothing called {query!r}" in err
+    assert suggested in err
+
+
+def test_the_library_search_is_in_the_application_layer(kb: Knowledge) -> None:
+    from glutewake.app.library import search_library
+
+    found = search_library(kb, "numb bum")
+    assert [(item.kind, item.id, item.called) for item in found.items] == [
+        ("condition", "gluteal_amnesia", "numb bum from sitting")
+    ]
+    assert search_library(kb, "dead-butt SYNDROME").exact
+    assert search_library(kb, "zzz").items == ()
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+@pytest.mark.parametrize("topic", ["conditions", "exercises", "selftests", "findings"])
+def test_the_tables_never_cut_the_ids_short(kb: Knowledge, topic: str, columns: int) -> None:
+    result = CliRunner().invoke(main, ["learn", topic], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0
+    first_column = {line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│")}
+    items = {"conditions": kb.conditions, "exercises": kb.exercises, "selftests": kb.selftests}
+    assert set(items.get(topic, kb.findings)) <= first_column
+
+
+def test_an_unknown_kit_is_refused_with_the_choices() -> None:
+    code, _, err = learn("exercises", "--equipment", "chairr")
+    assert code == 2
+    assert (
+        "Invalid value for '--equipment': 'chairr' is not one of 'none', 'band', 'dumbbells', 'gym'"
+        in " ".join(err.split())
+    )

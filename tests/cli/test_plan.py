@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from icalendar import Calendar
 
 from glutewake.store import Repository
 from tests.cli.runner import SELF_CARE_CASE, run
+from tests.fakes import FakeClock
 
 SELF_CARE = SELF_CARE_CASE
 EMERGENCY = {**SELF_CARE, "answers": {"bladder_change": True}}
@@ -61,11 +63,11 @@ def test_choices_are_kept_and_a_choice_left_out_keeps_the_last_one(
 ) -> None:
     checked(database_url)
     assert run(database_url, "plan", "--equipment", "band", "--days", "tue,fri")[0] == 0
-    assert run(database_url, "plan", "--minutes", "30")[0] == 0
+    assert run(database_url, "plan", "--new", "--minutes", "30")[0] == 0
     profile = repo_for(database_url).profile()
     assert profile is not None
     assert (profile.equipment, profile.minutes_per_session, profile.preferred_days) == ("band", 30, (1, 4))
-    assert run(database_url, "plan", "--days", "every-other-day")[0] == 0
+    assert run(database_url, "plan", "--new", "--days", "every-other-day")[0] == 0
     again = repo_for(database_url).profile()
     assert again is not None
     assert again.preferred_days is None
@@ -102,3 +104,74 @@ def test_a_wrong_weekday_is_named_whole(database_url: str) -> None:
     assert code == 2
     assert "(not 'someday')" in err
     assert run(database_url, "plan", "--days", "Monday,thurs")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "again"),
+    [
+        (["--equipment", "none"], "glutewake plan --new --equipment none"),
+        (["--minutes", "30"], "glutewake plan --new --minutes 30"),
+        (
+            ["--days", "mon,thu", "--start", "2026-12-01"],
+            "glutewake plan --new --days mon,thu --start 2026-12-01",
+        ),
+    ],
+)
+def test_a_new_choice_without_new_does_not_replace_the_plan_unasked(
+    database_url: str, repo_for: Callable[[str], Repository], args: list[str], again: str
+) -> None:
+    checked(database_url)
+    assert run(database_url, "plan", "--new", "--equipment", "band")[0] == 0
+    before = repo_for(database_url).current_plan()
+    code, out, err = run(database_url, "plan", *args)  # no terminal: nobody to ask
+    assert code == 2
+    assert out == ""
+    message = " ".join(err.split())
+    assert "builds a new plan and replaces your current one" in message
+    assert f"`{again}`" in message
+    assert "Traceback" not in err
+    assert repo_for(database_url).current_plan() == before
+    assert run(database_url, "plan", "--new", *args)[0] == 0, "the command it names works"
+
+
+def test_the_next_session_is_the_one_after_a_session_done_early(
+    database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    checked(database_url)
+    assert run(database_url, "plan", "--new")[0] == 0  # Monday 23 Nov, then every other day
+    repo = repo_for(database_url)
+    active = repo.current_plan()
+    assert active is not None
+    monday, wednesday, friday = sorted(active.session_ids)[:3]
+    for day in (monday, wednesday):  # Wednesday's done ahead of its day, on Monday
+        repo.finish_session(repo.start_session(active.session_ids[day], guided=True), "completed")
+    plan_out = " ".join(run(database_url, "plan")[1].split())
+    assert f"Next session: {friday:%A %d %b}" in plan_out
+    today_out = " ".join(run(database_url, "today")[1].split())
+    assert f"No session is planned for today. Next session: {friday:%A %d %b}." in today_out
+
+
+def test_the_plan_and_today_name_a_session_left_part_way(
+    database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    checked(database_url)
+    assert run(database_url, "plan", "--new")[0] == 0
+    repo = repo_for(database_url)
+    active = repo.current_plan()
+    assert active is not None
+    monday = min(active.session_ids)
+    log = repo.start_session(active.session_ids[monday], guided=True)
+    repo.finish_session(log, "quit")
+    tuesday = FakeClock(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))  # the day after, no session planned
+    plan_out = " ".join(run(database_url, "plan", clock=tuesday)[1].split())
+    assert f"Next session: {monday:%A %d %b}" in plan_out
+    assert "You stopped part-way through it: `glutewake session` goes on from there." in plan_out
+    today_out = " ".join(run(database_url, "today", clock=tuesday)[1].split())
+    assert f"You stopped part-way through the session of {monday:%A %d %b}." in today_out
+    assert "Go on from where you stopped with `glutewake session`." in today_out
+    assert run(database_url, "session", "--abandon", clock=tuesday)[0] == 0
+    today_out = " ".join(run(database_url, "today", clock=tuesday)[1].split())
+    assert "No session is planned for today. Next session: Wednesday 25 Nov." in today_out
+    code, _, err = run(database_url, "session", "--abandon", clock=tuesday)
+    assert code == 2
+    assert "no session is part-way, so there is nothing to abandon" in err

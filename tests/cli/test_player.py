@@ -78,3 +78,49 @@ def test_keys_come_without_termios_as_on_windows(monkeypatch: pytest.MonkeyPatch
         assert keys.read(1) == "p"
         assert keys.read(1) == "\n"
     os.close(leader)
+
+
+def redraws(out: str) -> list[str]:
+    """Each status line as drawn: what follows a carriage return, up to the next one or a newline."""
+    return [part.split("\n")[0] for part in out.split("\r")[1:] if part.split("\n")[0]]
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_the_status_line_fits_the_terminal_and_clears_what_was_there(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, columns: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(columns))
+    clock = FakeClock()
+    steps = [
+        (Step("get_ready", seconds=5), [(1.0, "s")]),
+        (Step("set", exercise_id="glute_bridge", set_number=1, sets=3, reps=10), [(2.0, "\n")] * 10),
+        (Step("rest", seconds=30), [(3.0, "p"), (4.0, "p")]),
+        (Step("set", exercise_id="side_plank", set_number=1, sets=2, side="left", hold_seconds=3), []),
+    ]
+    for step, presses in steps:
+        player(kb, clock, presses).run(step)
+    out = capsys.readouterr().out
+    drawn = redraws(out)
+    assert any(line.startswith("Rep 10/10: done.") for line in drawn)
+    for line in drawn:
+        text = line.removesuffix("\x1b[K")
+        assert line.endswith("\x1b[K"), f"not cleared to the end of the line: {line!r}"
+        assert len(text) < columns, f"wider than {columns} columns: {text!r}"
+    # the last state is drawn alone: no leftovers of the longer line before it
+    assert "\rRep 10/10: done.\x1b[K\n" in out
+    assert "\rStarting in: skipped.\x1b[K\n" in out
+    if columns >= 100:
+        assert "(Enter = rep, d = done, s = skip, p = pause, q = quit)" in out, "the full help when it fits"
+        assert "] 30 s   (s = skip, p = pause, q = quit)" in out, "the 20-wide bar and the full help"
+    else:
+        assert "(Enter rep, d done, s skip, p pause, q quit)" in out, "a shorter help, not a cut one"
+
+
+def test_a_very_narrow_terminal_still_gets_one_line(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "24")
+    clock = FakeClock()
+    player(kb, clock, []).run(Step("rest", seconds=3))
+    for line in redraws(capsys.readouterr().out):
+        assert len(line.removesuffix("\x1b[K")) < 24

@@ -116,3 +116,19 @@ def test_ending_early_says_so_and_exits_1() -> None:
     result = CliRunner().invoke(main, ["selftest"], input="y\n", obj={"clock": FakeClock()})
     assert result.exit_code == 1
     assert "The self-tests stopped; nothing was saved." in result.stderr
+
+
+class CtrlCClock(FakeClock):
+    """A clock during whose sleep the person presses Ctrl-C (SIGINT raises KeyboardInterrupt)."""
+
+    def sleep(self, seconds: float) -> None:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_during_the_countdown_says_so_and_exits_130() -> None:
+    result = CliRunner().invoke(
+        main, ["selftest", "--only", "single_leg_squeeze"], input="y\n\n", obj={"clock": CtrlCClock()}
+    )
+    assert result.exit_code == 130
+    assert "The self-tests stopped; nothing was saved." in result.stderr
+    assert "Aborted!" not in result.output + result.stderr

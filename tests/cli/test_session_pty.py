@@ -1,18 +1,19 @@
-"""Guided sessions in a real terminal (a pty): timers, reps, quitting, kill -9, resuming."""
+"""The CLI in a real terminal (a pty): guided sessions (timers, reps, quitting, kill -9,
+resuming, the status line at 60 and 100 columns), Ctrl-C, and questions asked before a change."""
 
 from __future__ import annotations
 
 import io
 import os
 import signal
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from glutewake.clock import SystemClock
-from glutewake.store import SessionRecord, Store, connect
+from glutewake.store import SessionRecord, SetRecord, Store, connect
 from tests.plans import tiny_plan
 
 
@@ -25,11 +26,13 @@ def store(tmp_path: Path, glutewake_home: Path) -> str:
     return url
 
 
-def spawn(url: str, home: Path) -> pexpect.spawn:
-    env = {**os.environ, "GLUTEWAKE_HOME": str(home), "GLUTEWAKE_DATABASE_URL": url, "COLUMNS": "120"}
+def spawn(url: str, home: Path, *args: str, columns: int = 120) -> pexpect.spawn:
+    env = {**os.environ, "GLUTEWAKE_HOME": str(home), "GLUTEWAKE_DATABASE_URL": url}
+    env.pop("COLUMNS", None)  # the width comes from the terminal itself, as for a person
     child = pexpect.spawn(
-        "glutewake", ["session"], env=env, encoding="utf-8", timeout=30, dimensions=(40, 120)
-    )
+        "glutewake", list(args or ["session"]), env=env, encoding="utf-8", timeout=30,
+        dimensions=(40, columns),
+    )  # fmt: skip
     child.logfile_read = io.StringIO()  # the whole transcript, for checks after the fact
     return child
 
@@ -61,14 +64,16 @@ def test_a_whole_session_with_timers_bell_and_feedback(store: str, glutewake_hom
     child.send("s")
     child.expect(r"Hold \[")
     child.expect("Hold: done", timeout=10)
-    child.expect("session complete")
+    child.expect("Session complete: 3 sets done, none skipped.")
     child.expect("How hard was it")
     child.sendline("5")
     child.expect("Any pain")
     child.sendline("1")
     child.expect("Where did you feel the work")
     child.sendline("1")
+    child.expect("Saved: effort 5/10, pain 1/10, felt in the buttocks.")
     child.expect("Your plan changed: progressed: the last session felt easy")
+    child.expect(r"Next session: \w+day \d\d \w\w\w\.")  # two days on
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -92,7 +97,7 @@ def test_killed_mid_session_keeps_the_sets_done_and_resumes(store: str, glutewak
     assert (interrupted.status, interrupted.sets) == ("in_progress", 1)
 
     child = spawn(store, glutewake_home)
-    child.expect("Resuming where you stopped: 1 set already done.")
+    child.expect("where you stopped: 1 set already done.")
     child.expect("Pelvic curl: set 1 of 1")
     do_reps(child, 2)
     child.expect("Next: Side plank")
@@ -116,13 +121,13 @@ def test_quitting_keeps_what_was_done(store: str, glutewake_home: Path) -> None:
     do_reps(child, 2)
     child.expect("Next: Pelvic curl")
     child.send("q")
-    child.expect(r"Stopped. What you did is kept \(1 set\)")
+    child.expect(r"Stopped. What you did is kept \(1 set\). `glutewake session` goes on from there")
     child.expect(pexpect.EOF)
     (quit_session,) = sessions(store)
     assert (quit_session.status, quit_session.sets) == ("quit", 1)
 
     child = spawn(store, glutewake_home)
-    child.expect("Resuming where you stopped: 1 set already done.")
+    child.expect("where you stopped: 1 set already done.")
     child.expect("Pelvic curl: set 1 of 1")
     child.send("q")
     child.expect(pexpect.EOF)
@@ -141,3 +146,202 @@ def test_pause_stops_the_clock(store: str, glutewake_home: Path) -> None:
     child.expect("Starting in: done", timeout=10)
     child.send("q")
     child.expect(pexpect.EOF)
+
+
+def status_lines(transcript: str) -> list[str]:
+    """Every status line as drawn in place: after a carriage return, before the next or a newline."""
+    return [part.split("\n")[0] for part in transcript.split("\r")[1:] if part.split("\n")[0]]
+
+
+@pytest.mark.parametrize("columns", [60, 100])
+def test_the_status_line_fits_the_terminal_and_is_redrawn_cleanly(
+    store: str, glutewake_home: Path, columns: int
+) -> None:
+    child = spawn(store, glutewake_home, columns=columns)
+    child.expect("Starting in")
+    child.expect("Starting in: done", timeout=10)  # a whole countdown, redrawn each quarter second
+    do_reps(child, 2)
+    child.expect("Next: Pelvic curl")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    transcript = child.logfile_read.getvalue()
+    drawn = [line for line in status_lines(transcript) if line.startswith(("Starting in", "Rep "))]
+    assert len(drawn) > 10
+    for line in drawn:
+        assert line.endswith("\x1b[K"), f"not cleared to the end of the line: {line!r}"
+        assert len(line.removesuffix("\x1b[K")) < columns, f"wraps at {columns} columns: {line!r}"
+    assert "\rStarting in: done.\x1b[K\r\n" in transcript
+    assert "\rRep 2/2: done.\x1b[K\r\n" in transcript
+    # redrawn in place: the countdown's lines are all on one terminal line, not one per second
+    before_reps = transcript.split("Glute bridge: set 1")[0]
+    assert before_reps.count("\n") <= 4
+
+
+def test_a_session_with_every_set_skipped_says_so_and_names_the_next(
+    store: str, glutewake_home: Path
+) -> None:
+    child = spawn(store, glutewake_home)
+    for _ in range(3):
+        child.expect("Starting in")
+        child.send("s")  # skip the countdown
+        child.expect(r"set 1 of 1")
+        child.send("s")  # and the set
+    child.expect(r"every set was skipped \(3\), so none was recorded as done")
+    child.expect(r"Next session: \w+day")
+    child.expect(pexpect.EOF)
+    transcript = child.logfile_read.getvalue()
+    assert "complete" not in transcript
+    assert "Well done" not in transcript
+    assert "How hard was it" not in transcript, "no feedback on a session nothing was done of"
+    (skipped,) = sessions(store)
+    assert (skipped.status, skipped.sets) == ("completed", 0)
+
+
+def test_a_session_left_part_way_on_an_earlier_day_is_offered_first(
+    tmp_path: Path, glutewake_home: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'earlier.db'}"
+    repo = Store(connect(url), SystemClock()).owner()
+    yesterday = date.today() - timedelta(days=1)  # tiny_plan: a session yesterday, the next tomorrow
+    repo.save_plan(tiny_plan(yesterday), None)
+    active = repo.current_plan()
+    assert active is not None
+    log = repo.start_session(active.session_ids[yesterday], guided=True)
+    repo.log_set(log, SetRecord("glute_bridge", None, 2, None))
+    repo.finish_session(log, "quit")
+    repo.close()
+
+    today = spawn(url, glutewake_home, "today")
+    today.expect(f"You stopped part-way through the session of {yesterday:%A %d %b}.")
+    today.expect("Go on from where you stopped with `glutewake session`.")
+    today.expect(pexpect.EOF)
+
+    child = spawn(url, glutewake_home)
+    child.expect(f"Resuming the session of {yesterday:%A %d %b} where you stopped: 1 set already done.")
+    child.expect("Pelvic curl: set 1 of 1")
+    child.send("q")
+    child.expect(pexpect.EOF)
+
+    abandon = spawn(url, glutewake_home, "session", "--abandon")
+    abandon.expect(rf"Left the session of {yesterday:%A %d %b} as it was \(1 set kept\)\.")
+    abandon.expect(f"Next session: {yesterday + timedelta(days=2):%A %d %b}.")
+    abandon.expect(pexpect.EOF)
+    assert [(s.status, s.sets) for s in sessions(url)] == [("abandoned", 1)]
+
+
+def test_ctrl_c_in_a_session_keeps_the_sets_and_exits_130(store: str, glutewake_home: Path) -> None:
+    child = spawn(store, glutewake_home)
+    child.expect("Get ready")
+    child.send("s")
+    do_reps(child, 2)
+    child.expect("Next: Pelvic curl")
+    child.sendintr()
+    child.expect(r"Stopped. What you did is kept \(1 set\)")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in child.logfile_read.getvalue()
+    (stopped,) = sessions(store)
+    assert (stopped.status, stopped.sets) == ("quit", 1)
+
+
+def test_ctrl_c_at_the_feedback_questions_keeps_the_session_and_exits_130(
+    store: str, glutewake_home: Path
+) -> None:
+    child = spawn(store, glutewake_home)
+    for count in (2, 2):
+        child.expect("Starting in")
+        child.send("s")
+        do_reps(child, count)
+    child.expect("Starting in")
+    child.send("s")
+    child.expect("Hold: done", timeout=10)
+    child.expect("How hard was it")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    transcript = child.logfile_read.getvalue()
+    assert "Stopped (Ctrl-C); whatever was already saved is kept." in transcript
+    assert "Aborted!" not in transcript
+    assert "Traceback" not in transcript
+    (done,) = sessions(store)
+    assert (done.status, done.sets, done.rpe) == ("completed", 3, None)
+
+
+@pytest.mark.parametrize(
+    ("args", "prompt", "message"),
+    [
+        (["selftest"], "Do this test now?", "The self-tests stopped; nothing was saved."),
+        (["check"], "How old are you?", "The check stopped; nothing was saved."),
+        (["checkin"], "Pain right now", "The check-in stopped; nothing was saved."),
+    ],
+)
+def test_ctrl_c_at_any_prompt_is_one_line_and_exit_130(
+    store: str, glutewake_home: Path, args: list[str], prompt: str, message: str
+) -> None:
+    from glutewake.app.region import save_region
+
+    save_region("uk")  # so the check asks its own questions first
+    child = spawn(store, glutewake_home, *args)
+    child.expect(prompt)
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    transcript = child.logfile_read.getvalue()
+    assert message in transcript
+    assert "Aborted!" not in transcript
+    assert "Traceback" not in transcript
+
+
+def test_ctrl_c_during_the_squeeze_countdown_exits_130(store: str, glutewake_home: Path) -> None:
+    child = spawn(store, glutewake_home, "selftest", "--only", "single_leg_squeeze")
+    child.expect("Do this test now?")
+    child.sendline("y")
+    child.expect(r"\(s to skip\)")
+    child.sendline("")
+    child.expect("3…")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "The self-tests stopped; nothing was saved." in child.logfile_read.getvalue()
+
+
+def test_rebuilding_the_plan_from_a_new_choice_asks_first(store: str, glutewake_home: Path) -> None:
+    repo = Store(connect(store), SystemClock()).owner()
+    before = repo.current_plan()
+    repo.close()
+    child = spawn(store, glutewake_home, "plan", "--minutes", "30")
+    child.expect(
+        r"Changing the minutes builds a new plan from \w+day \d\d \w\w\w, replacing your current one"
+    )
+    child.sendline("n")
+    child.expect("Nothing was changed.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    repo = Store(connect(store), SystemClock()).owner()
+    assert repo.current_plan() == before
+    repo.close()
+
+
+def test_a_second_export_asks_before_overwriting(tmp_path: Path, store: str, glutewake_home: Path) -> None:
+    target = tmp_path / "backup.json"
+    target.write_text("the first export")
+    child = spawn(store, glutewake_home, "export", str(target))
+    child.expect("backup.json already exists. Overwrite it?")
+    child.sendline("n")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    assert target.read_text() == "the first export"
+    child = spawn(store, glutewake_home, "export", str(target))
+    child.expect("Overwrite it?")
+    child.sendline("y")
+    child.expect("Exported your records to")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert target.read_text().startswith("{")

@@ -15,18 +15,21 @@ from glutewake.store import SetRecord
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
-    from glutewake.store import SessionLog
+    from glutewake.store import ActivePlan, SessionLog
 
 __all__ = [
+    "Abandoned",
     "Due",
     "NotDue",
     "SessionClosed",
     "Started",
+    "abandon",
     "cut_short",
     "due_session",
     "end_session",
     "finish",
     "log_done",
+    "next_session",
     "record_set",
     "record_step",
     "save_feedback",
@@ -36,8 +39,12 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Due:
+    """The session to do now. `part_way` when it was begun and left before its end: it goes
+    on from where it stopped, whatever day it was planned for."""
+
     planned_session_id: int
     session: PlannedSession
+    part_way: bool = False
 
 
 NotDueWhy = Literal["no_plan", "see_clinician", "paused", "none_today", "finished"]
@@ -67,9 +74,16 @@ _WHY: dict[NotDueWhy, str] = {
     "finished": "Your four-week plan is finished.",
 }
 
+# A log's status: begun and not ended (in_progress, or quit to go on later), or ended.
+# Abandoned: left part-way for good; it keeps its sets, and is no longer offered to go on with.
+_PART_WAY = ("in_progress", "quit")
+_ENDED = ("completed", "abandoned")
+
 
 def due_session(ctx: Context, today: date, *, allow_next: bool = False) -> Due | NotDue:
-    """Today's planned session (or the next one with `allow_next`), unless it is already done."""
+    """What to do now: a session left part-way (on any day, until it is finished or
+    abandoned), else today's planned session, or with `allow_next` the next one, unless
+    it is done. A session ended ahead of its day is done: "next" is the one after it."""
     active = current_plan(ctx)
     if active is None:
         return NotDue("no_plan")
@@ -77,16 +91,42 @@ def due_session(ctx: Context, today: date, *, allow_next: bool = False) -> Due |
         return NotDue("see_clinician")
     if active.plan.status == "stopped":
         return NotDue("paused", paused_because=active.plan.changes[-1].reason)
-    for planned in active.plan.sessions:
-        if planned.day < today or (planned.day > today and not allow_next):
-            continue
-        latest = ctx.records.session_for(active.session_ids[planned.day])
-        if latest is not None and latest[1] == "completed":
-            continue
-        if planned.day == today or allow_next:
-            return Due(active.session_ids[planned.day], planned)
-    upcoming = next((s.day for s in active.plan.sessions if s.day > today), None)
-    return NotDue("none_today" if upcoming else "finished", upcoming)
+    latest = _latest_logs(ctx, active)
+    by_id = {active.session_ids[p.day]: p for p in active.plan.sessions if p.day in active.session_ids}
+    part_way = [i for i, (_, status) in latest.items() if status in _PART_WAY and i in by_id]
+    if part_way:
+        # the one last begun (only one at a time, unless the plan's history says otherwise)
+        planned_id = max(part_way, key=lambda i: latest[i][0])
+        return Due(planned_id, by_id[planned_id], part_way=True)
+    upcoming = next(
+        (
+            p
+            for p in active.plan.sessions
+            if p.day >= today and latest.get(active.session_ids[p.day], (0, ""))[1] not in _ENDED
+        ),
+        None,
+    )
+    if upcoming is None:
+        return NotDue("finished")
+    if upcoming.day == today or allow_next:
+        return Due(active.session_ids[upcoming.day], upcoming)
+    return NotDue("none_today", upcoming.day)
+
+
+def next_session(ctx: Context, today: date) -> Due | None:
+    """The session the person does next (as `glutewake session --next` or the web's "next"
+    would run it), or None when there is none to do (no plan, paused, finished)."""
+    due = due_session(ctx, today, allow_next=True)
+    return due if isinstance(due, Due) else None
+
+
+def _latest_logs(ctx: Context, active: ActivePlan) -> dict[int, tuple[int, str]]:
+    """Each planned session of this plan with a log: its latest log's id and status."""
+    latest: dict[int, tuple[int, str]] = {}
+    for log in ctx.records.session_logs():  # oldest first: the last one wins
+        if log.plan_id == active.id and log.planned_session_id is not None:
+            latest[log.planned_session_id] = (log.id, log.status)
+    return latest
 
 
 @dataclass(frozen=True)
@@ -103,7 +143,7 @@ def cut_short(ctx: Context, due: Due) -> Started | None:
     """The due session's log if it was cut short (left, crashed or quit part-way), and where
     it goes on from; None if it was never started."""
     latest = ctx.records.session_for(due.planned_session_id)
-    if latest is None or latest[1] not in ("in_progress", "quit"):
+    if latest is None or latest[1] not in _PART_WAY:
         return None
     plan_steps = steps(due.session, ctx.knowledge)
     done = [(s.exercise_id, s.side) for s in ctx.records.sets_of(latest[0])]
@@ -179,6 +219,25 @@ def finish(ctx: Context, session_log_id: int, *, completed: bool) -> int:
     """End a session (done, or stopped); the number of sets it kept."""
     ctx.records.finish_session(session_log_id, "completed" if completed else "quit")
     return len(ctx.records.sets_of(session_log_id))
+
+
+def abandon(ctx: Context, today: date) -> Abandoned | None:
+    """Leave the session begun and left part-way as it is, for good: its sets are kept and
+    it is not offered again. None when no session is part-way."""
+    due = due_session(ctx, today)
+    if not isinstance(due, Due) or not due.part_way:
+        return None
+    earlier = cut_short(ctx, due)
+    if earlier is None:  # pragma: no cover - part_way means there is a log to go on with
+        return None
+    ctx.records.finish_session(earlier.session_log_id, "abandoned")
+    return Abandoned(due.session, earlier.done)
+
+
+@dataclass(frozen=True)
+class Abandoned:
+    session: PlannedSession
+    sets_kept: int
 
 
 def end_session(ctx: Context, session_log_id: int, *, completed: bool) -> int:

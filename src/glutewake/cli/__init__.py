@@ -41,10 +41,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
 class _LazyGroup(click.Group):
     def invoke(self, ctx: click.Context) -> object:
         """Run the command; a problem with the computer (a folder that cannot be made, a
-        read-only or damaged database) is one clear line and exit 2, never a traceback."""
+        read-only or damaged database) is one clear line and exit 2, never a traceback.
+        Ctrl-C, anywhere in any command (at a prompt too), is one line and exit 130; what
+        the command had saved until then stays saved."""
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except KeyboardInterrupt:
+            from glutewake.cli._errors import interrupted
+
+            raise interrupted() from None
+        except click.Abort as abort:
+            from glutewake.cli._errors import input_ended, interrupted
+
+            # click.prompt turns Ctrl-C and the end of input into Abort; the first is kept as its context
+            raise (input_ended() if isinstance(abort.__context__, EOFError) else interrupted()) from None
+        except (click.ClickException, click.exceptions.Exit):
             raise
         except OSError as error:
             from glutewake.cli._errors import CommandError
@@ -57,6 +68,18 @@ class _LazyGroup(click.Group):
             from glutewake.cli._errors import CommandError
 
             raise CommandError(_store_problem(error)) from None
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """As Click's, but a mistyped command gets the closest of the lazy commands suggested."""
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:
+            import difflib
+
+            closest = difflib.get_close_matches(error.command_name, self.list_commands(ctx), n=1)
+            raise click.exceptions.NoSuchCommand(error.command_name, possibilities=closest, ctx=ctx) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]

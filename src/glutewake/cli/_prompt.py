@@ -13,7 +13,7 @@ import click
 
 from glutewake.core.numbers import whole_number
 
-__all__ = ["Asker", "parse_duration", "stopped"]
+__all__ = ["Asker", "confirm_or_refuse", "interactive", "parse_duration", "stopped"]
 
 _YES = {"y", "yes"}
 _NO = {"n", "no"}
@@ -34,10 +34,34 @@ _UNIT_DAYS = {
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([a-z]*?)s?\s*$")
 
 
-def stopped(what: str, again: str) -> SystemExit:
-    """The exit for Ctrl-C or Ctrl-D at a prompt: say so plainly instead of a bare "Aborted!"."""
+def stopped(what: str, again: str, cause: click.Abort | KeyboardInterrupt) -> SystemExit:
+    """The exit for Ctrl-C (130) or the end of input (1) in a questionnaire that saves only
+    at its end: say so plainly instead of a bare "Aborted!".
+
+    click.prompt turns both into `Abort`, keeping the original as its context."""
+    from glutewake.cli._errors import INTERRUPTED
+
+    ctrl_c = not isinstance(cause.__context__ if isinstance(cause, click.Abort) else cause, EOFError)
     click.echo(f"\n{what} stopped; nothing was saved. Run `{again}` to start again.", err=True)
-    return SystemExit(1)
+    return SystemExit(INTERRUPTED if ctrl_c else 1)
+
+
+def interactive() -> bool:
+    """Whether a person can answer here: input comes from a terminal, and questions (on
+    standard error) reach one."""
+    return click.get_text_stream("stdin").isatty() and click.get_text_stream("stderr").isatty()
+
+
+def confirm_or_refuse(question: str, refusal: str) -> None:
+    """Go on only if the person agrees: in a terminal ask `question` (no: nothing changed,
+    exit 1); without one, refuse at once with `refusal`, which says how to go on (exit 2)."""
+    from glutewake.cli._errors import CommandError
+
+    if not interactive():
+        raise CommandError(refusal)
+    if not Asker(err=True).yes_no(question):
+        click.echo("Nothing was changed.", err=True)
+        raise SystemExit(1)
 
 
 def parse_duration(text: str) -> int | None:

@@ -64,8 +64,8 @@ def check(ctx: click.Context, answers_file: str | None, as_json: bool, save: boo
         try:
             _ask_region_once(Asker())
             case = _interview(Asker())
-        except click.Abort:
-            raise stopped("The check", "glutewake check") from None
+        except (click.Abort, KeyboardInterrupt) as abort:
+            raise stopped("The check", "glutewake check", abort) from None
         result = checks.triage_case(case)
     else:
         case = load_answers(answers_file, checks.parse_case, _HINTS)

@@ -9,23 +9,26 @@ from pathlib import Path
 import click
 
 from glutewake.cli._errors import CommandError
+from glutewake.cli._prompt import confirm_or_refuse
 
 __all__ = ["export", "forget", "import_"]
 
 
 @click.command()
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--force", "--yes", "force", is_flag=True, help="Overwrite FILE if it exists, without asking.")
 @click.pass_context
-def export(ctx: click.Context, file: str | None) -> None:
+def export(ctx: click.Context, file: str | None, force: bool) -> None:
     """Write everything glutewake keeps about you to one JSON file.
 
     FILE defaults to glutewake-export-DATE.json in this folder; '-' writes to standard output.
+    A file that exists is overwritten only if you say so (or with --force).
     The file can be restored with `glutewake import`.
 
     \b
     Examples:
       glutewake export
-      glutewake export backup.json
+      glutewake export backup.json --force
     """
     from glutewake.app.transfer import export_data
     from glutewake.cli._store import acting, clock
@@ -39,6 +42,11 @@ def export(ctx: click.Context, file: str | None) -> None:
     data = text.encode("utf-8")  # before any file exists: text that cannot be written leaves none
     if not target.parent.is_dir():
         raise CommandError(f"cannot write {target}: the folder {target.parent} does not exist")
+    if target.exists() and not force:
+        confirm_or_refuse(
+            f"{target} already exists. Overwrite it?",
+            f"{target} already exists; add --force to overwrite it, or give another FILE",
+        )
     partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         partial.write_bytes(data)

@@ -88,8 +88,8 @@ def checkin(
                 items = [kb.findings[f] for f in screen.findings]
                 ticked, rest = ask.checklist(screen.title, [(f.label_yes, f.explanation) for f in items])
                 answers |= {f.id: True if n in ticked else rest for n, f in enumerate(items)}
-    except click.Abort:
-        raise stopped("The check-in", "glutewake checkin") from None
+    except (click.Abort, KeyboardInterrupt) as abort:
+        raise stopped("The check-in", "glutewake checkin", abort) from None
     verdict = record_checkin(records, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))
     if verdict.outcome == "red_flag" and verdict.triage is not None:
         click.echo(click.style("\n" + verdict.triage.title, fg="red", bold=True))

@@ -9,6 +9,10 @@ import click
 from glutewake.knowledge.vocabulary import EQUIPMENT, POSITIONS
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from glutewake.app.library import LibraryItem
     from glutewake.knowledge import Knowledge
 
 __all__ = ["learn"]
@@ -51,9 +55,12 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
       glutewake learn exercises --position seated
       glutewake learn glute_bridge
     """
+    import difflib
+
     from rich.console import Console
 
     from glutewake.app import region
+    from glutewake.app.library import search_library
     from glutewake.cli import _render
 
     kb = region.knowledge()
@@ -70,66 +77,79 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
     if key in _TOPICS:
         _topic_table(kb, console, key)
         return
-    found = _find(kb, key)
-    if found is None:
-        import difflib
-
-        names = [*_TOPICS, *kb.conditions, *kb.exercises, *kb.selftests]
-        close = difflib.get_close_matches(key.replace(" ", "_"), list(dict.fromkeys(names)), n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise click.UsageError(f"nothing called {topic!r}.{hint} Try `glutewake learn` for the topics.")
-    kind, item_id = found
-    if kind == "condition":
-        _render.condition(kb.conditions[item_id], kb)
-    elif kind == "exercise":
-        _render.exercise(kb.exercises[item_id], kb)
+    found = search_library(kb, topic)
+    if not found.items:
+        close = ", ".join(f"{item.id} ({item.name})" for item in found.suggestions)
+        hint = f" Did you mean: {close}?" if close else ""
+        topics = difflib.get_close_matches(key, list(_TOPICS), n=1)
+        hint += f" Did you mean the topic {topics[0]}?" if topics else ""
+        raise click.UsageError(
+            f"nothing called {topic!r}.{hint} `glutewake learn conditions` (or exercises, selftests) "
+            "lists what there is."
+        )
+    if len(found.items) > 1:
+        _matches(console, topic, list(found.items))
+        return
+    (item,) = found.items
+    if item.kind == "condition":
+        _render.condition(kb.conditions[item.id], kb)
+    elif item.kind == "exercise":
+        _render.exercise(kb.exercises[item.id], kb)
     else:
-        console.print(_render.selftest(kb.selftests[item_id]))
+        console.print(_render.selftest(kb.selftests[item.id]))
 
 
-def _find(kb: Knowledge, key: str) -> tuple[str, str] | None:
-    """A condition, exercise or self-test by id, name or alias (case and spacing ignored)."""
-    wanted = key.replace("-", " ").replace("_", " ")
-    groups = (("condition", kb.conditions), ("exercise", kb.exercises), ("selftest", kb.selftests))
-    for kind, items in groups:
-        for item_id, item in items.items():
-            names = [item_id, item.name, *getattr(item, "aliases", ())]
-            if wanted in {n.lower().replace("-", " ").replace("_", " ") for n in names}:
-                return kind, item_id
-    return None
+_KINDS = {"condition": "condition", "exercise": "exercise", "selftest": "self-test"}
+
+
+def _matches(console: Console, topic: str, items: list[LibraryItem]) -> None:
+    table = _table(("id", "kind", "name"), [item.id for item in items], title=f"{len(items)} match {topic!r}")
+    for item in items:
+        called = f" (also called {item.called})" if item.called not in (item.name, item.id) else ""
+        table.add_row(item.id, _KINDS[item.kind], item.name + called)
+    console.print(table)
+    console.print(f"Show one with `glutewake learn ID`, for example `glutewake learn {items[0].id}`.")
+
+
+def _table(headings: tuple[str, ...], ids: list[str], *, title: str) -> Table:
+    """A table whose first column, the ids people type, is never cut short: the others wrap."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(headings[0], no_wrap=True, min_width=max(map(len, [headings[0], *ids])))
+    for heading in headings[1:]:
+        table.add_column(heading, overflow="fold")
+    return table
 
 
 def _exercise_table(
     kb: Knowledge, console: object, position: str | None, equipment: str | None, level: int | None
 ) -> None:
-    from rich.table import Table
 
     from glutewake.app.library import find_exercises
 
-    table = Table(title="Exercises")
-    table.add_column("id", no_wrap=True)
-    for heading in ("name", "position", "equipment", "level"):
-        table.add_column(heading)
-    for ex in find_exercises(position, equipment, level):
+    found = find_exercises(position, equipment, level)
+    headings = ("id", "name", "position", "equipment", "level")
+    table = _table(headings, [ex.id for ex in found], title="Exercises")
+    for ex in found:
         table.add_row(ex.id, ex.name, ex.position, ", ".join(ex.equipment) or "none", str(ex.level))
-    if not table.rows:
+    if not found:
         raise click.UsageError("no exercise matches those filters; try fewer of them.")
     console.print(table)  # type: ignore[attr-defined]
 
 
 def _topic_table(kb: Knowledge, console: object, topic: str) -> None:
-    from rich.table import Table
 
     if topic == "conditions":
-        table = Table("id", "name", "also called", title="Conditions")
+        table = _table(("id", "name", "also called"), list(kb.conditions), title="Conditions")
         for c in kb.conditions.values():
             table.add_row(c.id, c.name, ", ".join(c.aliases))
     elif topic == "selftests":
-        table = Table("id", "name", "what it shows", title="Self-tests")
+        table = _table(("id", "name", "what it shows"), list(kb.selftests), title="Self-tests")
         for t in kb.selftests.values():
             table.add_row(t.id, t.name, t.purpose)
     else:
-        table = Table("id", "question", title="Triage questions (red flags first)")
+        table = _table(("id", "question"), list(kb.findings), title="Triage questions (red flags first)")
         for f in kb.findings.values():
             table.add_row(f.id, f.question)
     console.print(table)  # type: ignore[attr-defined]

@@ -15,6 +15,7 @@ from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
 if TYPE_CHECKING:
     from rich.table import Table
 
+    from glutewake.app.sessions import Due
     from glutewake.core.programme import Plan, Profile
     from glutewake.knowledge import Knowledge
 
@@ -94,13 +95,25 @@ def plan(
     )
     from glutewake.app.refusals import InputError, NoTriage
     from glutewake.app.region import knowledge
+    from glutewake.app.sessions import next_session
+    from glutewake.cli._prompt import confirm_or_refuse
     from glutewake.cli._store import acting, clock
 
     records = acting(ctx)
     today = clock(ctx).now().date()
     active = current_plan(records)
     choices = PlanChoices(equipment, minutes, _days(days))  # type: ignore[arg-type]  # click.Choice checks
-    if active is None or rebuild or choices != PlanChoices():
+    changing = choices != PlanChoices() or start is not None
+    if active is not None and not rebuild and changing:
+        # a new choice means a new plan: never replace the current one unasked
+        what = _changed(equipment, minutes, days, start)
+        confirm_or_refuse(
+            f"Changing {what} builds a new plan from {(start.date() if start else today):%A %d %b}, "
+            "replacing your current one. Build it?",
+            f"changing {what} builds a new plan and replaces your current one; to do that, run "
+            f"`glutewake plan --new {' '.join(_given(equipment, minutes, days, start))}`",
+        )
+    if active is None or rebuild or changing:
         first_time = not profile_chosen(records)
         try:
             shown = new_plan(records, choices, start.date() if start else today)
@@ -121,7 +134,7 @@ def plan(
     if as_json:
         echo_json(shown)
         return
-    _show(shown, knowledge(), today)
+    _show(shown, knowledge(), today, next_session(records, today))
     if ics_file:
         click.echo(f"Calendar written to {ics_file} ({len(shown.sessions)} sessions).")
 
@@ -135,7 +148,23 @@ def _choices(profile: Profile) -> str:
     return f"equipment {profile.equipment}, {profile.minutes_per_session} minutes, {days}"
 
 
-def _show(shown: Plan, kb: Knowledge, today: date) -> None:
+def _given(equipment: str | None, minutes: int | None, days: str | None, start: datetime | None) -> list[str]:
+    """The options given, as they would be typed again."""
+    import shlex
+
+    options = {"--equipment": equipment, "--minutes": minutes, "--days": days}
+    typed = [f"{name} {shlex.quote(str(value))}" for name, value in options.items() if value is not None]
+    return typed + ([f"--start {start:%Y-%m-%d}"] if start else [])
+
+
+def _changed(equipment: str | None, minutes: int | None, days: str | None, start: datetime | None) -> str:
+    named = {"the equipment": equipment, "the minutes": minutes, "the days": days, "the first day": start}
+    words = [name for name, value in named.items() if value is not None]
+    return " and ".join(filter(None, (", ".join(words[:-1]), *words[-1:])))
+
+
+def _show(shown: Plan, kb: Knowledge, today: date, due: Due | None) -> None:
+    """The plan, with `due` (what `glutewake session --next` does) as its next session."""
     from rich.console import Console
 
     console = Console(highlight=False)
@@ -148,9 +177,11 @@ def _show(shown: Plan, kb: Knowledge, today: date) -> None:
         console.print("[bold red]This plan is paused.[/bold red] " + shown.changes[-1].reason)
     phases = {p.id: p for p in kb.programme.phases}
     console.print(_calendar(shown, kb, today, wide=console.width >= 120))
-    upcoming = shown.next_session(today)
-    if upcoming:
+    if due:
+        upcoming = due.session
         console.print(f"\n[bold]Next session: {upcoming.day:%A %d %b}[/bold] ({phases[upcoming.phase].goal})")
+        if due.part_way:
+            console.print("  You stopped part-way through it: `glutewake session` goes on from there.")
         for title, blocks in (
             ("Warm-up", upcoming.warm_up),
             ("Main", upcoming.main),

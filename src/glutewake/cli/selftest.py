@@ -78,8 +78,8 @@ def selftest(
         tests = [test for test in kb.selftests.values() if not only or test.id in only]
         try:
             answers = _guide(tests, Asker(err=as_json), clock)
-        except click.Abort:
-            raise stopped("The self-tests", "glutewake selftest") from None
+        except (click.Abort, KeyboardInterrupt) as abort:
+            raise stopped("The self-tests", "glutewake selftest", abort) from None
     else:
         answers = load_answers(answers_file, selftests.parse_selftest_answers, _HINTS)
     result = selftests.score_selftests(answers)

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import math
+import shutil
 import sys
 from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._errors import INTERRUPTED, CommandError
 from glutewake.cli._prompt import Asker
 
 if TYPE_CHECKING:
-    from glutewake.app.sessions import NotDue
+    from datetime import date
+
+    from glutewake.app.context import Context
+    from glutewake.app.sessions import NotDue, Started
     from glutewake.clock import Clock
     from glutewake.core.programme import PlannedSession
     from glutewake.core.session import Step
@@ -19,9 +24,6 @@ if TYPE_CHECKING:
     from glutewake.runtime.keys import KeySource
 
 __all__ = ["log", "session", "today"]
-
-_KEYS_HELP = "Enter = rep, d = done, s = skip, p = pause, q = quit"
-_TIMER_HELP = "s = skip, p = pause, q = quit"
 
 
 @click.command()
@@ -42,8 +44,11 @@ def today(ctx: click.Context) -> None:
     if not isinstance(due, Due):
         click.echo(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
         return
+    if due.part_way:
+        click.echo(f"You stopped part-way through the session of {due.session.day:%A %d %b}.\n")
     _describe(due.session, knowledge())
-    click.echo("\nStart it with `glutewake session`.")
+    start = "Go on from where you stopped" if due.part_way else "Start it"
+    click.echo(f"\n{start} with `glutewake session`.")
 
 
 def _describe(planned: PlannedSession, kb: Knowledge) -> None:
@@ -67,49 +72,74 @@ def _describe(planned: PlannedSession, kb: Knowledge) -> None:
 @click.option(
     "--next", "allow_next", is_flag=True, help="Run the next planned session even if it is not today's."
 )
+@click.option(
+    "--abandon",
+    is_flag=True,
+    help="Leave the session you stopped part-way as it is (its sets are kept) and go on to the next.",
+)
 @click.option("--no-bell", is_flag=True, help="Do not ring the terminal bell at each change.")
 @click.pass_context
-def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
+def session(ctx: click.Context, allow_next: bool, abandon: bool, no_bell: bool) -> None:
     """Do today's session, guided: timers, reps, rests, sides, then how it felt.
 
     Each set shows its cues; tap Enter for each rep, or watch the hold timer. Keys:
-    p pauses, s skips, q quits (what you did is kept); a session cut short is resumed next
-    time. At the end you rate effort, pain and where you felt it, and the plan adapts.
+    p pauses, s skips, q quits (what you did is kept); a session left part-way is what
+    comes next, on any day, until you finish it (or leave it with --abandon). At the end
+    you rate effort, pain and where you felt it, and the plan adapts.
 
     \b
     Examples:
       glutewake session
       glutewake session --next --no-bell
+      glutewake session --abandon
     """
-    from glutewake.app.region import knowledge
-    from glutewake.app.sessions import (
-        Due,
-        due_session,
-        finish,
-        record_set,
-        save_feedback,
-        start_or_resume,
-    )
+    from glutewake.app.sessions import Due, due_session, start_or_resume
+    from glutewake.app.sessions import abandon as abandon_session
     from glutewake.cli._store import acting, clock
-    from glutewake.runtime.keys import Keys
 
     records = acting(ctx)
-    due = due_session(records, clock(ctx).now().date(), allow_next=allow_next)
+    today_ = clock(ctx).now().date()
+    if abandon:
+        left = abandon_session(records, today_)
+        if left is None:
+            raise CommandError(
+                "no session is part-way, so there is nothing to abandon; `glutewake today` shows what is next"
+            )
+        kept = left.sets_kept
+        click.echo(
+            f"Left the session of {left.session.day:%A %d %b} as it was "
+            f"({kept} set{'s' * (kept != 1)} kept). {_next_line(records, today_)}"
+        )
+        return
+    due = due_session(records, today_, allow_next=allow_next)
     if not isinstance(due, Due):
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
         click.echo(not_due(due) + hint)
         return
     started = start_or_resume(records, due)
-    log_id, done = started.session_log_id, started.done
-    if done:
-        click.echo(f"Resuming where you stopped: {done} set{'s' * (done != 1)} already done.")
-    plan_steps = started.steps[started.at :]
-    player = _Player(knowledge(), clock(ctx), bell=not no_bell)
-    completed = False
+    if due.part_way:
+        done = started.done
+        click.echo(
+            f"Resuming the session of {due.session.day:%A %d %b} where you stopped: "
+            f"{done} set{'s' * (done != 1)} already done."
+        )
+    _guide(ctx, records, started, bell=not no_bell)
+
+
+def _guide(ctx: click.Context, records: Context, started: Started, *, bell: bool) -> None:
+    """Play the steps from where the session stands, keep each set as it is done, then the feedback."""
+    from glutewake.app.region import knowledge
+    from glutewake.app.sessions import finish, record_set
+    from glutewake.cli._store import clock
+    from glutewake.runtime.keys import Keys
+
+    log_id = started.session_log_id
+    player = _Player(knowledge(), clock(ctx), bell=bell)
+    completed = interrupted = False
     try:
         with Keys() as keys:
             player.keys = keys
-            for step in plan_steps:
+            for step in started.steps[started.at :]:
                 outcome = player.run(step)
                 if outcome == "quit":
                     break
@@ -117,16 +147,36 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
                     record_set(records, log_id, step, reps=outcome[0], seconds=outcome[1])
             else:
                 completed = True
-    except (KeyboardInterrupt, EOFError):
-        pass
+    except KeyboardInterrupt:
+        interrupted = True
+    except EOFError:
+        pass  # the keys ran out (input closed): stop as if q was pressed
     kept = finish(records, log_id, completed=completed)
+    sets = f"{kept} set{'s' * (kept != 1)}"
     if not completed:
         click.echo(
-            f"\nStopped. What you did is kept ({kept} set{'s' * (kept != 1)}); "
-            "`glutewake session` goes on from there."
+            f"\nStopped. What you did is kept ({sets}). `glutewake session` goes on from there, "
+            "today or any day; `glutewake session --abandon` leaves it as it is."
         )
+        if interrupted:
+            raise SystemExit(INTERRUPTED)
         return
-    click.echo("\nWell done: session complete.")
+    total = sum(step.kind == "set" for step in started.steps)
+    today_ = clock(ctx).now().date()
+    if kept == 0:
+        click.echo(f"\nSession over: every set was skipped ({total}), so none was recorded as done.")
+        click.echo(_next_line(records, today_))
+        return
+    skipped = total - kept
+    click.echo(
+        f"\nSession complete: {sets} done" + (f", {skipped} skipped." if skipped else ", none skipped.")
+    )
+    _feedback(records, log_id, today_)
+
+
+def _feedback(records: Context, log_id: int, today_: date) -> None:
+    from glutewake.app.sessions import save_feedback
+
     ask = Asker()
     rpe = ask.whole_number("How hard was it overall, from 0 (no effort) to 10 (as hard as possible)?", 0, 10)
     pain = ask.whole_number("Any pain, from 0 (none) to 10 (the worst imaginable)?", 0, 10)
@@ -135,14 +185,73 @@ def session(ctx: click.Context, allow_next: bool, no_bell: bool) -> None:
         {"glutes": "Buttocks", "hamstrings": "Backs of the thighs", "lower_back": "Lower back"},
         many=True,
     )
-    for change in save_feedback(records, log_id, rpe, pain, felt):
+    changes = save_feedback(records, log_id, rpe, pain, felt)
+    click.echo(f"\nSaved: effort {rpe}/10, pain {pain}/10, felt in {_felt_words(felt)}.")
+    for change in changes:
         click.echo(f"Your plan changed: {change.reason}.")
+    if not changes:
+        click.echo("Your plan stays as it is.")
     if pain >= 5:
         click.echo("If pain or numbness is getting worse, stop and run `glutewake check` again.")
+    click.echo(_next_line(records, today_))
+
+
+_FELT_WORDS = {
+    "glutes": "the buttocks",
+    "hamstrings": "the backs of the thighs",
+    "lower_back": "the lower back",
+}
+
+
+def _felt_words(felt: list[str]) -> str:
+    words = [_FELT_WORDS.get(where, where) for where in felt]
+    return " and ".join(filter(None, (", ".join(words[:-1]), *words[-1:]))) or "no particular place"
+
+
+def _next_line(records: Context, today_: date) -> str:
+    """The next session and its day, or why there is none, in the terminal's words."""
+    from glutewake.app.sessions import Due, due_session
+
+    due = due_session(records, today_, allow_next=True)
+    if not isinstance(due, Due):
+        return not_due(due)
+    if due.part_way:
+        return f"Next: the session of {due.session.day:%A %d %b}, left part-way (`glutewake session`)."
+    if due.session.day == today_:
+        return "Next session: today (`glutewake session`)."
+    return f"Next session: {due.session.day:%A %d %b}."
+
+
+# The keys' help, from the fullest to the shortest; the status line takes the longest that fits.
+_REP_KEYS = (
+    "(Enter = rep, d = done, s = skip, p = pause, q = quit)",
+    "(Enter rep, d done, s skip, p pause, q quit)",
+    "(Enter/d/s/p/q)",
+    "",
+)
+_TIMER_KEYS = ("(s = skip, p = pause, q = quit)", "(s skip, p pause, q quit)", "(s/p/q)", "")
+# (bar width, which keys' help): what gives way first as the terminal narrows.
+_TIMER_LAYOUTS = ((20, 0), (20, 1), (10, 1), (10, 2), (0, 2), (0, 3))
+
+
+def _width() -> int:
+    """Columns the status line may use: one less than the terminal's, so it never wraps."""
+    return max(10, shutil.get_terminal_size((80, 24)).columns - 1)
+
+
+def _fit(candidates: list[str]) -> str:
+    """The first candidate that fits the terminal, else the last one cut to fit."""
+    width = _width()
+    fitting = next((text for text in candidates if len(text) <= width), None)
+    return fitting if fitting is not None else candidates[-1][: width - 1] + "…"
 
 
 class _Player:
-    """Runs steps on the terminal, with a live timer line and the bell at each change."""
+    """Runs steps on the terminal, with a live status line and the bell at each change.
+
+    The status line is redrawn in place (carriage return, then the text, then "clear to the
+    end of the line"), so it must never be wider than the terminal: a line that wraps cannot
+    be returned to, and each redraw would leave a new line behind."""
 
     keys: KeySource
 
@@ -155,8 +264,14 @@ class _Player:
         sys.stdout.write(text)
         sys.stdout.flush()
 
-    def _line(self, text: str) -> None:
-        self._write("\r" + text + "\x1b[K")
+    def _line(self, candidates: str | list[str], *, final: bool = False) -> None:
+        """Redraw the status line; `final` leaves it on screen and moves to the next line."""
+        text = _fit([candidates] if isinstance(candidates, str) else candidates)
+        self._write("\r" + text + "\x1b[K" + ("\n" if final else ""))
+
+    def _say(self, text: str) -> None:
+        """A line of its own, wrapped to the terminal, after a blank line."""
+        self._write("\n" + click.wrap_text(text, _width(), preserve_paragraphs=False) + "\n")
 
     def _ding(self) -> None:
         if self.bell:
@@ -167,9 +282,10 @@ class _Player:
         if step.kind == "get_ready":
             if step.exercise_id:
                 exercise = self.kb.exercises[step.exercise_id]
-                self._write(f"\n\nNext: {exercise.name}. {exercise.steps[0]}\n")
+                self._write("\n")
+                self._say(f"Next: {exercise.name}. {exercise.steps[0]}")
             else:
-                self._write("\nGet ready.\n")
+                self._say("Get ready.")
             return self._timer(step.seconds, "Starting in", skippable=True)
         if step.kind == "rest":
             self._write("\n")
@@ -178,8 +294,8 @@ class _Player:
         side = f", {step.side} side" if step.side else ""
         load = f" with {step.load_kg:g} kg" if step.load_kg is not None else ""
         self._ding()
-        self._write(
-            f"\n{exercise.name}: set {step.set_number} of {step.sets}{side}{load}. Cue: {exercise.cues[0]}\n"
+        self._say(
+            f"{exercise.name}: set {step.set_number} of {step.sets}{side}{load}. Cue: {exercise.cues[0]}"
         )
         if step.reps is not None:
             return self._reps(step.reps)
@@ -191,43 +307,60 @@ class _Player:
     def _reps(self, target: int) -> str | tuple[int | None, int | None]:
         count = 0
         while count < target:
-            self._line(f"Rep {count}/{target}   ({_KEYS_HELP})")
+            self._line([f"Rep {count}/{target}   {keys}".rstrip() for keys in _REP_KEYS])
             key = self.keys.read(None)
             if key == "\n":
                 count += 1
             elif key == "d":
                 break
             elif key in ("s", "q"):
-                return "skip" if key == "s" else "quit"
+                if key == "s":
+                    self._line(f"Rep {count}/{target}: set skipped.", final=True)
+                    return "skip"
+                self._line(f"Rep {count}/{target}: stopped.", final=True)
+                return "quit"
             elif key == "p" and self._pause() == "quit":
                 return "quit"
-        self._line(f"Rep {count}/{target}: done.\n")
+        self._line(f"Rep {count}/{target}: done.", final=True)
         return (count, None)
 
     def _timer(self, seconds: int, label: str, *, skippable: bool) -> str:
         deadline = self.clock.monotonic() + seconds
         while (left := deadline - self.clock.monotonic()) > 0:
-            filled = round(20 * (1 - left / seconds)) if seconds else 20
-            self._line(f"{label} [{'█' * filled}{'·' * (20 - filled)}] {math.ceil(left)} s   ({_TIMER_HELP})")
+            self._line(self._timer_lines(label, seconds, left))
             key = self.keys.read(min(0.25, left))
             if key == "q":
+                self._line(f"{label}: stopped.", final=True)
                 return "quit"
             if key == "s" or (skippable and key == "\n"):
-                self._line(f"{label}: skipped.\n")
+                self._line(f"{label}: skipped.", final=True)
                 return "skip"
             if key == "p":
                 paused_at = self.clock.monotonic()
                 if self._pause() == "quit":
                     return "quit"
                 deadline += self.clock.monotonic() - paused_at
-        self._line(f"{label}: done.\n")
+        self._line(f"{label}: done.", final=True)
         self._ding()
         return "done"
 
+    @staticmethod
+    def _timer_lines(label: str, seconds: int, left: float) -> list[str]:
+        """The timer's status line, from the fullest (a 20-wide bar, the keys) to the barest."""
+        done = 1 - left / seconds if seconds else 1.0
+        lines = []
+        for bar_width, keys in _TIMER_LAYOUTS:
+            filled = round(bar_width * done)
+            bar = f" [{'█' * filled}{'·' * (bar_width - filled)}]" if bar_width else ""
+            lines.append(f"{label}{bar} {math.ceil(left)} s   {_TIMER_KEYS[keys]}".rstrip())
+        return lines
+
     def _pause(self) -> str:
-        self._line("Paused: press p or Enter to go on, q to quit.")
+        self._line(["Paused: press p or Enter to go on, q to quit.", "Paused: p or Enter go on, q quit."])
         while (key := self.keys.read(None)) not in ("p", "\n", "q"):
             pass
+        if key == "q":
+            self._line("")  # the session says what was kept
         return "quit" if key == "q" else "go"
 
 

@@ -170,3 +170,26 @@ def test_the_voice_switch_is_remembered(page: Page, site: str) -> None:
     voice.uncheck()
     page.reload()
     expect(page.get_by_label("Spoken cues")).not_to_be_checked()
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 800}, {"width": 390, "height": 844}], ids=["desktop", "phone"]
+)
+def test_the_player_shows_the_current_exercise_drawn_and_keeps_its_controls_in_view(
+    page: Page, site: str, store: str, viewport: dict[str, int]
+) -> None:
+    page.set_viewport_size(viewport)  # type: ignore[arg-type]
+    open_player(page, site)
+    page.get_by_role("button", name="Start the guided session").click()
+    figure = page.locator("#figure")
+    expect(figure).to_have_attribute("src", "/figures/glute_bridge.svg")  # the get-ready shows what is coming
+    page.clock.run_for(5_000)
+    expect(page.locator("#what")).to_have_text("Glute bridge")
+    expect(figure).to_be_visible()
+    assert (figure.get_attribute("alt") or "").startswith("Glute bridge: ")
+    assert page.evaluate("document.getElementById('figure').naturalWidth") > 0, "the drawing loaded"
+    for name in ("Pause", "Done with this set", "Skip", "Stop for now"):
+        expect(page.get_by_role("button", name=name)).to_be_in_viewport()
+    page.keyboard.press("p")
+    expect(page.get_by_text("Paused.", exact=False).first).to_be_in_viewport()
+    shoot(page, f"session-figure-{viewport['width']}")

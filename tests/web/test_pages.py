@@ -324,3 +324,23 @@ def test_no_page_shows_terminal_commands_or_raw_status_words(client: TestClient)
         assert "run glutewake" not in words.lower(), path
         for raw in ("Activity from:", "timer only", "progressed:", "regressed:"):
             assert raw not in words, (path, raw)
+
+
+def test_every_exercise_is_drawn_in_the_library_and_on_its_page(client: TestClient, kb: Knowledge) -> None:
+    library = client.get("/exercises").text
+    for exercise in kb.exercises.values():
+        assert f'src="/figures/{exercise.id}.svg?size=thumb"' in library, exercise.id
+        key = next(pose.label for pose in exercise.figure.poses if pose.key)
+        page = client.get(f"/exercises/{exercise.id}").text
+        assert (
+            f'<img src="/figures/{exercise.id}.svg" width="480" height="360" alt="{exercise.name}: {key}">'
+            in page.replace("&#39;", "'")
+        )
+    drawing = client.get("/figures/glute_bridge.svg")
+    assert drawing.status_code == 200
+    assert drawing.headers["content-type"].startswith("image/svg+xml")
+    assert drawing.headers["content-security-policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert "@keyframes" in drawing.text
+    assert "prefers-color-scheme:dark" in drawing.text
+    assert "@keyframes" not in client.get("/figures/glute_bridge.svg?still=1").text
+    assert client.get("/figures/no_such_thing.svg").status_code == 404

@@ -14,7 +14,8 @@ __all__ = ["ACCESS", "Access", "access_for"]
 
 Access = Literal["anyone", "owner"]
 
-_ANYONE = ("/signin", "/api/health", "/openapi.json", "/favicon.ico")  # no records: the API's shape, the icon
+# No records there: the API's shape, the icon, the exercises' drawings.
+_ANYONE = ("/signin", "/api/health", "/openapi.json", "/favicon.ico", "/figures/{exercise_id}.svg")
 _OWNER = (
     # the API
     "/api/triage", "/api/triage/next", "/api/findings", "/api/conditions", "/api/conditions/{condition_id}",

@@ -24,6 +24,8 @@ from typing import Any
 
 from glutewake import __version__
 from glutewake.knowledge.schema import (
+    FIGURE_JOINTS,
+    FIGURE_SEGMENTS,
     REGION_PLACEHOLDERS,
     AtLeast,
     Condition,
@@ -31,6 +33,7 @@ from glutewake.knowledge.schema import (
     Exercise,
     Expr,
     FactCheck,
+    Figure,
     Finding,
     Knowledge,
     Programme,
@@ -264,6 +267,30 @@ def _missing(kind: str, ids: Iterable[str], known: dict[str, Any], where: str) -
             yield f"{where}: unknown {kind} {ref!r}"
 
 
+def _figure_problems(figure: Figure) -> Iterator[str]:
+    """A figure needs two poses or more, exactly one key pose, and names only real joints."""
+    if len(figure.poses) < 2:
+        yield "needs at least two poses"
+    keys = sum(pose.key for pose in figure.poses)
+    if keys != 1:
+        yield f"needs exactly one key pose, not {keys}"
+    elif figure.poses[0].key:
+        yield "the first pose is where the movement starts; the key pose must come later"
+    joints = dict.fromkeys(FIGURE_JOINTS)
+    yield from _missing("joint", [figure.anchor], joints, "anchor")
+    for pose in figure.poses:
+        yield from _missing("joint", pose.touching, joints, f"pose {pose.label!r} touching")
+    for prop in figure.props:
+        yield from _missing("joint", [prop.at, *([prop.to] if prop.to else [])], joints, f"{prop.kind}")
+        if (prop.kind == "band") != (prop.to is not None):
+            yield f"{prop.kind}: a band, and only a band, needs `to`"
+    for segment, factor in figure.foreshorten.items():
+        if segment not in FIGURE_SEGMENTS:
+            yield f"foreshorten: unknown segment {segment!r}"
+        elif not 0.2 <= factor <= 1:
+            yield f"foreshorten: {segment} must be between 0.2 and 1, not {factor}"
+
+
 def _screen_problems(kb: Knowledge) -> Iterator[str]:
     on_screen: dict[str, str] = {}
     for screen in kb.triage.screens:
@@ -351,6 +378,7 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
             yield f"{where}: the dose needs exactly one of reps or hold_seconds"
         if (exercise.kind == "desk_move") != (exercise.prompt is not None):
             yield f"{where}: desk moves, and only they, need a prompt"
+        yield from (f"{where}: figure: {problem}" for problem in _figure_problems(exercise.figure))
     programme = kb.programme
     pools = [
         *(phase.main for phase in programme.phases),

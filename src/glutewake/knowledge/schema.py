@@ -24,6 +24,8 @@ from glutewake.knowledge.vocabulary import Equipment, Felt, Position, Sex
 
 __all__ = [
     "EXERCISE_ORDER",
+    "FIGURE_JOINTS",
+    "FIGURE_SEGMENTS",
     "REGION_PLACEHOLDERS",
     "URGENCY_ORDER",
     "AdaptRule",
@@ -43,14 +45,19 @@ __all__ = [
     "ExerciseLevel",
     "Expr",
     "FactCheck",
+    "Figure",
+    "FigureView",
     "Finding",
     "Knowledge",
     "Likelihood",
+    "LimbAngles",
     "Outcome",
     "Phase",
     "PhaseId",
+    "Pose",
     "Programme",
     "Progression",
+    "Prop",
     "Reference",
     "Region",
     "Rule",
@@ -329,6 +336,113 @@ class Tempo:
     lower_seconds: int
 
 
+FigureView = Literal["side", "front"]
+
+# The skeleton an exercise figure is drawn with (`core/figure.py` does the geometry). The
+# sides are `near` and `far`: in side view the figure faces right and `near` is the side
+# towards the viewer; in front view the figure faces the viewer and `near` is the limbs
+# drawn on the picture's left (the person's right).
+FIGURE_SEGMENTS: tuple[str, ...] = (
+    "trunk",
+    "head",
+    *(
+        f"{side}_{part}"
+        for side in ("near", "far")
+        for part in ("upper_arm", "forearm", "thigh", "shin", "foot")
+    ),
+)
+FIGURE_JOINTS: tuple[str, ...] = (
+    "pelvis",
+    "neck",
+    "head",
+    *(
+        f"{side}_{part}"
+        for side in ("near", "far")
+        for part in ("shoulder", "elbow", "wrist", "hand", "hip", "knee", "ankle", "heel", "toe")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class LimbAngles:
+    """One side's joint angles in degrees, 0 being upright standing with the arms by the sides.
+
+    Side view: positive is flexion (hip and shoulder forward, knee and elbow bent, toes up).
+    Front view: positive hip and shoulder angles lift the limb out to the side; knee and
+    elbow angles are bends seen from the front (positive towards the body's midline).
+    """
+
+    __pydantic_config__ = _STRICT
+    shoulder: float = 0
+    elbow: float = 0
+    hip: float = 0
+    knee: float = 0
+    ankle: float = 0
+
+
+@dataclass(frozen=True)
+class Pose:
+    """One key position of an exercise figure; `label` is its text alternative.
+
+    `trunk` is the lean of pelvis-to-shoulders from upright, clockwise as drawn (side view:
+    90 is face down with the head ahead, -90 lying on the back with the head behind).
+    `touching` names the points that rest on the floor or on a prop in this position.
+    """
+
+    __pydantic_config__ = _STRICT
+    label: str
+    trunk: float
+    near: LimbAngles
+    far: LimbAngles | None = None  # None: as `near`
+    neck: float = 0
+    key: bool = False
+    touching: tuple[str, ...] = ()
+
+    @property
+    def far_side(self) -> LimbAngles:
+        return self.near if self.far is None else self.far
+
+
+@dataclass(frozen=True)
+class Prop:
+    """Something the figure uses, placed against a point of the key pose.
+
+    chair, bench and roller stand on the floor under `at`; a dumbbell rests on `at` and moves
+    with it; a band stretches between `at` and `to`, just above those joints.
+    """
+
+    __pydantic_config__ = _STRICT
+    kind: Literal["chair", "bench", "roller", "dumbbell", "band"]
+    at: str
+    to: str | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """How an exercise is illustrated: a view, the key poses, and the props.
+
+    The key pose (exactly one) is the still frame; the animation runs through the poses in
+    order and back to the first. `anchor` is the point that stays put from pose to pose.
+    `toward_key` says which tempo phase takes the figure from the first pose to the key one;
+    `pace` times the animation when the exercise has no tempo. `foreshorten` draws a segment
+    shorter because it points towards or away from the viewer.
+    """
+
+    __pydantic_config__ = _STRICT
+    view: FigureView
+    anchor: str
+    poses: tuple[Pose, ...]
+    props: tuple[Prop, ...] = ()
+    toward_key: Literal["lift", "lower"] = "lift"
+    pace: Tempo | None = None
+    foreshorten: dict[str, float] = field(default_factory=dict)
+    highlight: Literal["glutes", "hip_side", "hip_front", "none"] = "glutes"
+
+    @property
+    def key_pose(self) -> Pose:
+        return next((pose for pose in self.poses if pose.key), self.poses[0])
+
+
 @dataclass(frozen=True)
 class Exercise:
     """An exercise, stretch, release or desk move."""
@@ -347,6 +461,7 @@ class Exercise:
     mistakes: tuple[str, ...]
     min_exercise_level: Literal["gentle", "full"]
     references: tuple[str, ...]
+    figure: Figure
     aliases: tuple[str, ...] = ()
     prompt: str | None = None  # desk moves: what the coach's break prompt tells you to do
     tempo: Tempo | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -196,6 +196,34 @@ def exercises(request: Request, position: str = "", equipment: str = "", level: 
     )
     filters = {"position": position, "equipment": equipment, "level": level}
     return render(request, "exercises.html", {"exercises": shown, "filters": filters})
+
+
+# The figures' colours in the dark scheme: an image cannot read the page's custom properties.
+_FIGURE_DARK = (
+    "<style>@media (prefers-color-scheme:dark){svg{--figure-body:#6cc6ba;--figure-far:#3d6f68;"
+    "--figure-prop:#8a9b97;--figure-floor:#2f4642;--figure-accent:#ffb870}}</style>"
+)
+
+
+@router.get("/figures/{exercise_id}.svg")
+def figure(exercise_id: str, size: Literal["thumb", "large"] = "large", still: bool = False) -> Response:
+    """An exercise's animated figure (its key position alone with `still`), as an image."""
+    from glutewake.core.figure import render as draw
+
+    item = knowledge().exercises.get(exercise_id)
+    if item is None:
+        raise HTTPException(404, f"There is no exercise called {exercise_id!r} in the library.")
+    svg = draw(item, size=size, animate=not still)
+    opening = svg.index(">") + 1
+    return Response(
+        svg[:opening] + _FIGURE_DARK + svg[opening:],
+        media_type="image/svg+xml",
+        headers={
+            # the drawing's own style sheet, nothing else: no scripts, no requests
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            "Cache-Control": "max-age=3600",
+        },
+    )
 
 
 @router.get("/exercises/{exercise_id}", response_class=HTMLResponse)

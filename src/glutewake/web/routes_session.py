@@ -19,6 +19,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from glutewake.app.region import knowledge
 from glutewake.app.sessions import NotDue
+from glutewake.core.figure import rep_seconds
 from glutewake.core.session import steps
 from glutewake.web.deps import Ctx, Today, context_of
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
@@ -61,6 +62,7 @@ class ExerciseBrief(BaseModel):
     how: str = Field(description="The first step of doing it")
     cue: str
     rep_seconds: int = Field(description="How long one rep takes at the exercise's tempo")
+    figure_label: str = Field(description="The exercise's key position in words (its drawing's text)")
 
 
 class InProgress(BaseModel):
@@ -124,11 +126,6 @@ def _in_progress(started: Any) -> InProgress:
     return InProgress(session_log_id=started.session_log_id, done_sets=started.done, resume_at=started.at)
 
 
-def _rep_seconds(exercise: Any) -> int:
-    tempo = exercise.tempo
-    return tempo.lift_seconds + tempo.hold_seconds + tempo.lower_seconds if tempo else 3
-
-
 def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
     """The session due now (today's, or with `allow_next` the next one) as the player needs it,
     and the planned session itself (None when none is due)."""
@@ -154,7 +151,8 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
                 name=kb.exercises[e].name,
                 how=kb.exercises[e].steps[0],
                 cue=kb.exercises[e].cues[0],
-                rep_seconds=_rep_seconds(kb.exercises[e]),
+                rep_seconds=round(rep_seconds(kb.exercises[e])),
+                figure_label=next(p.label for p in kb.exercises[e].figure.poses if p.key),
             )
             for e in sorted(used)
         },

@@ -15,6 +15,7 @@
     countLabel: $("count-label"), pausedNote: $("paused-note"), pause: $("pause"), done: $("done"),
     skip: $("skip"), stop: $("stop"), saved: $("saved"), announce: $("announce"), voice: $("voice"),
     sound: $("sound"), stopped: $("stopped"), feedback: $("feedback"), resumeNote: $("resume-note"),
+    figure: $("figure"),
   };
   const CIRCUMFERENCE = 2 * Math.PI * 52;
   const SECTIONS = { warm_up: "Warm-up", main: "Main", stretches: "Stretches" };
@@ -117,6 +118,17 @@
     };
   }
 
+  // The drawing of the exercise this step is about (the one coming up, during a get-ready).
+  function showFigure(current) {
+    const s = current.exercise_id ? current : data.steps.slice(index).find((x) => x.exercise_id);
+    const e = s ? exercise(s) : null;
+    ui.figure.hidden = !e;
+    if (!e) return;
+    const src = `/figures/${s.exercise_id}.svg`;
+    if (ui.figure.getAttribute("src") !== src) ui.figure.setAttribute("src", src);
+    ui.figure.alt = `${e.name}: ${e.figure_label}`;
+  }
+
   // `extra` is a step that is not in the plan (the get-ready before going on after a break).
   function begin(at, extra) {
     index = at;
@@ -129,6 +141,7 @@
     ui.what.textContent = text.what;
     ui.detail.textContent = text.detail;
     ui.cue.textContent = text.cue;
+    showFigure(step);
     ui.done.hidden = step.kind !== "set";
     total = 1000 * (step.kind === "set" ? setLength(step) : step.seconds);
     startedAt = Date.now();

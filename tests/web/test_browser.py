@@ -66,7 +66,7 @@ def test_self_care_path_then_saving_the_result(page: Page, site: str) -> None:
     shoot(page, "result-self-care")
     page.get_by_role("button", name="Save this result only").click()
     assert "Saved to your history." in page.get_by_role("status").inner_text()
-    assert page.get_by_role("link", name="Build my plan").is_visible()
+    assert page.get_by_role("link", name="Next: the self-tests and your plan").is_visible()
 
 
 def test_not_sure_about_the_safety_signs_is_not_green(page: Page, site: str) -> None:

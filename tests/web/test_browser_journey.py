@@ -23,14 +23,13 @@ def chart(page: Page, name: str) -> list[list[float | None]]:
 
 def test_from_the_start_page_to_the_progress_charts(page: Page, site: str) -> None:
     page.clock.install()  # time flows as usual until the test pauses it
-    # the check, self-care path, saved
+    # the check, self-care path, saved, and on to the plan through the (optional) self-tests
     start_check(page, site)
     answer_until_result(page, {"numb_when_sitting", "eases_on_standing", "glutes_hard_to_activate"})
-    page.get_by_role("button", name="Save this result only").click()
-    expect(page.get_by_role("status")).to_contain_text("Saved to your history.")
+    page.get_by_role("button", name="Save and build my plan").click()
+    expect(page.get_by_role("link", name="Skip: build my plan now")).to_be_visible()
 
     # the self-tests: the stopwatch times the left side, the right is typed in
-    page.get_by_role("link", name="do the self-tests first").click()
     page.clock.pause_at(datetime.now() + timedelta(seconds=2))
     page.get_by_role("button", name="Time the left side").click()
     page.clock.run_for(1_500)
@@ -40,12 +39,13 @@ def test_from_the_start_page_to_the_progress_charts(page: Page, site: str) -> No
     page.clock.resume()
     page.get_by_label("Seconds until the right buttock felt firm").fill("4")
     shoot(page, "selftests-timed")
-    page.get_by_role("button", name="Score my tests").click()
+    page.get_by_role("button", name="Score my tests and go on").click()
     expect(page.locator("ul.sides")).to_contain_text("right: slow to activate")
     expect(page.locator("ul.sides")).to_contain_text("left: switches on quickly")
 
     # a plan
-    page.get_by_role("link", name="Build or update my plan").click()
+    page.get_by_role("link", name="Build my plan").click()
+    expect(page.get_by_text("Please do the check")).to_have_count(0)  # the check just done is the one used
     page.get_by_label("Kit I have").select_option("band")
     page.get_by_role("button", name="Build the plan").click()
     expect(page.get_by_role("table")).to_contain_text("Wake-up")

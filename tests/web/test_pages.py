@@ -157,7 +157,7 @@ def test_saving_needs_the_form_token_and_then_keeps_the_result(
     assert saved.status_code == 303
     assert "Saved to your history" in client.get(saved.headers["location"]).text
     to_plan = client.post("/check/save", data={"token": token, "csrf_token": csrf.group(1), "then": "plan"})
-    assert to_plan.headers["location"].startswith("/plan")
+    assert to_plan.headers["location"] == "/selftests?then=plan", "the optional self-tests come on the way"
     runs = repo_for(database_url).triage_runs()
     assert [run.data["result"]["urgency"] for run in runs] == ["self_care", "self_care"]
 
@@ -344,3 +344,16 @@ def test_every_exercise_is_drawn_in_the_library_and_on_its_page(client: TestClie
     assert "prefers-color-scheme:dark" in drawing.text
     assert "@keyframes" not in client.get("/figures/glute_bridge.svg?still=1").text
     assert client.get("/figures/no_such_thing.svg").status_code == 404
+
+
+def test_the_first_run_goes_from_the_check_through_the_self_tests_to_the_plan(client: TestClient) -> None:
+    page = client.get("/selftests?then=plan").text
+    assert 'href="/plan">Skip: build my plan now</a>' in page
+    assert '<input type="hidden" name="then" value="plan">' in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token is not None
+    scored = client.post("/selftests", data={"csrf_token": token.group(1), "then": "plan", "left": "2"})
+    assert scored.status_code == 200
+    assert '<a class="button primary" href="/plan">Build my plan</a>' in scored.text
+    alone = client.get("/selftests").text  # from the menu: no first-run wording
+    assert "Skip: build my plan now" not in alone

@@ -26,8 +26,11 @@ Texts = Annotated[list[str] | None, Form()]
 
 
 @router.get("/selftests", response_class=HTMLResponse)
-def selftests_page(request: Request) -> Response:
-    return render(request, "selftests.html", {"errors": [], "sides": SIDES, "given": {}})
+def selftests_page(request: Request, then: str = "") -> Response:
+    """`then=plan`: part of the first run, on the way from the check to the plan."""
+    return render(
+        request, "selftests.html", {"errors": [], "sides": SIDES, "given": {}, "then": then == "plan"}
+    )
 
 
 def _seconds(text: str) -> float | None:
@@ -59,8 +62,10 @@ def selftests_score(
     clench_left: Annotated[str, Form()] = "",
     clench_right: Annotated[str, Form()] = "",
     signs: Texts = None,
+    then: Annotated[str, Form()] = "",
 ) -> Response:
     require_csrf(request, csrf_token)
+    on_to_plan = then == "plan"
     given = {
         "left": left[:20], "right": right[:20], "left_firm": left_firm, "right_firm": right_firm,
         "bridge": bridge or [], "belt": belt, "both": both, "clench_left": clench_left,
@@ -100,11 +105,15 @@ def selftests_score(
             errors.append("Some answers could not be read. Please choose them again from the options shown.")
     if errors:
         return render(
-            request, "selftests.html", {"errors": errors, "sides": SIDES, "given": given}, status=422
+            request,
+            "selftests.html",
+            {"errors": errors, "sides": SIDES, "given": given, "then": on_to_plan},
+            status=422,
         )
     result = score_selftests(answers)
     record_selftest(ctx, result)
-    return render(request, "selftest_result.html", {"lines": summary(result, knowledge()), "result": result})
+    context = {"lines": summary(result, knowledge()), "result": result, "then": on_to_plan}
+    return render(request, "selftest_result.html", context)
 
 
 @router.get("/checkin", response_class=HTMLResponse)

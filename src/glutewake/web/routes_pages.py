@@ -184,8 +184,8 @@ def check_save(
     require_csrf(request, csrf_token_field)
     case = _case(token)
     record_triage(ctx, case, triage_case(case))
-    if then == "plan":
-        return RedirectResponse("/plan?from=check", status_code=303)
+    if then == "plan":  # on to the (optional) self-tests, then the plan
+        return RedirectResponse("/selftests?then=plan", status_code=303)
     return RedirectResponse(f"/check/result/{token}?saved=1#saved", status_code=303)
 
 

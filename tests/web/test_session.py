@@ -199,3 +199,18 @@ def test_on_a_rest_day_the_plan_names_the_next_session_and_its_day(
     assert "No session today" in page
     assert "Next session: Wednesday 25 November" in page
     assert 'href="/session?next=1">Do the next session now</a>' in client.get("/plan").text
+
+
+def test_a_session_left_part_way_is_offered_from_the_plan_page_on_a_later_day(
+    client: TestClient, planned: Repository
+) -> None:
+    log = start(client)["session_log_id"]
+    assert client.post(f"/api/session/{log}/sets", json={"index": 1, "reps": 2}).status_code == 200
+    clock: FakeClock = client.app.state.clock  # type: ignore[attr-defined]
+    clock.wall += timedelta(days=1)  # the next day, a rest day
+    page = text(client.get("/plan").text)
+    assert "You stopped part-way through the session of Monday 23 November" in page
+    assert 'href="/session">Go on with it</a>' in client.get("/plan").text
+    assert client.get("/api/session").json()["in_progress"]["done_sets"] == 1, (
+        "the session page goes on with it"
+    )

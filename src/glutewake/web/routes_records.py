@@ -30,6 +30,7 @@ def planrender(
     from glutewake.app.calendar import plan_weeks
     from glutewake.app.checks import has_saved_check, latest_result
     from glutewake.app.plans import current_plan, plan_profile
+    from glutewake.app.sessions import next_session
 
     active = current_plan(ctx)
     profile = plan_profile(ctx)
@@ -38,6 +39,7 @@ def planrender(
         "plan": active.plan if active else None,
         "weeks": plan_weeks(ctx, active.plan, today) if active else [],
         "emergency": latest if latest is not None and latest.urgency == "emergency" else None,
+        "next": next_session(ctx, today) if active else None,
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
         "has_check": has_saved_check(ctx),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.web.browsing import PHONE, browser, page, serious_violations, shoot, site
@@ -125,7 +126,9 @@ def test_pages_fit_a_phone(page: Page, site: str) -> None:
     shoot(page, "exercises")
 
 
-def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     start_check(page, site)
     pages = {"question": page.url}
     page.get_by_role("button", name="None of these").click()
@@ -134,16 +137,33 @@ def test_no_serious_accessibility_problems_on_any_page(page: Page, site: str) ->
     answer_until_result(page, set())
     pages["result"] = page.url
     for name, path in {"start": "", "check": "check", "exercises": "exercises", "exercise": "exercises/glute_bridge",
-                       "plan": "plan", "data": "data", "self-tests": "selftests", "check-in": "checkin", "progress": "progress", "coach": "coach", "session": "session",
-                       "not found": "nowhere"}.items():  # fmt: skip
+                       "data": "data", "self-tests": "selftests", "check-in": "checkin", "coach": "coach",
+                       "not found": "nowhere", "plan-empty": "plan"}.items():  # fmt: skip
         pages[name] = site + path
     problems = {}
-    for name, url in pages.items():
-        page.goto(url)
-        shoot(page, "page-" + name.replace(" ", "-"))
+
+    def look(name: str) -> None:
+        shoot(page, f"page-{name.replace(' ', '-')}-{scheme}")
         found = serious_violations(page)
         if found:
             problems[name] = found
+
+    for name, url in pages.items():
+        page.goto(url)
+        look(name)
+    # and with records: a saved self-care check, a plan, its session, the progress page
+    start_check(page, site)
+    answer_until_result(page, {"numb_when_sitting", "eases_on_standing"})
+    look("result-self-care")
+    page.get_by_role("button", name="Save and build my plan").click()
+    look("self-tests-first-run")
+    page.get_by_role("link", name="Skip: build my plan now").click()
+    look("plan-to-build")
+    page.get_by_role("button", name="Build the plan").click()
+    look("plan")
+    for name in ("session", "progress", "checkin"):
+        page.goto(site + name)
+        look(name + "-with-a-plan")
     assert problems == {}
 
 

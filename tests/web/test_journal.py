@@ -165,3 +165,17 @@ def test_a_refused_check_in_keeps_everything_typed_and_says_why(
     assert "x" * 161 not in page, "a long name is not echoed whole"
     assert page.count(" checked") == len(NO_WARNING_SIGNS), "the safety answers given are kept"
     assert repo_for(database_url).checkin_scores() == [], "nothing is saved"
+
+
+def test_progress_with_little_data_does_not_contradict_itself(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    repo = repo_for(database_url)
+    log = repo.start_session(None, guided=False)  # a session logged by hand, on no planned day
+    repo.finish_session(log, "completed")
+    page = client.get("/progress").text
+    assert "1 done" in page
+    assert "in a row" not in page, "no streak is claimed without planned sessions"
+    assert "Nothing to show yet" not in page
+    assert '<table class="weekly">' not in page, "no table of headers only"
+    assert 'href="/checkin">Check in now</a>' in page

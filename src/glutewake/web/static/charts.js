@@ -6,11 +6,14 @@
   const node = document.getElementById("chart-data");
   if (!node || !window.Chart) return;
   const data = JSON.parse(node.textContent);
-  const BLUE = "#0b5394";
-  const ORANGE = "#b35900";
-  const GREY = "#8a8a8a";
+  // The page's own colours (light or dark scheme), so the charts read like the rest of it.
+  const css = (name, fallback) => getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
+  const BLUE = css("--gw-accent", "#17645d");
+  const ORANGE = css("--gw-chart-2", "#b35900");
+  const GREY = css("--gw-muted", "#8a8a8a");
   Chart.defaults.font.family = "system-ui, sans-serif";
-  Chart.defaults.color = "#1b1b1b";
+  Chart.defaults.color = css("--gw-ink", "#15302c");
+  Chart.defaults.borderColor = css("--gw-line", "#c9d6d2");
   Chart.defaults.animation = false; // no motion to sit through, and the figures are there at once
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.plugins.legend.labels.usePointStyle = true; // circles and squares, not colour alone
@@ -70,7 +73,9 @@
     },
     options: {
       scales: {
-        y: { min: 0, max: data.activation_levels.length - 1, ticks: { stepSize: 1, callback: (v) => data.activation_levels[v] } },
+        // half a step of room below and above, so that a point on the lowest level is not lost on the axis
+        y: { min: -0.5, max: data.activation_levels.length - 0.5,
+             ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? data.activation_levels[v] : "") } },
       },
     },
   });

@@ -383,6 +383,31 @@ def test_exclusion_removes_gluteal_amnesia(kb: Knowledge, answers: dict[str, boo
     assert result.urgency != "self_care"
 
 
+# Each exclusion in triage.yaml, with a case where a rule points to its cause and the exclusion holds.
+CAUSE_EXCLUSIONS: list[Any] = [
+    *(pytest.param(answers, "gluteal_amnesia", id=p.id) for p in EXCLUSIONS for answers in p.values),
+    pytest.param(
+        {"low_back_pain": N, "buttock_pain": Y, "tender_spots_buttock_hip": Y, "one_side_working_harder": Y},
+        "tight_glutes_low_back_pain",
+        id="tight_glutes_not_without_back_pain",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "cause"), CAUSE_EXCLUSIONS)
+def test_an_exclusion_keeps_its_cause_off_the_list(
+    kb: Knowledge, answers: dict[str, bool], cause: str
+) -> None:
+    assert cause not in [c.id for c in triage(case(answers), kb).causes]
+    unexcluded = {k: v for k, v in answers.items() if v is not N or k != "low_back_pain"}
+    if cause == "tight_glutes_low_back_pain":  # the same answers without the No do list it
+        assert cause in [c.id for c in triage(case(unexcluded), kb).causes]
+
+
+def test_every_exclusion_has_a_row(kb: Knowledge) -> None:
+    assert {x.id for x in kb.triage.exclusions} <= {p.id for p in CAUSE_EXCLUSIONS}
+
+
 # "Not sure" to a red flag: one row per policy in triage.yaml's `unsure`.
 UNSURE: list[Any] = [
     pytest.param(case({"saddle_numbness": None}), "urgent", id="unsure_emergency_sign"),

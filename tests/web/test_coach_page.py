@@ -160,6 +160,14 @@ def test_bad_settings_are_explained_and_nothing_changes(
     assert says in " ".join(response.text.split())
     assert not (glutewake_home / "config.toml").exists()
     assert client.app.state.coach.rules.settings.interval_minutes == 25  # type: ignore[attr-defined]
+    page = response.text  # the form shows what was typed, not the saved settings
+    typed = {**form, **change}
+    assert (
+        f'name="interval_minutes" type="number" min="15" max="60" required value="{typed["interval_minutes"]}"'
+        in page
+    )
+    assert f'name="work_start" type="time" required value="{typed["work_start"]}"' in page
+    assert f'name="work_end" type="time" required value="{typed["work_end"]}"' in page
 
 
 def test_the_api_answers_pauses_and_changes_settings(coached: tuple[TestClient, FakeClock]) -> None:

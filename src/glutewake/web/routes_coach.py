@@ -87,10 +87,19 @@ def _version(*parts: object) -> str:
     return hashlib.blake2s(repr(parts).encode(), digest_size=6).hexdigest()
 
 
-def _settings_context(request: Request, errors: dict[str, str] | None = None) -> dict[str, Any]:
+def _settings_context(
+    request: Request, errors: dict[str, str] | None = None, typed: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The settings, and what the form shows: the saved values, or on an error what was typed."""
     runner = request.app.state.coach
     settings = runner.rules.settings if runner else _stored_settings()
-    return {"settings": settings, "weekdays": WEEKDAYS, "setting_errors": errors or {}}
+    form = typed or {
+        "interval_minutes": str(settings.interval_minutes),
+        "work_days": [WEEKDAYS[n] for n in settings.work_days],
+        "work_start": settings.work_start.strftime("%H:%M"),
+        "work_end": settings.work_end.strftime("%H:%M"),
+    }
+    return {"settings": settings, "weekdays": WEEKDAYS, "setting_errors": errors or {}, "form": form}
 
 
 def _stored_settings() -> Any:
@@ -104,9 +113,14 @@ def _stored_settings() -> Any:
         return Settings()
 
 
-def _page(request: Request, note: str = "", errors: dict[str, str] | None = None) -> dict[str, Any]:
+def _page(
+    request: Request,
+    note: str = "",
+    errors: dict[str, str] | None = None,
+    typed: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     live = _live(request)
-    settings = _settings_context(request, errors)
+    settings = _settings_context(request, errors, typed)
     return {
         **live,
         **settings,
@@ -162,7 +176,11 @@ async def coach_settings_form(
     try:
         _save_settings(request, changes)
     except FieldErrors as error:
-        return render(request, "coach.html", _page(request, errors=dict(error.problems)), status=422)
+        typed = {"interval_minutes": interval_minutes[:20], "work_days": work_days or [],
+                 "work_start": work_start[:10], "work_end": work_end[:10]}  # fmt: skip
+        return render(
+            request, "coach.html", _page(request, errors=dict(error.problems), typed=typed), status=422
+        )
     note = "Settings saved." + (
         "" if request.app.state.coach else " A coach running in another window picks them up when restarted."
     )

@@ -24,49 +24,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import Page, sync_playwright
 from tests.servers import owner_headers, running
+from tests.web.test_browser import answer_until_result, start_check
 
 YES = {"numb_when_sitting", "eases_on_standing"}
 
 
-def click_first(page: Page, role: str, *names: str) -> str:
-    """Click the first of `names` the page has (the wording differs between versions)."""
-    for name in names:
-        target = page.get_by_role(role, name=name, exact=True)  # type: ignore[arg-type]
-        if target.count():
-            target.first.click()
-            return name
-    raise AssertionError(f"none of {names} on {page.url}")
-
-
 def first_run(page: Page, url: str) -> None:
-    page.goto(url)
-    click_first(page, "link", "Start the symptom check", "Check my symptoms")
-    if "Where do you live?" in page.inner_text("main"):
-        page.get_by_label("Country or area").select_option("uk")
-        page.get_by_role("button", name="Save and continue").click()
-    page.get_by_label("Your age in years").fill("34")
-    page.get_by_label("Female").check()
-    page.get_by_label("How long have you had these symptoms?").fill("3")
-    page.get_by_role("button", name="Start the questions").click()
-    while "/check/q/" in page.url:
-        before = page.url
-        boxes = page.locator('input[type="checkbox"][name="yes"]')
-        if boxes.count():
-            for n in range(boxes.count()):
-                if boxes.nth(n).get_attribute("value") in YES:
-                    boxes.nth(n).check()
-            page.get_by_role("button", name="Continue: the rest do not apply").click()
-        else:
-            href = page.get_by_role("link", name="Yes", exact=True).get_attribute("href") or ""
-            page.get_by_role(
-                "link", name="Yes" if any(f"step={f}&" in href for f in YES) else "No", exact=True
-            ).click()
-        page.wait_for_url(lambda now, left=before: now != left)
+    start_check(page, url)  # the start page, the region (asked once), who and how long
+    answer_until_result(page, YES)
     page.get_by_role("button", name="Save and build my plan").click()
-    if page.get_by_role("link", name="Skip: build my plan now").count():
-        page.get_by_role("link", name="Skip: build my plan now").click()
+    page.get_by_role("link", name="Skip: build my plan now").click()
     page.get_by_role("button", name="Build the plan").click()
-    click_first(page, "link", "Start today's session", "Do today's session")
+    page.get_by_role("link", name="Start today's session").click()
     page.get_by_role("button", name="Start the guided session").click()
     page.wait_for_selector("#what:text('Get ready')")  # the first set follows its 5 s countdown
 

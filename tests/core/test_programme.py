@@ -285,3 +285,10 @@ def test_a_contraindication_from_the_check_takes_its_exercises_out(
     assert not _every_exercise(plan) & banned
     assert all(len(s.main) >= 2 for s in plan.sessions), "swapped, not just dropped"
     assert _every_exercise(plan_for(kb, result=triaged(kb))) & banned, "without it they are in the plan"
+
+
+def test_an_extra_set_for_the_weaker_side_is_said_in_words() -> None:
+    from glutewake.core.programme import Block
+
+    block = Block("clamshell", 2, reps=12, per_side=True, extra_side="right")
+    assert block.describe() == "2 × 12 reps each side, and 1 extra set on the right side (the weaker one)"

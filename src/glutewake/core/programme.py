@@ -68,7 +68,7 @@ class Block:
         if self.load_kg is not None:
             text += f" with {self.load_kg:g} kg"
         if self.extra_side:
-            text += f" (+1 set {self.extra_side})"
+            text += f", and 1 extra set on the {self.extra_side} side (the weaker one)"
         return text
 
 

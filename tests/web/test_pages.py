@@ -357,3 +357,9 @@ def test_the_first_run_goes_from_the_check_through_the_self_tests_to_the_plan(cl
     assert '<a class="button primary" href="/plan">Build my plan</a>' in scored.text
     alone = client.get("/selftests").text  # from the menu: no first-run wording
     assert "Skip: build my plan now" not in alone
+
+
+def test_the_destructive_button_looks_different_from_the_others(client: TestClient) -> None:
+    page = client.get("/data").text
+    assert '<button class="button danger" type="submit">Delete everything</button>' in page
+    assert ".button.danger" in client.get("/static/style.css").text

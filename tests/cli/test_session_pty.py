@@ -26,12 +26,20 @@ def store(tmp_path: Path, glutewake_home: Path) -> str:
     return url
 
 
+def _as_at_a_terminal() -> None:
+    """Ctrl-C interrupts, as in a person's terminal, even when the test run itself was started
+    in the background (where a shell sets SIGINT to be ignored, and children inherit that)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def spawn(url: str, home: Path, *args: str, columns: int = 120) -> pexpect.spawn:
     env = {**os.environ, "GLUTEWAKE_HOME": str(home), "GLUTEWAKE_DATABASE_URL": url}
     env.pop("COLUMNS", None)  # the width comes from the terminal itself, as for a person
     child = pexpect.spawn(
         "glutewake", list(args or ["session"]), env=env, encoding="utf-8", timeout=30,
-        dimensions=(40, columns),
+        dimensions=(40, columns), preexec_fn=_as_at_a_terminal,
     )  # fmt: skip
     child.logfile_read = io.StringIO()  # the whole transcript, for checks after the fact
     return child

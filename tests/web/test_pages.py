@@ -363,3 +363,21 @@ def test_the_destructive_button_looks_different_from_the_others(client: TestClie
     page = client.get("/data").text
     assert '<button class="button danger" type="submit">Delete everything</button>' in page
     assert ".button.danger" in client.get("/static/style.css").text
+
+
+def test_a_long_number_in_any_form_box_is_refused_with_a_page_not_an_error(client: TestClient) -> None:
+    big = "9" * 40
+    for path in (
+        f"/check/begin?age=40&sex=female&duration={big}&unit=weeks",
+        f"/check/begin?age={big}&sex=male&duration=2&unit=days",
+    ):
+        response = client.get(path)
+        assert response.status_code == 422, path
+        assert "<h1>" in response.text, path
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/checkin").text)
+    assert token is not None
+    for path, form in (("/checkin", {"pain": big, "numbness": "2"}), ("/coach/settings", {"interval_minutes": big}),
+                       ("/plan", {"minutes": big}), ("/selftests", {"left": big})):  # fmt: skip
+        response = client.post(path, data={"csrf_token": token.group(1), **form})
+        assert 400 <= response.status_code < 500, path
+        assert response.headers["content-type"].startswith("text/html"), path

@@ -214,3 +214,6 @@ def test_a_session_left_part_way_is_offered_from_the_plan_page_on_a_later_day(
     assert client.get("/api/session").json()["in_progress"]["done_sets"] == 1, (
         "the session page goes on with it"
     )
+    session_page = client.get("/session").text  # the nav's Session link, on a day with no session planned
+    assert "You stopped part-way through this session: 1 set done and kept." in session_page
+    assert "Go on from where I stopped" in session_page

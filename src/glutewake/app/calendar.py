@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from glutewake.app.plans import local_day
-from glutewake.core.progress import DayMark, DoneSession, day_marks
+from glutewake.app.journal import sessions_done
+from glutewake.core.progress import DayMark, day_marks
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
@@ -27,14 +27,8 @@ def plan_weeks(ctx: Context, plan: Plan, today: date) -> list[list[PlanDay]]:
     """The plan's days as Monday-to-Sunday rows, each session day marked from the sessions done."""
     if not plan.sessions:
         return []
-    zone = ctx.clock.now().tzinfo
     first, last = plan.sessions[0].day, plan.sessions[-1].day
-    done = [
-        DoneSession(local_day(started, zone), planned_day, status == "completed", sets)
-        for started, planned_day, status, sets in ctx.records.session_days()
-        if planned_day is not None and first <= planned_day <= last
-    ]
-    marks = day_marks([s.day for s in plan.sessions], done, today)
+    marks = day_marks([s.day for s in plan.sessions], sessions_done(ctx), today)
     by_day = {s.day: s for s in plan.sessions}
     monday = first - timedelta(days=first.weekday())
     weeks = []

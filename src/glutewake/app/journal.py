@@ -75,6 +75,15 @@ def record_checkin(ctx: Context, checkin: Checkin) -> CheckinVerdict:
     return verdict
 
 
+def sessions_done(ctx: Context) -> list[DoneSession]:
+    """Every session log as progress sees it: its local day, planned day, whether completed, sets."""
+    zone = ctx.clock.now().tzinfo
+    return [
+        DoneSession(local_day(started, zone), planned_day, status == "completed", sets)
+        for started, planned_day, status, sets in ctx.records.session_days()
+    ]
+
+
 def progress_report(ctx: Context, today: date) -> Progress:
     zone = ctx.records.clock.now().tzinfo
     checkins = [
@@ -87,10 +96,7 @@ def progress_report(ctx: Context, today: date) -> Progress:
         selftests.append(
             SelfTestDay(local_day(stored.at, zone), result.side("left").status, result.side("right").status)
         )
-    sessions = [
-        DoneSession(local_day(started, zone), planned_day, status == "completed", sets)
-        for started, planned_day, status, sets in ctx.records.session_days()
-    ]
+    sessions = sessions_done(ctx)
     per_day: dict[date, float] = {}
     for _, ended, active in ctx.records.bouts_between(
         datetime(2000, 1, 1, tzinfo=UTC), ctx.records.clock.now() + timedelta(days=1)

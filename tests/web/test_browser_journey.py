@@ -88,6 +88,10 @@ def test_from_the_start_page_to_the_progress_charts(page: Page, site: str) -> No
     assert planned[0] is not None
     assert planned[0] >= 1
     assert chart(page, "chart-selftests") == [[3], [2]]  # left quick, right slow
+    labels = page.evaluate(
+        "Chart.getChart(document.getElementById('chart-selftests')).scales.y.ticks.map(t => t.label)"
+    )
+    assert labels == ["not firm", "very slow", "slow", "quick"], "each level named on the axis"
     expect(page.get_by_role("figure", name="Active sitting")).to_contain_text("Nothing recorded yet.")
     assert serious_violations(page) == []
     shoot(page, "progress-charts")

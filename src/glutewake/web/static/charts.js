@@ -75,7 +75,9 @@
       scales: {
         // half a step of room below and above, so that a point on the lowest level is not lost on the axis
         y: { min: -0.5, max: data.activation_levels.length - 0.5,
-             ticks: { stepSize: 1, callback: (v) => (Number.isInteger(v) ? data.activation_levels[v] : "") } },
+             // a tick on each level (not on the half steps of room), labelled in words
+             afterBuildTicks: (axis) => { axis.ticks = data.activation_levels.map((_, value) => ({ value })); },
+             ticks: { callback: (v) => data.activation_levels[v] } },
       },
     },
   });

@@ -35,6 +35,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "forget": ("glutewake.cli.data", "forget"),
     "config": ("glutewake.cli.config", "config"),
     "db": ("glutewake.cli.db", "db"),
+    "clinic": ("glutewake.cli.clinic", "clinic"),
 }
 
 

@@ -1,39 +1,121 @@
-"""Who may use which route: one table, checked for every request by the web's `who` dependency.
+"""Who may use which route: one table per server, checked for every request by the web's `who` dependency.
 
-`anyone` needs no sign-in (nothing there reads or changes records); `owner` needs the
-owner's token or signed-in session. A route missing from the table is refused, and a test
-enumerates the app's routes and fails on any without an entry. The clinic server will add
-its roles here.
+The personal app: `anyone` needs no sign-in (nothing there reads or changes records); `owner`
+needs the owner's token or signed-in session.
+
+The clinic server (`CLINIC_ACCESS`, decided by `decide`):
+
+- `anyone`: the sign-in pages, the health check, the exercises' drawings;
+- `second-factor`, `enrol`: half-way through a staff sign-in (password given; the second factor
+  still to give, or still to set up);
+- `signed-in`: anyone signed in (their own account and sessions);
+- `patient`: a patient, acting for their own records (the personal app's pages and API);
+- `staff`, `admin`: clinicians and admins; admins only;
+- `their-patient`: a clinician (or an admin who is also one) of the patient the route names.
+
+Anything else is "not found", never "forbidden", so nobody learns that a record exists. A
+route missing from the table is refused, and a test enumerates each app's routes and fails
+on any without an entry.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-__all__ = ["ACCESS", "Access", "access_for"]
+from glutewake.identity.who import Who
+
+__all__ = ["ACCESS", "CLINIC_ACCESS", "Access", "ClinicRule", "Decision", "access_for", "decide"]
 
 Access = Literal["anyone", "owner"]
+ClinicRule = Literal[
+    "anyone", "second-factor", "enrol", "signed-in", "patient", "staff", "admin", "their-patient"
+]
+Decision = Literal["allow", "sign-in", "finish-sign-in", "home", "not-found"]
 
 # No records there: the API's shape, the icon, the exercises' drawings.
-_ANYONE = ("/signin", "/api/health", "/openapi.json", "/favicon.ico", "/figures/{exercise_id}.svg")
-_OWNER = (
+_OPEN = ("/api/health", "/favicon.ico", "/figures/{exercise_id}.svg")
+# One person's records: the owner's on the personal app, a patient's own on the clinic server.
+_RECORDS = (
     # the API
     "/api/triage", "/api/triage/next", "/api/findings", "/api/conditions", "/api/conditions/{condition_id}",
     "/api/exercises", "/api/exercises/{exercise_id}", "/api/progress", "/api/selftests", "/api/plan",
-    "/api/checkins", "/api/history", "/api/data", "/api/coach", "/api/coach/settings", "/api/session",
+    "/api/checkins", "/api/history", "/api/session",
     "/api/session/start", "/api/session/{session_log_id}/sets", "/api/session/{session_log_id}/finish",
     "/api/session/{session_log_id}/feedback",
     # the pages
     "/", "/check", "/region", "/check/begin", "/check/q/{token}", "/check/answer/{token}",
     "/check/result/{token}", "/check/save", "/exercises", "/exercises/{exercise_id}", "/plan", "/plan.ics",
-    "/data", "/data/export", "/data/import", "/data/forget", "/selftests", "/checkin", "/progress", "/coach",
-    "/coach/status", "/coach/prompt", "/coach/settings", "/coach/{action}", "/session",
-    "/session/{session_log_id}/feedback",
+    "/selftests", "/checkin", "/progress", "/session", "/session/{session_log_id}/feedback",
+)  # fmt: skip
+# Only on the owner's own computer: the sitting coach, moving and deleting the whole store.
+_DESKTOP = (
+    "/api/data", "/api/coach", "/api/coach/settings", "/data", "/data/export", "/data/import", "/data/forget",
+    "/coach", "/coach/status", "/coach/prompt", "/coach/settings", "/coach/{action}",
 )  # fmt: skip
 
-ACCESS: dict[str, Access] = {**dict.fromkeys(_ANYONE, "anyone"), **dict.fromkeys(_OWNER, "owner")}
+ACCESS: dict[str, Access] = {
+    **dict.fromkeys(("/signin", "/openapi.json", *_OPEN), "anyone"),
+    **dict.fromkeys((*_RECORDS, *_DESKTOP), "owner"),
+}
+
+CLINIC_ACCESS: dict[str, ClinicRule] = {
+    **dict.fromkeys(_OPEN, "anyone"),
+    **dict.fromkeys(_RECORDS, "patient"),
+    # signing in and out
+    "/openapi.json": "anyone",
+    "/signin": "anyone",  # a link from an email, or the form asking for one
+    "/signin/code": "anyone",  # a paper code and year of birth
+    "/signin/staff": "anyone",  # email and password
+    "/signin/second-factor": "second-factor",
+    "/signin/invite": "anyone",  # a clinician's first visit: choose a password
+    "/signin/reset": "anyone",  # a password reset link, or the form asking for one
+    "/signin/enrol": "enrol",  # set up an authenticator app (required for staff)
+    "/signout": "signed-in",
+    # one's own account
+    "/account": "signed-in",
+    "/account/sessions/end": "signed-in",
+    # staff
+    "/staff": "staff",
+    "/staff/patients": "staff",  # invite a patient
+    "/staff/patients/{patient_id}": "their-patient",
+    "/staff/patients/{patient_id}/code": "their-patient",  # a new paper code
+    "/admin": "admin",
+    "/admin/clinicians": "admin",
+    "/admin/clinicians/{account_id}/remove": "admin",
+    "/admin/clinicians/{account_id}/reset-second-factor": "admin",
+    "/admin/audit": "admin",
+    "/admin/audit.csv": "admin",
+}
+
+_STAFF = frozenset({"clinician", "admin"})
 
 
 def access_for(route_path: str) -> Access | None:
-    """The rule for a route (by its path template), or None for a route nobody listed."""
+    """The personal app's rule for a route (by its path template), or None for a route nobody listed."""
     return ACCESS.get(route_path)
+
+
+def decide(rule: ClinicRule | None, who: Who | None, *, cares: bool = False) -> Decision:
+    """What the clinic server does with a request under `rule` from `who` (None: not signed in).
+
+    `cares`: whether the caller is a clinician of the patient the route names.
+    """
+    if rule == "anyone":
+        return "allow"
+    if rule is None:  # a route nobody listed is closed to everyone
+        return "not-found" if who is not None else "sign-in"
+    if who is None:
+        return "sign-in"
+    if who.stage != "full":  # half-way through a staff sign-in: only the next step
+        return "allow" if rule == who.stage.replace("_", "-") else "finish-sign-in"
+    if rule in ("signed-in", "enrol"):
+        return "allow"
+    if rule == "second-factor":
+        return "home"
+    if rule == "patient":
+        return "allow" if who.role == "patient" else "home"
+    if rule == "staff":
+        return "allow" if who.role in _STAFF else "not-found"
+    if rule == "admin":
+        return "allow" if who.role == "admin" else "not-found"
+    return "allow" if who.role in _STAFF and cares else "not-found"  # their-patient

@@ -30,20 +30,30 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "CLINIC_TABLES",
     "RECORD_TABLES",
+    "accounts",
+    "audit_log",
+    "care",
     "checkins",
+    "clinics",
     "coach_events",
     "metadata",
+    "passkeys",
     "people",
     "planned_sessions",
     "plans",
     "profile",
     "selftest_results",
+    "server_secrets",
     "session_feedback",
     "session_logs",
     "set_logs",
+    "signin_attempts",
+    "signin_tokens",
     "sitting_bouts",
     "triage_runs",
+    "web_sessions",
 ]
 
 
@@ -267,4 +277,120 @@ RECORD_TABLES = (
     checkins,
     sitting_bouts,
     coach_events,
+)
+
+# --- the clinic server ---------------------------------------------------------------------------
+# A clinic's staff and patients sign in; a patient's records are those of their person (above).
+# These tables exist in every store (one schema), but only a PostgreSQL store serves a clinic.
+
+clinics = Table(
+    "clinics",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("clinic_id", Integer, ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("role", String(16), nullable=False),  # admin, clinician, patient
+    # A patient's records; staff hold none of their own.
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=True, unique=True),
+    Column("email", String(320), nullable=True, unique=True),  # lower case; one account per address
+    Column("display_name", String(200), nullable=False),
+    Column("password_hash", String(200), nullable=True),  # argon2id; staff only
+    Column("totp_secret", String(64), nullable=True),  # a second factor; staff only
+    Column("birth_year", Integer, nullable=True),  # with the paper code; patients only
+    Column("code_hash", String(64), nullable=True, unique=True),  # the paper code's SHA-256
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("removed_at", UTCDateTime, nullable=True),
+    CheckConstraint("role IN ('admin', 'clinician', 'patient')", name="role_known"),
+)
+
+care = Table(
+    "care",
+    metadata,
+    Column("patient_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("clinician_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("since", UTCDateTime, nullable=False),
+    Index("ix_care_clinician_id", "clinician_id"),
+)
+
+passkeys = Table(
+    "passkeys",
+    metadata,
+    Column("id", String(512), primary_key=True),  # the credential id, base64url
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("public_key", Text, nullable=False),  # base64url
+    Column("sign_count", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the cookie; the cookie itself is never kept
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("stage", String(16), nullable=False),  # second_factor, enrol, full
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+    Column("ended_at", UTCDateTime, nullable=True),
+    Column("device", String(200), nullable=False),  # from the User-Agent, to tell sessions apart
+    Column("challenge", String(200), nullable=True),  # a passkey ceremony's challenge, base64url
+)
+
+signin_tokens = Table(
+    "signin_tokens",
+    metadata,
+    Column("id", String(64), primary_key=True),  # SHA-256 of the link's token
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(16), nullable=False),  # invite, signin, reset
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("used_at", UTCDateTime, nullable=True),
+)
+
+signin_attempts = Table(
+    "signin_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False),  # account:<email> or address:<ip>
+    Column("at", UTCDateTime, nullable=False),
+    Index("ix_signin_attempts_key_at", "key", "at"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("clinic_id", Integer, nullable=False),  # no foreign keys: the log outlives what it names
+    Column("actor_id", Integer, nullable=True),
+    Column("actor", String(400), nullable=False),  # who, as they were then: role, name, email
+    Column("patient_id", Integer, nullable=True),
+    Column("action", String(16), nullable=False),  # read, change, sign-in, staff
+    Column("what", String(400), nullable=False),
+    Index("ix_audit_log_clinic_id_at", "clinic_id", "at"),
+)
+
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("value", String(200), nullable=False),
+)
+
+CLINIC_TABLES = (
+    clinics,
+    accounts,
+    care,
+    passkeys,
+    web_sessions,
+    signin_tokens,
+    signin_attempts,
+    audit_log,
+    server_secrets,
 )

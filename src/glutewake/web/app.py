@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,7 @@ from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.identity import OwnerSecret
 from glutewake.knowledge import vocabulary
+from glutewake.web.deps import context_of
 from glutewake.web.gate import Gate
 from glutewake.web.security import HEADERS, security_headers
 from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking
@@ -68,31 +69,22 @@ def create_app(
         if repo is not None:
             repo.close()
 
-    app = _GatedApp(
-        lifespan=lifespan,
-        dependencies=[Depends(who_is_asking)],
-        responses=_REFUSALS,
-        title="glutewake",
-        version=__version__,
-        description="Wake up glutes switched off by sitting. Informs; does not diagnose.",
-        docs_url=None,
-        redoc_url=None,
-    )
-    app.router.redirect_slashes = False  # a redirect would be built from the request's Host
-    app.state.allowed_hosts = tuple(allowed_hosts)
-    app.state.owner = owner or load_owner_secret(home_dir(ensure=True))
+    app = build_app(lifespan, who_is_asking, clock or SystemClock(), allowed_hosts)
+    secret = owner or load_owner_secret(home_dir(ensure=True))
+    app.state.owner = secret
+    app.state.csrf_key = secret  # forms' anti-forgery tokens are signed with the owner's secret
     app.state.used_signins = set()
     app.state.database_url = database_url
-    app.state.clock = clock or SystemClock()
-    app.state.templates = Jinja2Templates(directory=HERE / "templates")
-    app.state.templates.env.globals["vocabulary"] = vocabulary  # the choices forms offer, once
-    app.middleware("http")(security_headers)
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.context_for = lambda request: context_of(app)
+    app.state.signed_in = lambda headers: _owner_signed_in(app, headers)
+    app.state.templates.env.globals["navigation"] = lambda request: _PERSONAL_NAV
 
     from glutewake.web import (
         routes_api,
+        routes_api_data,
         routes_api_records,
         routes_coach,
+        routes_data,
         routes_journal,
         routes_pages,
         routes_records,
@@ -100,22 +92,19 @@ def create_app(
         routes_signin,
     )
 
-    app.include_router(routes_signin.router)
-    app.include_router(routes_api.router)
-    app.include_router(routes_api_records.router)
-    app.include_router(routes_pages.router)
-    app.include_router(routes_records.router)
-    app.include_router(routes_journal.router)
-    app.include_router(routes_coach.router)
-    app.include_router(routes_session.router)
-
-    @app.exception_handler(FieldErrors)
-    async def field_errors(request: Request, error: FieldErrors) -> JSONResponse:
-        detail = [
-            {"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}
-            for field, message in error.problems
-        ]
-        return JSONResponse({"detail": detail}, status_code=422)
+    for module in (
+        routes_signin,
+        routes_api,
+        routes_api_records,
+        routes_api_data,
+        routes_pages,
+        routes_records,
+        routes_data,
+        routes_journal,
+        routes_coach,
+        routes_session,
+    ):
+        app.include_router(module.router)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> Response:
@@ -127,6 +116,74 @@ def create_app(
             request, "signin.html", {"kb": knowledge(), "expired": False}, status_code=401, headers=headers
         )
         return page
+
+    return app
+
+
+# The personal app's menu: (address, label); the clinic's depends on who is signed in.
+_PERSONAL_NAV = (
+    ("/check", "Symptom check"),
+    ("/plan", "My plan"),
+    ("/session", "Session"),
+    ("/checkin", "Check-in"),
+    ("/progress", "Progress"),
+    ("/exercises", "Exercises"),
+    ("/selftests", "Self-tests"),
+    ("/coach", "Coach"),
+    ("/data", "My data"),
+)
+
+
+def _owner_signed_in(app: FastAPI, headers: dict[bytes, bytes]) -> bool:
+    from http.cookies import CookieError, SimpleCookie
+
+    cookies: SimpleCookie = SimpleCookie()
+    try:
+        cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except CookieError:  # a cookie header it cannot parse carries no session
+        cookies = SimpleCookie()
+    session = cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else ""
+    authorization = headers.get(b"authorization", b"").decode("latin-1")
+    now = int(app.state.clock.now().timestamp())
+    return identify(authorization, session, app.state.owner, now) is not None
+
+
+def build_app(
+    lifespan: Any, who: Callable[..., Any], clock: Clock, allowed_hosts: Iterable[str], **options: Any
+) -> FastAPI:
+    """What the personal app and the clinic server share: the gate and security headers, the
+    templates and static files, the error pages; `who` is checked before every route.
+
+    The caller sets `state.csrf_key` (what signs forms' anti-forgery tokens), `state.context_for`
+    (a request's `Context`) and `state.signed_in` (whether headers carry a sign-in, for the
+    gate's body limits), adds its routes and its handler for `NotSignedIn`.
+    """
+    app = _GatedApp(
+        lifespan=lifespan,
+        dependencies=[Depends(who)],
+        responses=_REFUSALS,
+        title="glutewake",
+        version=__version__,
+        description="Wake up glutes switched off by sitting. Informs; does not diagnose.",
+        docs_url=None,
+        redoc_url=None,
+        **options,
+    )
+    app.router.redirect_slashes = False  # a redirect would be built from the request's Host
+    app.state.allowed_hosts = tuple(allowed_hosts)
+    app.state.clock = clock
+    app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.globals["vocabulary"] = vocabulary  # the choices forms offer, once
+    app.middleware("http")(security_headers)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(FieldErrors)
+    async def field_errors(request: Request, error: FieldErrors) -> JSONResponse:
+        detail = [
+            {"loc": ["body", *field.split(".")], "msg": message, "type": "value_error"}
+            for field, message in error.problems
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -178,17 +235,7 @@ class _GatedApp(FastAPI):
         return Gate(super().build_middleware_stack(), self.state.allowed_hosts, HEADERS, self._signed_in)
 
     def _signed_in(self, headers: dict[bytes, bytes]) -> bool:
-        from http.cookies import CookieError, SimpleCookie
-
-        cookies: SimpleCookie = SimpleCookie()
-        try:
-            cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
-        except CookieError:  # a cookie header it cannot parse carries no session
-            cookies = SimpleCookie()
-        session = cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else ""
-        authorization = headers.get(b"authorization", b"").decode("latin-1")
-        now = int(self.state.clock.now().timestamp())
-        return identify(authorization, session, self.state.owner, now) is not None
+        return bool(self.state.signed_in(headers))
 
 
 def all_routes(app: FastAPI) -> Iterator[Any]:

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from glutewake.app.records import HistoryEntry, forget, history
-from glutewake.app.refusals import InputError
+from glutewake.app.records import HistoryEntry, history
 from glutewake.app.region import knowledge
 from glutewake.codec import dump
 from glutewake.core.programme import Plan
@@ -201,37 +200,3 @@ def get_history(
 ) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = dump(history(ctx, limit))
     return entries
-
-
-@router.get("/data", summary="Every record, as one versioned export (what `glutewake export` writes)")
-def get_data(
-    request: Request,
-    ctx: Ctx,
-) -> dict[str, Any]:
-    from glutewake.app.transfer import export_data
-
-    return export_data(ctx)
-
-
-@router.post(
-    "/data",
-    summary="Import an export into an empty store, all or nothing",
-    responses={**BAD_BODY, 422: {"description": "Not an export, or the store is not empty"}},
-)
-def post_data(request: Request, ctx: Ctx, body: dict[str, Any]) -> dict[str, dict[str, int]]:
-    from glutewake.app.transfer import import_data
-
-    try:
-        return {"imported": import_data(ctx, body)}
-    except InputError as error:
-        raise HTTPException(422, sentence(str(error))) from None
-
-
-@router.delete("/data", summary="Delete every record (config and settings stay)")
-def delete_data(
-    request: Request,
-    ctx: Ctx,
-    confirm: Annotated[Literal["yes"], Query(description="Must be yes: nothing can bring the records back")],
-) -> dict[str, bool]:
-    forget(ctx)
-    return {"deleted": True}

@@ -1,14 +1,12 @@
-"""Pages over the user's records: the plan (with its calendar file) and the data page."""
+"""The plan page, with its calendar file."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from glutewake.app.records import forget, has_records
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
@@ -59,7 +57,7 @@ def plan_build(
     days: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     from glutewake.app.plans import PlanChoices, new_plan
-    from glutewake.app.refusals import InputError, NoTriage
+    from glutewake.app.refusals import NoTriage
 
     require_csrf(request, csrf_token)
     if equipment not in EQUIPMENT or not set(days or ()) <= set(WEEKDAYS):
@@ -94,63 +92,3 @@ def plan_calendar(
         media_type="text/calendar",
         headers={"Content-Disposition": 'attachment; filename="glutewake-plan.ics"'},
     )
-
-
-@router.get("/data", response_class=HTMLResponse)
-def datarender(request: Request, ctx: Ctx, done: str = "") -> Response:
-    return render(request, "data.html", {"done": done, "empty": not has_records(ctx)})
-
-
-@router.get("/data/export")
-def data_export(
-    request: Request,
-    ctx: Ctx,
-    clock: AppClock,
-) -> Response:
-    from glutewake.app.transfer import export_data
-
-    body = json.dumps(export_data(ctx), indent=1, ensure_ascii=False)
-    name = f"glutewake-export-{clock.now():%Y-%m-%d}.json"
-    return Response(
-        body, media_type="application/json", headers={"Content-Disposition": f'attachment; filename="{name}"'}
-    )
-
-
-@router.post("/data/import")
-async def data_import(request: Request, ctx: Ctx, file: UploadFile, csrf_token: str = Form("")) -> Response:
-    from glutewake.app.refusals import read_json
-    from glutewake.app.transfer import import_data
-
-    require_csrf(request, csrf_token)
-    try:
-        text = (await file.read()).decode("utf-8")
-        import_data(ctx, read_json(file.filename or "the file", text))
-    except UnicodeDecodeError:
-        return render(
-            request,
-            "data.html",
-            {"done": "", "empty": True, "error": "That file is not a glutewake export (not text)."},
-            422,
-        )
-    except InputError as error:
-        return render(
-            request,
-            "data.html",
-            {"done": "", "empty": not has_records(ctx), "error": str(error)},
-            422,
-        )
-    return RedirectResponse("/data?done=imported", status_code=303)
-
-
-@router.post("/data/forget")
-def data_forget(request: Request, ctx: Ctx, csrf_token: str = Form(""), confirm: str = Form("")) -> Response:
-    require_csrf(request, csrf_token)
-    if confirm != "yes":
-        return render(
-            request,
-            "data.html",
-            {"done": "", "empty": False, "error": "Tick the box to confirm, then delete."},
-            422,
-        )
-    forget(ctx)
-    return RedirectResponse("/data?done=deleted", status_code=303)

@@ -17,11 +17,12 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from glutewake.app.context import Context
 from glutewake.app.region import knowledge
 from glutewake.app.sessions import NotDue
 from glutewake.core.figure import rep_seconds
 from glutewake.core.session import steps
-from glutewake.web.deps import Ctx, Today, context_of
+from glutewake.web.deps import Ctx, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render, sentence
@@ -126,16 +127,15 @@ def _in_progress(started: Any) -> InProgress:
     return InProgress(session_log_id=started.session_log_id, done_sets=started.done, resume_at=started.at)
 
 
-def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
+def _session(ctx: Context, allow_next: bool) -> tuple[SessionOut, Any]:
     """The session due now (today's, or with `allow_next` the next one) as the player needs it,
     and the planned session itself (None when none is due)."""
     from glutewake.app.sessions import Due, cut_short, due_session
 
-    ctx = context_of(request.app)
-    due = due_session(ctx, request.app.state.clock.now().date(), allow_next=allow_next)
+    due = due_session(ctx, ctx.clock.now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
         return SessionOut(due=False, reason=not_due(due), next_day=due.next_day), None
-    kb = knowledge()
+    kb = ctx.knowledge
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
     earlier = cut_short(ctx, due)
@@ -162,8 +162,8 @@ def _session(request: Request, allow_next: bool) -> tuple[SessionOut, Any]:
 
 
 @router.get("/session", response_class=HTMLResponse, include_in_schema=False)
-def session_page(request: Request, today: Today, next: bool = False) -> Response:
-    session, planned = _session(request, next)
+def session_page(request: Request, ctx: Ctx, today: Today, next: bool = False) -> Response:
+    session, planned = _session(ctx, next)
     context = {
         "session": session,
         "planned": planned,
@@ -175,8 +175,8 @@ def session_page(request: Request, today: Today, next: bool = False) -> Response
 
 
 @router.get("/api/session", tags=["api"], summary="The session due now, as steps for a guided player")
-def api_session(request: Request, next: bool = False) -> SessionOut:
-    return _session(request, next)[0]
+def api_session(ctx: Ctx, next: bool = False) -> SessionOut:
+    return _session(ctx, next)[0]
 
 
 @router.post(
@@ -225,11 +225,11 @@ def api_finish(request: Request, ctx: Ctx, session_log_id: LogId, body: FinishIn
     return {"status": "completed" if body.completed else "quit", "done_sets": done}
 
 
-def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list[str]:
+def _feedback(ctx: Context, session_log_id: LogId, body: FeedbackIn) -> list[str]:
     from glutewake.app.sessions import save_feedback
 
     with _as_http():
-        changes = save_feedback(context_of(request.app), session_log_id, body.rpe, body.pain, body.felt)
+        changes = save_feedback(ctx, session_log_id, body.rpe, body.pain, body.felt)
     return [change.reason for change in changes]
 
 
@@ -239,13 +239,14 @@ def _feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> list
     summary="How the session felt; the plan adapts to it",
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
-def api_feedback(request: Request, session_log_id: LogId, body: FeedbackIn) -> dict[str, list[str]]:
-    return {"plan_changes": _feedback(request, session_log_id, body)}
+def api_feedback(ctx: Ctx, session_log_id: LogId, body: FeedbackIn) -> dict[str, list[str]]:
+    return {"plan_changes": _feedback(ctx, session_log_id, body)}
 
 
 @router.post("/session/{session_log_id}/feedback", include_in_schema=False)
 def feedback_form(
     request: Request,
+    ctx: Ctx,
     session_log_id: LogId,
     csrf_token: Annotated[str, Form()] = "",
     rpe: Annotated[int | None, Form()] = None,
@@ -258,7 +259,7 @@ def feedback_form(
     if not set(felt or ()) <= set(FELT_LABELS):
         raise HTTPException(422, "Please choose where you felt the work from the list.")
     body = FeedbackIn.model_validate({"rpe": rpe, "pain": pain, "felt": felt or []})
-    changes = _feedback(request, session_log_id, body)
+    changes = _feedback(ctx, session_log_id, body)
     return render(request, "session_done.html", {"changes": changes, "pain": pain})
 
 

@@ -44,11 +44,11 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
 
 
 def csrf_token(request: Request) -> str:
-    """This caller's anti-forgery token: signed with the owner's secret and bound to the
-    session, so that a cookie planted from another port cannot forge one."""
+    """This caller's anti-forgery token: signed with the app's key (the owner's secret; a clinic
+    server's own) and bound to the session, so that a cookie planted from another port cannot forge one."""
     who = getattr(request.state, "who", None)
-    secret = request.app.state.owner
-    return str(secret.csrf_for(who.session if who is not None else "nobody"))
+    key = request.app.state.csrf_key
+    return str(key.csrf_for(who.session if who is not None else "nobody"))
 
 
 def csrf_ok(request: Request, submitted: str | None) -> bool:

@@ -1,0 +1,283 @@
+"""`glutewake clinic`: run glutewake for a physiotherapy clinic, on PostgreSQL.
+
+`init` sets up the database and the first admin, `serve` runs the web app with several worker
+processes, `worker` runs the background jobs (emails). See README, "Running a clinic server".
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from glutewake.cli._errors import CommandError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+__all__ = ["clinic"]
+
+_DATABASE = click.option(
+    "--database-url",
+    envvar="GLUTEWAKE_DATABASE_URL",
+    required=True,
+    metavar="URL",
+    help="The clinic's PostgreSQL database, such as postgresql://glutewake@db.internal/glutewake"
+    " (or GLUTEWAKE_DATABASE_URL).",
+)
+
+
+def _postgresql(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        raise CommandError(f"not a database URL: {url!r}; use postgresql://USER@HOST/DATABASE") from None
+    if backend not in ("postgresql", "postgres"):
+        raise CommandError(
+            "a clinic needs PostgreSQL: give --database-url postgresql://USER@HOST/DATABASE"
+            " (SQLite is for the personal app on one computer)"
+        )
+    return url
+
+
+def _base_url(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        raise CommandError(
+            f"--base-url {url!r} is not an address the clinic is reached at; give one such as"
+            " https://glutewake.example-clinic.org (no path)"
+        )
+    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        click.echo(
+            "warning: the base URL is http://, so sign-ins would cross the network unencrypted;"
+            " put glutewake behind a TLS reverse proxy and give its https:// address",
+            err=True,
+        )
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+def _engine(url: str, *, migrate: bool) -> Engine:
+    from glutewake.store import StoreError, connect
+
+    try:
+        return connect(url, migrate=migrate)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
+    except Exception as error:  # psycopg's OperationalError: server down, wrong name, no access
+        from sqlalchemy.exc import OperationalError
+
+        if isinstance(error, OperationalError):
+            raise CommandError(
+                f"cannot reach the database: {str(error.orig).strip().splitlines()[0]}"
+            ) from None
+        raise
+
+
+@click.group()
+def clinic() -> None:
+    """Run glutewake for a physiotherapy clinic: staff and patients sign in, on PostgreSQL.
+
+    \b
+    Examples:
+      glutewake clinic init --database-url postgresql://glutewake@db/glutewake \\
+          --name "Riverside Physio" --admin-email admin@riverside.example
+      glutewake clinic serve --database-url postgresql://glutewake@db/glutewake \\
+          --base-url https://glutewake.riverside.example --workers 4
+      glutewake clinic worker --database-url postgresql://glutewake@db/glutewake \\
+          --smtp-url smtp+starttls://glutewake:PASSWORD@mail.riverside.example:587
+    """
+
+
+@clinic.command()
+@_DATABASE
+@click.option("--name", required=True, help="The clinic's name, as patients and staff see it.")
+@click.option("--admin-email", required=True, metavar="EMAIL", help="The first admin's email address.")
+@click.option("--admin-name", metavar="NAME", help="The first admin's name (default: from the address).")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    help="Read the admin's password from this file's first line ('-': standard input); otherwise asked.",
+)
+@click.option(
+    "--base-url", default="http://localhost:8000/", show_default=True, help="Where the clinic is served."
+)
+def init(
+    database_url: str,
+    name: str,
+    admin_email: str,
+    admin_name: str | None,
+    password_file: Path | None,
+    base_url: str,
+) -> None:
+    """Set up the clinic's database and its first admin (run once; add more clinics by running it again).
+
+    \b
+    Example:
+      glutewake clinic init --database-url postgresql://glutewake@db/glutewake \\
+          --name "Riverside Physio" --admin-email admin@riverside.example \\
+          --base-url https://glutewake.riverside.example --password-file admin-password.txt
+    """
+    from glutewake.app.clinic.accounts import Clinic, set_up_clinic
+    from glutewake.app.refusals import InputError
+    from glutewake.clock import SystemClock
+    from glutewake.runtime.jobs import apply_schema
+    from glutewake.store.clinic import ClinicStore
+
+    url = _postgresql(database_url)
+    base = _base_url(base_url)
+    password = _password(password_file)
+    engine = _engine(url, migrate=True)
+    try:
+        apply_schema(url)
+        store = ClinicStore(engine, SystemClock())
+        display = admin_name or admin_email.split("@")[0].replace(".", " ").title()
+        admin = set_up_clinic(Clinic(store, _NoOutbox(), base), name, admin_email, display, password)
+    except InputError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+    click.echo(f"The clinic {name!r} is set up, with {admin.email} as its admin.")
+    click.echo(f"Sign in at {base}signin/staff; you set up a second factor (an authenticator app) first.")
+    click.echo("Next: `glutewake clinic serve` for the web app and `glutewake clinic worker` for its emails.")
+
+
+class _NoOutbox:
+    def send(self, email: object) -> None:  # setting up a clinic sends nothing
+        raise AssertionError("no email while setting up")
+
+
+def _password(path: Path | None) -> str:
+    if path is not None:
+        try:
+            text = sys.stdin.readline() if str(path) == "-" else path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(
+                f"cannot read the password file {path}: {getattr(error, 'strerror', error)}"
+            ) from None
+        password = text.splitlines()[0] if text.strip() else ""
+        if not password:
+            raise CommandError(f"the password file {path} is empty; put the password on its first line")
+        return password
+    if not sys.stdin.isatty():
+        raise CommandError("give the admin's password with --password-file FILE (or run this in a terminal)")
+    return str(
+        click.prompt("Admin's password (at least 12 characters)", hide_input=True, confirmation_prompt=True)
+    )
+
+
+@clinic.command()
+@_DATABASE
+@click.option(
+    "--base-url",
+    required=True,
+    metavar="URL",
+    help="The public address, such as https://glutewake.example.org.",
+)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="The port to listen on."
+)
+@click.option(
+    "--trusted-proxy",
+    multiple=True,
+    default=("127.0.0.1",),
+    show_default=True,
+    metavar="ADDRESS",
+    help="A reverse proxy whose X-Forwarded-For/-Proto headers are believed (repeat for more).",
+)
+def serve(
+    database_url: str, base_url: str, workers: int, host: str, port: int, trusted_proxy: tuple[str, ...]
+) -> None:
+    """Serve the clinic's web app (never the desktop coach) until stopped.
+
+    Put it behind a TLS reverse proxy (README has an example) and give the proxy's address
+    with --trusted-proxy; sessions, rate limits and jobs live in PostgreSQL, so any number of
+    workers (or machines) can serve one clinic.
+
+    \b
+    Example:
+      glutewake clinic serve --database-url postgresql://glutewake@db/glutewake \\
+          --base-url https://glutewake.riverside.example --workers 4 --port 8000
+    """
+    import uvicorn
+
+    from glutewake.store.engine import HEAD, current_revision
+    from glutewake.web.clinic.app import ENVIRONMENT
+    from glutewake.web.server import serve_options
+
+    url = _postgresql(database_url)
+    base = _base_url(base_url)
+    engine = _engine(url, migrate=False)
+    try:
+        revision = current_revision(engine)
+    finally:
+        engine.dispose()
+    if revision is None:
+        raise CommandError("this database has no clinic yet; run `glutewake clinic init` first")
+    if revision != HEAD:
+        raise CommandError(
+            f"the database's schema is {revision}, this glutewake needs {HEAD}: run `glutewake db upgrade`"
+        )
+    os.environ[ENVIRONMENT["database_url"]] = url
+    os.environ[ENVIRONMENT["base_url"]] = base
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(
+        f"glutewake clinic running at http://{shown}:{port}/ ({workers} workers; public address {base})"
+    )
+    click.echo("Stop it with Ctrl-C.", err=True)
+    uvicorn.run(
+        "glutewake.web.clinic.app:from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=list(trusted_proxy),
+        server_header=False,
+        **serve_options(),
+    )
+
+
+@clinic.command()
+@_DATABASE
+@click.option(
+    "--smtp-url",
+    envvar="GLUTEWAKE_SMTP_URL",
+    required=True,
+    metavar="URL",
+    help="The mail server: smtp://HOST:25, smtp+starttls://USER:PASSWORD@HOST:587 or smtps://...:465;"
+    " the sender as ?from=ADDRESS (or GLUTEWAKE_SMTP_URL).",
+)
+@click.option(
+    "--concurrency", default=2, show_default=True, type=click.IntRange(1, 32), help="Jobs run at once."
+)
+def worker(database_url: str, smtp_url: str, concurrency: int) -> None:
+    """Run the clinic's background jobs (emails) until stopped; run as many as you like.
+
+    \b
+    Example:
+      glutewake clinic worker --database-url postgresql://glutewake@db/glutewake \\
+          --smtp-url "smtp+starttls://glutewake:PASSWORD@mail.riverside.example:587?from=glutewake@riverside.example"
+    """
+    from glutewake.runtime import jobs, mailer
+
+    url = _postgresql(database_url)
+    try:
+        mailer.smtp_settings(smtp_url)
+    except mailer.MailError as error:
+        raise CommandError(str(error)) from None
+    engine = _engine(url, migrate=False)
+    engine.dispose()
+    jobs.apply_schema(url)
+    os.environ[jobs.SMTP_ENV] = smtp_url
+    click.echo("glutewake clinic worker running: sending the clinic's emails. Stop it with Ctrl-C.")
+    jobs.run_worker(url, concurrency=concurrency)

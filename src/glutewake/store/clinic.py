@@ -1,0 +1,510 @@
+"""The clinic server's records about people, not their health: clinics, accounts, who cares for
+whom, sign-in sessions and links, sign-in attempts, and the audit log.
+
+Everything a worker process needs to know about a request lives here, in the database, so any
+number of workers (and machines) can serve one clinic. Tokens are stored only as their
+SHA-256 (`identity.credentials.digest`); the caller hashes, this module never sees a secret.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+from typing import Any, Literal
+
+from sqlalchemy import Engine, and_, delete, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from glutewake.clock import Clock
+from glutewake.store import tables as t
+from glutewake.store.engine import WRITE
+
+__all__ = [
+    "Account",
+    "AuditEntry",
+    "ClinicStore",
+    "EmailTaken",
+    "SignedIn",
+    "WebSession",
+]
+
+AccountRole = Literal["admin", "clinician", "patient"]
+
+
+class EmailTaken(ValueError):
+    """Another account already uses this email address."""
+
+
+@dataclass(frozen=True)
+class Account:
+    id: int
+    clinic_id: int
+    role: AccountRole
+    person_id: int | None
+    email: str | None
+    display_name: str
+    password_hash: str | None
+    totp_secret: str | None
+    birth_year: int | None
+    created_at: datetime
+    removed_at: datetime | None
+    passkeys: int = 0
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None or self.passkeys > 0
+
+
+@dataclass(frozen=True)
+class WebSession:
+    id: str  # the cookie's digest
+    account_id: int
+    stage: str
+    created_at: datetime
+    last_seen_at: datetime
+    device: str
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    session: WebSession
+    account: Account
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    patient_id: int | None
+    patient: str | None  # the patient's name now, if they still have an account
+    action: str
+    what: str
+
+
+def _account(row: Any, passkeys: int = 0) -> Account:
+    return Account(
+        row.id,
+        row.clinic_id,
+        row.role,
+        row.person_id,
+        row.email,
+        row.display_name,
+        row.password_hash,
+        row.totp_secret,
+        row.birth_year,
+        row.created_at,
+        row.removed_at,
+        passkeys,
+    )
+
+
+_PASSKEYS = (
+    select(func.count()).select_from(t.passkeys).where(t.passkeys.c.account_id == t.accounts.c.id)
+).scalar_subquery()
+
+
+class ClinicStore:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    def _write(self) -> Any:
+        return self.engine.connect().execution_options(**{WRITE: True})
+
+    def _run(self, statement: Any, *, write: bool = False) -> Any:
+        connection = self._write() if write else self.engine.connect()
+        with connection as db, db.begin():
+            return db.execute(statement)
+
+    # --- secrets of the server itself -------------------------------------------------------------
+
+    def server_secret(self, name: str) -> str:
+        """A random secret the server keeps (made on first use; every worker reads the same one)."""
+        with self._write() as db, db.begin():
+            found = db.execute(
+                select(t.server_secrets.c.value).where(t.server_secrets.c.name == name)
+            ).scalar()
+            if found is not None:
+                return str(found)
+        value = secrets.token_urlsafe(32)
+        try:
+            with self._write() as db, db.begin():
+                db.execute(insert(t.server_secrets).values(name=name, value=value))
+        except IntegrityError:  # another worker made it first: use theirs
+            pass
+        with self.engine.connect() as db:
+            return str(
+                db.execute(select(t.server_secrets.c.value).where(t.server_secrets.c.name == name)).scalar()
+            )
+
+    # --- clinics and accounts --------------------------------------------------------------------
+
+    def add_clinic(self, name: str) -> int:
+        return int(
+            self._run(
+                insert(t.clinics).values(name=name, created_at=self.clock.now()).returning(t.clinics.c.id),
+                write=True,
+            ).scalar_one()
+        )
+
+    def clinic_name(self, clinic_id: int) -> str:
+        with self.engine.connect() as db:
+            return str(db.execute(select(t.clinics.c.name).where(t.clinics.c.id == clinic_id)).scalar_one())
+
+    def clinics(self) -> list[tuple[int, str]]:
+        with self.engine.connect() as db:
+            return [(row.id, row.name) for row in db.execute(select(t.clinics).order_by(t.clinics.c.id))]
+
+    def add_account(
+        self,
+        clinic_id: int,
+        role: AccountRole,
+        display_name: str,
+        *,
+        email: str | None = None,
+        password_hash: str | None = None,
+        birth_year: int | None = None,
+        code_hash: str | None = None,
+        clinicians: Sequence[int] = (),
+    ) -> Account:
+        """A new account; a patient gets a person of their own, whose records they are."""
+        now = self.clock.now()
+        try:
+            with self._write() as db, db.begin():
+                person_id = None
+                if role == "patient":
+                    person_id = db.execute(
+                        insert(t.people)
+                        .values(created_at=now, kind="patient", display_name=display_name)
+                        .returning(t.people.c.id)
+                    ).scalar_one()
+                row = db.execute(
+                    insert(t.accounts)
+                    .values(
+                        clinic_id=clinic_id,
+                        role=role,
+                        person_id=person_id,
+                        email=email,
+                        display_name=display_name,
+                        password_hash=password_hash,
+                        birth_year=birth_year,
+                        code_hash=code_hash,
+                        created_at=now,
+                    )
+                    .returning(*t.accounts.c)
+                ).one()
+                for clinician in clinicians:
+                    db.execute(insert(t.care).values(patient_id=row.id, clinician_id=clinician, since=now))
+        except IntegrityError as error:
+            if "email" in str(error.orig).lower():
+                raise EmailTaken(email) from None
+            raise
+        return _account(row)
+
+    def account(self, account_id: int) -> Account | None:
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.accounts, _PASSKEYS.label("n")).where(t.accounts.c.id == account_id)
+            ).first()
+        return None if row is None else _account(row, row.n)
+
+    def account_by_email(self, email: str) -> Account | None:
+        """The live account with this address (addresses are kept in lower case)."""
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.accounts, _PASSKEYS.label("n")).where(
+                    t.accounts.c.email == email.strip().lower(), t.accounts.c.removed_at.is_(None)
+                )
+            ).first()
+        return None if row is None else _account(row, row.n)
+
+    def account_by_code(self, code_hash: str) -> Account | None:
+        with self.engine.connect() as db:
+            row = db.execute(
+                select(t.accounts).where(
+                    t.accounts.c.code_hash == code_hash, t.accounts.c.removed_at.is_(None)
+                )
+            ).first()
+        return None if row is None else _account(row)
+
+    def staff(self, clinic_id: int) -> list[Account]:
+        query = (
+            select(t.accounts, _PASSKEYS.label("n"))
+            .where(
+                t.accounts.c.clinic_id == clinic_id,
+                t.accounts.c.role != "patient",
+                t.accounts.c.removed_at.is_(None),
+            )
+            .order_by(t.accounts.c.display_name, t.accounts.c.id)
+        )
+        with self.engine.connect() as db:
+            return [_account(row, row.n) for row in db.execute(query)]
+
+    def patients_of(self, clinician_id: int) -> list[Account]:
+        query = (
+            select(t.accounts)
+            .join(t.care, t.care.c.patient_id == t.accounts.c.id)
+            .where(t.care.c.clinician_id == clinician_id, t.accounts.c.removed_at.is_(None))
+            .order_by(t.accounts.c.display_name, t.accounts.c.id)
+        )
+        with self.engine.connect() as db:
+            return [_account(row) for row in db.execute(query)]
+
+    def clinicians_of(self, patient_id: int) -> list[Account]:
+        query = (
+            select(t.accounts)
+            .join(t.care, t.care.c.clinician_id == t.accounts.c.id)
+            .where(t.care.c.patient_id == patient_id, t.accounts.c.removed_at.is_(None))
+            .order_by(t.accounts.c.display_name)
+        )
+        with self.engine.connect() as db:
+            return [_account(row) for row in db.execute(query)]
+
+    def cares_for(self, clinician_id: int, patient_id: int) -> bool:
+        """Whether `clinician_id` (live, of the patient's clinic) is a clinician of live patient `patient_id`."""
+        clinician = t.accounts.alias("clinician")
+        patient = t.accounts.alias("patient")
+        query = select(
+            exists()
+            .where(t.care.c.clinician_id == clinician.c.id, t.care.c.patient_id == patient.c.id)
+            .where(clinician.c.id == clinician_id, clinician.c.removed_at.is_(None))
+            .where(patient.c.id == patient_id, patient.c.removed_at.is_(None), patient.c.role == "patient")
+            .where(patient.c.clinic_id == clinician.c.clinic_id)
+        )
+        with self.engine.connect() as db:
+            return bool(db.execute(query).scalar())
+
+    def update_account(self, account_id: int, **values: Any) -> None:
+        allowed = {"password_hash", "totp_secret", "code_hash", "display_name", "birth_year", "email"}
+        assert set(values) <= allowed, set(values) - allowed
+        self._run(update(t.accounts).where(t.accounts.c.id == account_id).values(**values), write=True)
+
+    def remove_account(self, account_id: int) -> None:
+        """Sign them out everywhere and close the account (their name stays for the audit log)."""
+        now = self.clock.now()
+        with self._write() as db, db.begin():
+            db.execute(
+                update(t.accounts)
+                .where(t.accounts.c.id == account_id)
+                .values(removed_at=now, email=None, code_hash=None, password_hash=None, totp_secret=None)
+            )
+            db.execute(delete(t.passkeys).where(t.passkeys.c.account_id == account_id))
+            db.execute(delete(t.signin_tokens).where(t.signin_tokens.c.account_id == account_id))
+            self._end_sessions(db, account_id, now)
+
+    def clear_second_factor(self, account_id: int) -> None:
+        now = self.clock.now()
+        with self._write() as db, db.begin():
+            db.execute(update(t.accounts).where(t.accounts.c.id == account_id).values(totp_secret=None))
+            db.execute(delete(t.passkeys).where(t.passkeys.c.account_id == account_id))
+            self._end_sessions(db, account_id, now)
+
+    # --- sessions ---------------------------------------------------------------------------------
+
+    def start_session(self, session_id: str, account_id: int, stage: str, device: str) -> None:
+        now = self.clock.now()
+        self._run(
+            insert(t.web_sessions).values(
+                id=session_id,
+                account_id=account_id,
+                stage=stage,
+                created_at=now,
+                last_seen_at=now,
+                device=device[:200],
+            ),
+            write=True,
+        )
+
+    def signed_in(self, session_id: str, idle: timedelta, *, touch_after: timedelta) -> SignedIn | None:
+        """The live session and its account, or None when it ended, idled out or is unknown.
+
+        Each use pushes the idle deadline on; the row is written at most once per `touch_after`.
+        """
+        now = self.clock.now()
+        query = (
+            select(t.web_sessions, t.accounts, _PASSKEYS.label("n"))
+            .join(t.accounts, t.accounts.c.id == t.web_sessions.c.account_id)
+            .where(
+                t.web_sessions.c.id == session_id,
+                t.web_sessions.c.ended_at.is_(None),
+                t.web_sessions.c.last_seen_at > now - idle,
+                t.accounts.c.removed_at.is_(None),
+            )
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).first()
+        if row is None:
+            return None
+        mapping = row._mapping
+        session = WebSession(
+            session_id,
+            mapping[t.web_sessions.c.account_id],
+            mapping[t.web_sessions.c.stage],
+            mapping[t.web_sessions.c.created_at],
+            mapping[t.web_sessions.c.last_seen_at],
+            mapping[t.web_sessions.c.device],
+        )
+        values = {column.name: mapping[column] for column in t.accounts.c}
+        account = _account(SimpleNamespace(**values), mapping["n"])
+        if now - session.last_seen_at >= touch_after:
+            self._run(
+                update(t.web_sessions).where(t.web_sessions.c.id == session_id).values(last_seen_at=now),
+                write=True,
+            )
+        return SignedIn(session, account)
+
+    def set_stage(self, session_id: str, stage: str) -> None:
+        self._run(
+            update(t.web_sessions).where(t.web_sessions.c.id == session_id).values(stage=stage), write=True
+        )
+
+    def set_challenge(self, session_id: str, challenge: str | None) -> None:
+        self._run(
+            update(t.web_sessions).where(t.web_sessions.c.id == session_id).values(challenge=challenge),
+            write=True,
+        )
+
+    def sessions_of(self, account_id: int, idle: timedelta) -> list[WebSession]:
+        now = self.clock.now()
+        query = (
+            select(t.web_sessions)
+            .where(
+                t.web_sessions.c.account_id == account_id,
+                t.web_sessions.c.ended_at.is_(None),
+                t.web_sessions.c.last_seen_at > now - idle,
+            )
+            .order_by(t.web_sessions.c.last_seen_at.desc())
+        )
+        with self.engine.connect() as db:
+            return [
+                WebSession(row.id, row.account_id, row.stage, row.created_at, row.last_seen_at, row.device)
+                for row in db.execute(query)
+            ]
+
+    def end_session(self, account_id: int, session_id: str) -> bool:
+        """End one of `account_id`'s sessions; False if it was not theirs or already over."""
+        result = self._run(
+            update(t.web_sessions)
+            .where(
+                t.web_sessions.c.id == session_id,
+                t.web_sessions.c.account_id == account_id,
+                t.web_sessions.c.ended_at.is_(None),
+            )
+            .values(ended_at=self.clock.now()),
+            write=True,
+        )
+        return bool(result.rowcount)
+
+    def _end_sessions(self, db: Any, account_id: int, now: datetime) -> None:
+        db.execute(
+            update(t.web_sessions)
+            .where(t.web_sessions.c.account_id == account_id, t.web_sessions.c.ended_at.is_(None))
+            .values(ended_at=now)
+        )
+
+    # --- sign-in links ----------------------------------------------------------------------------
+
+    def add_token(self, token_id: str, account_id: int, purpose: str, lifetime: timedelta) -> None:
+        now = self.clock.now()
+        self._run(
+            insert(t.signin_tokens).values(
+                id=token_id, account_id=account_id, purpose=purpose, created_at=now, expires_at=now + lifetime
+            ),
+            write=True,
+        )
+
+    def token_account(self, token_id: str, purpose: str) -> int | None:
+        """The account a live, unused link is for (without using it up)."""
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.signin_tokens.c.account_id).where(self._live_token(token_id, purpose))
+            ).scalar()
+        return None if found is None else int(found)
+
+    def use_token(self, token_id: str, purpose: str) -> int | None:
+        """Use up a live link: its account, or None if it is unknown, used, expired or for something else.
+
+        One UPDATE, so two workers given the same link at once cannot both use it.
+        """
+        result = self._run(
+            update(t.signin_tokens)
+            .where(self._live_token(token_id, purpose))
+            .values(used_at=self.clock.now())
+            .returning(t.signin_tokens.c.account_id),
+            write=True,
+        )
+        found = result.scalar()
+        return None if found is None else int(found)
+
+    def _live_token(self, token_id: str, purpose: str) -> Any:
+        return and_(
+            t.signin_tokens.c.id == token_id,
+            t.signin_tokens.c.purpose == purpose,
+            t.signin_tokens.c.used_at.is_(None),
+            t.signin_tokens.c.expires_at > self.clock.now(),
+        )
+
+    # --- sign-in attempts (rate limits shared by every worker) -----------------------------------
+
+    def attempts(self, key: str, window: timedelta) -> int:
+        query = select(func.count()).where(
+            t.signin_attempts.c.key == key, t.signin_attempts.c.at > self.clock.now() - window
+        )
+        with self.engine.connect() as db:
+            return int(db.execute(query).scalar_one())
+
+    def record_attempt(self, *keys: str) -> None:
+        now = self.clock.now()
+        with self._write() as db, db.begin():
+            db.execute(insert(t.signin_attempts), [{"key": key[:200], "at": now} for key in keys])
+
+    def forget_attempts(self, key: str) -> None:
+        self._run(delete(t.signin_attempts).where(t.signin_attempts.c.key == key), write=True)
+
+    def prune_attempts(self, older_than: timedelta) -> int:
+        result = self._run(
+            delete(t.signin_attempts).where(t.signin_attempts.c.at < self.clock.now() - older_than),
+            write=True,
+        )
+        return int(result.rowcount)
+
+    # --- the audit log ----------------------------------------------------------------------------
+
+    def audit(
+        self,
+        clinic_id: int,
+        actor_id: int | None,
+        actor: str,
+        action: str,
+        what: str,
+        patient_id: int | None = None,
+    ) -> None:
+        self._run(
+            insert(t.audit_log).values(
+                at=self.clock.now(),
+                clinic_id=clinic_id,
+                actor_id=actor_id,
+                actor=actor[:400],
+                patient_id=patient_id,
+                action=action,
+                what=what[:400],
+            ),
+            write=True,
+        )
+
+    def audit_entries(self, clinic_id: int, *, limit: int | None = 200) -> Iterator[AuditEntry]:
+        """The clinic's log, newest first (`limit` None: all of it, streamed)."""
+        patient = t.accounts.alias("patient")
+        query = (
+            select(t.audit_log, patient.c.display_name.label("patient_name"))
+            .outerjoin(patient, patient.c.id == t.audit_log.c.patient_id)
+            .where(t.audit_log.c.clinic_id == clinic_id)
+            .order_by(t.audit_log.c.at.desc(), t.audit_log.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as db:
+            for row in db.execute(query):
+                yield AuditEntry(row.at, row.actor, row.patient_id, row.patient_name, row.action, row.what)

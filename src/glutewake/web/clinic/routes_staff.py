@@ -1,0 +1,78 @@
+"""A clinician's pages: their patients, adding a patient (with a paper code and an emailed link),
+one patient's page, a new paper code."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from glutewake.app.clinic import accounts
+from glutewake.app.refusals import InputError
+from glutewake.identity import Who
+from glutewake.web.security import require_csrf
+from glutewake.web.views import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+FormText = Annotated[str, Form(max_length=400)]
+
+
+def _list(request: Request, status: int = 200, **extra: object) -> Response:
+    who: Who = request.state.who
+    patients = request.app.state.clinic.store.patients_of(who.account_id)
+    return render(request, "clinic_staff.html", {"patients": patients, "typed": {}, **extra}, status)
+
+
+@router.get("/staff", response_class=HTMLResponse)
+def staff_home(request: Request) -> Response:
+    return _list(request)
+
+
+@router.post("/staff/patients")
+def add_patient(
+    request: Request,
+    name: FormText = "",
+    birth_year: FormText = "",
+    email: FormText = "",
+    csrf_token: FormText = "",
+) -> Response:
+    require_csrf(request, csrf_token)
+    who: Who = request.state.who
+    typed = {"name": name, "birth_year": birth_year, "email": email}
+    year = birth_year.strip()
+    try:
+        if not (year.isdecimal() and len(year) == 4):
+            raise InputError("give the year of birth in four digits, such as 1984")
+        added = accounts.add_patient(
+            request.app.state.clinic, who, name, int(year), email, request.app.state.clock.now().year
+        )
+    except InputError as error:
+        return _list(request, 422, error=str(error).capitalize() + ".", typed=typed)
+    return _patient(request, added.account.id, code=added.code, emailed=bool(added.account.email))
+
+
+def _patient(request: Request, patient_id: int, **extra: object) -> Response:
+    who: Who = request.state.who
+    clinic = request.app.state.clinic
+    try:
+        patient = accounts.their_patient(clinic, who, patient_id)
+    except accounts.NotFound:
+        raise HTTPException(404) from None
+    context = {"patient": patient, "clinicians": clinic.store.clinicians_of(patient.id), **extra}
+    return render(request, "clinic_patient.html", context)
+
+
+@router.get("/staff/patients/{patient_id}", response_class=HTMLResponse)
+def patient_page(request: Request, patient_id: int) -> Response:
+    return _patient(request, patient_id)
+
+
+@router.post("/staff/patients/{patient_id}/code")
+def new_code(request: Request, patient_id: int, csrf_token: FormText = "") -> Response:
+    require_csrf(request, csrf_token)
+    code = accounts.new_paper_code(request.app.state.clinic, request.state.who, patient_id)
+    return _patient(request, patient_id, code=code)

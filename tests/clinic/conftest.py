@@ -1,0 +1,154 @@
+"""A clinic on a real PostgreSQL database: two clinics, their staff and patients, an outbox that
+keeps what it was given, a fake clock, and clients signed in as any of them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from glutewake.app.clinic.accounts import Clinic, set_up_clinic
+from glutewake.app.clinic.mail import Email
+from glutewake.identity import credentials
+from glutewake.store.clinic import Account, ClinicStore
+from tests.fakes import FakeClock
+
+BASE = "http://testserver/"
+PASSWORD = "three random words here"
+
+
+@dataclass
+class Outbox:
+    sent: list[Email] = field(default_factory=list)
+
+    def send(self, email: Email) -> None:
+        self.sent.append(email)
+
+    def link(self, to: str) -> str:
+        """The link in the newest email to `to`."""
+        email = next(e for e in reversed(self.sent) if e.to == to)
+        found = re.search(r"https?://\S+", email.body)
+        assert found is not None, email.body
+        return found.group(0)
+
+
+@pytest.fixture
+def clinic_db(postgres_server: str) -> Iterator[str]:
+    """A fresh PostgreSQL database with glutewake's schema."""
+    import uuid
+
+    import psycopg
+
+    from glutewake.store.engine import connect
+
+    name = f"clinic_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = postgres_server.replace("/postgres?", f"/{name}?", 1)
+    connect(url).dispose()
+    yield url
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+
+
+@dataclass
+class World:
+    """Clinic A: admin, clinicians Cleo (patient Pat) and Cal (patient Peg); clinic B: its admin,
+    clinician Bea and patient Bob."""
+
+    store: ClinicStore
+    clinic: Clinic
+    outbox: Outbox
+    clock: FakeClock
+    admin: Account
+    cleo: Account
+    cal: Account
+    pat: Account
+    peg: Account
+    b_admin: Account
+    bea: Account
+    bob: Account
+
+
+@pytest.fixture
+def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
+    from glutewake.store.engine import connect
+
+    engine = connect(clinic_db, migrate=False)
+    store = ClinicStore(engine, clock)
+    outbox = Outbox()
+    clinic = Clinic(store, outbox, BASE)
+    admin = set_up_clinic(clinic, "Riverside Physio", "admin@riverside.example", "Ada Admin", PASSWORD)
+    b_admin = set_up_clinic(clinic, "Hilltop Clinic", "admin@hilltop.example", "Bo Admin", PASSWORD)
+
+    def staff(clinic_id: int, name: str, email: str) -> Account:
+        return store.add_account(
+            clinic_id, "clinician", name, email=email, password_hash=credentials.hash_password(PASSWORD)
+        )
+
+    cleo = staff(admin.clinic_id, "Cleo Clinician", "cleo@riverside.example")
+    cal = staff(admin.clinic_id, "Cal Clinician", "cal@riverside.example")
+    bea = staff(b_admin.clinic_id, "Bea Clinician", "bea@hilltop.example")
+
+    def patient(clinician: Account, name: str, email: str) -> Account:
+        return store.add_account(
+            clinician.clinic_id, "patient", name, email=email, birth_year=1980, clinicians=(clinician.id,)
+        )
+
+    world = World(
+        store,
+        clinic,
+        outbox,
+        clock,
+        admin,
+        cleo,
+        cal,
+        patient(cleo, "Pat Patient", "pat@example.org"),
+        patient(cal, "Peg Patient", "peg@example.org"),
+        b_admin,
+        bea,
+        patient(bea, "Bob Patient", "bob@example.org"),
+    )
+    yield world
+    engine.dispose()
+
+
+@pytest.fixture
+def app(clinic_db: str, world: World) -> Any:
+    from glutewake.app.region import save_region
+    from glutewake.web.clinic import create_clinic_app
+
+    save_region("uk")
+    return create_clinic_app(clinic_db, BASE, clock=world.clock, outbox=world.outbox)
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app, base_url=BASE.rstrip("/"), follow_redirects=False) as test_client:
+        yield test_client
+
+
+def sign_in(client: TestClient, store: ClinicStore, account: Account | None) -> TestClient:
+    """Make `client` signed in as `account` (a full session, as after every step), or signed out."""
+    client.cookies.clear()
+    if account is not None:
+        cookie = credentials.new_token()
+        store.start_session(credentials.digest(cookie), account.id, "full", "test browser")
+        client.cookies.set("glutewake_clinic", cookie)
+    return client
+
+
+def form_token(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
+    assert found is not None, f"no form token on {path}"
+    return found.group(1)

@@ -124,12 +124,14 @@ def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
 
 
 @pytest.fixture
-def app(clinic_db: str, world: World) -> Any:
+def app(clinic_db: str, world: World) -> Iterator[Any]:
     from glutewake.app.region import save_region
     from glutewake.web.clinic import create_clinic_app
 
     save_region("uk")
-    return create_clinic_app(clinic_db, BASE, clock=world.clock, outbox=world.outbox)
+    app = create_clinic_app(clinic_db, BASE, clock=world.clock, outbox=world.outbox)
+    yield app
+    app.state.engine.dispose()  # also when no client ran the app's lifespan
 
 
 @pytest.fixture

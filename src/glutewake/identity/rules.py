@@ -11,7 +11,8 @@ The clinic server (`CLINIC_ACCESS`, decided by `decide`):
 - `signed-in`: anyone signed in (their own account and sessions);
 - `patient`: a patient, acting for their own records (the personal app's pages and API);
 - `staff`, `admin`: clinicians and admins; admins only;
-- `their-patient`: a clinician (or an admin who is also one) of the patient the route names.
+- `their-patient`: a clinician (or an admin who is also one) of the patient the route names;
+- `their-staff`: an admin of the clinic whose member of staff the route names.
 
 Anything else is "not found", never "forbidden", so nobody learns that a record exists. A
 route missing from the table is refused, and a test enumerates each app's routes and fails
@@ -28,7 +29,15 @@ __all__ = ["ACCESS", "CLINIC_ACCESS", "Access", "ClinicRule", "Decision", "acces
 
 Access = Literal["anyone", "owner"]
 ClinicRule = Literal[
-    "anyone", "second-factor", "enrol", "signed-in", "patient", "staff", "admin", "their-patient"
+    "anyone",
+    "second-factor",
+    "enrol",
+    "signed-in",
+    "patient",
+    "staff",
+    "admin",
+    "their-patient",
+    "their-staff",
 ]
 Decision = Literal["allow", "sign-in", "finish-sign-in", "home", "not-found"]
 
@@ -81,8 +90,8 @@ CLINIC_ACCESS: dict[str, ClinicRule] = {
     "/staff/patients/{patient_id}/code": "their-patient",  # a new paper code
     "/admin": "admin",
     "/admin/clinicians": "admin",
-    "/admin/clinicians/{account_id}/remove": "admin",
-    "/admin/clinicians/{account_id}/reset-second-factor": "admin",
+    "/admin/clinicians/{account_id}/remove": "their-staff",
+    "/admin/clinicians/{account_id}/reset-second-factor": "their-staff",
     "/admin/audit": "admin",
     "/admin/audit.csv": "admin",
 }
@@ -98,7 +107,8 @@ def access_for(route_path: str) -> Access | None:
 def decide(rule: ClinicRule | None, who: Who | None, *, cares: bool = False) -> Decision:
     """What the clinic server does with a request under `rule` from `who` (None: not signed in).
 
-    `cares`: whether the caller is a clinician of the patient the route names.
+    `cares`: whether the caller is a clinician of the patient the route names (`their-patient`),
+    or an admin of the clinic of the member of staff it names (`their-staff`).
     """
     if rule == "anyone":
         return "allow"
@@ -118,4 +128,6 @@ def decide(rule: ClinicRule | None, who: Who | None, *, cares: bool = False) -> 
         return "allow" if who.role in _STAFF else "not-found"
     if rule == "admin":
         return "allow" if who.role == "admin" else "not-found"
+    if rule == "their-staff":
+        return "allow" if who.role == "admin" and cares else "not-found"
     return "allow" if who.role in _STAFF and cares else "not-found"  # their-patient

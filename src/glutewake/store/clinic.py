@@ -277,6 +277,19 @@ class ClinicStore:
         with self.engine.connect() as db:
             return bool(db.execute(query).scalar())
 
+    def is_staff_of(self, account_id: int, clinic_id: int) -> bool:
+        """Whether `account_id` is a live member of staff (clinician or admin) of `clinic_id`."""
+        query = select(
+            exists().where(
+                t.accounts.c.id == account_id,
+                t.accounts.c.clinic_id == clinic_id,
+                t.accounts.c.role != "patient",
+                t.accounts.c.removed_at.is_(None),
+            )
+        )
+        with self.engine.connect() as db:
+            return bool(db.execute(query).scalar())
+
     def update_account(self, account_id: int, **values: Any) -> None:
         allowed = {"password_hash", "totp_secret", "code_hash", "display_name", "birth_year", "email"}
         assert set(values) <= allowed, set(values) - allowed

@@ -90,6 +90,11 @@ def audit(request: Request) -> Response:
     return render(request, "clinic_audit.html", {"entries": entries})
 
 
+def _cell(value: object) -> object:
+    """A value a spreadsheet shows as text, never runs as a formula (a name may begin with "=")."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @router.get("/admin/audit.csv")
 def audit_csv(request: Request) -> Response:
     """The whole log, streamed as CSV (newest first)."""

@@ -46,8 +46,8 @@ def cookie_name(secure: bool) -> str:
     return "__Host-glutewake" if secure else "glutewake_clinic"
 
 
-def _patient_id(request: Request) -> int | None:
-    raw = request.path_params.get("patient_id", "")
+def _named(request: Request, name: str) -> int | None:
+    raw = request.path_params.get(name, "")
     return int(raw) if isinstance(raw, str) and raw.isdecimal() and len(raw) < 10 else None
 
 
@@ -66,9 +66,13 @@ async def clinic_who(request: Request) -> Who | None:
                 403, "This form did not come from this clinic's glutewake. Go back and try again."
             )
     cares = False
-    patient_id = _patient_id(request)
-    if rule == "their-patient" and who is not None and who.stage == "full" and patient_id is not None:
-        cares = await run_in_threadpool(clinic.store.cares_for, who.account_id, patient_id)
+    patient_id = _named(request, "patient_id")
+    staff_id = _named(request, "account_id")
+    if who is not None and who.stage == "full":
+        if rule == "their-patient" and patient_id is not None:
+            cares = await run_in_threadpool(clinic.store.cares_for, who.account_id, patient_id)
+        elif rule == "their-staff" and staff_id is not None:
+            cares = await run_in_threadpool(clinic.store.is_staff_of, staff_id, who.clinic_id)
     decision = decide(rule, who, cares=cares)
     if decision == "sign-in":
         raise NotSignedIn

@@ -140,7 +140,7 @@ def test_a_clinic_runs_on_two_workers_with_a_queue_worker_sending_its_email(
     try:
         with running(
             "clinic", "serve", "--database-url", server_db, "--base-url", base, "--workers", "2",
-            "--port", str(port), home=home,
+            "--port", str(port), "--trusted-proxy", "10.0.0.1", home=home,
         ) as (url, _lines):  # fmt: skip
             admin = Browser(url)
             status, headers, _ = admin.request(

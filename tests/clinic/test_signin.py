@@ -278,3 +278,18 @@ def test_a_form_posted_from_another_site_is_refused(client: TestClient, world: W
         headers={"Origin": "https://evil.example"},
     )
     assert refused.status_code == 403
+
+
+def test_behind_https_the_session_cookie_is_secure_and_host_only(clinic_db: str, world: World) -> None:
+    from glutewake.web.clinic import create_clinic_app
+
+    app = create_clinic_app(clinic_db, "https://clinic.example.org/", clock=world.clock, outbox=world.outbox)
+    with TestClient(app, base_url="https://clinic.example.org", follow_redirects=False) as secure:
+        signed = secure.post("/signin/staff", data={"email": "cleo@riverside.example", "password": PASSWORD})
+        cookie = signed.headers["set-cookie"]
+        assert cookie.startswith("__Host-glutewake=")
+        assert "Secure" in cookie
+        assert "HttpOnly" in cookie
+        assert "Domain" not in cookie
+        assert "SameSite=lax" in cookie
+    app.state.engine.dispose()

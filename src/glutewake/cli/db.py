@@ -72,9 +72,14 @@ def upgrade(ctx: click.Context) -> None:
     from glutewake.store.engine import HEAD, current_revision
     from glutewake.store.engine import upgrade as migrate
 
-    engine, _ = _open(ctx)
+    engine, url = _open(ctx)
     before = current_revision(engine)
     migrate(engine)
     click.echo(
         "already up to date" if before == HEAD else f"upgraded from {before or 'an empty database'} to {HEAD}"
     )
+    if engine.dialect.name == "postgresql":  # a clinic's database also holds its task queue
+        from glutewake.runtime.jobs import apply_schema
+
+        if apply_schema(url):
+            click.echo("made the task queue's tables (for `glutewake clinic worker`)")

@@ -124,11 +124,11 @@ def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
 
 
 @pytest.fixture
-def app(clinic_db: str, world: World) -> Iterator[Any]:
-    from glutewake.app.region import save_region
+def app(clinic_db: str, world: World, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    from glutewake.app.region import REGION_ENV
     from glutewake.web.clinic import create_clinic_app
 
-    save_region("uk")
+    monkeypatch.setenv(REGION_ENV, "uk")  # as `glutewake clinic serve --region uk` sets it
     app = create_clinic_app(clinic_db, BASE, clock=world.clock, outbox=world.outbox)
     yield app
     app.state.engine.dispose()  # also when no client ran the app's lifespan

@@ -11,7 +11,7 @@ import functools
 from glutewake.app.refusals import InputError
 from glutewake.knowledge import Knowledge, load_knowledge
 
-__all__ = ["emergency_signs", "knowledge", "region_setting", "save_region"]
+__all__ = ["REGION_ENV", "emergency_signs", "knowledge", "region_setting", "regions", "save_region"]
 
 
 def knowledge(region: str | None = None) -> Knowledge:
@@ -32,9 +32,19 @@ def _emergency_signs(digest: str, region: str) -> list[str]:  # the knowledge is
     return [finding.label_yes for finding in signs(load_knowledge(region=region))]
 
 
+REGION_ENV = "GLUTEWAKE_REGION"  # a clinic server's one region, for every person it serves
+
+
 def region_setting() -> str | None:
-    """The region the user chose (config.toml `[settings] region`), or None before they have."""
+    """The region the user chose (config.toml `[settings] region`), or None before they have;
+    on a clinic server, the server's region (`GLUTEWAKE_REGION`, set by `glutewake clinic serve`)."""
+    import os
+
     from glutewake.config import config_path
+
+    fixed = os.environ.get(REGION_ENV)
+    if fixed:
+        return fixed if fixed in load_knowledge().regions else None
 
     try:
         stamp = config_path().stat().st_mtime_ns
@@ -49,6 +59,11 @@ def _region_in_config(stamp: int) -> str | None:  # keyed by the file's mtime: r
 
     region = read_section("settings").get("region")
     return region if isinstance(region, str) and region in load_knowledge().regions else None
+
+
+def regions() -> dict[str, str]:
+    """The regions glutewake knows: id -> name."""
+    return {r.id: r.name for r in load_knowledge().regions.values()}
 
 
 def save_region(region: str) -> None:

@@ -194,8 +194,22 @@ def _password(path: Path | None) -> str:
     metavar="ADDRESS",
     help="A reverse proxy whose X-Forwarded-For/-Proto headers are believed (repeat for more).",
 )
+@click.option(
+    "--region",
+    default="uk",
+    show_default=True,
+    metavar="REGION",
+    help="Where the clinic's patients live: the emergency and advice numbers every text names"
+    " (`glutewake config region` lists the choices).",
+)
 def serve(
-    database_url: str, base_url: str, workers: int, host: str, port: int, trusted_proxy: tuple[str, ...]
+    database_url: str,
+    base_url: str,
+    workers: int,
+    host: str,
+    port: int,
+    trusted_proxy: tuple[str, ...],
+    region: str,
 ) -> None:
     """Serve the clinic's web app (never the desktop coach) until stopped.
 
@@ -214,8 +228,14 @@ def serve(
     from glutewake.web.clinic.app import ENVIRONMENT
     from glutewake.web.server import serve_options
 
+    from glutewake.app.region import REGION_ENV, regions
+
     url = _postgresql(database_url)
     base = _base_url(base_url)
+    known = regions()
+    if region not in known:
+        choices = ", ".join(f"{key} ({name})" for key, name in known.items())
+        raise CommandError(f"--region {region!r} is not a region glutewake knows; choose one of {choices}")
     engine = _engine(url, migrate=False)
     try:
         revision = current_revision(engine)
@@ -229,6 +249,7 @@ def serve(
         )
     os.environ[ENVIRONMENT["database_url"]] = url
     os.environ[ENVIRONMENT["base_url"]] = base
+    os.environ[REGION_ENV] = region
     shown = f"[{host}]" if ":" in host else host
     click.echo(
         f"glutewake clinic running at http://{shown}:{port}/ ({workers} workers; public address {base})"

@@ -52,12 +52,13 @@ _RECORDS = (
     "/api/session/start", "/api/session/{session_log_id}/sets", "/api/session/{session_log_id}/finish",
     "/api/session/{session_log_id}/feedback",
     # the pages
-    "/", "/check", "/region", "/check/begin", "/check/q/{token}", "/check/answer/{token}",
+    "/", "/check", "/check/begin", "/check/q/{token}", "/check/answer/{token}",
     "/check/result/{token}", "/check/save", "/exercises", "/exercises/{exercise_id}", "/plan", "/plan.ics",
     "/selftests", "/checkin", "/progress", "/session", "/session/{session_log_id}/feedback",
 )  # fmt: skip
-# Only on the owner's own computer: the sitting coach, moving and deleting the whole store.
+# Only on the owner's own computer: where they live, the sitting coach, moving and deleting the whole store.
 _DESKTOP = (
+    "/region",
     "/api/data", "/api/coach", "/api/coach/settings", "/data", "/data/export", "/data/import", "/data/forget",
     "/coach", "/coach/status", "/coach/prompt", "/coach/settings", "/coach/{action}",
 )  # fmt: skip

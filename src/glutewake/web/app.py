@@ -78,6 +78,7 @@ def create_app(
     app.state.context_for = lambda request: context_of(app)
     app.state.signed_in = lambda headers: _owner_signed_in(app, headers)
     app.state.templates.env.globals["navigation"] = lambda request: _PERSONAL_NAV
+    app.state.templates.env.globals["region_editable"] = True
 
     from glutewake.web import (
         routes_api,
@@ -88,6 +89,7 @@ def create_app(
         routes_journal,
         routes_pages,
         routes_records,
+        routes_region,
         routes_session,
         routes_signin,
     )
@@ -98,6 +100,7 @@ def create_app(
         routes_api_records,
         routes_api_data,
         routes_pages,
+        routes_region,
         routes_records,
         routes_data,
         routes_journal,

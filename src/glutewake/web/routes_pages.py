@@ -9,8 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.app.checks import answer_screen, next_screen, record_triage, triage_case
 from glutewake.app.library import find_exercises
-from glutewake.app.refusals import InputError
-from glutewake.app.region import emergency_signs, knowledge, region_setting, save_region
+from glutewake.app.region import emergency_signs, knowledge, region_setting
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case
 from glutewake.web.deps import Ctx
@@ -53,28 +52,6 @@ def check_intro(request: Request) -> Response:
     if region_setting() is None:  # asked once, so that every number shown is the right one
         return render(request, "region.html", {"next": "/check", "error": None})
     return render(request, "check_intro.html", {"errors": {}, "values": {}})
-
-
-@router.get("/region", response_class=HTMLResponse)
-def region_page(request: Request) -> Response:
-    return render(request, "region.html", {"next": "/", "error": None})
-
-
-@router.post("/region")
-def region_save(
-    request: Request,
-    region: str = Form(""),
-    next_page: str = Form("/", alias="next"),
-    csrf_token_field: str = Form("", alias="csrf_token"),
-) -> Response:
-    require_csrf(request, csrf_token_field)
-    target = next_page if next_page in ("/", "/check") else "/"
-    try:
-        save_region(region)
-    except InputError:
-        error = "Please choose where you live from the list."
-        return render(request, "region.html", {"next": target, "error": error}, status=422)
-    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/check/begin")

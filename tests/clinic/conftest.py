@@ -154,3 +154,33 @@ def form_token(client: TestClient, path: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).text)
     assert found is not None, f"no form token on {path}"
     return found.group(1)
+
+
+@pytest.fixture
+def mailbox() -> Iterator[tuple[Any, int]]:
+    """A real SMTP server on this machine (aiosmtpd) and its port; what it received."""
+    from aiosmtpd.controller import Controller
+
+    from tests.clinic.serving import Mailbox, free_port
+
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box, port
+    controller.stop()
+
+
+@pytest.fixture
+def server_db(postgres_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database (for `glutewake clinic init` to set up)."""
+    import uuid
+
+    import psycopg
+
+    name = f"server_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    yield postgres_server.replace("/postgres?", f"/{name}?", 1)
+    with psycopg.connect(postgres_server, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -224,11 +224,10 @@ def serve(
     """
     import uvicorn
 
+    from glutewake.app.region import REGION_ENV, regions
     from glutewake.store.engine import HEAD, current_revision
     from glutewake.web.clinic.app import ENVIRONMENT
     from glutewake.web.server import serve_options
-
-    from glutewake.app.region import REGION_ENV, regions
 
     url = _postgresql(database_url)
     base = _base_url(base_url)

@@ -152,7 +152,12 @@ def _owner_signed_in(app: FastAPI, headers: dict[bytes, bytes]) -> bool:
 
 
 def build_app(
-    lifespan: Any, who: Callable[..., Any], clock: Clock, allowed_hosts: Iterable[str], **options: Any
+    lifespan: Any,
+    who: Callable[..., Any],
+    clock: Clock,
+    allowed_hosts: Iterable[str],
+    headers: dict[str, str] = HEADERS,
+    **options: Any,
 ) -> FastAPI:
     """What the personal app and the clinic server share: the gate and security headers, the
     templates and static files, the error pages; `who` is checked before every route.
@@ -174,6 +179,7 @@ def build_app(
     )
     app.router.redirect_slashes = False  # a redirect would be built from the request's Host
     app.state.allowed_hosts = tuple(allowed_hosts)
+    app.state.headers = headers  # on every response, refusals and error pages too
     app.state.clock = clock
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.globals["vocabulary"] = vocabulary  # the choices forms offer, once
@@ -235,7 +241,9 @@ class _GatedApp(FastAPI):
     every response (a 500 too) carries the security headers."""
 
     def build_middleware_stack(self) -> Any:
-        return Gate(super().build_middleware_stack(), self.state.allowed_hosts, HEADERS, self._signed_in)
+        return Gate(
+            super().build_middleware_stack(), self.state.allowed_hosts, self.state.headers, self._signed_in
+        )
 
     def _signed_in(self, headers: dict[bytes, bytes]) -> bool:
         return bool(self.state.signed_in(headers))

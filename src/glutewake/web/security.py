@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["HEADERS", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
+__all__ = ["CLINIC_HEADERS", "HEADERS", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
 
 HEADERS = {
     "Content-Security-Policy": (
@@ -30,6 +30,16 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 
+# The clinic server's: the same, except that a same-origin form says where it came from (a
+# browser sends `Origin: null` under no-referrer, so the origin check could not tell); no
+# address (with a sign-in link's token in it) ever goes to another site; and HTTPS only, for a
+# year, once a browser has seen the clinic over HTTPS (browsers ignore it over plain HTTP).
+CLINIC_HEADERS = {
+    **HEADERS,
+    "Referrer-Policy": "same-origin",
+    "Strict-Transport-Security": "max-age=31536000",
+}
+
 
 async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
     """The headers above on every response, and Server-Timing with the time spent in the app."""
@@ -37,7 +47,7 @@ async def security_headers(request: Request, call_next: Callable[[Request], Awai
     response = await call_next(request)
     if request.url.path.startswith("/static/"):  # no records there; revalidated, never stale
         response.headers["Cache-Control"] = "no-cache"
-    for name, value in HEADERS.items():
+    for name, value in request.app.state.headers.items():
         response.headers.setdefault(name, value)
     response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
     return response

@@ -22,7 +22,9 @@ from glutewake.identity import OwnerSecret, Who
 from glutewake.store import Repository
 from glutewake.store.clinic import ClinicStore
 from glutewake.web.app import build_app
+from glutewake.web.clinic.devices import device_name
 from glutewake.web.clinic.who import FinishSignIn, GoHome, clinic_who, cookie_name
+from glutewake.web.security import CLINIC_HEADERS
 from glutewake.web.views import render
 from glutewake.web.who import NotSignedIn
 
@@ -94,7 +96,8 @@ def create_clinic_app(
             close()
         engine.dispose()
 
-    app = build_app(lifespan, clinic_who, the_clock, (*allowed_hosts, parts.hostname or "localhost"))
+    hosts = (*allowed_hosts, parts.hostname or "localhost")
+    app = build_app(lifespan, clinic_who, the_clock, hosts, CLINIC_HEADERS)
     app.state.clinic = Clinic(store, outbox, base)
     app.state.engine = engine
     app.state.csrf_key = OwnerSecret(store.server_secret("csrf"))
@@ -107,6 +110,7 @@ def create_clinic_app(
     app.state.templates.env.globals["navigation"] = _navigation
     app.state.templates.env.globals["region_editable"] = False  # the server's one region
     app.state.templates.env.globals["clinic_name"] = _clinic_names(store)
+    app.state.templates.env.filters["device"] = device_name
 
     from glutewake.web import (
         routes_api,

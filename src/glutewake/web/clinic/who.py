@@ -60,6 +60,8 @@ async def clinic_who(request: Request) -> Who | None:
     who = await run_in_threadpool(identify, clinic, cookie) if cookie else None
     request.state.who = who
     if request.method not in _SAFE:
+        # A browser names the page a form came from (null: another site, under same-origin
+        # referrers); a script without a browser sends none, and needs a session all the same.
         origin = request.headers.get("origin")
         if origin is not None and origin.rstrip("/") != request.app.state.origin:
             raise HTTPException(

@@ -72,8 +72,12 @@ def _act(request: Request, action: str, account_id: int) -> Response:
 
 
 @router.post("/admin/clinicians/{account_id}/remove")
-def remove(request: Request, account_id: int, csrf_token: FormText = "") -> Response:
+def remove(request: Request, account_id: int, csrf_token: FormText = "", confirm: FormText = "") -> Response:
+    """Asks first: a removed account cannot be brought back (invite them again instead)."""
     require_csrf(request, csrf_token)
+    if confirm != "yes":
+        member = request.app.state.clinic.store.account(account_id)
+        return render(request, "clinic_confirm_remove.html", {"member": member})
     return _act(request, "remove", account_id)
 
 

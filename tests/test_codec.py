@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from glutewake.codec import ShapeError, dump, load
 from glutewake.core.programme import Plan, Profile, build_plan
-from glutewake.core.progress import Checkin, SelfTestDay, progress
+from glutewake.core.progress import Checkin, SelfTestDay, progress, score_trends
 from glutewake.core.selftests import Clench, SelfTestAnswers, SelfTestResult, score
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.knowledge import Knowledge
@@ -77,7 +77,7 @@ def test_data_that_does_not_fit_is_refused_with_where_and_what(
 def test_a_report_carries_its_derived_figures() -> None:
     day = date(2026, 11, 23)
     report = progress(
-        [Checkin(day, 7, 6, {"sitting": 3}, {}), Checkin(date(2026, 12, 1), 4, 6, {"sitting": 6}, {})],
+        score_trends([Checkin(day, 7, 6, {"sitting": 3}, {}), Checkin(date(2026, 12, 1), 4, 6, {"sitting": 6}, {})]),
         [SelfTestDay(day, "slow", "normal")], [], [day], date(2026, 12, 1),
     )  # fmt: skip
     data = dump(report)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from glutewake.app.plans import adapt_plan, local_day
@@ -85,22 +85,21 @@ def sessions_done(ctx: Context) -> list[DoneSession]:
 
 
 def progress_report(ctx: Context, today: date) -> Progress:
-    zone = ctx.records.clock.now().tzinfo
-    checkins = [
-        Checkin(local_day(at, zone), pain, numbness, psfs, {})
-        for at, pain, numbness, psfs in ctx.records.checkin_scores()
-    ]
+    """Progress as of `today`; the check-ins' trends and the sitting per day are summed by the
+    database, so the cost does not grow with the number of check-ins or bouts."""
+    now = ctx.records.clock.now()
+    zone, offset = now.tzinfo, now.utcoffset() or timedelta(0)
     selftests = []
     for stored in ctx.records.selftest_results():
         result = load(SelfTestResult, stored.data)
         selftests.append(
             SelfTestDay(local_day(stored.at, zone), result.side("left").status, result.side("right").status)
         )
-    sessions = sessions_done(ctx)
-    per_day: dict[date, float] = {}
-    for _, ended, active in ctx.records.bouts_between(
-        datetime(2000, 1, 1, tzinfo=UTC), ctx.records.clock.now() + timedelta(days=1)
-    ):
-        day = local_day(ended, zone)
-        per_day[day] = per_day.get(day, 0.0) + active / 60
-    return progress(checkins, selftests, sessions, ctx.records.planned_days(), today, sorted(per_day.items()))
+    return progress(
+        ctx.records.score_trends(offset),
+        selftests,
+        sessions_done(ctx),
+        ctx.records.planned_days(),
+        today,
+        ctx.records.sitting_minutes_by_day(offset),
+    )

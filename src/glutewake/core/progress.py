@@ -23,6 +23,7 @@ __all__ = [
     "DayMark",
     "DoneSession",
     "Progress",
+    "ScoreTrends",
     "SelfTestDay",
     "Trend",
     "WeekAdherence",
@@ -32,6 +33,8 @@ __all__ = [
     "progress",
     "rescreen_findings",
     "rescreen_screens",
+    "score_trends",
+    "trend",
 ]
 
 MINIMAL_IMPORTANT_CHANGE = 2.0  # points, for NPRS pain and the PSFS mean alike
@@ -197,7 +200,27 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _trend(points: Sequence[tuple[date, float]]) -> Trend:
+@dataclass(frozen=True)
+class ScoreTrends:
+    """The check-ins' three scores over time (the store computes the same in SQL for a long history)."""
+
+    pain: Trend
+    numbness: Trend
+    psfs_mean: Trend
+
+
+def score_trends(checkins: Sequence[Checkin]) -> ScoreTrends:
+    """The definition of the trends: first and latest value, and each week's mean (by Monday)."""
+    ordered = sorted(checkins, key=lambda c: c.day)
+    return ScoreTrends(
+        pain=trend([(c.day, float(c.pain)) for c in ordered]),
+        numbness=trend([(c.day, float(c.numbness)) for c in ordered]),
+        psfs_mean=trend([(c.day, mean) for c in ordered if (mean := c.psfs_mean) is not None]),
+    )
+
+
+def trend(points: Sequence[tuple[date, float]]) -> Trend:
+    """`points` in time order: the first, the latest, and each week's mean (rounded to 2 places)."""
     weeks: dict[date, list[float]] = {}
     for day, value in points:
         weeks.setdefault(_monday(day), []).append(value)
@@ -206,7 +229,7 @@ def _trend(points: Sequence[tuple[date, float]]) -> Trend:
 
 
 def progress(
-    checkins: Sequence[Checkin],
+    scores: ScoreTrends,
     selftests: Sequence[SelfTestDay],
     sessions: Sequence[DoneSession],
     planned_days: Sequence[date],
@@ -214,7 +237,6 @@ def progress(
     sitting: Sequence[tuple[date, float]] = (),
 ) -> Progress:
     """Trends of the scores, self-test results, weekly adherence to the plan, and streaks."""
-    ordered = sorted(checkins, key=lambda c: c.day)
     done_days = {s.planned_day for s in sessions if s.completed and s.planned_day is not None}
     weeks: dict[date, list[int]] = {}
     for day in planned_days:
@@ -229,10 +251,10 @@ def progress(
         elif day < today:  # today's session can still be done
             streaks.append(0)
     return Progress(
-        pain=_trend([(c.day, float(c.pain)) for c in ordered]),
-        numbness=_trend([(c.day, float(c.numbness)) for c in ordered]),
-        psfs_mean=_trend([(c.day, mean) for c in ordered if (mean := c.psfs_mean) is not None]),
-        sitting_minutes_per_day=_trend(sorted(sitting)),
+        pain=scores.pain,
+        numbness=scores.numbness,
+        psfs_mean=scores.psfs_mean,
+        sitting_minutes_per_day=trend(sorted(sitting)),
         selftests=tuple(sorted(selftests, key=lambda s: s.day)),
         adherence=tuple(
             WeekAdherence(week, done, planned) for week, (done, planned) in sorted(weeks.items())

@@ -14,14 +14,27 @@ import itertools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Engine, Select, Table, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    Table,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 
 from glutewake.clock import Clock
 from glutewake.codec import dump, load
 from glutewake.core.programme import Plan, PlannedSession, Profile
+from glutewake.core.progress import ScoreTrends, Trend, WeekMean
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
@@ -464,6 +477,52 @@ class Repository:
             ).all()
         return [(row.created_at, row.pain, row.numbness, row.psfs) for row in rows]
 
+    def score_trends(self, offset: timedelta) -> ScoreTrends:
+        """`core.progress.score_trends` of every check-in, computed by the database: a few rows
+        come back however long the history (days are local, `offset` from UTC)."""
+        shift = int(offset.total_seconds())
+        postgres = self.engine.dialect.name == "postgresql"
+        with self._reading() as db:
+            weeks = db.execute(
+                text(_WEEKLY_SCORES[postgres]), {"person": self.person_id, "shift": _shift(shift, postgres)}
+            ).all()
+            ends = [
+                db.execute(
+                    text(_END_SCORES[postgres].format(order=order, only=only)), {"person": self.person_id}
+                ).first()
+                for only in ("", "AND psfs_mean IS NOT NULL")
+                for order in ("ASC", "DESC")
+            ]
+
+        def weekly(column: int) -> tuple[WeekMean, ...]:
+            return tuple(
+                WeekMean(_as_date(row[0]), round(float(row[column]), 2))
+                for row in weeks
+                if row[column] is not None
+            )
+
+        first, latest, psfs_first, psfs_latest = ends
+        return ScoreTrends(
+            pain=Trend(_float(first, 0), _float(latest, 0), weekly(1)),
+            numbness=Trend(_float(first, 1), _float(latest, 1), weekly(2)),
+            psfs_mean=Trend(_float(psfs_first, 2), _float(psfs_latest, 2), weekly(3)),
+        )
+
+    def sitting_minutes_by_day(self, offset: timedelta) -> list[tuple[date, float]]:
+        """Active sitting per local day, in minutes, oldest first (summed by the database)."""
+        postgres = self.engine.dialect.name == "postgresql"
+        day = (
+            "CAST(ended_at + make_interval(secs => :shift) AS date)" if postgres else "date(ended_at, :shift)"
+        )
+        query = (
+            f"SELECT {day} AS day, sum(active_seconds) / 60.0 FROM sitting_bouts"
+            " WHERE person_id = :person GROUP BY 1 ORDER BY 1"
+        )
+        shift = _shift(int(offset.total_seconds()), postgres)
+        with self._reading() as db:
+            rows = db.execute(text(query), {"person": self.person_id, "shift": shift}).all()
+        return [(_as_date(row[0]), float(row[1])) for row in rows]
+
     def latest_checkin(self) -> Stored | None:
         c = t.checkins
         newest = select(c).where(self._mine(c)).order_by(c.c.created_at.desc(), c.c.id.desc()).limit(1)
@@ -593,3 +652,46 @@ def _plan_meta(plan: Plan) -> dict[str, Any]:
     meta: dict[str, Any] = dump(plan)
     del meta["sessions"]
     return meta
+
+
+# The check-ins' weekly means, by the Monday of each local day; a check-in's PSFS score is the
+# mean of its activities' scores (none: left out). SQLite's date(..., 'weekday 0', '-6 days')
+# is the Monday of the week ending on the next Sunday; PostgreSQL's weeks start on Monday.
+_PSFS_MEAN = {
+    False: "(SELECT avg(value) FROM json_each(checkins.psfs))",
+    True: "(SELECT avg(value::numeric) FROM json_each_text(checkins.psfs))",
+}
+_WEEK = {
+    False: "date(created_at, :shift, 'weekday 0', '-6 days')",
+    True: "CAST(date_trunc('week', created_at + make_interval(secs => :shift)) AS date)",
+}
+_WEEKLY_SCORES = {
+    postgres: (
+        "SELECT week, avg(pain), avg(numbness), avg(psfs_mean) FROM ("
+        f" SELECT {_WEEK[postgres]} AS week, pain, numbness, {_PSFS_MEAN[postgres]} AS psfs_mean"
+        " FROM checkins WHERE person_id = :person) AS scores GROUP BY week ORDER BY week"
+    )
+    for postgres in (False, True)
+}
+_END_SCORES = {
+    postgres: (
+        "SELECT pain, numbness, psfs_mean FROM ("
+        f" SELECT created_at, id, pain, numbness, {_PSFS_MEAN[postgres]} AS psfs_mean"
+        " FROM checkins WHERE person_id = :person) AS scores"
+        " WHERE TRUE {only} ORDER BY created_at {order}, id {order} LIMIT 1"
+    )
+    for postgres in (False, True)
+}
+
+
+def _shift(seconds: int, postgres: bool) -> object:
+    """A shift from UTC to local time, as each engine's date arithmetic takes it."""
+    return seconds if postgres else f"{seconds:+d} seconds"
+
+
+def _as_date(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+def _float(row: Any, column: int) -> float | None:
+    return None if row is None or row[column] is None else float(row[column])

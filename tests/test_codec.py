@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 
 from glutewake.codec import ShapeError, dump, load
 from glutewake.core.programme import Plan, Profile, build_plan
-from glutewake.core.progress import Checkin, SelfTestDay, progress, score_trends
+from glutewake.core.progress import Checkin, SelfTestDay, progress, score_trends, session_totals
 from glutewake.core.selftests import Clench, SelfTestAnswers, SelfTestResult, score
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.knowledge import Knowledge
@@ -78,7 +78,7 @@ def test_a_report_carries_its_derived_figures() -> None:
     day = date(2026, 11, 23)
     report = progress(
         score_trends([Checkin(day, 7, 6, {"sitting": 3}, {}), Checkin(date(2026, 12, 1), 4, 6, {"sitting": 6}, {})]),
-        [SelfTestDay(day, "slow", "normal")], [], [day], date(2026, 12, 1),
+        [SelfTestDay(day, "slow", "normal")], session_totals([]), [day], date(2026, 12, 1),
     )  # fmt: skip
     data = dump(report)
     assert data["pain"] == {

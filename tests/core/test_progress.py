@@ -16,6 +16,7 @@ from glutewake.core.progress import (
     progress,
     rescreen_findings,
     score_trends,
+    session_totals,
 )
 from glutewake.knowledge import Knowledge
 
@@ -58,7 +59,7 @@ def test_the_rescreen_asks_symptoms_not_history(kb: Knowledge) -> None:
 
 def test_trends_use_the_minimal_important_change() -> None:
     report = progress(score_trends([checkin(pain=6, day=DAY), checkin(pain=5, day=DAY + timedelta(8)), checkin(pain=3, day=DAY + timedelta(15))]),
-                      [], [], [], DAY + timedelta(20))  # fmt: skip
+                      [], session_totals([]), [], DAY + timedelta(20))  # fmt: skip
     assert (report.pain.first, report.pain.latest, report.pain.change, report.pain.meaningful_change) == (
         6,
         3,
@@ -73,7 +74,7 @@ def test_adherence_per_week_and_streaks() -> None:
     planned = [DAY + timedelta(n) for n in range(0, 14, 2)]  # 7 sessions over two weeks
     done = [DoneSession(d, d, True, 10) for d in planned[:2] + planned[3:6]]
     done.append(DoneSession(planned[2], planned[2], False, 3))  # quit part way
-    report = progress(score_trends([]), [], done, planned, today=planned[-1])
+    report = progress(score_trends([]), [], session_totals(done), planned, today=planned[-1])
     assert [(w.done, w.planned) for w in report.adherence] == [(3, 4), (2, 3)]  # 23-29 Nov, then 1-5 Dec
     assert report.longest_streak == 3
     assert report.current_streak == 3, "today's session is still open, so the streak holds"
@@ -84,13 +85,21 @@ def test_adherence_per_week_and_streaks() -> None:
 def test_future_sessions_are_not_counted_as_missed() -> None:
     planned = [DAY, DAY + timedelta(2), DAY + timedelta(4)]
     report = progress(
-        score_trends([]), [], [DoneSession(DAY, DAY, True, 5)], planned, today=DAY + timedelta(1)
+        score_trends([]),
+        [],
+        session_totals([DoneSession(DAY, DAY, True, 5)]),
+        planned,
+        today=DAY + timedelta(1),
     )
     assert [(w.done, w.planned) for w in report.adherence] == [(1, 1)]
 
 
 def test_progress_json_has_every_figure() -> None:
-    data = dump(progress(score_trends([checkin()]), [SelfTestDay(DAY, "slow", "normal")], [], [DAY], DAY))
+    data = dump(
+        progress(
+            score_trends([checkin()]), [SelfTestDay(DAY, "slow", "normal")], session_totals([]), [DAY], DAY
+        )
+    )
     assert set(data) == {"pain", "numbness", "psfs_mean", "sitting_minutes_per_day", "minimal_important_change", "selftests", "adherence",
                          "current_streak", "longest_streak", "sessions_done", "sets_done"}  # fmt: skip
     assert data["selftests"] == [{"day": "2026-11-23", "left": "slow", "right": "normal"}]

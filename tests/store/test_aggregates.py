@@ -63,3 +63,31 @@ def test_sitting_is_summed_per_local_day(repo: Repository, offset: timedelta) ->
     got = repo.sitting_minutes_by_day(offset)
     assert [day for day, _ in got] == sorted(per_day)
     assert [minutes for _, minutes in got] == pytest.approx([per_day[day] for day in sorted(per_day)])
+
+
+def test_the_session_totals_counted_by_the_database_are_the_cores(repo: Repository) -> None:
+    from glutewake.app.context import acting_for
+    from glutewake.app.journal import sessions_done
+    from glutewake.core.progress import session_totals
+    from glutewake.store import SetRecord
+    from tests.plans import tiny_plan
+
+    today = repo.clock.now().date()
+    repo.save_plan(tiny_plan(today), None)
+    active = repo.current_plan()
+    assert active is not None
+    first, second = sorted(active.session_ids.values())
+    done = repo.start_session(first, guided=True)
+
+    for _ in range(3):
+        repo.log_set(done, SetRecord("glute_bridge", None, 2, None, None, 2, None))
+    repo.finish_session(done, "completed")
+    quit_log = repo.start_session(second, guided=True)
+    repo.log_set(quit_log, SetRecord("glute_bridge", None, 1, None, None, 2, None))
+    repo.finish_session(quit_log, "quit")
+    repo.start_session(None, guided=False)  # a session outside the plan, left open
+    expected = session_totals(sessions_done(acting_for(repo, "uk")))
+    assert repo.session_totals() == expected
+    assert expected.sessions_done == 1
+    assert expected.sets_done == 4
+    assert expected.done_days == frozenset({today})

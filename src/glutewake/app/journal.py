@@ -98,7 +98,7 @@ def progress_report(ctx: Context, today: date) -> Progress:
     return progress(
         ctx.records.score_trends(offset),
         selftests,
-        sessions_done(ctx),
+        ctx.records.session_totals(),
         ctx.records.planned_days(),
         today,
         ctx.records.sitting_minutes_by_day(offset),

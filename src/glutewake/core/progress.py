@@ -25,6 +25,7 @@ __all__ = [
     "Progress",
     "ScoreTrends",
     "SelfTestDay",
+    "SessionTotals",
     "Trend",
     "WeekAdherence",
     "WeekMean",
@@ -34,6 +35,7 @@ __all__ = [
     "rescreen_findings",
     "rescreen_screens",
     "score_trends",
+    "session_totals",
     "trend",
 ]
 
@@ -118,6 +120,24 @@ class DoneSession:
     planned_day: date | None
     completed: bool
     sets: int
+
+
+@dataclass(frozen=True)
+class SessionTotals:
+    """What progress needs of the session logs (the store counts it in SQL for a long history)."""
+
+    done_days: frozenset[date]  # planned days whose session was completed
+    sessions_done: int
+    sets_done: int
+
+
+def session_totals(sessions: Sequence[DoneSession]) -> SessionTotals:
+    """The definition of the totals, from every session log."""
+    return SessionTotals(
+        frozenset(s.planned_day for s in sessions if s.completed and s.planned_day is not None),
+        sum(s.completed for s in sessions),
+        sum(s.sets for s in sessions),
+    )
 
 
 @dataclass(frozen=True)
@@ -231,13 +251,13 @@ def trend(points: Sequence[tuple[date, float]]) -> Trend:
 def progress(
     scores: ScoreTrends,
     selftests: Sequence[SelfTestDay],
-    sessions: Sequence[DoneSession],
+    sessions: SessionTotals,
     planned_days: Sequence[date],
     today: date,
     sitting: Sequence[tuple[date, float]] = (),
 ) -> Progress:
     """Trends of the scores, self-test results, weekly adherence to the plan, and streaks."""
-    done_days = {s.planned_day for s in sessions if s.completed and s.planned_day is not None}
+    done_days = sessions.done_days
     weeks: dict[date, list[int]] = {}
     for day in planned_days:
         if day <= today:
@@ -261,6 +281,6 @@ def progress(
         ),
         current_streak=streaks[-1],
         longest_streak=max(streaks),
-        sessions_done=sum(s.completed for s in sessions),
-        sets_done=sum(s.sets for s in sessions),
+        sessions_done=sessions.sessions_done,
+        sets_done=sessions.sets_done,
     )

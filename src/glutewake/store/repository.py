@@ -34,7 +34,7 @@ from sqlalchemy import (
 from glutewake.clock import Clock
 from glutewake.codec import dump, load
 from glutewake.core.programme import Plan, PlannedSession, Profile
-from glutewake.core.progress import ScoreTrends, Trend, WeekMean
+from glutewake.core.progress import ScoreTrends, SessionTotals, Trend, WeekMean
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
@@ -419,6 +419,19 @@ class Repository:
         )
         with self._reading() as db:
             return [(row[0], row[1], row[2], int(row[3])) for row in db.execute(query)]
+
+    def session_totals(self) -> SessionTotals:
+        """`core.progress.session_totals` of every session log, counted by the database."""
+        logs, planned = t.session_logs, t.planned_sessions
+        completed = logs.c.status == "completed"
+        with self._reading() as db:
+            done = db.execute(select(func.count()).where(self._mine(logs), completed)).scalar_one()
+            sets = db.execute(select(func.count()).where(self._mine(t.set_logs))).scalar_one()
+            days = db.execute(
+                select(planned.c.day).distinct().join(logs, logs.c.planned_session_id == planned.c.id)
+                .where(self._mine(logs), completed)
+            ).scalars().all()  # fmt: skip
+        return SessionTotals(frozenset(days), int(done), int(sets))
 
     def planned_days(self) -> list[date]:
         """Every planned session day that counts: a replaced plan's days end where the next plan starts."""

@@ -28,44 +28,53 @@ ROLES = (
     "another clinic's clinician",
     "the admin",
     "another clinic's admin",
+    "the patient's linked computer",  # by the token the patient made for it
 )
 
 # rule -> role -> what happens: "answers" (the route runs), "sign-in", "home" (sent to their own
 # home page; an API says 404), "not found".
-_SIGNED_IN = dict.fromkeys(ROLES[1:], "answers")
+_SESSIONS = ROLES[1:-1]
+_SIGNED_IN = {**dict.fromkeys(_SESSIONS, "answers"), "the patient's linked computer": "sign-in"}
+_ONLY_SESSIONS = {"the patient's linked computer": "sign-in"}
 EXPECTED: dict[str, dict[str, str]] = {
     "anyone": dict.fromkeys(ROLES, "answers"),
-    "second-factor": {"signed out": "sign-in", **dict.fromkeys(ROLES[1:], "home")},
+    "second-factor": {"signed out": "sign-in", **dict.fromkeys(_SESSIONS, "home"), **_ONLY_SESSIONS},
     "enrol": {"signed out": "sign-in", **_SIGNED_IN},
     "signed-in": {"signed out": "sign-in", **_SIGNED_IN},
     "patient": {
         "signed out": "sign-in",
         "the patient": "answers",
         "another patient": "answers",  # acting on their own records: the next table checks whose
-        **dict.fromkeys(ROLES[3:], "home"),
+        **dict.fromkeys(ROLES[3:-1], "home"),
+        **_ONLY_SESSIONS,
     },
     "staff": {
         "signed out": "sign-in",
         "the patient": "not found",
         "another patient": "not found",
-        **dict.fromkeys(ROLES[3:], "answers"),
+        **dict.fromkeys(ROLES[3:-1], "answers"),
+        **_ONLY_SESSIONS,
     },
     "admin": {
         "signed out": "sign-in",
         **dict.fromkeys(ROLES[1:6], "not found"),
         "the admin": "answers",
         "another clinic's admin": "answers",
+        **_ONLY_SESSIONS,
     },
     "their-patient": {
         "signed out": "sign-in",
         **dict.fromkeys(ROLES[1:], "not found"),
         "their clinician": "answers",
+        **_ONLY_SESSIONS,
     },
     "their-staff": {  # the route names Cal, a clinician of clinic A
         "signed out": "sign-in",
         **dict.fromkeys(ROLES[1:], "not found"),
         "the admin": "answers",
+        **_ONLY_SESSIONS,
     },
+    "linked-computer": {**dict.fromkeys(ROLES[:-1], "sign-in"), "the patient's linked computer": "answers"},
 }
 # Routes that name one record: "another patient" asks for the patient's session, "another
 # clinic's admin" for a member of clinic A's staff.
@@ -88,6 +97,7 @@ def _accounts(world: World) -> dict[str, Any]:
         "another clinic's clinician": world.bea,
         "the admin": world.admin,
         "another clinic's admin": world.b_admin,
+        "the patient's linked computer": None,
     }
 
 
@@ -129,8 +139,22 @@ def test_each_role_gets_exactly_what_the_rules_allow(
         "condition_id": "gluteal_amnesia",
         "token": "e30",
         "action": "snooze",
+        "token_id": "1",
     }
     sign_in(client, world.store, _accounts(world)[role])
+    if role == "the patient's linked computer":
+        from glutewake.app.clinic.linking import link_computer
+        from glutewake.identity import Who
+
+        pat = Who(
+            world.pat.person_id or 0,
+            "patient",
+            "session",
+            "",
+            account_id=world.pat.id,
+            clinic_id=world.pat.clinic_id,
+        )
+        client.headers["Authorization"] = f"Bearer {link_computer(world.clinic, pat, 'Work laptop').token}"
     wrong: list[str] = []
     for route in all_routes(app):
         rule = CLINIC_ACCESS[route.path]
@@ -144,7 +168,7 @@ def test_each_role_gets_exactly_what_the_rules_allow(
         for method in sorted((route.methods or set()) - {"HEAD"}):
             if method == "GET":
                 response = client.get(path)
-            elif route.path == "/session/{session_log_id}/feedback" and role != "signed out":
+            elif route.path == "/session/{session_log_id}/feedback" and role in _SESSIONS:
                 token = form_token(client, "/account")
                 response = client.post(path, data={"rpe": "3", "pain": "1", "csrf_token": token})
             else:

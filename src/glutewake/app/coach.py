@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from glutewake.app.region import knowledge
@@ -31,7 +31,7 @@ from glutewake.core.coach import (
     simulate,
 )
 from glutewake.core.errors import FieldErrors
-from glutewake.core.sitting import SittingStats, sitting_stats
+from glutewake.core.sitting import SharedDay, SittingStats, sitting_stats
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
@@ -214,3 +214,8 @@ def stats_between(ctx: Context, start: datetime, end: datetime) -> SittingStats:
         [PromptAnswered(at, _ANSWER_KINDS[kind]) for at, kind, _ in events if kind in _ANSWER_KINDS],
         sum(kind == "prompt" for _, kind, _ in events),
     )
+
+
+def shared_days(ctx: Context, since: date) -> list[SharedDay]:
+    """The days of sitting statistics a linked computer shared (on a clinic's server), oldest first."""
+    return ctx.records.shared_sitting(since)

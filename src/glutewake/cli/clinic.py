@@ -301,3 +301,92 @@ def worker(database_url: str, smtp_url: str, concurrency: int) -> None:
     os.environ[jobs.SMTP_ENV] = smtp_url
     click.echo("glutewake clinic worker running: sending the clinic's emails. Stop it with Ctrl-C.")
     jobs.run_worker(url, concurrency=concurrency)
+
+
+# --- this computer, linked to the person's clinic ------------------------------------------------
+
+
+@clinic.command()
+@click.argument("url")
+@click.option(
+    "--token",
+    metavar="TOKEN",
+    help='The token from the clinic\'s Account page, "Link a computer" (asked for if not given).',
+)
+def link(url: str, token: str | None) -> None:
+    """Link this computer's glutewake to your clinic, to share the coach's daily sitting figures.
+
+    Only each day's sitting statistics are shared (minutes sat, the longest stretch, breaks),
+    never anything you type or your other records; the running coach shares today's and
+    yesterday's once an hour. `glutewake clinic unlink` stops it.
+
+    \b
+    Example:
+      glutewake clinic link https://glutewake.riverside.example --token gwl_...
+    """
+    from urllib.parse import urlsplit
+
+    from glutewake.config import home_dir
+    from glutewake.runtime.clinic_link import LinkError, check_link, save_link
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise CommandError(f"{url!r} is not the clinic's address; give it as https://...")
+    if parts.scheme == "http" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        raise CommandError("the clinic's address must start with https://, so the token travels encrypted")
+    typed = token or str(click.prompt("Token (from the clinic's Account page)", hide_input=True))
+    try:
+        found = check_link(url, typed.strip())
+    except LinkError as error:
+        raise CommandError(str(error)) from None
+    save_link(home_dir(ensure=True), found)
+    click.echo(f"Linked to {found.clinic} as {found.patient}. The coach shares each day's sitting figures;")
+    click.echo("`glutewake clinic share` shares the last days now.")
+
+
+@clinic.command()
+@click.option("--days", default=7, show_default=True, type=click.IntRange(1, 366), help="How many days back.")
+@click.pass_context
+def share(ctx: click.Context, days: int) -> None:
+    """Share the last days' sitting figures with your clinic now (a day shared again is replaced).
+
+    \b
+    Example:
+      glutewake clinic share --days 14
+    """
+    from glutewake.cli._store import acting
+    from glutewake.config import home_dir
+    from glutewake.runtime.clinic_link import LinkError, daily_shares, load_link, upload
+
+    found = load_link(home_dir(ensure=True))
+    if found is None:
+        raise CommandError("this computer is not linked to a clinic; run `glutewake clinic link URL` first")
+    context = acting(ctx)
+    shared = daily_shares(context, days, context.clock.now().date())
+    if not shared:
+        click.echo(f"Nothing to share: the coach recorded no sitting in the last {days} days.")
+        return
+    try:
+        kept = upload(found, shared)
+    except LinkError as error:
+        raise CommandError(str(error)) from None
+    click.echo(f"Shared {kept} day{'s' if kept != 1 else ''} of sitting figures with {found.clinic}.")
+
+
+@clinic.command()
+def unlink() -> None:
+    """Stop sharing with your clinic: forget the link on this computer.
+
+    To stop the token working everywhere, also unlink the computer on the clinic's Account page.
+
+    \b
+    Example:
+      glutewake clinic unlink
+    """
+    from glutewake.config import home_dir
+    from glutewake.runtime.clinic_link import forget_link
+
+    if forget_link(home_dir(ensure=True)):
+        click.echo("This computer no longer shares anything with the clinic.")
+    else:
+        click.echo("This computer was not linked to a clinic.")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from glutewake.core.coach import BoutEnded, BreakTaken, PromptAnswered
 
-__all__ = ["PROLONGED_SECONDS", "SittingStats", "sitting_stats"]
+__all__ = ["PROLONGED_SECONDS", "SharedDay", "SittingStats", "sitting_stats"]
 
 PROLONGED_SECONDS = 30 * 60
 
@@ -44,6 +45,14 @@ class SittingStats:
     def prompts_followed(self) -> float | None:
         """The share of prompts that ended in a break."""
         return round(self.breaks_prompted / self.prompts, 3) if self.prompts else None
+
+
+@dataclass(frozen=True)
+class SharedDay:
+    """One day's sitting statistics, as a linked computer shares them with the patient's clinic."""
+
+    day: date
+    stats: SittingStats
 
 
 def sitting_stats(

@@ -12,7 +12,9 @@ The clinic server (`CLINIC_ACCESS`, decided by `decide`):
 - `patient`: a patient, acting for their own records (the personal app's pages and API);
 - `staff`, `admin`: clinicians and admins; admins only;
 - `their-patient`: a clinician (or an admin who is also one) of the patient the route names;
-- `their-staff`: an admin of the clinic whose member of staff the route names.
+- `their-staff`: an admin of the clinic whose member of staff the route names;
+- `linked-computer`: a patient's own computer, by the token the patient made for it (it may
+  only share sitting statistics; a token is good for nothing else).
 
 Anything else is "not found", never "forbidden", so nobody learns that a record exists. A
 route missing from the table is refused, and a test enumerates each app's routes and fails
@@ -38,6 +40,7 @@ ClinicRule = Literal[
     "admin",
     "their-patient",
     "their-staff",
+    "linked-computer",
 ]
 Decision = Literal["allow", "sign-in", "finish-sign-in", "home", "not-found"]
 
@@ -84,6 +87,11 @@ CLINIC_ACCESS: dict[str, ClinicRule] = {
     # one's own account
     "/account": "signed-in",
     "/account/sessions/end": "signed-in",
+    "/account/computers": "patient",  # link a computer
+    "/account/computers/{token_id}/unlink": "patient",
+    # a linked computer
+    "/api/clinic/link": "linked-computer",
+    "/api/clinic/sitting": "linked-computer",
     # staff
     "/staff": "staff",
     "/staff/patients": "staff",  # invite a patient
@@ -117,6 +125,10 @@ def decide(rule: ClinicRule | None, who: Who | None, *, cares: bool = False) -> 
         return "not-found" if who is not None else "sign-in"
     if who is None:
         return "sign-in"
+    if (who.how == "bearer") != (rule == "linked-computer"):  # a token for its routes, a session for the rest
+        return "sign-in"
+    if rule == "linked-computer":
+        return "allow" if who.role == "patient" else "not-found"
     if who.stage != "full":  # half-way through a staff sign-in: only the next step
         return "allow" if rule == who.stage.replace("_", "-") else "finish-sign-in"
     if rule in ("signed-in", "enrol"):

@@ -240,9 +240,16 @@ async def hosted_coach(home: Path, runner: CoachRunner) -> AsyncIterator[CoachRu
     `AlreadyRunning` when another process runs the coach."""
     with single_instance(home):
         close = await control_channel(home).serve(runner.control)
+        sharing = None
+        if runner.records is not None:  # a linked clinic gets the daily sitting statistics
+            from glutewake.runtime.clinic_link import share_hourly
+
+            sharing = asyncio.ensure_future(share_hourly(home, runner.records))
         try:
             yield runner
         finally:
+            if sharing is not None:
+                sharing.cancel()
             close()
 
 

@@ -23,6 +23,7 @@ from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
 __all__ = [
+    "AccessToken",
     "Account",
     "AuditEntry",
     "ClinicStore",
@@ -66,6 +67,14 @@ class WebSession:
     created_at: datetime
     last_seen_at: datetime
     device: str
+
+
+@dataclass(frozen=True)
+class AccessToken:
+    id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -417,6 +426,67 @@ class ClinicStore:
             .where(t.web_sessions.c.account_id == account_id, t.web_sessions.c.ended_at.is_(None))
             .values(ended_at=now)
         )
+
+    # --- tokens that link a patient's own computer ---------------------------------------------
+
+    def add_access_token(self, digest: str, account_id: int, name: str) -> int:
+        return int(
+            self._run(
+                insert(t.access_tokens)
+                .values(digest=digest, account_id=account_id, name=name[:100], created_at=self.clock.now())
+                .returning(t.access_tokens.c.id),
+                write=True,
+            ).scalar_one()
+        )
+
+    def access_tokens_of(self, account_id: int) -> list[AccessToken]:
+        query = (
+            select(t.access_tokens)
+            .where(t.access_tokens.c.account_id == account_id, t.access_tokens.c.revoked_at.is_(None))
+            .order_by(t.access_tokens.c.created_at.desc())
+        )
+        with self.engine.connect() as db:
+            return [AccessToken(r.id, r.name, r.created_at, r.last_used_at) for r in db.execute(query)]
+
+    def revoke_access_token(self, account_id: int, token_id: int) -> bool:
+        result = self._run(
+            update(t.access_tokens)
+            .where(
+                t.access_tokens.c.id == token_id,
+                t.access_tokens.c.account_id == account_id,
+                t.access_tokens.c.revoked_at.is_(None),
+            )
+            .values(revoked_at=self.clock.now()),
+            write=True,
+        )
+        return bool(result.rowcount)
+
+    def token_holder(self, digest: str, *, touch_after: timedelta) -> Account | None:
+        """The live account a live token belongs to; its last use is noted (at most once per `touch_after`)."""
+        query = (
+            select(
+                t.accounts,
+                t.access_tokens.c.id.label("token_id"),
+                t.access_tokens.c.last_used_at.label("used"),
+            )
+            .join(t.access_tokens, t.access_tokens.c.account_id == t.accounts.c.id)
+            .where(
+                t.access_tokens.c.digest == digest,
+                t.access_tokens.c.revoked_at.is_(None),
+                t.accounts.c.removed_at.is_(None),
+            )
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).first()
+        if row is None:
+            return None
+        now = self.clock.now()
+        if row.used is None or now - row.used >= touch_after:
+            self._run(
+                update(t.access_tokens).where(t.access_tokens.c.id == row.token_id).values(last_used_at=now),
+                write=True,
+            )
+        return _account(row)
 
     # --- sign-in links ----------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from glutewake.clock import Clock
 from glutewake.codec import dump, load
 from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.core.progress import ScoreTrends, SessionTotals, Trend, WeekMean
+from glutewake.core.sitting import SharedDay, SittingStats
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
@@ -579,6 +580,29 @@ class Repository:
                 .order_by(bouts.c.ended_at)
             ).all()
         return [(row.started_at, row.ended_at, row.active_seconds) for row in rows]
+
+    def share_sitting(self, days: Sequence[SharedDay]) -> None:
+        """Keep the sitting statistics a linked computer shared; a day shared again replaces its figures."""
+        table = t.shared_sitting
+        now = self.clock.now()
+        with self._writing() as db:
+            for shared in days:
+                db.execute(delete(table).where(self._mine(table), table.c.day == shared.day))
+                db.execute(
+                    insert(table).values(
+                        person_id=self.person_id, day=shared.day, stats=dump(shared.stats), received_at=now
+                    )
+                )
+
+    def shared_sitting(self, since: date) -> list[SharedDay]:
+        table = t.shared_sitting
+        query = (
+            select(table.c.day, table.c.stats)
+            .where(self._mine(table), table.c.day >= since)
+            .order_by(table.c.day)
+        )
+        with self._reading() as db:
+            return [SharedDay(row.day, load(SittingStats, row.stats)) for row in db.execute(query)]
 
     def coach_events_between(self, start: datetime, end: datetime) -> list[tuple[datetime, str, str | None]]:
         events = t.coach_events

@@ -32,6 +32,7 @@ from sqlalchemy import (
 __all__ = [
     "CLINIC_TABLES",
     "RECORD_TABLES",
+    "access_tokens",
     "accounts",
     "audit_log",
     "care",
@@ -49,6 +50,7 @@ __all__ = [
     "session_feedback",
     "session_logs",
     "set_logs",
+    "shared_sitting",
     "signin_attempts",
     "signin_tokens",
     "sitting_bouts",
@@ -376,6 +378,27 @@ audit_log = Table(
     Index("ix_audit_log_clinic_id_at", "clinic_id", "at"),
 )
 
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("digest", String(64), nullable=False, unique=True),  # SHA-256 of the token; never the token
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(100), nullable=False),  # what the patient called the computer
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=True),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
+shared_sitting = Table(  # a patient's record: what their own computer's coach chose to share
+    "shared_sitting",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("stats", JSON, nullable=False),  # core.sitting.SittingStats, as glutewake.codec writes it
+    Column("received_at", UTCDateTime, nullable=False),
+)
+
 server_secrets = Table(
     "server_secrets",
     metadata,
@@ -392,5 +415,7 @@ CLINIC_TABLES = (
     signin_tokens,
     signin_attempts,
     audit_log,
+    access_tokens,
+    shared_sitting,
     server_secrets,
 )

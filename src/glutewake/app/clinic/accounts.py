@@ -18,6 +18,7 @@ from glutewake.store.clinic import Account, EmailTaken
 
 if TYPE_CHECKING:
     from glutewake.app.clinic.mail import Outbox
+    from glutewake.app.context import Context
     from glutewake.identity import Who
     from glutewake.store.clinic import ClinicStore
 
@@ -32,6 +33,7 @@ __all__ = [
     "describe",
     "invite_clinician",
     "new_paper_code",
+    "patient_context",
     "remove_clinician",
     "reset_second_factor",
     "set_up_clinic",
@@ -205,6 +207,15 @@ def their_patient(clinic: Clinic, by: Who, patient_id: int) -> Account:
     if account is None or account.role != "patient" or not clinic.store.cares_for(by.account_id, patient_id):
         raise NotFound("no such patient of yours")
     return account
+
+
+def patient_context(clinic: Clinic, by: Who, patient_id: int) -> Context:
+    """The records of a patient of `by`'s, to act on with the same use cases as the patient's own."""
+    from glutewake.app.context import acting_for
+    from glutewake.store import Repository
+
+    patient = their_patient(clinic, by, patient_id)
+    return acting_for(Repository(clinic.store.engine, clinic.store.clock, patient.person_id or 0))
 
 
 def new_paper_code(clinic: Clinic, by: Who, patient_id: int) -> str:

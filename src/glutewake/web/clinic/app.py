@@ -120,13 +120,14 @@ def create_clinic_app(
         routes_records,
         routes_session,
     )
-    from glutewake.web.clinic import routes_account, routes_admin, routes_signin, routes_staff
+    from glutewake.web.clinic import routes_account, routes_admin, routes_link, routes_signin, routes_staff
 
     for module in (
         routes_signin,
         routes_account,
         routes_staff,
         routes_admin,
+        routes_link,
         routes_api,
         routes_api_records,
         routes_pages,

@@ -3,12 +3,14 @@ one patient's page, a new paper code."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.app.clinic import accounts
+from glutewake.app.coach import shared_days
 from glutewake.app.refusals import InputError
 from glutewake.identity import Who
 from glutewake.web.security import require_csrf
@@ -62,7 +64,13 @@ def _patient(request: Request, patient_id: int, **extra: object) -> Response:
         patient = accounts.their_patient(clinic, who, patient_id)
     except accounts.NotFound:
         raise HTTPException(404) from None
-    context = {"patient": patient, "clinicians": clinic.store.clinicians_of(patient.id), **extra}
+    since = request.app.state.clock.now().date() - timedelta(days=14)
+    context = {
+        "patient": patient,
+        "clinicians": clinic.store.clinicians_of(patient.id),
+        "sitting": shared_days(accounts.patient_context(clinic, who, patient.id), since),
+        **extra,
+    }
     return render(request, "clinic_patient.html", context)
 
 

@@ -15,6 +15,7 @@ from fastapi import HTTPException, Request
 from starlette.concurrency import run_in_threadpool
 
 from glutewake.app.clinic.accounts import describe
+from glutewake.app.clinic.linking import linked_who
 from glutewake.app.clinic.signin import identify
 from glutewake.identity import Who
 from glutewake.identity.rules import CLINIC_ACCESS, decide
@@ -57,7 +58,11 @@ async def clinic_who(request: Request) -> Who | None:
     rule = CLINIC_ACCESS.get(path)
     clinic: Clinic = request.app.state.clinic
     cookie = request.cookies.get(request.app.state.cookie, "")
-    who = await run_in_threadpool(identify, clinic, cookie) if cookie else None
+    scheme, _, bearer = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer.strip():
+        who = await run_in_threadpool(linked_who, clinic, bearer.strip())
+    else:
+        who = await run_in_threadpool(identify, clinic, cookie) if cookie else None
     request.state.who = who
     if request.method not in _SAFE:
         # A browser names the page a form came from (null: another site, under same-origin
@@ -92,7 +97,7 @@ async def clinic_who(request: Request) -> Who | None:
     if who is not None and rule == "their-patient":
         action = "read" if request.method in _SAFE else "change"
         await run_in_threadpool(_audit, clinic, who, action, f"{request.method} {path}", patient_id)
-    elif who is not None and rule == "patient" and request.method not in _SAFE:
+    elif who is not None and rule in ("patient", "linked-computer") and request.method not in _SAFE:
         await run_in_threadpool(_audit, clinic, who, "change", f"{request.method} {path}", who.account_id)
     return who
 

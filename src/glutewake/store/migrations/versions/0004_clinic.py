@@ -1,4 +1,5 @@
-"""The clinic server: clinics, their staff and patients, who cares for whom, signing in, the audit log.
+"""The clinic server: clinics, their staff and patients, who cares for whom, signing in, the audit log,
+the tokens that link a patient's own computer, and the sitting statistics it shares.
 
 Nothing in a personal store changes; the new tables stay empty there.
 
@@ -155,6 +156,36 @@ def upgrade() -> None:
             "FOR EACH ROW EXECUTE FUNCTION glutewake_audit_append_only()"
         )
     op.create_table(
+        "access_tokens",
+        _id(),
+        sa.Column("digest", sa.String(64), nullable=False),
+        _account(),
+        sa.Column("name", sa.String(100), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("last_used_at", sa.DateTime(), nullable=True),
+        sa.Column("revoked_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_access_tokens_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_access_tokens")),
+        sa.UniqueConstraint("digest", name=op.f("uq_access_tokens_digest")),
+    )
+    op.create_index(op.f("ix_access_tokens_account_id"), "access_tokens", ["account_id"])
+    op.create_table(
+        "shared_sitting",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("stats", sa.JSON(), nullable=False),
+        sa.Column("received_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_shared_sitting_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("person_id", "day", name=op.f("pk_shared_sitting")),
+    )
+    op.create_table(
         "server_secrets",
         sa.Column("name", sa.String(32), nullable=False),
         sa.Column("value", sa.String(200), nullable=False),
@@ -168,6 +199,8 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS glutewake_audit_append_only()")
     for name in (
         "server_secrets",
+        "shared_sitting",
+        "access_tokens",
         "audit_log",
         "signin_attempts",
         "signin_tokens",

@@ -73,6 +73,7 @@ def fill(url: str, patients: int) -> dict[str, Any]:
     from glutewake.runtime.jobs import apply_schema
     from glutewake.store import Repository, connect
     from glutewake.store.clinic import ClinicStore
+    from glutewake.store.repository import psfs_mean
 
     started = time.perf_counter()
     engine = connect(url)
@@ -135,14 +136,15 @@ def fill(url: str, patients: int) -> dict[str, Any]:
                     next_log += 1
                 for d in range(days):
                     at = start + timedelta(days=d, hours=8)
-                    psfs = json.dumps({"sitting at work": 3 + d % 6, "driving": 4 + d % 5})
-                    checkins.append((person["person"], at, 2 + d % 5, 3 + d % 4, psfs, "{}", "ok"))
+                    scores = {"sitting at work": 3 + d % 6, "driving": 4 + d % 5}
+                    checkins.append((person["person"], at, 2 + d % 5, 3 + d % 4, json.dumps(scores),
+                                     psfs_mean(scores), "{}", "ok"))  # fmt: skip
             _copy(db, "session_logs", ("id", "person_id", "planned_session_id", "started_at", "finished_at",
                                        "status", "guided"), logs)  # fmt: skip
             _copy(db, "set_logs", ("person_id", "session_log_id", "done_at", "exercise_id", "side", "reps",
                                    "seconds", "load_kg", "target_reps", "target_seconds"), sets)  # fmt: skip
-            _copy(db, "checkins", ("person_id", "created_at", "pain", "numbness", "psfs", "red_flags", "outcome"),
-                  checkins)  # fmt: skip
+            _copy(db, "checkins", ("person_id", "created_at", "pain", "numbness", "psfs", "psfs_mean", "red_flags",
+                                   "outcome"), checkins)  # fmt: skip
             db.commit()
             print(f"  records: {min(chunk + 100, len(people))}/{len(people)} people", file=sys.stderr)
         db.execute(

@@ -85,14 +85,21 @@ class Browser:
 
 @contextmanager
 def clinic_running(
-    database_url: str, smtp_port: int, tmp_path: Path, *, workers: int = 2, options: tuple[str, ...] = ()
+    database_url: str,
+    smtp_port: int,
+    tmp_path: Path,
+    *,
+    workers: int = 2,
+    options: tuple[str, ...] = (),
+    host: str = "127.0.0.1",
 ) -> Iterator[tuple[str, int]]:
     """Set up a clinic (Riverside Physio, admin@riverside.example), run its queue worker and serve
-    it; yield its address and the port it listens on."""
+    it; yield its address and the port it listens on. Passkeys need a host name (`localhost`),
+    not an address."""
     secret_file = tmp_path / "password"
     secret_file.write_text(PASSWORD + "\n")
     port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://{host}:{port}"
     init = subprocess.run(
         ["glutewake", "clinic", "init", "--database-url", database_url, "--name", "Riverside Physio",
          "--admin-email", "admin@riverside.example", "--password-file", str(secret_file), "--base-url", base],
@@ -110,7 +117,7 @@ def clinic_running(
             "clinic", "serve", "--database-url", database_url, "--base-url", base, "--workers", str(workers),
             "--port", str(port), *options, home=tmp_path / "home",
         ) as (url, _lines):  # fmt: skip
-            yield url, port
+            yield url.replace("127.0.0.1", host), port
     finally:
         worker.terminate()
         worker.wait(timeout=20)

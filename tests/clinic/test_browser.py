@@ -23,6 +23,16 @@ def _checked(page: Page, name: str) -> None:
     shoot(page, f"clinic-{name}")
 
 
+def _virtual_authenticator(page: Page) -> None:
+    """Chromium's virtual authenticator (through the DevTools protocol): a platform passkey
+    store that verifies its user, as a phone's screen lock does."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
+               "isUserVerified": True, "automaticPresenceSimulation": True}  # fmt: skip
+    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": options})
+
+
 def _enrol_authenticator(page: Page, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("second factor")
     _checked(page, f"{name}-enrol")
@@ -35,7 +45,7 @@ def test_from_an_admin_to_a_patients_check_in(
     browser: Browser, server_db: str, mailbox: tuple[Mailbox, int], tmp_path: Path
 ) -> None:
     box, smtp_port = mailbox
-    with clinic_running(server_db, smtp_port, tmp_path) as (url, _port):
+    with clinic_running(server_db, smtp_port, tmp_path, host="localhost") as (url, _port):
         staff = browser.new_context(viewport=DESKTOP, base_url=url)
         admin = staff.new_page()
         admin.goto("/")
@@ -62,7 +72,22 @@ def test_from_an_admin_to_a_patients_check_in(
         _checked(cleo, "invite")
         cleo.get_by_label(re.compile("New password")).fill("a long new password")
         cleo.get_by_role("button", name="Save password").click()
-        _enrol_authenticator(cleo, "clinician")
+        # The clinician's second factor is a passkey, not an authenticator app.
+        _virtual_authenticator(cleo)
+        expect(cleo.get_by_role("heading", level=1)).to_contain_text("second factor")
+        _checked(cleo, "clinician-enrol")
+        cleo.get_by_role("button", name="Add a passkey").click()
+        expect(cleo.get_by_role("heading", level=1)).to_have_text("My patients")
+        cleo.goto("/account")
+        cleo.get_by_role("button", name="Sign out of this device").click()
+        cleo.get_by_role("button", name="Sign in with a passkey").click()  # a patient's way, not staff's
+        expect(cleo.locator("#passkey-status")).to_contain_text("Staff sign in with their password first")
+        cleo.goto("/signin/staff")
+        cleo.get_by_label("Email address").fill("cleo@riverside.example")
+        cleo.get_by_label("Password").fill("a long new password")
+        cleo.get_by_role("button", name="Next").click()
+        _checked(cleo, "clinician-second-factor")
+        cleo.get_by_role("button", name="Use my passkey").click()
         expect(cleo.get_by_role("heading", level=1)).to_have_text("My patients")
         for name, email in (("Pat Patient", "pat@example.org"), ("Peg Patient", "")):
             cleo.goto("/staff")
@@ -98,6 +123,16 @@ def test_from_an_admin_to_a_patients_check_in(
         pat.goto("/account")
         expect(pat.get_by_text("Cleo Clinician")).to_be_visible()
         _checked(pat, "account")
+        # On the phone, a passkey replaces the emailed link from then on.
+        _virtual_authenticator(pat)
+        pat.get_by_role("button", name="Add a passkey on this device").click()
+        expect(pat.get_by_role("status").first).to_contain_text("passkey is saved")
+        pat.get_by_role("button", name="Sign out of this device").click()
+        expect(pat).to_have_url(re.compile(r"/signin$"))
+        pat.get_by_role("button", name="Sign in with a passkey").click()
+        expect(pat).to_have_url(url)
+        pat.goto("/account")
+        expect(pat.get_by_text("Pat Patient")).to_be_visible()
         # The patient cannot open another patient's page, nor any staff page.
         for path in (peg_page, "/staff", "/admin", "/admin/audit"):
             response: Any = pat.goto(path)

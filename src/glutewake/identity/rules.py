@@ -83,6 +83,12 @@ CLINIC_ACCESS: dict[str, ClinicRule] = {
     "/signin/invite": "anyone",  # a clinician's first visit: choose a password
     "/signin/reset": "anyone",  # a password reset link, or the form asking for one
     "/signin/enrol": "enrol",  # set up an authenticator app (required for staff)
+    "/signin/passkey/new/options": "enrol",  # or add a passkey (staff and patients)
+    "/signin/passkey/new": "enrol",
+    "/signin/second-factor/passkey/options": "second-factor",
+    "/signin/second-factor/passkey": "second-factor",
+    "/signin/passkey/options": "anyone",  # a patient's passkey on its own
+    "/signin/passkey": "anyone",
     "/signout": "signed-in",
     # one's own account
     "/account": "signed-in",

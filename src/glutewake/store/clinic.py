@@ -28,6 +28,7 @@ __all__ = [
     "AuditEntry",
     "ClinicStore",
     "EmailTaken",
+    "Passkey",
     "SignedIn",
     "WebSession",
 ]
@@ -67,6 +68,14 @@ class WebSession:
     created_at: datetime
     last_seen_at: datetime
     device: str
+
+
+@dataclass(frozen=True)
+class Passkey:
+    id: str  # the credential id, base64url
+    account_id: int
+    public_key: str  # base64url
+    sign_count: int
 
 
 @dataclass(frozen=True)
@@ -426,6 +435,54 @@ class ClinicStore:
             .where(t.web_sessions.c.account_id == account_id, t.web_sessions.c.ended_at.is_(None))
             .values(ended_at=now)
         )
+
+    # --- passkeys -------------------------------------------------------------------------------
+
+    def add_passkey(self, account_id: int, credential_id: str, public_key: str, sign_count: int) -> None:
+        self._run(
+            insert(t.passkeys).values(
+                id=credential_id,
+                account_id=account_id,
+                public_key=public_key,
+                sign_count=sign_count,
+                created_at=self.clock.now(),
+            ),
+            write=True,
+        )
+
+    def passkeys_of(self, account_id: int) -> list[str]:
+        """The credential ids of an account's passkeys."""
+        query = (
+            select(t.passkeys.c.id)
+            .where(t.passkeys.c.account_id == account_id)
+            .order_by(t.passkeys.c.created_at)
+        )
+        with self.engine.connect() as db:
+            return [str(found) for found in db.execute(query).scalars()]
+
+    def passkey(self, credential_id: str) -> Passkey | None:
+        """A live account's passkey by its credential id."""
+        query = (
+            select(t.passkeys)
+            .join(t.accounts, t.accounts.c.id == t.passkeys.c.account_id)
+            .where(t.passkeys.c.id == credential_id, t.accounts.c.removed_at.is_(None))
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).first()
+        return None if row is None else Passkey(row.id, row.account_id, row.public_key, row.sign_count)
+
+    def count_passkey_use(self, credential_id: str, sign_count: int) -> None:
+        self._run(
+            update(t.passkeys).where(t.passkeys.c.id == credential_id).values(sign_count=sign_count),
+            write=True,
+        )
+
+    def session_challenge(self, session_id: str) -> str | None:
+        with self.engine.connect() as db:
+            found = db.execute(
+                select(t.web_sessions.c.challenge).where(t.web_sessions.c.id == session_id)
+            ).scalar()
+        return None if found is None else str(found)
 
     # --- tokens that link a patient's own computer ---------------------------------------------
 

@@ -34,7 +34,7 @@ from sqlalchemy import (
 from glutewake.clock import Clock
 from glutewake.codec import dump, load
 from glutewake.core.programme import Plan, PlannedSession, Profile
-from glutewake.core.progress import ScoreTrends, SessionTotals, Trend, WeekMean
+from glutewake.core.progress import Checkin, ScoreTrends, SessionTotals, Trend, WeekMean
 from glutewake.core.sitting import SharedDay, SittingStats
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
@@ -464,6 +464,7 @@ class Repository:
                     pain=pain,
                     numbness=numbness,
                     psfs=psfs,
+                    psfs_mean=psfs_mean(psfs),
                     red_flags=red_flags,
                     outcome=outcome,
                 )
@@ -502,7 +503,7 @@ class Repository:
             ).all()
             ends = [
                 db.execute(
-                    text(_END_SCORES[postgres].format(order=order, only=only)), {"person": self.person_id}
+                    text(_END_SCORE.format(order=order, only=only)), {"person": self.person_id}
                 ).first()
                 for only in ("", "AND psfs_mean IS NOT NULL")
                 for order in ("ASC", "DESC")
@@ -659,6 +660,8 @@ class Repository:
                 rows = []
                 for row in tables.get(table.name, []):
                     linked = dict(row, person_id=self.person_id)
+                    if table is t.checkins:
+                        linked["psfs_mean"] = psfs_mean(linked.get("psfs") or {})
                     for column, target in links.items():
                         if linked.get(column) is not None:
                             try:
@@ -691,34 +694,24 @@ def _plan_meta(plan: Plan) -> dict[str, Any]:
     return meta
 
 
-# The check-ins' weekly means, by the Monday of each local day; a check-in's PSFS score is the
-# mean of its activities' scores (none: left out). SQLite's date(..., 'weekday 0', '-6 days')
-# is the Monday of the week ending on the next Sunday; PostgreSQL's weeks start on Monday.
-_PSFS_MEAN = {
-    False: "(SELECT avg(value) FROM json_each(checkins.psfs))",
-    True: "(SELECT avg(value::numeric) FROM json_each_text(checkins.psfs))",
-}
+# The check-ins' weekly means, by the Monday of each local day (a check-in without PSFS scores
+# has no psfs_mean and is left out of that trend). SQLite's date(..., 'weekday 0', '-6 days') is
+# the Monday of the week ending on the next Sunday; PostgreSQL's weeks start on Monday.
 _WEEK = {
     False: "date(created_at, :shift, 'weekday 0', '-6 days')",
     True: "CAST(date_trunc('week', created_at + make_interval(secs => :shift)) AS date)",
 }
 _WEEKLY_SCORES = {
     postgres: (
-        "SELECT week, avg(pain), avg(numbness), avg(psfs_mean) FROM ("
-        f" SELECT {_WEEK[postgres]} AS week, pain, numbness, {_PSFS_MEAN[postgres]} AS psfs_mean"
-        " FROM checkins WHERE person_id = :person) AS scores GROUP BY week ORDER BY week"
+        f"SELECT {_WEEK[postgres]} AS week, avg(pain), avg(numbness), avg(psfs_mean)"
+        " FROM checkins WHERE person_id = :person GROUP BY week ORDER BY week"
     )
     for postgres in (False, True)
 }
-_END_SCORES = {
-    postgres: (
-        "SELECT pain, numbness, psfs_mean FROM ("
-        f" SELECT created_at, id, pain, numbness, {_PSFS_MEAN[postgres]} AS psfs_mean"
-        " FROM checkins WHERE person_id = :person) AS scores"
-        " WHERE TRUE {only} ORDER BY created_at {order}, id {order} LIMIT 1"
-    )
-    for postgres in (False, True)
-}
+_END_SCORE = (
+    "SELECT pain, numbness, psfs_mean FROM checkins WHERE person_id = :person {only}"
+    " ORDER BY created_at {order}, id {order} LIMIT 1"
+)
 
 
 def _shift(seconds: int, postgres: bool) -> object:
@@ -732,3 +725,8 @@ def _as_date(value: object) -> date:
 
 def _float(row: Any, column: int) -> float | None:
     return None if row is None or row[column] is None else float(row[column])
+
+
+def psfs_mean(psfs: dict[str, int]) -> float | None:
+    """What `psfs_mean` keeps for a check-in: `core.progress.Checkin.psfs_mean`."""
+    return Checkin(date.min, 0, 0, psfs, {}).psfs_mean

@@ -233,6 +233,9 @@ checkins = Table(
     Column("pain", Integer, nullable=False),
     Column("numbness", Integer, nullable=False),
     Column("psfs", JSON, nullable=False),  # activity name -> 0..10
+    # The mean of those scores (null: none), written with the row so that weekly trends are summed
+    # by the database without opening every row's JSON; core.progress.Checkin.psfs_mean defines it.
+    Column("psfs_mean", Float, nullable=True),
     Column("red_flags", JSON, nullable=False),  # finding id -> answer
     Column("outcome", String(16), nullable=False),  # ok, retriage
     Column("notes", Text, nullable=True),

@@ -36,10 +36,13 @@ __all__ = [
     "SignInRefused",
     "TooManyAttempts",
     "accept_invite",
+    "address_key",
+    "check_limits",
     "end_session",
     "enrol_authenticator",
     "give_second_factor",
     "identify",
+    "promote",
     "request_link",
     "request_reset",
     "reset_password",
@@ -48,6 +51,7 @@ __all__ = [
     "sign_in_with_link",
     "sign_in_with_password",
     "sign_out",
+    "start_session",
 ]
 
 IDLE = {"patient": timedelta(days=14), "clinician": timedelta(minutes=30), "admin": timedelta(minutes=30)}
@@ -76,7 +80,7 @@ class NewSession:
     account: Account
 
 
-def _check_limits(clinic: Clinic, *keys_and_limits: tuple[str, int]) -> None:
+def check_limits(clinic: Clinic, *keys_and_limits: tuple[str, int]) -> None:
     for key, limit in keys_and_limits:
         if clinic.store.attempts(key, WINDOW) >= limit:
             minutes = int(WINDOW.total_seconds() // 60)
@@ -85,11 +89,11 @@ def _check_limits(clinic: Clinic, *keys_and_limits: tuple[str, int]) -> None:
             )
 
 
-def _address_key(address: str) -> tuple[str, int]:
+def address_key(address: str) -> tuple[str, int]:
     return f"address:{address}", ADDRESS_LIMIT
 
 
-def _start(clinic: Clinic, account: Account, stage: Stage, device: str) -> NewSession:
+def start_session(clinic: Clinic, account: Account, stage: Stage, device: str) -> NewSession:
     cookie = credentials.new_token()
     clinic.store.start_session(credentials.digest(cookie), account.id, stage, device)
     if stage == "full":
@@ -108,34 +112,34 @@ def sign_in_with_password(clinic: Clinic, email: str, password: str, address: st
     """A member of staff's first step: a session that still needs the second factor (or to set one up)."""
     typed = email.strip().lower()
     account_key = (f"account:{typed}", ACCOUNT_LIMIT)
-    _check_limits(clinic, account_key, _address_key(address))
+    check_limits(clinic, account_key, address_key(address))
     account = clinic.store.account_by_email(typed) if typed else None
     staff = account if account is not None and account.role != "patient" else None
     if not credentials.password_ok(staff.password_hash if staff else None, password) or staff is None:
-        clinic.store.record_attempt(account_key[0], _address_key(address)[0])
+        clinic.store.record_attempt(account_key[0], address_key(address)[0])
         raise SignInRefused(_NO_MATCH)
-    return _start(clinic, staff, "second_factor" if staff.has_second_factor else "enrol", device)
+    return start_session(clinic, staff, "second_factor" if staff.has_second_factor else "enrol", device)
 
 
 def give_second_factor(clinic: Clinic, who: Who, code: str, address: str, now: float) -> NewSession:
     """The authenticator's code: the half-signed-in session is replaced by a full one."""
     account_key = (f"account:{who.account_id}", ACCOUNT_LIMIT)
-    _check_limits(clinic, account_key, _address_key(address))
+    check_limits(clinic, account_key, address_key(address))
     account = clinic.store.account(who.account_id)
     if (
         account is None
         or account.totp_secret is None
         or not credentials.totp_ok(account.totp_secret, code, now)
     ):
-        clinic.store.record_attempt(account_key[0], _address_key(address)[0])
+        clinic.store.record_attempt(account_key[0], address_key(address)[0])
         raise SignInRefused("That code is not right. Type the 6 digits your authenticator app shows now.")
-    return _promote(clinic, who, account)
+    return promote(clinic, who, account)
 
 
-def _promote(clinic: Clinic, who: Who, account: Account) -> NewSession:
+def promote(clinic: Clinic, who: Who, account: Account) -> NewSession:
     clinic.store.end_session(who.account_id, who.session)
     clinic.store.forget_attempts(f"account:{who.account_id}")
-    return _start(clinic, account, "full", _device_of(clinic, who))
+    return start_session(clinic, account, "full", _device_of(clinic, who))
 
 
 def _device_of(clinic: Clinic, who: Who) -> str:
@@ -159,31 +163,31 @@ def enrol_authenticator(clinic: Clinic, who: Who, secret: str, code: str, now: f
     clinic.store.audit(who.clinic_id, who.account_id, describe(who), "staff", "set up an authenticator app")
     account = clinic.store.account(who.account_id)
     assert account is not None
-    return _promote(clinic, who, account) if who.stage != "full" else None
+    return promote(clinic, who, account) if who.stage != "full" else None
 
 
 def sign_in_with_code(clinic: Clinic, code: str, birth_year: str, address: str, device: str) -> NewSession:
     """A patient's paper code with their year of birth."""
-    _check_limits(clinic, _address_key(address))
+    check_limits(clinic, address_key(address))
     account = clinic.store.account_by_code(credentials.digest(credentials.normal_code(code)))
     if account is not None:
-        _check_limits(clinic, (f"account:{account.id}", ACCOUNT_LIMIT))
+        check_limits(clinic, (f"account:{account.id}", ACCOUNT_LIMIT))
     if account is None or account.role != "patient" or str(account.birth_year) != birth_year.strip():
-        keys = [_address_key(address)[0]] + ([f"account:{account.id}"] if account else [])
+        keys = [address_key(address)[0]] + ([f"account:{account.id}"] if account else [])
         clinic.store.record_attempt(*keys)
         raise SignInRefused(
             "That code and year of birth do not match. Check the code on your sheet (letters and digits,"
             " such as K7QM2-XRP4T) and give your year of birth in four digits."
         )
-    return _start(clinic, account, "full", device)
+    return start_session(clinic, account, "full", device)
 
 
 def request_link(clinic: Clinic, email: str, address: str) -> None:
     """Email a patient a sign-in link. Says nothing about whether the address has an account."""
     typed = clean_email(email)
     account_key = (f"link:{typed}", ACCOUNT_LIMIT)
-    _check_limits(clinic, account_key, _address_key(address))
-    clinic.store.record_attempt(account_key[0], _address_key(address)[0])
+    check_limits(clinic, account_key, address_key(address))
+    clinic.store.record_attempt(account_key[0], address_key(address)[0])
     account = clinic.store.account_by_email(typed)
     if account is None or account.role != "patient":
         return
@@ -200,7 +204,7 @@ def sign_in_with_link(clinic: Clinic, token: str, device: str) -> NewSession:
     account = clinic.store.account(account_id) if account_id is not None else None
     if account is None or account.removed_at is not None:
         raise SignInRefused("This sign-in link has been used or has expired. Ask for a new one below.")
-    return _start(clinic, account, "full", device)
+    return start_session(clinic, account, "full", device)
 
 
 def invited(clinic: Clinic, token: str) -> Account | None:
@@ -224,15 +228,15 @@ def accept_invite(clinic: Clinic, token: str, password: str, device: str) -> New
             "This invitation has been used or has expired. Ask your clinic's admin for a new one."
         )
     clinic.store.update_account(account.id, password_hash=credentials.hash_password(password))
-    return _start(clinic, account, "enrol", device)
+    return start_session(clinic, account, "enrol", device)
 
 
 def request_reset(clinic: Clinic, email: str, address: str) -> None:
     """Email a member of staff a link to choose a new password; silent about unknown addresses."""
     typed = clean_email(email)
     account_key = (f"reset:{typed}", ACCOUNT_LIMIT)
-    _check_limits(clinic, account_key, _address_key(address))
-    clinic.store.record_attempt(account_key[0], _address_key(address)[0])
+    check_limits(clinic, account_key, address_key(address))
+    clinic.store.record_attempt(account_key[0], address_key(address)[0])
     account = clinic.store.account_by_email(typed)
     if account is None or account.role == "patient" or account.password_hash is None:
         return

@@ -120,10 +120,18 @@ def create_clinic_app(
         routes_records,
         routes_session,
     )
-    from glutewake.web.clinic import routes_account, routes_admin, routes_link, routes_signin, routes_staff
+    from glutewake.web.clinic import (
+        routes_account,
+        routes_admin,
+        routes_link,
+        routes_passkeys,
+        routes_signin,
+        routes_staff,
+    )
 
     for module in (
         routes_signin,
+        routes_passkeys,
         routes_account,
         routes_staff,
         routes_admin,

@@ -19,7 +19,7 @@ from glutewake.identity import Who, credentials
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render
 
-__all__ = ["router", "signed_in_response"]
+__all__ = ["address", "device", "home_of", "refusal_status", "router", "signed_in_response"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -27,15 +27,15 @@ Token = Annotated[str, Query(max_length=100)]
 FormText = Annotated[str, Form(max_length=400)]
 
 
-def _address(request: Request) -> str:
+def address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _device(request: Request) -> str:
+def device(request: Request) -> str:
     return request.headers.get("user-agent", "")[:200] or "an unnamed browser"
 
 
-def _status(error: Exception) -> int:
+def refusal_status(error: Exception) -> int:
     return 429 if isinstance(error, TooManyAttempts) else 401 if isinstance(error, SignInRefused) else 422
 
 
@@ -54,7 +54,7 @@ def signed_in_response(request: Request, new: NewSession, target: str) -> Respon
     return response
 
 
-def _home(new: NewSession) -> str:
+def home_of(new: NewSession) -> str:
     if new.stage == "enrol":
         return "/signin/enrol"
     if new.stage == "second_factor":
@@ -72,12 +72,12 @@ def signin_post(request: Request, token: FormText = "", email: FormText = "") ->
     clinic = request.app.state.clinic
     try:
         if token:
-            new = signin.sign_in_with_link(clinic, token, _device(request))
-            return signed_in_response(request, new, _home(new))
-        signin.request_link(clinic, email, _address(request))
+            new = signin.sign_in_with_link(clinic, token, device(request))
+            return signed_in_response(request, new, home_of(new))
+        signin.request_link(clinic, email, address(request))
     except (SignInRefused, TooManyAttempts, InputError) as error:
         context = {"mode": "start", "error": str(error), "email": email}
-        return render(request, "clinic_signin.html", context, _status(error))
+        return render(request, "clinic_signin.html", context, refusal_status(error))
     return render(request, "clinic_sent.html", {"what": "sign-in link", "email": email.strip()})
 
 
@@ -90,12 +90,12 @@ def code_page(request: Request) -> Response:
 def code_post(request: Request, code: FormText = "", birth_year: FormText = "") -> Response:
     try:
         new = signin.sign_in_with_code(
-            request.app.state.clinic, code, birth_year, _address(request), _device(request)
+            request.app.state.clinic, code, birth_year, address(request), device(request)
         )
     except (SignInRefused, TooManyAttempts) as error:
         context = {"error": str(error), "code": code, "birth_year": birth_year}
-        return render(request, "clinic_code.html", context, _status(error))
-    return signed_in_response(request, new, _home(new))
+        return render(request, "clinic_code.html", context, refusal_status(error))
+    return signed_in_response(request, new, home_of(new))
 
 
 @router.get("/signin/staff", response_class=HTMLResponse)
@@ -107,13 +107,13 @@ def staff_page(request: Request, reset: bool = False) -> Response:
 def staff_post(request: Request, email: FormText = "", password: FormText = "") -> Response:
     try:
         new = signin.sign_in_with_password(
-            request.app.state.clinic, email, password, _address(request), _device(request)
+            request.app.state.clinic, email, password, address(request), device(request)
         )
     except (SignInRefused, TooManyAttempts) as error:
         return render(
-            request, "clinic_staff_signin.html", {"error": str(error), "email": email}, _status(error)
+            request, "clinic_staff_signin.html", {"error": str(error), "email": email}, refusal_status(error)
         )
-    return signed_in_response(request, new, _home(new))
+    return signed_in_response(request, new, home_of(new))
 
 
 def _who(request: Request) -> Who:
@@ -123,7 +123,16 @@ def _who(request: Request) -> Who:
 
 @router.get("/signin/second-factor", response_class=HTMLResponse)
 def second_factor_page(request: Request) -> Response:
-    return render(request, "clinic_second_factor.html", {})
+    return render(request, "clinic_second_factor.html", _factors(request))
+
+
+def _factors(request: Request) -> dict[str, bool]:
+    """Which second factors the half-signed-in member of staff has."""
+    account = request.app.state.clinic.store.account(_who(request).account_id)
+    return {
+        "has_passkey": bool(account and account.passkeys),
+        "has_totp": bool(account and account.totp_secret),
+    }
 
 
 @router.post("/signin/second-factor")
@@ -132,11 +141,12 @@ def second_factor_post(request: Request, code: FormText = "", csrf_token: FormTe
     clock = request.app.state.clock
     try:
         new = signin.give_second_factor(
-            request.app.state.clinic, _who(request), code, _address(request), clock.now().timestamp()
+            request.app.state.clinic, _who(request), code, address(request), clock.now().timestamp()
         )
     except (SignInRefused, TooManyAttempts) as error:
-        return render(request, "clinic_second_factor.html", {"error": str(error)}, _status(error))
-    return signed_in_response(request, new, _home(new))
+        context = {"error": str(error), **_factors(request)}
+        return render(request, "clinic_second_factor.html", context, refusal_status(error))
+    return signed_in_response(request, new, home_of(new))
 
 
 def _enrol_page(request: Request, secret: str, error: str = "", status: int = 200) -> Response:
@@ -173,7 +183,7 @@ def enrol_post(
         )
     if new is None:
         return RedirectResponse("/account?done=authenticator", status_code=303)
-    return signed_in_response(request, new, _home(new))
+    return signed_in_response(request, new, home_of(new))
 
 
 @router.get("/signin/invite", response_class=HTMLResponse)
@@ -187,7 +197,7 @@ def invite_page(request: Request, token: Token = "") -> Response:
 def invite_post(request: Request, token: FormText = "", password: FormText = "") -> Response:
     clinic = request.app.state.clinic
     try:
-        new = signin.accept_invite(clinic, token, password, _device(request))
+        new = signin.accept_invite(clinic, token, password, device(request))
     except (SignInRefused, InputError) as error:
         context = {
             "token": token,
@@ -195,8 +205,8 @@ def invite_post(request: Request, token: FormText = "", password: FormText = "")
             "error": str(error),
             "mode": "invite",
         }
-        return render(request, "clinic_password.html", context, _status(error))
-    return signed_in_response(request, new, _home(new))
+        return render(request, "clinic_password.html", context, refusal_status(error))
+    return signed_in_response(request, new, home_of(new))
 
 
 @router.get("/signin/reset", response_class=HTMLResponse)
@@ -213,7 +223,7 @@ def reset_post(
     clinic = request.app.state.clinic
     try:
         if not token:
-            signin.request_reset(clinic, email, _address(request))
+            signin.request_reset(clinic, email, address(request))
             return render(
                 request, "clinic_sent.html", {"what": "link to choose a new password", "email": email}
             )
@@ -225,7 +235,7 @@ def reset_post(
             "mode": "reset" if token else "ask-reset",
             "email": email,
         }
-        return render(request, "clinic_password.html", context, _status(error))
+        return render(request, "clinic_password.html", context, refusal_status(error))
     return RedirectResponse("/signin/staff?reset=1", status_code=303)
 
 

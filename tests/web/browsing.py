@@ -95,11 +95,11 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def serving(app: Any) -> Iterator[str]:
-    """Serve an app built in this process (with fakes injected) on a free loopback port."""
+def serving(app: Any, port: int = 0) -> Iterator[str]:
+    """Serve an app built in this process (with fakes injected) on loopback (a free port by default)."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(500):

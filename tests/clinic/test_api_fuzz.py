@@ -27,6 +27,8 @@ def clinic_schema(app: Any, world: World) -> Iterator[Any]:
     world.store.start_session(credentials.digest(cookie), world.pat.id, "full", "fuzzer")
     staff = credentials.new_token()
     world.store.start_session(credentials.digest(staff), world.cleo.id, "full", "fuzzer")
+    admin = credentials.new_token()
+    world.store.start_session(credentials.digest(admin), world.admin.id, "full", "fuzzer")
     pat = Who(
         world.pat.person_id or 0,
         "patient",
@@ -39,6 +41,7 @@ def clinic_schema(app: Any, world: World) -> Iterator[Any]:
         {
             "patient": {"Cookie": f"glutewake_clinic={cookie}"},
             "clinician": {"Cookie": f"glutewake_clinic={staff}"},
+            "admin": {"Cookie": f"glutewake_clinic={admin}"},
             "computer": {
                 "Authorization": f"Bearer {link_computer(world.clinic, pat, 'Fuzzing laptop').token}"
             },
@@ -80,7 +83,7 @@ def test_a_linked_computer_reaches_only_its_routes(case: schemathesis.Case) -> N
 def test_staff_and_strangers_get_no_patients_records_from_the_api(case: schemathesis.Case) -> None:
     if case.path == "/api/health":
         return
-    for who in ("clinician", None):
+    for who in ("clinician", "admin", None):
         response = case.call(headers=_CREDENTIALS[who] if who else {})
         # Staff hold no records of their own: the patients' API is "not found" for them;
         # without a credential it is 401. Never a 5xx, never data.

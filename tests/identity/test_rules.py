@@ -15,6 +15,7 @@ def who(role: str, stage: str = "full") -> Who:
 NOBODY = None
 PATIENT, CLINICIAN, ADMIN = who("patient"), who("clinician"), who("admin")
 HALF, ENROLLING = who("clinician", "second_factor"), who("admin", "enrol")
+COMPUTER = Who(5, "patient", "bearer", "bearer", account_id=1, clinic_id=1)  # a linked computer's token
 
 ROWS = [
     # rule, who, cares, decision
@@ -53,6 +54,12 @@ ROWS = [
     ("signed-in", PATIENT, False, "allow"),
     ("signed-in", HALF, False, "finish-sign-in"),
     ("signed-in", NOBODY, False, "sign-in"),
+    ("linked-computer", COMPUTER, False, "allow"),
+    ("linked-computer", PATIENT, False, "sign-in"),  # a browser's session cannot act as the computer
+    ("linked-computer", NOBODY, False, "sign-in"),
+    ("patient", COMPUTER, False, "sign-in"),  # the token reads no record
+    ("signed-in", COMPUTER, False, "sign-in"),
+    ("their-patient", COMPUTER, True, "sign-in"),
 ]
 
 

@@ -91,3 +91,23 @@ def test_the_session_totals_counted_by_the_database_are_the_cores(repo: Reposito
     assert expected.sessions_done == 1
     assert expected.sets_done == 4
     assert expected.done_days == frozenset({today})
+
+
+def test_the_calendar_reads_only_the_logs_of_days_from_the_plans_first(repo: Repository) -> None:
+    from datetime import date
+
+    from tests.plans import tiny_plan
+
+    old, new = date(2026, 10, 1), repo.clock.now().date()
+    for start in (old, new):
+        repo.save_plan(tiny_plan(start), None)
+        active = repo.current_plan()
+        assert active is not None
+        log = repo.start_session(min(active.session_ids.values()), guided=True)
+        repo.finish_session(log, "completed")
+    repo.start_session(None, guided=False)
+    everything = repo.session_days()
+    assert len(everything) == 3
+    assert repo.session_days(planned_from=new) == [
+        row for row in everything if row[1] is not None and row[1] >= new
+    ]

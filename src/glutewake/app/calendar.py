@@ -28,7 +28,8 @@ def plan_weeks(ctx: Context, plan: Plan, today: date) -> list[list[PlanDay]]:
     if not plan.sessions:
         return []
     first, last = plan.sessions[0].day, plan.sessions[-1].day
-    marks = day_marks([s.day for s in plan.sessions], sessions_done(ctx), today)
+    # Only the logs of this plan's days can mark them: the rest of the history is not read.
+    marks = day_marks([s.day for s in plan.sessions], sessions_done(ctx, planned_from=first), today)
     by_day = {s.day: s for s in plan.sessions}
     monday = first - timedelta(days=first.weekday())
     weeks = []

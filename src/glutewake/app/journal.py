@@ -75,12 +75,13 @@ def record_checkin(ctx: Context, checkin: Checkin) -> CheckinVerdict:
     return verdict
 
 
-def sessions_done(ctx: Context) -> list[DoneSession]:
-    """Every session log as progress sees it: its local day, planned day, whether completed, sets."""
+def sessions_done(ctx: Context, planned_from: date | None = None) -> list[DoneSession]:
+    """Every session log as progress sees it: its local day, planned day, whether completed, sets;
+    with `planned_from`, only those of sessions planned for that day or later."""
     zone = ctx.clock.now().tzinfo
     return [
         DoneSession(local_day(started, zone), planned_day, status == "completed", sets)
-        for started, planned_day, status, sets in ctx.records.session_days()
+        for started, planned_day, status, sets in ctx.records.session_days(planned_from)
     ]
 
 

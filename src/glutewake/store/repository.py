@@ -403,8 +403,9 @@ class Repository:
         with self._reading() as db:
             return [SessionRecord(**row) for row in db.execute(query).mappings()]
 
-    def session_days(self) -> list[tuple[datetime, date | None, str, int]]:
-        """Each session log's start, planned day, status and set count, oldest first (for progress)."""
+    def session_days(self, planned_from: date | None = None) -> list[tuple[datetime, date | None, str, int]]:
+        """Each session log's start, planned day, status and set count, oldest first; with
+        `planned_from`, only the logs of sessions planned for that day or later."""
         logs, planned = t.session_logs, t.planned_sessions
         counts = (
             select(t.set_logs.c.session_log_id, func.count().label("sets"))
@@ -418,6 +419,8 @@ class Repository:
             .where(self._mine(logs))
             .order_by(logs.c.started_at, logs.c.id)
         )
+        if planned_from is not None:
+            query = query.where(planned.c.day >= planned_from)
         with self._reading() as db:
             return [(row[0], row[1], row[2], int(row[3])) for row in db.execute(query)]
 

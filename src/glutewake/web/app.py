@@ -78,7 +78,9 @@ def create_app(
     app.state.context_for = lambda request: context_of(app)
     app.state.signed_in = lambda headers: _owner_signed_in(app, headers)
     app.state.templates.env.globals["navigation"] = lambda request: _PERSONAL_NAV
-    app.state.templates.env.globals["region_editable"] = True
+    app.state.templates.env.globals["personal_app"] = (
+        True  # the coach, the data page and where you live are here
+    )
 
     from glutewake.web import (
         routes_api,

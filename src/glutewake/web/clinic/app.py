@@ -108,7 +108,7 @@ def create_clinic_app(
     app.state.context_for = lambda request: _patient_context(app, request)
     app.state.signed_in = lambda headers: app.state.cookie.encode() in headers.get(b"cookie", b"")
     app.state.templates.env.globals["navigation"] = _navigation
-    app.state.templates.env.globals["region_editable"] = False  # the server's one region
+    app.state.templates.env.globals["personal_app"] = False  # one region, no desktop coach or data page
     app.state.templates.env.globals["clinic_name"] = _clinic_names(store)
     app.state.templates.env.filters["device"] = device_name
 

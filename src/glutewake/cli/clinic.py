@@ -235,9 +235,13 @@ def serve(
     if region not in known:
         choices = ", ".join(f"{key} ({name})" for key, name in known.items())
         raise CommandError(f"--region {region!r} is not a region glutewake knows; choose one of {choices}")
+    from glutewake.store import StoreError
+
     engine = _engine(url, migrate=False)
     try:
         revision = current_revision(engine)
+    except StoreError as error:
+        raise CommandError(str(error)) from None
     finally:
         engine.dispose()
     if revision is None:
@@ -295,9 +299,12 @@ def worker(database_url: str, smtp_url: str, concurrency: int) -> None:
         mailer.smtp_settings(smtp_url)
     except mailer.MailError as error:
         raise CommandError(str(error)) from None
-    engine = _engine(url, migrate=False)
-    engine.dispose()
-    jobs.apply_schema(url)
+    import psycopg
+
+    try:
+        jobs.apply_schema(url)
+    except psycopg.OperationalError as error:
+        raise CommandError(f"cannot reach the database: {str(error).strip().splitlines()[0]}") from None
     os.environ[jobs.SMTP_ENV] = smtp_url
     click.echo("glutewake clinic worker running: sending the clinic's emails. Stop it with Ctrl-C.")
     jobs.run_worker(url, concurrency=concurrency)

@@ -49,6 +49,9 @@ def test_a_linked_computer_shares_sitting_and_nothing_else(client: TestClient, w
     client.post("/api/clinic/sitting", headers=computer, json={"days": [{"day": str(day), "stats": again}]})
     for path in ("/api/progress", "/api/history", "/api/plan", "/progress", "/account"):
         assert client.get(path, headers=computer).status_code in (401, 303), path
+    sign_in(client, world.store, world.pat)
+    sitting = client.get("/api/progress").json()["sitting_minutes_per_day"]
+    assert sitting["latest"] == 120.0, "the patient's own progress shows what their computer shared"
     sign_in(client, world.store, world.cleo)
     page = client.get(f"/staff/patients/{world.pat.id}").text
     assert "2 h 00 min" in page, "the day shared again replaced its figures"

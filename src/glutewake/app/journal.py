@@ -102,5 +102,14 @@ def progress_report(ctx: Context, today: date) -> Progress:
         ctx.records.session_totals(),
         ctx.records.planned_days(),
         today,
-        ctx.records.sitting_minutes_by_day(offset),
+        _sitting_per_day(ctx, offset),
     )
+
+
+def _sitting_per_day(ctx: Context, offset: timedelta) -> list[tuple[date, float]]:
+    """Minutes of active sitting per day: what this store's coach recorded and, on a clinic's
+    server, what the patient's linked computer shared (for the days the store has no bouts of)."""
+    minutes = dict(ctx.records.sitting_minutes_by_day(offset))
+    for shared in ctx.records.shared_sitting(date(2000, 1, 1)):
+        minutes.setdefault(shared.day, shared.stats.active_seconds / 60)
+    return sorted(minutes.items())

@@ -17,7 +17,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from glutewake.codec import dump
 from glutewake.core.sitting import SharedDay
@@ -85,18 +85,24 @@ def _call(url: str, token: str, path: str, body: dict[str, Any] | None = None, t
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
     except urllib.error.HTTPError as error:
-        if error.code in (401, 404):
-            raise LinkError(
-                "the clinic does not accept this computer's token (it was unlinked, or mistyped):"
-                " make a new one on the clinic's Account page and run `glutewake clinic link` again"
-            ) from None
-        detail = ""
-        with contextlib.suppress(ValueError, OSError):
-            detail = str(json.loads(error.read()).get("detail", ""))
-        raise LinkError(f"the clinic answered {error.code}: {detail or error.reason}") from None
+        with contextlib.closing(error):  # its connection, read or not, is closed here
+            _refusal(error)
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
         raise LinkError(f"cannot reach the clinic at {url}: {reason}") from None
+
+
+def _refusal(error: urllib.error.HTTPError) -> NoReturn:
+    """The clinic's refusal, in words that say what to do."""
+    if error.code in (401, 404):
+        raise LinkError(
+            "the clinic does not accept this computer's token (it was unlinked, or mistyped):"
+            " make a new one on the clinic's Account page and run `glutewake clinic link` again"
+        ) from None
+    detail = ""
+    with contextlib.suppress(ValueError, OSError):
+        detail = str(json.loads(error.read()).get("detail", ""))
+    raise LinkError(f"the clinic answered {error.code}: {detail or error.reason}") from None
 
 
 def check_link(url: str, token: str) -> Link:

@@ -64,10 +64,12 @@ def test_a_patient_at_phone_width_runs_a_whole_session(
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         shoot(page, "clinic-patient-progress")
         context.close()
-    app.state.engine.dispose()
     pat = Repository(app.state.engine, world.clock, world.pat.person_id or 0)
     peg = Repository(app.state.engine, world.clock, world.peg.person_id or 0)
-    assert pat.session_totals().sessions_done == 1, "the session is in the patient's own records"
-    assert peg.session_totals().sessions_done == 0
-    assert pat.current_plan() is not None
-    assert peg.current_plan() is None
+    try:
+        assert pat.session_totals().sessions_done == 1, "the session is in the patient's own records"
+        assert peg.session_totals().sessions_done == 0
+        assert pat.current_plan() is not None
+        assert peg.current_plan() is None
+    finally:
+        app.state.engine.dispose()  # after the last query: a query after it would open a new pool

@@ -25,15 +25,19 @@ from glutewake.knowledge.schema import (
 
 __all__ = [
     "Block",
+    "ChangeAction",
     "CheckinOutcome",
     "Event",
     "Plan",
     "PlanChange",
     "PlannedSession",
     "Profile",
+    "Progression",
     "SessionOutcome",
+    "UnknownChange",
     "adapt",
     "build_plan",
+    "decide_change",
 ]
 
 Status = Literal["active", "stopped", "not_started"]
@@ -61,12 +65,16 @@ class Block:
     per_side: bool = False
     load_kg: float | None = None
     extra_side: Side | None = None  # one extra set on this (weaker) side
+    tempo: str | None = None  # a clinician's "lift-hold-lower" seconds, such as 2-1-3
+    note: str | None = None  # a clinician's note to the patient about this exercise
 
     def describe(self) -> str:
         amount = f"{self.reps} reps" if self.reps is not None else f"{self.hold_seconds} s"
         text = f"{self.sets} × {amount}" + (" each side" if self.per_side else "")
         if self.load_kg is not None:
             text += f" with {self.load_kg:g} kg"
+        if self.tempo:
+            text += f" at tempo {self.tempo} (seconds up, hold, down)"
         if self.extra_side:
             text += f", and 1 extra set on the {self.extra_side} side (the weaker one)"
         return text
@@ -91,12 +99,25 @@ class PlannedSession:
         return sum(b.sets * (2 if b.per_side else 1) + (1 if b.extra_side else 0) for b in self.blocks)
 
 
+ChangeAction = Literal["progressed", "regressed", "stopped", "prescribed", "declined"]
+Progression = Literal["automatic", "approval"]
+
+
 @dataclass(frozen=True)
 class PlanChange:
+    """A change to a plan, or (in `Plan.pending`) one proposed; `by` is the clinician who made
+    or decided it, None when glutewake's adapt rules made it on their own."""
+
     on: date
-    action: Literal["progressed", "regressed", "stopped"]
+    action: ChangeAction
     rule: str
     reason: str
+    by: str | None = None
+
+    @property
+    def key(self) -> str:
+        """What names a proposed change when a clinician decides it."""
+        return f"{self.on.isoformat()}:{self.rule}"
 
 
 @dataclass(frozen=True)
@@ -114,6 +135,11 @@ class Plan:
     advice: tuple[str, ...] = ()
     changes: tuple[PlanChange, ...] = ()
     adapted_through: int = 0  # how many session outcomes have been applied
+    # A clinician's plan: who prescribed it, and whether progressions wait for their approval
+    # (stopping for safety never waits).
+    prescribed_by: str | None = None
+    progression: Progression = "automatic"
+    pending: tuple[PlanChange, ...] = ()  # proposed, awaiting the clinician
 
     def session_on(self, day: date) -> PlannedSession | None:
         return next((s for s in self.sessions if s.day == day), None)
@@ -307,29 +333,56 @@ def rule_matches(rule: AdaptRule, signals: Mapping[str, Any]) -> bool:
 
 
 def adapt(plan: Plan, history: Sequence[Event], kb: Knowledge) -> Plan:
-    """Apply each event (session or check-in) not yet applied, in order; the first matching rule decides."""
+    """Apply each event (session or check-in) not yet applied, in order; the first matching rule
+    decides. On a plan whose progression needs approval, a progression or regression is proposed
+    (`pending`) instead of made; a stop is always made at once."""
     for index in range(plan.adapted_through, len(history)):
         if plan.status != "active":
             return replace(plan, adapted_through=len(history))
         signals = _signals(history[: index + 1])
         rule = next((r for r in kb.programme.adapt_rules if rule_matches(r, signals)), None)
         if rule is not None:
-            plan = _apply(plan, rule, history[index].day, signals, kb)
+            day = history[index].day
+            change = PlanChange(day, _PAST[rule.action], rule.id, rule.reason.format(**signals))  # type: ignore[arg-type]
+            if rule.action != "stop" and plan.progression == "approval":
+                plan = replace(plan, pending=(*plan.pending, change))
+            else:
+                plan = _apply(plan, change, day, kb)
         plan = replace(plan, adapted_through=index + 1)
     return plan
+
+
+class UnknownChange(LookupError):
+    """No proposed change of that name (already decided, or never proposed)."""
+
+
+def decide_change(
+    plan: Plan, key: str, *, approve: bool, today: date, by: str, note: str, kb: Knowledge
+) -> Plan:
+    """A clinician's decision on a proposed change: approved, it changes the sessions after
+    `today`; declined, the plan stays as it is. Either way the decision is kept with who made it."""
+    change = next((c for c in plan.pending if c.key == key), None)
+    if change is None:
+        raise UnknownChange(key)
+    plan = replace(plan, pending=tuple(c for c in plan.pending if c.key != key))
+    why = f"{change.reason}" + (f"; {note}" if note else "")
+    if approve and plan.status == "active":
+        return _apply(plan, replace(change, on=today, reason=f"{why} (approved)", by=by), today, kb)
+    declined = PlanChange(today, "declined", change.rule, f"kept as it was, not {why}", by)
+    return replace(plan, changes=(*plan.changes, declined))
 
 
 _PAST = {"stop": "stopped", "regress": "regressed", "progress": "progressed"}
 
 
-def _apply(plan: Plan, rule: AdaptRule, day: date, signals: Mapping[str, Any], kb: Knowledge) -> Plan:
-    change = PlanChange(day, _PAST[rule.action], rule.id, rule.reason.format(**signals))  # type: ignore[arg-type]
-    if rule.action == "stop":
+def _apply(plan: Plan, change: PlanChange, after: date, kb: Knowledge) -> Plan:
+    """The change made: the plan stopped, or each session after `after` stepped up or down."""
+    if change.action == "stopped":
         return replace(plan, status="stopped", changes=(*plan.changes, change))
     fit = _fit(kb, plan.equipment, plan.exercise_level, plan.avoid_with)
-    step = _progress if rule.action == "progress" else _regress
+    step = _progress if change.action == "progressed" else _regress
     sessions = tuple(
-        s if s.day <= day else replace(s, main=tuple(step(b, fit, plan.weaker_side) for b in s.main))
+        s if s.day <= after else replace(s, main=tuple(step(b, fit, plan.weaker_side) for b in s.main))
         for s in plan.sessions
     )
     return replace(plan, sessions=sessions, changes=(*plan.changes, change))

@@ -34,17 +34,25 @@ __all__ = [
     "RECORD_TABLES",
     "access_tokens",
     "accounts",
+    "alert_acknowledgements",
+    "assessments",
     "audit_log",
     "care",
     "checkins",
+    "clinical_notes",
     "clinics",
     "coach_events",
+    "follow_ups",
     "metadata",
+    "notices_sent",
     "passkeys",
     "people",
     "planned_sessions",
     "plans",
+    "prescriptions",
     "profile",
+    "programme_templates",
+    "questionnaire_schedules",
     "selftest_results",
     "server_secrets",
     "session_feedback",
@@ -268,6 +276,82 @@ coach_events = Table(
     _by_person("coach_events", "at"),
 )
 
+# --- a clinician's records of a patient (the patient's records too: exported and erased with them) ---
+
+assessments = Table(  # in clinic: the clinician's answers to the check, measured self-tests, notes
+    "assessments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(indexed=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("signed_by", String(300), nullable=False),  # the clinician, as they were named then
+    Column("triage_run_id", Integer, ForeignKey("triage_runs.id", ondelete="SET NULL"), nullable=True),
+    Column(
+        "selftest_result_id", Integer, ForeignKey("selftest_results.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("notes", Text, nullable=False),
+    _by_person("assessments", "created_at"),
+)
+
+clinical_notes = Table(
+    "clinical_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(indexed=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("written_by", String(300), nullable=False),
+    Column("text", Text, nullable=False),
+    _by_person("clinical_notes", "created_at"),
+)
+
+prescriptions = Table(  # what a clinician prescribed: the plan it made, and the prescription itself
+    "prescriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("plan_id", Integer, ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("prescribed_by", String(300), nullable=False),
+    Column("prescription", JSON, nullable=False),
+)
+
+questionnaire_schedules = Table(
+    "questionnaire_schedules",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("questionnaire", String(32), nullable=False),
+    Column("every_days", Integer, nullable=False),
+    Column("starts_on", Date, nullable=False),
+    Column("set_by", String(300), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    CheckConstraint("every_days BETWEEN 1 AND 365", name="every_days_range"),
+)
+
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("at", UTCDateTime, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("set_by", String(300), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+alert_acknowledgements = Table(  # an alert (a check-in, a session, a stopped plan) seen and answered
+    "alert_acknowledgements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _owner(),
+    Column("source", String(16), nullable=False),  # checkin, session, plan
+    Column("source_id", Integer, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("by", String(300), nullable=False),
+    Column("note", Text, nullable=False),
+    Index("ux_alert_acknowledgements_event", "person_id", "source", "source_id", unique=True),
+)
+
 # Every table holding someone's records, parents before children: loading in this order and
 # deleting in reverse respects the foreign keys.
 RECORD_TABLES = (
@@ -282,6 +366,12 @@ RECORD_TABLES = (
     checkins,
     sitting_bouts,
     coach_events,
+    assessments,
+    clinical_notes,
+    prescriptions,
+    questionnaire_schedules,
+    follow_ups,
+    alert_acknowledgements,
 )
 
 # --- the clinic server ---------------------------------------------------------------------------
@@ -409,6 +499,25 @@ server_secrets = Table(
     Column("value", String(200), nullable=False),
 )
 
+programme_templates = Table(  # a clinic's programmes to prescribe from, shared by its clinicians
+    "programme_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("clinic_id", Integer, ForeignKey("clinics.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("name", String(200), nullable=False),
+    Column("made_by", String(300), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("prescription", JSON, nullable=False),
+)
+
+notices_sent = Table(  # one email per patient per event: an alert, or a questionnaire due on a day
+    "notices_sent",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("event", String(64), primary_key=True),  # such as checkin:12, questionnaire:psfs:2026-12-01
+    Column("at", UTCDateTime, nullable=False),
+)
+
 CLINIC_TABLES = (
     clinics,
     accounts,
@@ -421,4 +530,6 @@ CLINIC_TABLES = (
     access_tokens,
     shared_sitting,
     server_secrets,
+    programme_templates,
+    notices_sent,
 )

@@ -70,15 +70,18 @@ def test_the_order_puts_alerts_first_newest_first_then_the_longest_missed() -> N
 def test_alerts_come_from_warning_signs_worsening_and_painful_sessions(kb: Knowledge) -> None:
     threshold = alert_pain(kb)
     assert threshold == 5  # the painful_session adapt rule's own threshold
-    assert checkin_alert("red_flag") and checkin_alert("worse")
+    assert checkin_alert("red_flag")
+    assert checkin_alert("worse")
     assert checkin_alert("ok") is None
     assert session_alert(threshold, threshold) == f"pain {threshold}/10 after a session"
     assert session_alert(threshold - 1, threshold) is None
 
 
 def test_the_minimal_important_change_is_marked() -> None:
-    assert Standing.changed((6, 4)) and Standing.changed((2, 5))
-    assert not Standing.changed((5, 4)) and not Standing.changed(None)
+    assert Standing.changed((6, 4))
+    assert Standing.changed((2, 5))
+    assert not Standing.changed((5, 4))
+    assert not Standing.changed(None)
     assert Standing(1, "a", planned_recently=4, done_recently=3).adherence == 0.75
     assert Standing(1, "a").adherence is None
 

@@ -46,10 +46,12 @@ def test_the_plan_has_a_session_on_each_chosen_weekday_with_the_weeks_exercises(
     first, last = plan.sessions[0], plan.sessions[-1]
     assert [b.exercise_id for b in first.main] == ["glute_bridge", "clamshell"]
     assert [b.exercise_id for b in last.main] == ["glute_bridge", "clamshell", "side_plank"]
-    assert first.main[0].tempo == "2-1-3" and first.main[0].note == "Squeeze at the top"
+    assert first.main[0].tempo == "2-1-3"
+    assert first.main[0].note == "Squeeze at the top"
     assert first.main[1].extra_side == "left"  # a one-sided exercise: one more set on the weaker side
     assert [s.phase for s in plan.sessions[::6]] == ["wake_up", "strengthen"]
-    assert plan.prescribed_by == "Cleo" and plan.changes[0].action == "prescribed"
+    assert plan.prescribed_by == "Cleo"
+    assert plan.changes[0].action == "prescribed"
 
 
 def test_a_built_plan_survives_storage(kb: Knowledge) -> None:
@@ -129,7 +131,9 @@ def test_an_override_counts_only_with_a_reason_and_is_recorded_in_the_plan(kb: K
     assert unconfirmed(confirmed, pregnant, kb) == []
     plan = build(confirmed, START, pregnant, weaker_side=None, equipment="none", by="Cleo", kb=kb)
     recorded = [c.reason for c in plan.changes if c.rule == "clinician_override"]
-    assert len(recorded) == 2 and "checked: fine for short sets" in recorded[0] and "Cleo" in recorded[0]
+    assert len(recorded) == 2
+    assert "checked: fine for short sets" in recorded[0]
+    assert "Cleo" in recorded[0]
 
 
 def test_starting_from_a_generated_plan_gives_back_its_exercises_and_weeks(kb: Knowledge) -> None:
@@ -203,7 +207,8 @@ def test_approving_changes_the_sessions_after_that_day_and_says_who(kb: Knowledg
     )
     assert approved.pending == ()
     assert [s.main[0].reps for s in approved.sessions[:3]] == [10, 10, 12]  # Mon, Wed unchanged; Fri on
-    assert approved.changes[-1].by == "Cleo" and "approved" in approved.changes[-1].reason
+    assert approved.changes[-1].by == "Cleo"
+    assert "approved" in approved.changes[-1].reason
 
 
 def test_declining_keeps_the_plan_and_records_why(kb: Knowledge) -> None:
@@ -221,7 +226,9 @@ def test_declining_keeps_the_plan_and_records_why(kb: Knowledge) -> None:
     declined = decide_change(
         waiting, key, approve=False, today=START, by="Cleo", note="flare-up last week", kb=kb
     )
-    assert declined.sessions == plan.sessions and declined.pending == ()
-    assert declined.changes[-1].action == "declined" and "flare-up last week" in declined.changes[-1].reason
+    assert declined.sessions == plan.sessions
+    assert declined.pending == ()
+    assert declined.changes[-1].action == "declined"
+    assert "flare-up last week" in declined.changes[-1].reason
     with pytest.raises(UnknownChange):
         decide_change(declined, key, approve=True, today=START, by="Cleo", note="", kb=kb)

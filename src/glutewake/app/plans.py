@@ -148,7 +148,11 @@ def plan_ics(plan: Plan, now: datetime) -> bytes:
             ("Stretches", session.stretches),
         ):
             lines.append(f"{title}:")
-            lines += [f"- {kb.exercises[b.exercise_id].name}: {b.describe()}" for b in blocks]
+            lines += [
+                f"- {kb.exercises[b.exercise_id].name}: {b.describe()}"
+                + (f" (your clinician: {b.note})" if b.note else "")
+                for b in blocks
+            ]
         lines += ["Through the day:", *(f"- {habit}" for habit in session.desk_habits)]
         event = Event()
         event.add("uid", f"{plan.start_date.isoformat()}-{session.day.isoformat()}@glutewake")

@@ -36,6 +36,8 @@ class Step:
     reps: int | None = None
     hold_seconds: int | None = None
     load_kg: float | None = None
+    tempo: str | None = None  # a clinician's seconds up-hold-down, such as 2-1-3
+    note: str | None = None  # and their note about the exercise
 
 
 def _block_steps(block: Block, section: Section, kb: Knowledge) -> list[Step]:
@@ -60,6 +62,8 @@ def _block_steps(block: Block, section: Section, kb: Knowledge) -> list[Step]:
                     reps=block.reps,
                     hold_seconds=block.hold_seconds,
                     load_kg=block.load_kg,
+                    tempo=block.tempo,
+                    note=block.note,
                 )
             )
     return result

@@ -648,3 +648,37 @@ class ClinicStore:
         with self.engine.connect() as db:
             for row in db.execute(query):
                 yield AuditEntry(row.at, row.actor, row.patient_id, row.patient_name, row.action, row.what)
+
+    # --- programme templates ------------------------------------------------------------------
+
+    def add_template(self, clinic_id: int, name: str, made_by: str, prescription: dict[str, Any]) -> int:
+        statement = (
+            insert(t.programme_templates)
+            .values(
+                clinic_id=clinic_id,
+                name=name,
+                made_by=made_by,
+                created_at=self.clock.now(),
+                prescription=prescription,
+            )
+            .returning(t.programme_templates.c.id)
+        )
+        return int(self._run(statement, write=True).scalar_one())
+
+    def templates(self, clinic_id: int) -> list[Any]:
+        p = t.programme_templates.c
+        return list(
+            self._run(select(t.programme_templates).where(p.clinic_id == clinic_id).order_by(p.name, p.id))
+        )
+
+    def template(self, clinic_id: int, template_id: int) -> Any:
+        p = t.programme_templates.c
+        return self._run(
+            select(t.programme_templates).where(p.clinic_id == clinic_id, p.id == template_id)
+        ).first()
+
+    def delete_template(self, clinic_id: int, template_id: int) -> None:
+        p = t.programme_templates.c
+        self._run(
+            delete(t.programme_templates).where(p.clinic_id == clinic_id, p.id == template_id), write=True
+        )

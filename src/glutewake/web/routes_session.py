@@ -56,6 +56,8 @@ class StepOut(BaseModel):
     reps: int | None
     hold_seconds: int | None
     load_kg: float | None
+    tempo: str | None = Field(None, description="The clinician's tempo: seconds up-hold-down, such as 2-1-3")
+    note: str | None = Field(None, description="The clinician's note about this exercise")
 
 
 class ExerciseBrief(BaseModel):

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.identity import Who
     from glutewake.store.clinic import ClinicStore
+    from glutewake.store.clinical import ClinicalRecords
 
 __all__ = [
     "INVITE_LIFETIME",
@@ -28,8 +29,10 @@ __all__ = [
     "NewPatient",
     "NotFound",
     "add_patient",
+    "audit",
     "clean_email",
     "clean_name",
+    "clinical_records",
     "describe",
     "invite_clinician",
     "new_paper_code",
@@ -76,7 +79,7 @@ def clean_name(name: str, what: str = "name") -> str:
     return cleaned
 
 
-def _audit(clinic: Clinic, who: Who, action: str, what: str, patient_id: int | None = None) -> None:
+def audit(clinic: Clinic, who: Who, action: str, what: str, patient_id: int | None = None) -> None:
     clinic.store.audit(who.clinic_id, who.account_id, describe(who), action, what, patient_id)
 
 
@@ -126,7 +129,7 @@ def invite_clinician(clinic: Clinic, by: Who, email: str, name: str, *, admin: b
             address, account.display_name, clinic_name, by.name, clinic.link("/signin/invite", token)
         )
     )
-    _audit(clinic, by, "staff", f"invited {role} {account.display_name} <{address}>")
+    audit(clinic, by, "staff", f"invited {role} {account.display_name} <{address}>")
     return account
 
 
@@ -147,7 +150,7 @@ def remove_clinician(clinic: Clinic, by: Who, account_id: int) -> Account:
     if account.id == by.account_id:
         raise InputError("you cannot remove your own account; ask another admin")
     clinic.store.remove_account(account.id)
-    _audit(clinic, by, "staff", f"removed {account.role} {account.display_name} (account {account.id})")
+    audit(clinic, by, "staff", f"removed {account.role} {account.display_name} (account {account.id})")
     return account
 
 
@@ -155,7 +158,7 @@ def reset_second_factor(clinic: Clinic, by: Who, account_id: int) -> Account:
     """Clear a colleague's authenticator and passkeys and sign them out; they set up a new one at next sign-in."""
     account = _staff_member(clinic, by, account_id)
     clinic.store.clear_second_factor(account.id)
-    _audit(clinic, by, "staff", f"reset the second factor of {account.display_name} (account {account.id})")
+    audit(clinic, by, "staff", f"reset the second factor of {account.display_name} (account {account.id})")
     return account
 
 
@@ -197,7 +200,7 @@ def add_patient(
                 address, account.display_name, clinic_name, by.name, clinic.link("/signin", token)
             )
         )
-    _audit(clinic, by, "change", "added the patient and gave them a sign-in code", account.id)
+    audit(clinic, by, "change", "added the patient and gave them a sign-in code", account.id)
     return NewPatient(account, code)
 
 
@@ -209,13 +212,19 @@ def their_patient(clinic: Clinic, by: Who, patient_id: int) -> Account:
     return account
 
 
+def clinical_records(clinic: Clinic, by: Who, patient_id: int) -> ClinicalRecords:
+    """The records of a patient of `by`'s, with what their clinicians write about them."""
+    from glutewake.store.clinical import ClinicalRecords
+
+    patient = their_patient(clinic, by, patient_id)
+    return ClinicalRecords(clinic.store.engine, clinic.store.clock, patient.person_id or 0)
+
+
 def patient_context(clinic: Clinic, by: Who, patient_id: int) -> Context:
     """The records of a patient of `by`'s, to act on with the same use cases as the patient's own."""
     from glutewake.app.context import acting_for
-    from glutewake.store import Repository
 
-    patient = their_patient(clinic, by, patient_id)
-    return acting_for(Repository(clinic.store.engine, clinic.store.clock, patient.person_id or 0))
+    return acting_for(clinical_records(clinic, by, patient_id))
 
 
 def new_paper_code(clinic: Clinic, by: Who, patient_id: int) -> str:
@@ -223,5 +232,5 @@ def new_paper_code(clinic: Clinic, by: Who, patient_id: int) -> str:
     account = their_patient(clinic, by, patient_id)
     code = credentials.new_code()
     clinic.store.update_account(account.id, code_hash=credentials.digest(code))
-    _audit(clinic, by, "change", "gave a new sign-in code", account.id)
+    audit(clinic, by, "change", "gave a new sign-in code", account.id)
     return code

@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from glutewake.app.clinic.accounts import Clinic
 from glutewake.app.context import acting_for
 from glutewake.identity import OwnerSecret, Who
-from glutewake.store import Repository
 from glutewake.store.clinic import ClinicStore
+from glutewake.store.clinical import ClinicalRecords
 from glutewake.web.app import build_app
 from glutewake.web.clinic.devices import device_name
 from glutewake.web.clinic.who import FinishSignIn, GoHome, clinic_who, cookie_name
@@ -176,7 +176,7 @@ def _patient_context(app: FastAPI, request: Request) -> Any:
     who: Who | None = getattr(request.state, "who", None)
     if who is None or who.role != "patient" or not who.person_id:
         raise HTTPException(404)
-    return acting_for(Repository(app.state.engine, app.state.clock, who.person_id))
+    return acting_for(ClinicalRecords(app.state.engine, app.state.clock, who.person_id))
 
 
 def _clinic_names(store: ClinicStore) -> Any:

@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.app.clinic import accounts
+from glutewake.app.clinic.dashboard import dashboard
 from glutewake.app.coach import shared_days
 from glutewake.app.refusals import InputError
+from glutewake.core.attention import TIERS
 from glutewake.identity import Who
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render
@@ -23,15 +25,27 @@ router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=400)]
 
 
-def _list(request: Request, status: int = 200, **extra: object) -> Response:
+def _list(
+    request: Request, code: int = 200, *, search: str = "", only: str = "", **extra: object
+) -> Response:
     who: Who = request.state.who
-    patients = request.app.state.clinic.store.patients_of(who.account_id)
-    return render(request, "clinic_staff.html", {"patients": patients, "typed": {}, **extra}, status)
+    now = request.app.state.clock.now()
+    rows = dashboard(request.app.state.clinic, who, now, search=search, only=only if only in _TIERS else "")
+    context = {"rows": rows, "tiers": TIERS, "search": search, "only": only, "typed": {}, **extra}
+    return render(request, "clinic_staff.html", context, code)
+
+
+_TIERS = {tier_id for tier_id, _, _ in TIERS}
 
 
 @router.get("/staff", response_class=HTMLResponse)
-def staff_home(request: Request) -> Response:
-    return _list(request)
+def staff_home(
+    request: Request,
+    q: Annotated[str, Query(max_length=200)] = "",
+    only: Annotated[str, Query(max_length=20)] = "",
+) -> Response:
+    """The dashboard: the clinician's patients, those who need attention first."""
+    return _list(request, search=q, only=only)
 
 
 @router.post("/staff/patients")

@@ -96,8 +96,14 @@
 
   function exercise(s) { return s.exercise_id ? data.exercises[s.exercise_id] : null; }
 
+  // A clinician's tempo ("2-1-3": seconds up, hold, down) sets how long each rep takes.
+  function repSeconds(s) {
+    if (s.tempo) return s.tempo.split("-").reduce((sum, part) => sum + Number(part), 0);
+    return exercise(s).rep_seconds;
+  }
+
   function setLength(s) {
-    return s.reps !== null ? s.reps * exercise(s).rep_seconds : s.hold_seconds;
+    return s.reps !== null ? s.reps * repSeconds(s) : s.hold_seconds;
   }
 
   function describe(s) {
@@ -110,11 +116,13 @@
     const side = s.side ? `, ${s.side} side` : "";
     const load = s.load_kg !== null ? ` with ${s.load_kg} kg` : "";
     const amount = s.reps !== null ? `${s.reps} reps` : `hold ${s.hold_seconds} s`;
+    const tempo = s.tempo ? `, tempo ${s.tempo}` : "";
+    const note = s.note ? ` Your clinician: ${s.note}` : "";
     return {
       what: e.name,
-      detail: `Set ${s.set_number} of ${s.sets}${side}: ${amount}${load}.`,
-      cue: `Cue: ${e.cue}`,
-      spoken: `${e.name}, set ${s.set_number} of ${s.sets}${side}. ${e.cue}`,
+      detail: `Set ${s.set_number} of ${s.sets}${side}: ${amount}${load}${tempo}.`,
+      cue: `Cue: ${e.cue}${note}`,
+      spoken: `${e.name}, set ${s.set_number} of ${s.sets}${side}. ${s.note || e.cue}`,
     };
   }
 

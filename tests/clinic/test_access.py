@@ -140,6 +140,11 @@ def test_each_role_gets_exactly_what_the_rules_allow(
         "token": "e30",
         "action": "snooze",
         "token_id": "1",
+        "source": "checkin",
+        "source_id": "1",
+        "questionnaire": "psfs",
+        "follow_up_id": "1",
+        "template_id": "1",
     }
     sign_in(client, world.store, _accounts(world)[role])
     if role == "the patient's linked computer":

@@ -20,6 +20,7 @@ from glutewake.knowledge.schema import Equipment, Knowledge, PhaseId
 
 __all__ = [
     "LIMITS",
+    "SECTIONS",
     "Conflict",
     "Override",
     "PhaseSpan",

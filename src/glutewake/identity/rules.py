@@ -103,6 +103,17 @@ CLINIC_ACCESS: dict[str, ClinicRule] = {
     "/staff/patients": "staff",  # invite a patient
     "/staff/patients/{patient_id}": "their-patient",
     "/staff/patients/{patient_id}/code": "their-patient",  # a new paper code
+    "/staff/patients/{patient_id}/alerts/{source}/{source_id}": "their-patient",  # acknowledge
+    "/staff/patients/{patient_id}/changes": "their-patient",  # approve or decline a proposed change
+    "/staff/patients/{patient_id}/assess": "their-patient",
+    "/staff/patients/{patient_id}/notes": "their-patient",
+    "/staff/patients/{patient_id}/questionnaires": "their-patient",
+    "/staff/patients/{patient_id}/questionnaires/{questionnaire}/stop": "their-patient",
+    "/staff/patients/{patient_id}/follow-ups": "their-patient",
+    "/staff/patients/{patient_id}/follow-ups/{follow_up_id}/cancel": "their-patient",
+    "/staff/patients/{patient_id}/prescribe": "their-patient",
+    "/staff/templates": "staff",  # the clinic's own templates
+    "/staff/templates/{template_id}/delete": "staff",
     "/admin": "admin",
     "/admin/clinicians": "admin",
     "/admin/clinicians/{account_id}/remove": "their-staff",

@@ -9,12 +9,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.app.region import knowledge
-from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
-from glutewake.core.errors import FieldErrors
+from glutewake.app.selftests import record_selftest, score_selftests
 from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, Progress, WeekMean, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
 from glutewake.web.deps import Ctx, Today
+from glutewake.web.forms import selftest_answers
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render
 
@@ -31,20 +31,6 @@ def selftests_page(request: Request, then: str = "") -> Response:
     return render(
         request, "selftests.html", {"errors": [], "sides": SIDES, "given": {}, "then": then == "plan"}
     )
-
-
-def _seconds(text: str) -> float | None:
-    """Seconds a person typed ("2.5", "3", "2,5"), from 0 to 120; None if it is not that."""
-    cleaned = text.strip().replace(",", ".").removesuffix("s").strip()
-    if (
-        not cleaned
-        or len(cleaned) > 8
-        or not all(c.isdigit() or c == "." for c in cleaned)
-        or cleaned.count(".") > 1
-    ):
-        return None
-    value = float(cleaned)
-    return value if 0 <= value <= 120 else None
 
 
 @router.post("/selftests", response_class=HTMLResponse)
@@ -71,39 +57,16 @@ def selftests_score(
         "bridge": bridge or [], "belt": belt, "both": both, "clench_left": clench_left,
         "clench_right": clench_right, "signs": signs or [],
     }  # fmt: skip
-    errors = []
-    raw: dict[str, object] = {}
-    squeeze: dict[str, float | None] = {}
-    for side, seconds, firm in (("left", left, left_firm), ("right", right, right_firm)):
-        if firm == "no":
-            squeeze[side] = None
-        elif seconds.strip():
-            number = _seconds(seconds)
-            if number is None:
-                errors.append(
-                    f"Please give the {side} side's time in seconds, from 0 to 120 (for example 2.5), "
-                    "or tick “It did not firm up”."
-                )
-            else:
-                squeeze[side] = number
-    if squeeze:
-        raw["squeeze_seconds"] = squeeze
-    if bridge:
-        raw["bridge_felt"] = bridge
-    if belt:
-        raw["belt_line"] = belt
-    if both and clench_left and clench_right:
-        raw["clench"] = {"both": both == "yes", "left": clench_left == "yes", "right": clench_right == "yes"}
-    elif both or clench_left or clench_right:
-        errors.append("Please answer all three clench questions, or none of them.")
-    if signs:
-        raw["signs"] = signs
-    if not errors:
-        try:
-            answers = parse_selftest_answers(raw)
-        except FieldErrors:  # only a form that was changed by hand gets here
-            errors.append("Some answers could not be read. Please choose them again from the options shown.")
+    answers, errors = selftest_answers(given)
     if errors:
+        return render(
+            request,
+            "selftests.html",
+            {"errors": errors, "sides": SIDES, "given": given, "then": on_to_plan},
+            status=422,
+        )
+    if answers is None:
+        errors = ["Do at least one of the tests, then score them."]
         return render(
             request,
             "selftests.html",
@@ -208,7 +171,12 @@ def progress_page(
 ) -> Response:
     from glutewake.app.journal import progress_report
 
-    report = progress_report(ctx, today)
+    return render(request, "progress.html", progress_view(progress_report(ctx, today)))
+
+
+def progress_view(report: Progress) -> dict[str, Any]:
+    """What the progress section shows (the patient's page and their clinician's record): the
+    report, its last twelve weeks as rows, and what the charts draw."""
     trends = (report.pain, report.numbness, report.psfs_mean, report.sitting_minutes_per_day)
     weeks = sorted({w.week for trend in trends for w in trend.weekly} | {w.week for w in report.adherence})[
         -12:
@@ -228,7 +196,7 @@ def progress_page(
         }
         for week in weeks
     ]
-    return render(request, "progress.html", {"report": report, "rows": rows, "charts": _charts(report, rows)})
+    return {"report": report, "rows": rows, "charts": _charts(report, rows)}
 
 
 # Self-test results from worst to best, as the chart's scale (unknown is left out).

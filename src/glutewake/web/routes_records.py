@@ -27,6 +27,7 @@ def planrender(
 ) -> Response:
     from glutewake.app.calendar import plan_weeks
     from glutewake.app.checks import has_saved_check, latest_result
+    from glutewake.app.clinic.care import agenda
     from glutewake.app.plans import current_plan, plan_profile
     from glutewake.app.sessions import next_session
 
@@ -42,6 +43,7 @@ def planrender(
         "profile": profile,
         "has_check": has_saved_check(ctx),
         "today": today,
+        "agenda": agenda(ctx, request.app.state.clock.now()),
     }
     return render(request, "plan.html", context)
 

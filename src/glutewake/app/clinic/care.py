@@ -34,10 +34,12 @@ if TYPE_CHECKING:
     from glutewake.store.clinical import Assessment, FollowUp, Note
 
 __all__ = [
+    "Agenda",
     "Due",
     "PatientRecord",
     "add_follow_up",
     "add_note",
+    "agenda",
     "assess",
     "due_for",
     "patient_record",
@@ -106,6 +108,24 @@ def due_for(ctx: Context, today: date) -> list[Due]:
         due = due_on(s.starts_on, s.every_days, last_psfs if q.score == "psfs" else last_any)
         found.append(Due(q.id, q.name, s.every_days, due, is_overdue(due, today)))
     return found
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """What a patient sees from their clinic: questionnaires due, and the next appointment."""
+
+    due: list[Due]
+    next_follow_up: FollowUp | None
+
+
+def agenda(ctx: Context, now: datetime) -> Agenda:
+    from glutewake.store.clinical import ClinicalRecords
+
+    if not isinstance(ctx.records, ClinicalRecords):
+        return Agenda([], None)
+    due = [d for d in due_for(ctx, now.date()) if d.due <= now.date()]
+    upcoming = [f for f in ctx.records.follow_ups() if f.at >= now]
+    return Agenda(due, upcoming[0] if upcoming else None)
 
 
 def patient_record(clinic: Clinic, who: Who, patient_id: int, now: datetime) -> PatientRecord:

@@ -123,8 +123,10 @@ def create_clinic_app(
     from glutewake.web.clinic import (
         routes_account,
         routes_admin,
+        routes_care,
         routes_link,
         routes_passkeys,
+        routes_prescribe,
         routes_signin,
         routes_staff,
     )
@@ -134,6 +136,8 @@ def create_clinic_app(
         routes_passkeys,
         routes_account,
         routes_staff,
+        routes_care,
+        routes_prescribe,
         routes_admin,
         routes_link,
         routes_api,

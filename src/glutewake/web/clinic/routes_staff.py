@@ -3,15 +3,13 @@ one patient's page, a new paper code."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.app.clinic import accounts
 from glutewake.app.clinic.dashboard import dashboard
-from glutewake.app.coach import shared_days
 from glutewake.app.refusals import InputError
 from glutewake.core.attention import TIERS
 from glutewake.identity import Who
@@ -43,9 +41,10 @@ def staff_home(
     request: Request,
     q: Annotated[str, Query(max_length=200)] = "",
     only: Annotated[str, Query(max_length=20)] = "",
+    done: Annotated[str, Query(max_length=5)] = "",
 ) -> Response:
     """The dashboard: the clinician's patients, those who need attention first."""
-    return _list(request, search=q, only=only)
+    return _list(request, search=q, only=only, status="Alert acknowledged." if done else "")
 
 
 @router.post("/staff/patients")
@@ -72,25 +71,17 @@ def add_patient(
 
 
 def _patient(request: Request, patient_id: int, **extra: object) -> Response:
-    who: Who = request.state.who
-    clinic = request.app.state.clinic
-    try:
-        patient = accounts.their_patient(clinic, who, patient_id)
-    except accounts.NotFound:
-        raise HTTPException(404) from None
-    since = request.app.state.clock.now().date() - timedelta(days=14)
-    context = {
-        "patient": patient,
-        "clinicians": clinic.store.clinicians_of(patient.id),
-        "sitting": shared_days(accounts.patient_context(clinic, who, patient.id), since),
-        **extra,
-    }
-    return render(request, "clinic_patient.html", context)
+    from glutewake.web.clinic.routes_care import record_page
+
+    return record_page(request, patient_id, 200, **extra)
 
 
 @router.get("/staff/patients/{patient_id}", response_class=HTMLResponse)
-def patient_page(request: Request, patient_id: int) -> Response:
-    return _patient(request, patient_id)
+def patient_page(
+    request: Request, patient_id: int, done: Annotated[str, Query(max_length=200)] = ""
+) -> Response:
+    """Everything about one patient on one page."""
+    return _patient(request, patient_id, status=done)
 
 
 @router.post("/staff/patients/{patient_id}/code")

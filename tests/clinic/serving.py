@@ -109,7 +109,7 @@ def clinic_running(
     assert f"{base}/signin/staff" in init.stdout
     smtp = f"smtp://127.0.0.1:{smtp_port}?from=glutewake@riverside.example"
     worker = subprocess.Popen(
-        ["glutewake", "clinic", "worker", "--database-url", database_url, "--smtp-url", smtp],
+        ["glutewake", "clinic", "worker", "--database-url", database_url, "--smtp-url", smtp, "--base-url", base],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:

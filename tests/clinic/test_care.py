@@ -308,3 +308,27 @@ def test_questionnaires_fall_due_and_follow_ups_reach_the_patient(client: TestCl
     )
     assert checkin.status_code in (200, 201)
     assert "is due" not in client.get("/plan").text
+
+
+def test_each_alert_is_emailed_to_the_clinicians_once_and_a_due_questionnaire_reminds_the_patient(
+    client: TestClient, world: World
+) -> None:
+    from glutewake.app.clinic.notices import send_notices
+
+    sign_in(client, world.store, world.cleo)
+    _assess(client, world)
+    _prescribe(world)
+    _records(world, world.pat).schedule("nprs_pain", 7, world.clock.now().date(), "Cleo Clinician")
+    world.outbox.sent.clear()
+    _done_session(world, pain=7)
+    assert send_notices(world.clinic, world.clock.now()) == 2
+    alert, reminder = sorted(world.outbox.sent, key=lambda e: e.to)
+    assert alert.to == "cleo@riverside.example"
+    assert "Pat Patient" in alert.subject
+    assert f"/staff/patients/{world.pat.id}" in alert.body
+    assert "7/10" not in alert.body, "no health record in an email"
+    assert reminder.to == "pat@example.org"
+    assert "Pain rating (NPRS)" in reminder.body
+    assert send_notices(world.clinic, world.clock.now()) == 0, "once per patient per event"
+    world.clock.wall += timedelta(days=2)  # an event more than a day old is never emailed late
+    assert send_notices(world.clinic, world.clock.now()) == 0

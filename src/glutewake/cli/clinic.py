@@ -92,6 +92,7 @@ def clinic() -> None:
       glutewake clinic serve --database-url postgresql://glutewake@db/glutewake \\
           --base-url https://glutewake.riverside.example --workers 4
       glutewake clinic worker --database-url postgresql://glutewake@db/glutewake \\
+          --base-url https://glutewake.riverside.example \\
           --smtp-url smtp+starttls://glutewake:PASSWORD@mail.riverside.example:587
     """
 
@@ -282,14 +283,22 @@ def serve(
     " the sender as ?from=ADDRESS (or GLUTEWAKE_SMTP_URL).",
 )
 @click.option(
+    "--base-url",
+    envvar="GLUTEWAKE_CLINIC_BASE_URL",
+    default="",
+    metavar="URL",
+    help="The clinic's public address, for the links in alert and reminder emails (as given to serve).",
+)
+@click.option(
     "--concurrency", default=2, show_default=True, type=click.IntRange(1, 32), help="Jobs run at once."
 )
-def worker(database_url: str, smtp_url: str, concurrency: int) -> None:
-    """Run the clinic's background jobs (emails) until stopped; run as many as you like.
+def worker(database_url: str, smtp_url: str, base_url: str, concurrency: int) -> None:
+    """Run the clinic's background jobs (emails, alerts, reminders) until stopped; run as many as you like.
 
     \b
     Example:
       glutewake clinic worker --database-url postgresql://glutewake@db/glutewake \\
+          --base-url https://glutewake.riverside.example \\
           --smtp-url "smtp+starttls://glutewake:PASSWORD@mail.riverside.example:587?from=glutewake@riverside.example"
     """
     from glutewake.runtime import jobs, mailer
@@ -306,6 +315,10 @@ def worker(database_url: str, smtp_url: str, concurrency: int) -> None:
     except psycopg.OperationalError as error:
         raise CommandError(f"cannot reach the database: {str(error).strip().splitlines()[0]}") from None
     os.environ[jobs.SMTP_ENV] = smtp_url
+    if base_url:
+        os.environ[jobs.BASE_URL_ENV] = base_url
+    else:
+        click.echo("No --base-url: alert and reminder emails will say to sign in, without a link.", err=True)
     click.echo("glutewake clinic worker running: sending the clinic's emails. Stop it with Ctrl-C.")
     jobs.run_worker(url, concurrency=concurrency)
 

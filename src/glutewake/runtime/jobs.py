@@ -6,8 +6,9 @@ A job that fails (say, the mail server is down) is tried again, with a growing w
 about a day. Jobs that succeeded are deleted, so no sign-in link stays in the database once
 its email went out.
 
-Jobs: sending an email (invitations, sign-in links, password resets), and every 15 minutes
-forgetting sign-in attempts older than a day.
+Jobs: sending an email (invitations, sign-in links, password resets); every minute, the
+notices (`app/clinic/notices.py`: alerts to clinicians, questionnaire reminders to patients);
+and every 15 minutes, forgetting sign-in attempts older than a day.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["QueueOutbox", "apply_schema", "queue", "run_worker"]
 
 SMTP_ENV = "GLUTEWAKE_SMTP_URL"
+BASE_URL_ENV = "GLUTEWAKE_CLINIC_BASE_URL"  # where the links in the worker's own emails lead
 
 
 def _conninfo(database_url: str) -> str:
@@ -65,7 +67,35 @@ def queue(database_url: str) -> procrastinate.App:
         finally:
             engine.dispose()
 
+    @app.periodic(cron="* * * * *")
+    @app.task(name="glutewake.send_notices", queue="housekeeping")
+    def send_notices(timestamp: int) -> None:
+        from glutewake.app.clinic.accounts import Clinic
+        from glutewake.app.clinic.notices import send_notices as notices
+        from glutewake.clock import SystemClock
+        from glutewake.store.clinic import ClinicStore
+        from glutewake.store.engine import connect
+
+        engine = connect(database_url, migrate=False)
+        try:
+            base = os.environ.get(BASE_URL_ENV, "").rstrip("/") + "/"
+            clinic = Clinic(ClinicStore(engine, SystemClock()), _Deferring(app), base)
+            notices(clinic, SystemClock().now())
+        finally:
+            engine.dispose()
+
     return app
+
+
+class _Deferring:
+    """An outbox for jobs: each email becomes a job of its own on the open queue (so it is retried)."""
+
+    def __init__(self, app: procrastinate.App) -> None:
+        self.app = app
+
+    def send(self, email: Email) -> None:
+        task: Any = self.app.tasks["glutewake.send_email"]
+        task.defer(to=email.to, subject=email.subject, body=email.body)
 
 
 class QueueOutbox:

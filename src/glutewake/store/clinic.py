@@ -271,6 +271,33 @@ class ClinicStore:
         with self.engine.connect() as db:
             return [_account(row) for row in db.execute(query)]
 
+    def all_patients(self) -> list[Account]:
+        """Every live patient of every clinic on the server (for the worker's notices)."""
+        query = select(t.accounts).where(t.accounts.c.role == "patient", t.accounts.c.removed_at.is_(None))
+        with self.engine.connect() as db:
+            return [_account(row) for row in db.execute(query.order_by(t.accounts.c.id))]
+
+    def claim_notice(self, person_id: int, event: str) -> bool:
+        """Claim the one email about `event` (True), unless another worker already did (False)."""
+        with self._write() as db, db.begin():
+            found = db.execute(
+                select(t.notices_sent.c.event).where(
+                    t.notices_sent.c.person_id == person_id, t.notices_sent.c.event == event
+                )
+            ).first()
+            if found is not None:
+                return False
+            try:
+                with db.begin_nested():
+                    db.execute(
+                        insert(t.notices_sent).values(
+                            person_id=person_id, event=event[:64], at=self.clock.now()
+                        )
+                    )
+            except IntegrityError:
+                return False
+        return True
+
     def clinicians_of(self, patient_id: int) -> list[Account]:
         query = (
             select(t.accounts)

@@ -62,6 +62,9 @@ class Clinic:
     def link(self, path: str, token: str) -> str:
         return f"{self.base_url}{path.lstrip('/')}?token={token}"
 
+    def link_to(self, path: str) -> str:
+        return f"{self.base_url}{path.lstrip('/')}"
+
 
 def clean_email(email: str) -> str:
     address = email.strip().lower()

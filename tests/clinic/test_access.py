@@ -74,6 +74,13 @@ EXPECTED: dict[str, dict[str, str]] = {
         "the admin": "answers",
         **_ONLY_SESSIONS,
     },
+    "clinic-patient": {  # the patient's data rights: their clinician, or their clinic's admin
+        "signed out": "sign-in",
+        **dict.fromkeys(ROLES[1:], "not found"),
+        "their clinician": "answers",
+        "the admin": "answers",
+        **_ONLY_SESSIONS,
+    },
     "linked-computer": {**dict.fromkeys(ROLES[:-1], "sign-in"), "the patient's linked computer": "answers"},
 }
 # Routes that name one record: "another patient" asks for the patient's session, "another

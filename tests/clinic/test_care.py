@@ -332,3 +332,101 @@ def test_each_alert_is_emailed_to_the_clinicians_once_and_a_due_questionnaire_re
     assert send_notices(world.clinic, world.clock.now()) == 0, "once per patient per event"
     world.clock.wall += timedelta(days=2)  # an event more than a day old is never emailed late
     assert send_notices(world.clinic, world.clock.now()) == 0
+
+
+def _full_history(client: TestClient, world: World) -> None:
+    sign_in(client, world.store, world.cleo)
+    _assess(client, world, notes="Weak left glute medius.")
+    _prescribe(world)
+    for day in range(5):
+        _records(world, world.pat).add_checkin(
+            6 - day, 5 - day, {"sitting through a film": 3 + day}, {}, "ok"
+        )
+        world.clock.wall += timedelta(days=1)
+    _done_session(world, pain=2)
+    sign_in(client, world.store, world.cleo)  # a new session: five days passed
+
+
+def test_the_fhir_export_is_a_valid_r4b_bundle_with_the_programme_and_scores(
+    client: TestClient, world: World
+) -> None:
+    from fhir.resources.R4B.bundle import Bundle
+
+    _full_history(client, world)
+    response = client.get(f"/api/clinic/patients/{world.pat.id}/fhir")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    bundle = Bundle.model_validate(response.json())
+    kinds = [entry.resource.__resource_type__ for entry in bundle.entry]
+    assert kinds.count("Patient") == 1
+    assert kinds.count("CarePlan") == 1
+    assert kinds.count("ServiceRequest") == 2  # the bridge and the clamshell
+    assert kinds.count("Observation") == 2 * 5
+    assert kinds.count("QuestionnaireResponse") == 3 * 5
+    requests = [e.resource for e in bundle.entry if e.resource.__resource_type__ == "ServiceRequest"]
+    bridge = next(r for r in requests if r.code.text == "Glute bridge")
+    assert bridge.patientInstruction.startswith("Glute bridge: 2 × 10 reps")
+    assert bridge.note[0].text == "Slowly"
+    assert bridge.occurrenceTiming.repeat.dayOfWeek == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    pain = next(e.resource for e in bundle.entry if e.resource.__resource_type__ == "Observation")
+    assert pain.code.coding[0].system == "http://loinc.org"
+    assert pain.code.coding[0].code == "72514-3"
+    assert pain.valueInteger == 6
+    sign_in(client, world.store, world.cal)
+    assert client.get(f"/api/clinic/patients/{world.pat.id}/fhir").status_code == 404
+
+
+def test_the_progress_report_reads_back_as_a_pdf_with_the_record(client: TestClient, world: World) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    _full_history(client, world)
+    token = form_token(client, f"/staff/patients/{world.pat.id}")
+    response = client.post(
+        f"/staff/patients/{world.pat.id}/report.pdf",
+        data={
+            "purpose": "discharge",
+            "summary": "Goals met; discharged to home exercise.",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for expected in ("Discharge summary: Pat Patient", "Riverside Physio", "Weak left glute medius", "Glute bridge",
+                     "Goals met; discharged to home exercise", "Pain (NPRS", "Adherence"):  # fmt: skip
+        assert expected in text, expected
+    assert 1 <= len(reader.pages) <= 4
+    wrong = client.post(
+        f"/staff/patients/{world.pat.id}/report.pdf", data={"purpose": "poem", "csrf_token": token}
+    )
+    assert wrong.status_code == 422
+
+
+def test_an_admin_exports_and_erases_a_patient_and_the_audit_keeps_no_health_record(
+    client: TestClient, world: World
+) -> None:
+    _full_history(client, world)
+    sign_in(client, world.store, world.admin)
+    assert "Pat Patient" in client.get("/admin").text
+    exported = client.get(f"/staff/patients/{world.pat.id}/export")
+    assert exported.status_code == 200
+    document = exported.json()
+    assert document["format"] == "glutewake-export"
+    assert len(document["checkins"]) == 5
+    token = form_token(client, f"/staff/patients/{world.pat.id}/erase")
+    wrong = client.post(f"/staff/patients/{world.pat.id}/erase", data={"name": "Pat", "csrf_token": token})
+    assert wrong.status_code == 422
+    assert world.store.account(world.pat.id) is not None
+    gone = client.post(
+        f"/staff/patients/{world.pat.id}/erase", data={"name": "pat patient", "csrf_token": token}
+    )
+    assert gone.status_code == 303
+    assert world.store.account(world.pat.id) is None
+    assert _records(world, world.pat).is_empty()
+    last = next(iter(world.store.audit_entries(world.admin.clinic_id)))
+    assert last.what == f"erased a patient's account and records (account {world.pat.id})"
+    assert client.get(f"/staff/patients/{world.pat.id}").status_code == 404
+    assert world.store.account(world.peg.id) is not None, "nobody else's records"

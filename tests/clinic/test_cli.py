@@ -33,6 +33,8 @@ def _run(*args: str, stdin: str | None = None) -> tuple[int, str]:
         (("worker", "--database-url", NOWHERE, "--smtp-url", "http://mail.example"), "not an SMTP address"),
         (("worker", "--database-url", NOWHERE, "--smtp-url", "smtp://127.0.0.1:25"), "cannot reach the database"),
         (("worker", "--database-url", "not a url", "--smtp-url", "smtp://127.0.0.1:25"), "not a database URL"),
+        (("export-fhir", "--database-url", NOWHERE, "--patient", "1"), "the database could not be used"),
+        (("export-fhir", "--database-url", NOWHERE, "--patient", "0"), "is not in the range"),
     ],
 )  # fmt: skip
 def test_wrong_input_gets_one_clear_line(args: tuple[str, ...], message: str) -> None:
@@ -59,3 +61,28 @@ def test_serve_on_a_database_with_no_clinic_says_to_run_init(server_db: str) -> 
     code, output = _run("serve", "--database-url", server_db, "--base-url", "https://clinic.example")
     assert code == 2
     assert "run `glutewake clinic init` first" in output
+
+
+def test_export_fhir_writes_a_valid_bundle_and_names_a_wrong_patient(tmp_path: Path, world: object) -> None:
+    import json
+
+    from fhir.resources.R4B.bundle import Bundle
+
+    from tests.clinic.conftest import World
+
+    assert isinstance(world, World)
+    url = world.store.engine.url.render_as_string(hide_password=False)
+    out = tmp_path / "pat.fhir.json"
+    code, output = _run(
+        "export-fhir", "--database-url", url, "--patient", str(world.pat.id), "--out", str(out)
+    )
+    assert code == 0, output
+    assert "Wrote 1 resources for Pat Patient" in output
+    bundle = Bundle.model_validate(json.loads(out.read_text()))
+    assert bundle.entry[0].resource.name[0].text == "Pat Patient"
+    assert any(
+        e.what == "exported the record as FHIR" for e in world.store.audit_entries(world.pat.clinic_id)
+    )
+    code, output = _run("export-fhir", "--database-url", url, "--patient", str(world.cleo.id))
+    assert code == 2
+    assert f"no patient has the account number {world.cleo.id}" in output

@@ -323,6 +323,62 @@ def worker(database_url: str, smtp_url: str, base_url: str, concurrency: int) ->
     jobs.run_worker(url, concurrency=concurrency)
 
 
+@clinic.command("export-fhir")
+@_DATABASE
+@click.option(
+    "--patient",
+    "patient_id",
+    required=True,
+    type=click.IntRange(1),
+    help="The patient's account number (in their page's address).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True, path_type=Path), default=None,
+    help="Write the Bundle to this file (default: standard output).",
+)  # fmt: skip
+def export_fhir(database_url: str, patient_id: int, out: Path | None) -> None:
+    """Export one patient's record as a FHIR R4B Bundle (JSON), checked against the R4B models.
+
+    The export is written to the clinic's audit log as the server's command line.
+
+    \b
+    Example:
+      glutewake clinic export-fhir --database-url postgresql://glutewake@db/glutewake \\
+          --patient 42 --out patient-42.fhir.json
+    """
+    import json
+
+    from glutewake.app.clinic.accounts import Clinic, NotFound
+    from glutewake.app.clinic.exchange import fhir_record
+    from glutewake.clock import SystemClock
+    from glutewake.identity import Who
+    from glutewake.store.clinic import ClinicStore
+
+    engine = _engine(_postgresql(database_url), migrate=False)
+    try:
+        store = ClinicStore(engine, SystemClock())
+        patient = store.account(patient_id)
+        if patient is None or patient.role != "patient" or patient.removed_at is not None:
+            raise CommandError(
+                f"no patient has the account number {patient_id}; it is the number in their page's address"
+            )
+        operator = Who(
+            0, "admin", "session", "", clinic_id=patient.clinic_id, name="the server's command line"
+        )
+        try:
+            bundle = fhir_record(Clinic(store, _NoOutbox(), ""), operator, patient_id, SystemClock().now())
+        except NotFound:
+            raise CommandError(f"no patient has the account number {patient_id}") from None
+    finally:
+        engine.dispose()
+    text = json.dumps(bundle, indent=1)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {len(bundle['entry'])} resources for {patient.display_name} to {out}.", err=True)
+
+
 # --- this computer, linked to the person's clinic ------------------------------------------------
 
 

@@ -13,6 +13,8 @@ The clinic server (`CLINIC_ACCESS`, decided by `decide`):
 - `staff`, `admin`: clinicians and admins; admins only;
 - `their-patient`: a clinician (or an admin who is also one) of the patient the route names;
 - `their-staff`: an admin of the clinic whose member of staff the route names;
+- `clinic-patient`: a clinician of the patient the route names, or an admin of their clinic
+  (a patient's data rights: exporting and erasing the whole record);
 - `linked-computer`: a patient's own computer, by the token the patient made for it (it may
   only share sitting statistics; a token is good for nothing else).
 
@@ -40,6 +42,7 @@ ClinicRule = Literal[
     "admin",
     "their-patient",
     "their-staff",
+    "clinic-patient",
     "linked-computer",
 ]
 Decision = Literal["allow", "sign-in", "finish-sign-in", "home", "not-found"]
@@ -112,6 +115,11 @@ CLINIC_ACCESS: dict[str, ClinicRule] = {
     "/staff/patients/{patient_id}/follow-ups": "their-patient",
     "/staff/patients/{patient_id}/follow-ups/{follow_up_id}/cancel": "their-patient",
     "/staff/patients/{patient_id}/prescribe": "their-patient",
+    "/staff/patients/{patient_id}/report.pdf": "their-patient",
+    "/staff/patients/{patient_id}/fhir": "clinic-patient",
+    "/staff/patients/{patient_id}/export": "clinic-patient",
+    "/staff/patients/{patient_id}/erase": "clinic-patient",
+    "/api/clinic/patients/{patient_id}/fhir": "clinic-patient",
     "/staff/templates": "staff",  # the clinic's own templates
     "/staff/templates/{template_id}/delete": "staff",
     "/admin": "admin",
@@ -133,8 +141,9 @@ def access_for(route_path: str) -> Access | None:
 def decide(rule: ClinicRule | None, who: Who | None, *, cares: bool = False) -> Decision:
     """What the clinic server does with a request under `rule` from `who` (None: not signed in).
 
-    `cares`: whether the caller is a clinician of the patient the route names (`their-patient`),
-    or an admin of the clinic of the member of staff it names (`their-staff`).
+    `cares`: whether the caller is a clinician of the patient the route names (`their-patient`;
+    or an admin of the patient's clinic, for `clinic-patient`), or an admin of the clinic of the
+    member of staff it names (`their-staff`).
     """
     if rule == "anyone":
         return "allow"
@@ -160,4 +169,4 @@ def decide(rule: ClinicRule | None, who: Who | None, *, cares: bool = False) -> 
         return "allow" if who.role == "admin" else "not-found"
     if rule == "their-staff":
         return "allow" if who.role == "admin" and cares else "not-found"
-    return "allow" if who.role in _STAFF and cares else "not-found"  # their-patient
+    return "allow" if who.role in _STAFF and cares else "not-found"  # their-patient, clinic-patient

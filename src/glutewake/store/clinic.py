@@ -322,6 +322,30 @@ class ClinicStore:
         with self.engine.connect() as db:
             return bool(db.execute(query).scalar())
 
+    def is_patient_of(self, account_id: int, clinic_id: int) -> bool:
+        """Whether `account_id` is a live patient of `clinic_id`."""
+        a = t.accounts.c
+        query = select(
+            exists().where(
+                a.id == account_id, a.clinic_id == clinic_id, a.role == "patient", a.removed_at.is_(None)
+            )
+        )
+        with self.engine.connect() as db:
+            return bool(db.execute(query).scalar())
+
+    def patients_in(self, clinic_id: int) -> list[Account]:
+        a = t.accounts.c
+        query = select(t.accounts).where(
+            a.clinic_id == clinic_id, a.role == "patient", a.removed_at.is_(None)
+        )
+        with self.engine.connect() as db:
+            return [_account(row) for row in db.execute(query.order_by(a.display_name, a.id))]
+
+    def erase_person(self, person_id: int) -> None:
+        """Delete the person: every record of theirs, and their account, goes with them."""
+        with self._write() as db, db.begin():
+            db.execute(delete(t.people).where(t.people.c.id == person_id))
+
     def is_staff_of(self, account_id: int, clinic_id: int) -> bool:
         """Whether `account_id` is a live member of staff (clinician or admin) of `clinic_id`."""
         query = select(

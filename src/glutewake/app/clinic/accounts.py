@@ -32,6 +32,7 @@ __all__ = [
     "audit",
     "clean_email",
     "clean_name",
+    "clinic_patient",
     "clinical_records",
     "describe",
     "invite_clinician",
@@ -213,6 +214,18 @@ def their_patient(clinic: Clinic, by: Who, patient_id: int) -> Account:
     if account is None or account.role != "patient" or not clinic.store.cares_for(by.account_id, patient_id):
         raise NotFound("no such patient of yours")
     return account
+
+
+def clinic_patient(clinic: Clinic, by: Who, patient_id: int) -> Account:
+    """A patient `by` cares for, or (for an admin) any patient of `by`'s clinic; else NotFound."""
+    account = clinic.store.account(patient_id)
+    if account is None or account.role != "patient":
+        raise NotFound("no such patient of yours")
+    if clinic.store.cares_for(by.account_id, patient_id):
+        return account
+    if by.role == "admin" and clinic.store.is_patient_of(patient_id, by.clinic_id):
+        return account
+    raise NotFound("no such patient of yours")
 
 
 def clinical_records(clinic: Clinic, by: Who, patient_id: int) -> ClinicalRecords:

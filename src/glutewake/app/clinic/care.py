@@ -175,7 +175,7 @@ def assess(
     run_id = record_triage(ctx, case, result)
     selftest_id = record_selftest(ctx, score_selftests(selftests)) if selftests is not None else None
     records.add_assessment(who.name, run_id, selftest_id, text)
-    audit(clinic, who, "change", f"recorded an assessment (result: {result.urgency})", patient_id)
+    audit(clinic, who, "change", "recorded an assessment in clinic", patient_id)
     return result
 
 

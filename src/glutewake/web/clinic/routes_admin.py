@@ -25,10 +25,11 @@ FormText = Annotated[str, Form(max_length=400)]
 
 def _admin(request: Request, status: int = 200, **extra: object) -> Response:
     who: Who = request.state.who
-    staff = request.app.state.clinic.store.staff(who.clinic_id)
-    return render(
-        request, "clinic_admin.html", {"staff": staff, "typed": {}, "me": who.account_id, **extra}, status
-    )
+    store = request.app.state.clinic.store
+    staff = store.staff(who.clinic_id)
+    patients = store.patients_in(who.clinic_id)
+    context = {"staff": staff, "patients": patients, "typed": {}, "me": who.account_id, **extra}
+    return render(request, "clinic_admin.html", context, status)
 
 
 @router.get("/admin", response_class=HTMLResponse)

@@ -52,7 +52,7 @@ def acknowledge_alert(
         raise HTTPException(404) from None
     except InputError as error:
         return record_page(request, patient_id, 422, error=sentence(str(error)))
-    return RedirectResponse("/staff?done=1", status_code=303)
+    return RedirectResponse("/staff?done=acknowledged+the+alert", status_code=303)
 
 
 @router.post("/staff/patients/{patient_id}/changes")

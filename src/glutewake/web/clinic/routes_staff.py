@@ -41,10 +41,10 @@ def staff_home(
     request: Request,
     q: Annotated[str, Query(max_length=200)] = "",
     only: Annotated[str, Query(max_length=20)] = "",
-    done: Annotated[str, Query(max_length=5)] = "",
+    done: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     """The dashboard: the clinician's patients, those who need attention first."""
-    return _list(request, search=q, only=only, status="Alert acknowledged." if done else "")
+    return _list(request, search=q, only=only, status=f"Done: {done}." if done else "")
 
 
 @router.post("/staff/patients")

@@ -76,8 +76,10 @@ async def clinic_who(request: Request) -> Who | None:
     patient_id = _named(request, "patient_id")
     staff_id = _named(request, "account_id")
     if who is not None and who.stage == "full":
-        if rule == "their-patient" and patient_id is not None:
+        if rule in ("their-patient", "clinic-patient") and patient_id is not None:
             cares = await run_in_threadpool(clinic.store.cares_for, who.account_id, patient_id)
+            if not cares and rule == "clinic-patient" and who.role == "admin":
+                cares = await run_in_threadpool(clinic.store.is_patient_of, patient_id, who.clinic_id)
         elif rule == "their-staff" and staff_id is not None:
             cares = await run_in_threadpool(clinic.store.is_staff_of, staff_id, who.clinic_id)
     decision = decide(rule, who, cares=cares)
@@ -94,7 +96,7 @@ async def clinic_who(request: Request) -> Who | None:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if request.url.path.startswith("/api/") and request.method in _WRITES and kind != "application/json":
         raise HTTPException(415, "send the body as JSON, with the header Content-Type: application/json")
-    if who is not None and rule == "their-patient":
+    if who is not None and rule in ("their-patient", "clinic-patient"):
         action = "read" if request.method in _SAFE else "change"
         await run_in_threadpool(_audit, clinic, who, action, f"{request.method} {path}", patient_id)
     elif who is not None and rule in ("patient", "linked-computer") and request.method not in _SAFE:

@@ -130,7 +130,8 @@ def report_pdf(report: Report, kb: Knowledge) -> bytes:
                     note = f" Note: {block.note}" if block.note else ""
                     para(f"- {kb.exercises[block.exercise_id].name}: {block.describe()}.{note}")
         for change in plan.changes[-8:]:
-            para(f"{change.on.strftime('%d %b')}: {change.reason}" + (f" ({change.by})" if change.by else ""))
+            by = f" ({change.by})" if change.by and change.by not in change.reason else ""
+            para(f"{change.on.strftime('%d %b')}: {change.reason}{by}")
 
     heading("Adherence")
     weeks = report.progress.adherence[-12:]

@@ -77,6 +77,9 @@ ACCESS: dict[str, Access] = {
 CLINIC_ACCESS: dict[str, ClinicRule] = {
     **dict.fromkeys(_OPEN, "anyone"),
     **dict.fromkeys(_RECORDS, "patient"),
+    # the exercise library holds no records: staff browse it to prescribe from it
+    "/exercises": "signed-in",
+    "/exercises/{exercise_id}": "signed-in",
     # signing in and out
     "/openapi.json": "anyone",
     "/signin": "anyone",  # a link from an email, or the form asking for one

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from glutewake.codec import dump, load
@@ -82,6 +82,31 @@ class ClinicalRecords(Repository):
     def _rows(self, table: Any, *order: Any) -> list[Any]:
         with self._reading() as db:
             return list(db.execute(select(table).where(self._mine(table)).order_by(*order)))
+
+    # --- check-ins, as a clinician's page needs them -------------------------------------------------
+
+    def checkin_ends(self) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+        """(pain, numbness) at the first check-in and at the latest (None: no check-ins)."""
+        c = t.checkins.c
+        with self._reading() as db:
+            ends = [
+                db.execute(
+                    select(c.pain, c.numbness).where(self._mine(t.checkins)).order_by(*order).limit(1)
+                ).first()
+                for order in ((c.created_at, c.id), (c.created_at.desc(), c.id.desc()))
+            ]
+        first, last = ((row.pain, row.numbness) if row is not None else None for row in ends)
+        return first, last
+
+    def last_answered(self) -> tuple[datetime | None, datetime | None]:
+        """When the latest check-in was, and the latest one with PSFS scores."""
+        c = t.checkins.c
+        with self._reading() as db:
+            latest = db.execute(select(func.max(c.created_at)).where(self._mine(t.checkins))).scalar()
+            psfs = db.execute(
+                select(func.max(c.created_at)).where(self._mine(t.checkins), c.psfs_mean.is_not(None))
+            ).scalar()
+        return latest, psfs
 
     # --- assessments and notes -------------------------------------------------------------------
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Request
+from fastapi import Path, Request
 from fastapi.responses import Response
 
 from glutewake.app.region import knowledge
@@ -13,7 +13,7 @@ from glutewake.web.security import csrf_token
 if TYPE_CHECKING:
     pass
 
-__all__ = ["render", "sentence"]
+__all__ = ["RecordId", "render", "sentence"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -29,3 +29,7 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
 def sentence(text: str) -> str:
     """A message as a sentence: its first letter upper case (the rest as written), a full stop."""
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+# A record's number in a path: what a database integer holds (a bigger one is simply not found).
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]

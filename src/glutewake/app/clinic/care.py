@@ -97,9 +97,9 @@ def due_for(ctx: Context, today: date) -> list[Due]:
     records = ctx.records
     if not isinstance(records, ClinicalRecords):
         return []  # the personal app: nobody schedules questionnaires
-    checkins = records.checkin_scores()
-    last_any = checkins[-1][0].date() if checkins else None
-    last_psfs = next((at.date() for at, _, _, psfs in reversed(checkins) if psfs), None)
+    latest, with_psfs = records.last_answered()
+    last_any = latest.date() if latest else None
+    last_psfs = with_psfs.date() if with_psfs else None
     found = []
     for s in records.schedules():
         q = QUESTIONNAIRES.get(s.questionnaire)
@@ -141,8 +141,7 @@ def patient_record(clinic: Clinic, who: Who, patient_id: int, now: datetime) -> 
         (run.at, load(TriageResult, run.data["result"]), assessed_by.get(run.id))
         for run in records.triage_runs(limit=20)
     ]
-    scores = records.checkin_scores()
-    first, last = (scores[0], scores[-1]) if scores else (None, None)
+    first, last = records.checkin_ends()
     return PatientRecord(
         patient,
         clinic.store.clinicians_of(patient.id),
@@ -155,8 +154,8 @@ def patient_record(clinic: Clinic, who: Who, patient_id: int, now: datetime) -> 
         due_for(ctx, today),
         [f for f in records.follow_ups() if f.at >= now - timedelta(days=1)],
         shared_days(ctx, today - timedelta(days=14)),
+        (first[0], last[0]) if first and last else None,
         (first[1], last[1]) if first and last else None,
-        (first[2], last[2]) if first and last else None,
     )
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from glutewake.app.clinic.accounts import NotFound, audit, clean_name, clinical_records, their_patient
+from glutewake.app.clinic.accounts import NotFound, audit, clean_name, clinical_records
 from glutewake.app.plans import current_plan, plan_profile
 from glutewake.app.refusals import InputError, NoTriage, Refusal
 from glutewake.app.region import knowledge
@@ -74,7 +74,7 @@ def starting_point(clinic: Clinic, who: Who, patient_id: int, source: str, start
     kb = knowledge()
     if source.startswith("template:"):
         number = source.removeprefix("template:")
-        if not number.isdecimal():
+        if not number.isdecimal() or len(number) > 9:
             raise NotFound("no such template")
         return replace(template(clinic, who, int(number)).prescription, overrides=())
     if source == "empty":
@@ -187,7 +187,3 @@ def _template(row: Any) -> Template:
     except ShapeError:  # written by an older version: shown, but empty
         prescription = Prescription(())
     return Template(row.id, row.name, row.made_by, prescription)
-
-
-def patient_name(clinic: Clinic, who: Who, patient_id: int) -> str:
-    return their_patient(clinic, who, patient_id).display_name

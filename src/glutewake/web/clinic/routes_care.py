@@ -19,7 +19,7 @@ from glutewake.core.triage import SEXES
 from glutewake.identity import Who
 from glutewake.web.forms import selftest_answers
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, sentence
+from glutewake.web.views import RecordId, render, sentence
 
 __all__ = ["router"]
 
@@ -41,7 +41,7 @@ def acknowledge_alert(
     request: Request,
     patient_id: int,
     source: Literal["checkin", "session", "plan"],
-    source_id: int,
+    source_id: RecordId,
     note: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: FormText = "",
 ) -> Response:
@@ -275,7 +275,7 @@ def add_follow_up(
 
 @router.post("/staff/patients/{patient_id}/follow-ups/{follow_up_id}/cancel")
 def cancel_follow_up(
-    request: Request, patient_id: int, follow_up_id: int, csrf_token: FormText = ""
+    request: Request, patient_id: int, follow_up_id: RecordId, csrf_token: FormText = ""
 ) -> Response:
     require_csrf(request, csrf_token)
     try:

@@ -19,7 +19,7 @@ from glutewake.app.region import knowledge
 from glutewake.core.prescription import SECTIONS, Override, PhaseSpan, Prescribed, Prescription, Section
 from glutewake.core.programme import Progression
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, sentence
+from glutewake.web.views import RecordId, render, sentence
 
 __all__ = ["router"]
 
@@ -234,7 +234,7 @@ def templates_page(request: Request) -> Response:
 
 @router.post("/staff/templates/{template_id}/delete")
 def delete_template(
-    request: Request, template_id: int, csrf_token: Annotated[str, Form(max_length=400)] = ""
+    request: Request, template_id: RecordId, csrf_token: Annotated[str, Form(max_length=400)] = ""
 ) -> Response:
     require_csrf(request, csrf_token)
     try:

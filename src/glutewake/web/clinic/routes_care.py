@@ -81,7 +81,7 @@ def decide_change(
     return _back(patient_id, "approved the change" if decision == "approve" else "declined the change")
 
 
-def record_page(request: Request, patient_id: int, code: int = 200, **extra: object) -> Response:
+def record_page(request: Request, patient_id: int, http_status: int = 200, **extra: object) -> Response:
     who: Who = request.state.who
     clinic = request.app.state.clinic
     try:
@@ -99,7 +99,7 @@ def record_page(request: Request, patient_id: int, code: int = 200, **extra: obj
         **progress_view(record.progress),
         **extra,
     }
-    return render(request, "clinic_patient.html", context, code)
+    return render(request, "clinic_patient.html", context, http_status)
 
 
 @router.get("/staff/patients/{patient_id}/assess", response_class=HTMLResponse)

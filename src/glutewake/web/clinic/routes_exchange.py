@@ -40,6 +40,14 @@ def _fhir(request: Request, patient_id: int) -> dict[str, Any]:
     "/api/clinic/patients/{patient_id}/fhir",
     tags=["clinic"],
     summary="A patient's record as a FHIR R4B Bundle (their clinician, or their clinic's admin)",
+    response_class=JSONResponse,
+    responses={
+        200: {
+            "description": "A FHIR R4B Bundle of type collection",
+            "content": {"application/fhir+json": {}},
+        },
+        404: {"description": "No such patient of yours"},
+    },
 )
 def fhir_api(request: Request, patient_id: int) -> JSONResponse:
     return JSONResponse(_fhir(request, patient_id), media_type="application/fhir+json")
@@ -108,7 +116,16 @@ def erase_page(request: Request, patient_id: int) -> Response:
         patient = clinic_patient(request.app.state.clinic, request.state.who, patient_id)
     except NotFound:
         raise HTTPException(404) from None
-    return render(request, "clinic_erase.html", {"patient": patient, "error": None})
+    return render(
+        request, "clinic_erase.html", {"patient": patient, "error": None, "back": _back(request, patient_id)}
+    )
+
+
+def _back(request: Request, patient_id: int) -> str:
+    """Where "back" leads: the record for their clinician, the admin page for an admin who is not."""
+    if request.app.state.clinic.store.cares_for(request.state.who.account_id, patient_id):
+        return f"/staff/patients/{patient_id}"
+    return "/admin#patients"
 
 
 @router.post("/staff/patients/{patient_id}/erase", include_in_schema=False)
@@ -121,7 +138,8 @@ def erase(request: Request, patient_id: int, name: FormText = "", csrf_token: Fo
     except NotFound:
         raise HTTPException(404) from None
     except InputError as error:
-        return render(request, "clinic_erase.html", {"patient": patient, "error": sentence(str(error))}, 422)
+        context = {"patient": patient, "error": sentence(str(error)), "back": _back(request, patient_id)}
+        return render(request, "clinic_erase.html", context, 422)
     if who.role == "admin" and not clinic.store.patients_of(who.account_id):
         return RedirectResponse("/admin", status_code=303)
     return RedirectResponse("/staff?done=erased+the+patient+and+their+records", status_code=303)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Path, Request
+from fastapi import Form, Path, Request
 from fastapi.responses import Response
 
 from glutewake.app.region import knowledge
@@ -13,7 +13,7 @@ from glutewake.web.security import csrf_token
 if TYPE_CHECKING:
     pass
 
-__all__ = ["RecordId", "render", "sentence"]
+__all__ = ["FormText", "RecordId", "render", "sentence"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -33,3 +33,5 @@ def sentence(text: str) -> str:
 
 # A record's number in a path: what a database integer holds (a bigger one is simply not found).
 RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]
+# A form's short text field (a name, an address, a token): anything longer is refused (422).
+FormText = Annotated[str, Form(max_length=400)]

@@ -18,7 +18,6 @@ from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.app.selftests import record_selftest, score_selftests
 from glutewake.codec import load
-from glutewake.core.attention import Standing
 from glutewake.core.questionnaires import QUESTIONNAIRES, due_on, is_overdue
 from glutewake.core.triage import Case, TriageResult
 
@@ -77,10 +76,6 @@ class PatientRecord:
     sitting: list[SharedDay]
     pain: tuple[int, int] | None
     numbness: tuple[int, int] | None
-
-    @property
-    def changed(self) -> Any:
-        return Standing.changed
 
 
 def _clean(text: str, what: str, limit: int = NOTE_LENGTH) -> str:

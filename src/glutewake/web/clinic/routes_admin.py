@@ -5,22 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from glutewake.app.clinic import accounts
 from glutewake.app.refusals import InputError
 from glutewake.identity import Who
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render
+from glutewake.web.views import FormText, render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-FormText = Annotated[str, Form(max_length=400)]
 
 
 def _admin(request: Request, status: int = 200, **extra: object) -> Response:

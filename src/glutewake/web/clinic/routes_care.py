@@ -15,17 +15,18 @@ from glutewake.app.clinic.accounts import NotFound, their_patient
 from glutewake.app.clinic.dashboard import acknowledge
 from glutewake.app.refusals import FieldErrors, InputError
 from glutewake.app.region import knowledge
+from glutewake.core.attention import Standing
+from glutewake.core.numbers import whole_number
 from glutewake.core.triage import SEXES
 from glutewake.identity import Who
 from glutewake.web.forms import selftest_answers
 from glutewake.web.security import require_csrf
-from glutewake.web.views import RecordId, render, sentence
+from glutewake.web.views import FormText, RecordId, render, sentence
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-FormText = Annotated[str, Form(max_length=400)]
 LongText = Annotated[str, Form(max_length=6000)]
 Texts = Annotated[list[str] | None, Form()]
 
@@ -96,6 +97,7 @@ def record_page(request: Request, patient_id: int, http_status: int = 200, **ext
         "patient": record.patient,
         "today": request.app.state.clock.now().date(),
         "questionnaires": QUESTIONNAIRES,
+        "changed": Standing.changed,  # whether a (start, now) pair moved by the minimal important change
         **progress_view(record.progress),
         **extra,
     }
@@ -159,12 +161,11 @@ async def assess(request: Request, patient_id: int) -> Response:
             answers[finding] = value == "yes"
         elif value == "unsure":
             answers[finding] = None
+    weeks = whole_number(str(form.get("weeks", "")), 0, 5200)
     raw_case = {
-        "age": _number(str(form.get("age", ""))),
+        "age": whole_number(str(form.get("age", "")), 0, 120),
         "sex": str(form.get("sex", "")),
-        "duration_days": (_number(str(form.get("weeks", ""))) or 0) * 7
-        if _number(str(form.get("weeks", ""))) is not None
-        else None,
+        "duration_days": None if weeks is None else weeks * 7,
         "answers": answers,
     }
     from glutewake.app.checks import parse_case
@@ -194,11 +195,6 @@ async def assess(request: Request, patient_id: int) -> Response:
     except InputError as error:
         return _assess_form(request, patient_id, given, 422, [sentence(str(error))])
     return _back(patient_id, f"recorded the assessment: {result.title or result.urgency}")
-
-
-def _number(text: str) -> int | None:
-    cleaned = text.strip()
-    return int(cleaned) if cleaned.isdecimal() and len(cleaned) <= 5 else None
 
 
 def _case_problem(field: str) -> str:
@@ -232,9 +228,9 @@ def schedule(
 ) -> Response:
     require_csrf(request, csrf_token)
     try:
-        every = _number(every_days)
+        every = whole_number(every_days, 1, 365)
         if every is None:
-            raise InputError("give how often in days, as a whole number (7 for weekly)")
+            raise InputError("give how often in days, a whole number from 1 to 365 (7 for weekly)")
         start = _day(starts_on) if starts_on.strip() else request.app.state.clock.now().date()
         care.schedule(request.app.state.clinic, request.state.who, patient_id, questionnaire, every, start)
     except NotFound:

@@ -13,13 +13,11 @@ from glutewake.app.clinic import exchange
 from glutewake.app.clinic.accounts import NotFound, clinic_patient
 from glutewake.app.refusals import InputError
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render, sentence
+from glutewake.web.views import FormText, render, sentence
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-FormText = Annotated[str, Form(max_length=400)]
 
 
 def _file_name(name: str, suffix: str) -> str:

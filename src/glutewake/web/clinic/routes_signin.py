@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.app.clinic import signin
@@ -17,14 +17,13 @@ from glutewake.app.clinic.signin import IDLE, NewSession, SignInRefused, TooMany
 from glutewake.app.refusals import InputError
 from glutewake.identity import Who, credentials
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render
+from glutewake.web.views import FormText, render
 
 __all__ = ["address", "device", "home_of", "refusal_status", "router", "signed_in_response"]
 
 router = APIRouter(include_in_schema=False)
 
 Token = Annotated[str, Query(max_length=100)]
-FormText = Annotated[str, Form(max_length=400)]
 
 
 def address(request: Request) -> str:

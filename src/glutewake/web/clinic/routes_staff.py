@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.app.clinic import accounts
@@ -14,13 +14,11 @@ from glutewake.app.refusals import InputError
 from glutewake.core.attention import TIERS
 from glutewake.identity import Who
 from glutewake.web.security import require_csrf
-from glutewake.web.views import render
+from glutewake.web.views import FormText, render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-
-FormText = Annotated[str, Form(max_length=400)]
 
 
 def _list(

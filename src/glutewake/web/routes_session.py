@@ -262,7 +262,11 @@ def feedback_form(
         raise HTTPException(422, "Please choose where you felt the work from the list.")
     body = FeedbackIn.model_validate({"rpe": rpe, "pain": pain, "felt": felt or []})
     changes = _feedback(ctx, session_log_id, body)
-    return render(request, "session_done.html", {"changes": changes, "pain": pain})
+    from glutewake.app.plans import current_plan
+
+    active = current_plan(ctx)
+    proposed = [c.reason for c in active.plan.pending] if active else []
+    return render(request, "session_done.html", {"changes": changes, "pain": pain, "proposed": proposed})
 
 
 _WHAT_TO_DO = {"no_plan": "Build it on the My plan page.", "paused": "Do the symptom check again to go on."}

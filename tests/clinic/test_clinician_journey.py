@@ -91,7 +91,9 @@ def test_assess_prescribe_session_alert_and_approval(
         phone.get_by_label("Any pain?").fill("6")
         phone.get_by_role("button", name="Save how it felt").click()
         expect(phone.get_by_role("heading", name="Saved: thank you")).to_be_visible()
-        expect(phone.locator("main")).to_contain_text("Your clinician looks at each change to your plan first")
+        expect(phone.locator("main")).to_contain_text(
+            "Your clinician looks at each change to your plan first"
+        )
         phone.goto("/plan")
         expect(phone.locator("main")).to_contain_text("They are reviewing a change")
         next_before = phone.locator("main").inner_text()

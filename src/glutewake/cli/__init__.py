@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "today": ("glutewake.cli.session", "today"),
     "session": ("glutewake.cli.session", "session"),
     "log": ("glutewake.cli.session", "log"),
+    "reps": ("glutewake.cli.reps", "reps"),
     "checkin": ("glutewake.cli.journal", "checkin"),
     "progress": ("glutewake.cli.journal", "progress"),
     "coach": ("glutewake.cli.coach", "coach"),

@@ -36,6 +36,7 @@ from glutewake.knowledge.schema import (
     Figure,
     Finding,
     Knowledge,
+    MotionRule,
     Programme,
     Reference,
     Region,
@@ -56,7 +57,9 @@ __all__ = [
 ]
 
 DATA_DIR = Path(__file__).parent / "data"
-FILES = ("references", "findings", "conditions", "triage", "selftests", "exercises", "programme", "regions")
+FILES = (
+    "references", "findings", "conditions", "triage", "selftests", "exercises", "programme", "regions", "motion",
+)  # fmt: skip
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -210,8 +213,13 @@ def validate(documents: dict[str, Any], digest: str = "") -> Knowledge:
     exercises = _by_id("exercises", parse("exercises", list[Exercise]))
     programme: Programme = parse("programme", Programme)
     regions = _by_id("regions", parse("regions", list[Region]))
+    motion: dict[str, MotionRule] = {}
+    for rule in parse("motion", list[MotionRule]):
+        if rule.exercise in motion:
+            raise KnowledgeError(f"motion.yaml: exercise {rule.exercise!r} has more than one rule")
+        motion[rule.exercise] = rule
     knowledge = Knowledge(
-        references, findings, conditions, triage, selftests, exercises, programme, regions, "", digest
+        references, findings, conditions, triage, selftests, exercises, programme, regions, "", digest, motion
     )
     problems = [*placeholder_problems(documents), *_cross_reference_problems(knowledge)]
     if problems:
@@ -367,6 +375,8 @@ def _cross_reference_problems(kb: Knowledge) -> Iterator[str]:
         where = f"self-test {test.id}"
         yield from _missing("reference", test.references, refs, where)
         yield from _missing("finding", (i.finding for i in test.items if i.finding), findings, where)
+    for motion in kb.motion.values():
+        yield from _missing("exercise", (motion.exercise,), kb.exercises, "motion.yaml")
     for exercise in kb.exercises.values():
         where = f"exercise {exercise.id}"
         yield from _missing("exercise", exercise.regressions + exercise.progressions, kb.exercises, where)

@@ -26,6 +26,7 @@ __all__ = [
     "EXERCISE_ORDER",
     "FIGURE_JOINTS",
     "FIGURE_SEGMENTS",
+    "LANDMARKS",
     "REGION_PLACEHOLDERS",
     "URGENCY_ORDER",
     "AdaptRule",
@@ -48,9 +49,12 @@ __all__ = [
     "Figure",
     "FigureView",
     "Finding",
+    "FormCheck",
     "Knowledge",
     "Likelihood",
     "LimbAngles",
+    "Measure",
+    "MotionRule",
     "Outcome",
     "Phase",
     "PhaseId",
@@ -573,6 +577,101 @@ REGION_PLACEHOLDERS: tuple[str, ...] = (
 )
 
 
+# --- motion rules: what the camera coach tracks per exercise (core/motion.py evaluates them) ---
+
+LANDMARKS: tuple[str, ...] = (
+    "nose", "left_eye_inner", "left_eye", "left_eye_outer", "right_eye_inner", "right_eye",
+    "right_eye_outer", "left_ear", "right_ear", "mouth_left", "mouth_right", "left_shoulder",
+    "right_shoulder", "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_pinky",
+    "right_pinky", "left_index", "right_index", "left_thumb", "right_thumb", "left_hip", "right_hip",
+    "left_knee", "right_knee", "left_ankle", "right_ankle", "left_heel", "right_heel",
+    "left_foot_index", "right_foot_index",
+)  # fmt: skip  # MediaPipe Pose's 33 landmarks, in its order
+# A point is a landmark, or a landmark without its side ("hip"): the side being watched.
+SIDED = frozenset(name.split("_", 1)[1] for name in LANDMARKS if name.startswith(("left_", "right_")))
+MeasureKind = Literal["angle", "tilt", "height", "ratio", "depth"]
+_POINTS = {"angle": 3, "tilt": 2, "height": 2, "ratio": 4, "depth": 2}
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A number read from one frame's landmarks (x, y in image fractions, y downwards):
+
+    - `angle` [a, b, c]: the angle at b, in degrees (0-180);
+    - `tilt` [a, b]: how far the line a-b leans from level, in degrees (-90 to 90);
+    - `height` [a, b]: how far a is above b, in torso lengths (shoulders' middle to hips' middle);
+    - `ratio` [a, b, c, d]: the distance a-b over the distance c-d (knees' width over ankles');
+    - `depth` [a, b]: how much nearer the camera b is than a, in torso lengths (MediaPipe's z).
+    """
+
+    __pydantic_config__ = _STRICT
+    kind: MeasureKind
+    points: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.points) != _POINTS[self.kind]:
+            raise ValueError(
+                f"a {self.kind} measure takes {_POINTS[self.kind]} points, not {len(self.points)}"
+            )
+        for point in self.points:
+            if point not in LANDMARKS and point not in SIDED:
+                raise ValueError(f"{point!r} is not a landmark (or a landmark without its side)")
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    """A form mistake: the measure (default: the one counted) and when it counts as the mistake.
+
+    `short_of`: the rep's furthest value towards the top does not reach this (not high or deep
+    enough); `above` / `below`: the measure goes past this at any moment of a rep or hold (for
+    `tilt`, either way: its size). `view`: only judged when the person faces that way.
+    """
+
+    __pydantic_config__ = _STRICT
+    id: str
+    cue: str
+    measure: Measure | None = None
+    short_of: float | None = None
+    above: float | None = None
+    below: float | None = None
+    view: Literal["side", "front"] | None = None
+    for_frames: int = 3  # frames in a row past the limit before it counts (one noisy frame never does)
+
+    def __post_init__(self) -> None:
+        given = [v for v in (self.short_of, self.above, self.below) if v is not None]
+        if len(given) != 1:
+            raise ValueError(f"check {self.id}: give exactly one of short_of, above, below")
+        if self.short_of is not None and self.measure is not None:
+            raise ValueError(f"check {self.id}: short_of is about the counted measure; give no measure")
+
+
+@dataclass(frozen=True)
+class MotionRule:
+    """How the camera coach follows one exercise: counting reps (the measure leaves `rest`,
+    reaches `top`, and comes back: two thresholds, so jitter between them counts nothing) or
+    timing a hold (in position from `top`, out of it past `rest`), and the form checks."""
+
+    __pydantic_config__ = _STRICT
+    exercise: str
+    view: Literal["side", "front"]
+    count: Literal["reps", "hold"]
+    measure: Measure
+    rest: float
+    top: float
+    checks: tuple[FormCheck, ...] = ()
+    min_rep_seconds: float = 0.8
+    max_rep_seconds: float = 15.0
+    min_visibility: float = 0.5
+    # Which side's points to follow: whichever counts more ("either"), or the side higher in
+    # the picture ("upper": the top side of someone lying or propped on their side).
+    watch: Literal["either", "upper"] = "either"
+
+    @property
+    def rising(self) -> bool:
+        """Whether the measure grows towards the top (a bridge's hip angle) or falls (a squat's hip height)."""
+        return self.top > self.rest
+
+
 @dataclass(frozen=True)
 class Knowledge:
     """The whole validated knowledge base, each collection keyed by id in file order.
@@ -590,6 +689,7 @@ class Knowledge:
     regions: dict[str, Region]
     region: str = ""  # "" while the texts still hold placeholders (inside the loader only)
     digest: str = field(default="")
+    motion: dict[str, MotionRule] = field(default_factory=dict)  # by exercise id
 
     def level(self, urgency: Urgency) -> UrgencyLevel:
         return next(level for level in self.triage.levels if level.id == urgency)

@@ -1,0 +1,74 @@
+"""The camera coach's evaluator on its test vectors, and on harder versions of them.
+
+For each level of difficulty (the vectors as shipped, then with more noise, more missed frames
+and more faint points), reports the RepCount benchmark's figures: the share of sequences counted
+exactly, the mean absolute error of the count, and the share counted within one (off-by-one
+accuracy); for the holds, the mean error in seconds; for the form flags, precision and recall;
+and the evaluator's time per frame.
+
+    python3 bench/motion.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.motion.vectors import VECTORS, frames_for
+
+from glutewake.core.motion import evaluate, parse_frame
+from glutewake.knowledge import load_knowledge
+
+LEVELS = {
+    "as shipped": {},
+    "noisier (jitter x2, 10% missed, 6% faint)": {"noise": 0.008, "missed": 0.10, "faint": 0.06},
+    "hard (jitter x3, 20% missed, 10% faint, 3% wild)": {
+        "noise": 0.012,
+        "missed": 0.20,
+        "faint": 0.10,
+        "wild": 0.03,
+    },
+}
+SEEDS = range(1, 11)
+
+
+def main() -> None:
+    kb = load_knowledge()
+    for label, changes in LEVELS.items():
+        errors, holds, true_pos, false_pos, false_neg = [], [], 0, 0, 0
+        frames_seen, seconds = 0, 0.0
+        for seed in SEEDS:
+            for vector in VECTORS:
+                v = replace(vector, seed=vector.seed * 100 + seed, **changes)
+                frames = [parse_frame(f) for f in frames_for(v, kb)]
+                began = time.perf_counter()
+                result = evaluate(kb.motion[v.exercise], frames)
+                seconds += time.perf_counter() - began
+                frames_seen += len(frames) * (1 if kb.motion[v.exercise].watch == "upper" else 2)
+                if kb.motion[v.exercise].count == "reps":
+                    errors.append(len(result.reps) - v.reps)
+                else:
+                    holds.append(abs(result.hold_seconds - v.hold_seconds))
+                found, wanted = {f.id for f in result.flags}, set(v.flags)
+                true_pos += len(found & wanted)
+                false_pos += len(found - wanted)
+                false_neg += len(wanted - found)
+        exact = sum(e == 0 for e in errors) / len(errors)
+        mae = statistics.mean(abs(e) for e in errors)
+        obo = sum(abs(e) <= 1 for e in errors) / len(errors)
+        precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else 1.0
+        recall = true_pos / (true_pos + false_neg) if true_pos + false_neg else 1.0
+        print(f"{label}: {len(errors)} rep sequences, {len(holds)} holds")
+        print(f"  reps: exact {exact:.2f}, MAE {mae:.2f}, off-by-one accuracy {obo:.2f}")
+        print(f"  holds: mean error {statistics.mean(holds):.2f} s")
+        print(f"  form flags: precision {precision:.2f}, recall {recall:.2f}")
+        print(f"  evaluator: {seconds / frames_seen * 1e6:.0f} µs per frame and side")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The camera coach's counting on a recorded landmark sequence (`glutewake reps`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from glutewake.app.refusals import InputError
+from glutewake.app.region import knowledge
+from glutewake.core.motion import FramesError, Result, evaluate, read
+
+__all__ = ["count_reps", "followed_exercises"]
+
+
+def followed_exercises() -> list[str]:
+    """The exercises the camera coach has motion rules for."""
+    return list(knowledge().motion)
+
+
+def count_reps(
+    lines: Iterable[str],
+    exercise_id: str,
+    *,
+    side: Literal["left", "right"] | None = None,
+    aspect: float = 1.0,
+) -> Result:
+    """Reps, hold seconds and form flags in a JSON-lines landmark file.
+
+    Raises `InputError` for an exercise without motion rules, a frame that cannot be read
+    (naming its line), or a file with no frames."""
+    kb = knowledge()
+    rule = kb.motion.get(exercise_id)
+    if rule is None:
+        known = ", ".join(kb.motion)
+        what = "is not an exercise" if exercise_id not in kb.exercises else "has no motion rules yet"
+        raise InputError(f"{exercise_id!r} {what}; the camera coach follows {known}")
+    if not 0.2 <= aspect <= 5:
+        raise InputError(
+            f"the aspect ratio is the picture's width over its height, such as 1.78 for 16:9, not {aspect:g}"
+        )
+    try:
+        frames = read(lines)
+    except FramesError as error:
+        raise InputError(str(error)) from None
+    except UnicodeDecodeError:
+        raise InputError("the file is not text; give JSON lines, one frame a line") from None
+    if not frames:
+        raise InputError(
+            'the file holds no frames; give one JSON object a line: {"t": seconds, "landmarks": [...]}'
+        )
+    return evaluate(rule, frames, side=side, aspect=aspect)

@@ -1,0 +1,369 @@
+"""The camera coach's judgement: reps counted, holds timed and form mistakes caught from pose
+landmarks, frame by frame, by the motion rules (`knowledge/data/motion.yaml`).
+
+Pure: no I/O, no clock (each frame carries its time), no camera; frames in, a result out. The
+browser's evaluator (`web/static/motion.js`) applies the same rules in the same way, and both
+pass the same test vectors. Frames are MediaPipe Pose's 33 landmarks, x and y as fractions of
+the image (y downwards), z in about the same scale as x, and a visibility from 0 to 1.
+
+Counting a rep is a state machine with two thresholds (`rest`, `top`), so jitter around either
+never counts; a value is the median of the last three readable frames, so a single wild frame
+changes nothing. A frame where a needed landmark is not visible enough is skipped.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from glutewake.knowledge.schema import LANDMARKS, SIDED, FormCheck, Measure, MotionRule
+
+__all__ = [
+    "REP_TRANSITIONS",
+    "Flag",
+    "Frame",
+    "FramesError",
+    "Rep",
+    "RepState",
+    "Result",
+    "Tracker",
+    "evaluate",
+    "parse_frame",
+    "read",
+    "upper_side",
+    "value",
+    "view_of",
+]
+
+Side = Literal["left", "right"]
+RepState = Literal["rest", "moving", "top"]
+Zone = Literal["rest", "between", "top"]
+_INDEX = {name: n for n, name in enumerate(LANDMARKS)}
+# (state, where the measure is) -> the next state; a pair not listed stays where it is.
+REP_TRANSITIONS: dict[tuple[RepState, Zone], RepState] = {
+    ("rest", "between"): "moving",
+    ("rest", "top"): "top",
+    ("moving", "top"): "top",
+    ("moving", "rest"): "rest",  # turned back before the top: not a rep
+    ("top", "rest"): "rest",  # back down from the top: a rep, if its time was plausible
+}
+MAX_GAP_SECONDS = 1.0  # a hold goes on through missed frames up to this long
+EXIT_SECONDS = 0.7  # going into and out of a hold looks like sagging: nothing this near either end is a flag
+
+
+class FramesError(ValueError):
+    """A frame that cannot be read; the message names what is wrong."""
+
+
+@dataclass(frozen=True)
+class Frame:
+    t: float
+    landmarks: tuple[tuple[float, float, float, float], ...]  # 33 of (x, y, z, visibility)
+
+
+@dataclass(frozen=True)
+class Rep:
+    start: float
+    end: float
+    top: float  # the furthest value towards the top the rep reached
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: str
+    t: float
+    cue: str
+    rep: int | None = None  # which rep (from 1), or None during a hold
+
+
+@dataclass(frozen=True)
+class Result:
+    reps: tuple[Rep, ...]
+    hold_seconds: float
+    flags: tuple[Flag, ...]
+    side: Side | None
+    frames_used: int
+    frames_skipped: int
+
+
+def parse_frame(data: object) -> Frame:
+    """A frame from JSON-like data, `{"t": seconds, "landmarks": [[x, y, z, visibility], ...]}`."""
+    if not isinstance(data, dict):
+        raise FramesError('a frame is an object: {"t": seconds, "landmarks": [[x, y, z, visibility], ...]}')
+    t = data.get("t")
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t) or t < 0:
+        raise FramesError('"t" must be the frame\'s time in seconds, a number of 0 or more')
+    points = data.get("landmarks")
+    if not isinstance(points, list) or len(points) != len(LANDMARKS):
+        raise FramesError(
+            f'"landmarks" must list the {len(LANDMARKS)} landmarks of MediaPipe Pose, in its order'
+        )
+    landmarks = []
+    for n, point in enumerate(points):
+        if (
+            not isinstance(point, list)
+            or len(point) != 4
+            or not all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in point
+            )
+        ):
+            raise FramesError(f"landmark {n} ({LANDMARKS[n]}) must be four numbers: x, y, z, visibility")
+        landmarks.append((float(point[0]), float(point[1]), float(point[2]), float(point[3])))
+    return Frame(float(t), tuple(landmarks))
+
+
+def read(lines: Iterable[str]) -> list[Frame]:
+    """Frames from JSON lines (blank lines skipped), in time order; `FramesError` names the line."""
+    import json
+
+    frames: list[Frame] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            frame = parse_frame(json.loads(line))
+        except json.JSONDecodeError as error:
+            raise FramesError(f"line {number}: not JSON ({error.msg})") from None
+        except FramesError as error:
+            raise FramesError(f"line {number}: {error}") from None
+        if frames and frame.t < frames[-1].t:
+            raise FramesError(f"line {number}: the time goes back ({frame.t} s after {frames[-1].t} s)")
+        frames.append(frame)
+    return frames
+
+
+def _point(
+    frame: Frame, name: str, side: Side, aspect: float, min_visibility: float
+) -> tuple[float, float, float] | None:
+    index = _INDEX[name if name in _INDEX else f"{side}_{name}"]
+    x, y, z, visibility = frame.landmarks[index]
+    return None if visibility < min_visibility else (x * aspect, y, z * aspect)
+
+
+def _torso(frame: Frame, side: Side, aspect: float, min_visibility: float) -> float | None:
+    """Shoulders' middle to hips' middle (or the watched side's shoulder to hip), never zero."""
+    ends = []
+    for part in ("shoulder", "hip"):
+        both = [_point(frame, f"{s}_{part}", side, aspect, min_visibility) for s in ("left", "right")]
+        seen = [p for p in both if p is not None]
+        if not seen:
+            return None
+        ends.append((sum(p[0] for p in seen) / len(seen), sum(p[1] for p in seen) / len(seen)))
+    length = math.dist(ends[0], ends[1])
+    return length if length > 1e-6 else None
+
+
+def value(
+    measure: Measure, frame: Frame, side: Side, aspect: float = 1.0, min_visibility: float = 0.5
+) -> float | None:
+    """The measure's value in this frame for the watched side, or None if it cannot be read."""
+    points = [_point(frame, name, side, aspect, min_visibility) for name in measure.points]
+    if any(p is None for p in points):
+        return None
+    p = [q for q in points if q is not None]
+    if measure.kind == "angle":
+        a = (p[0][0] - p[1][0], p[0][1] - p[1][1])
+        b = (p[2][0] - p[1][0], p[2][1] - p[1][1])
+        size = math.hypot(*a) * math.hypot(*b)
+        if size < 1e-9:
+            return None
+        cosine = max(-1.0, min(1.0, (a[0] * b[0] + a[1] * b[1]) / size))
+        return math.degrees(math.acos(cosine))
+    if measure.kind == "tilt":
+        dx, dy = p[1][0] - p[0][0], p[1][1] - p[0][1]
+        if abs(dx) < 1e-9:
+            return 90.0
+        return math.degrees(math.atan(-dy / dx))  # y runs downwards: up is positive
+    if measure.kind == "ratio":
+        bottom = math.dist(p[2][:2], p[3][:2])
+        return math.dist(p[0][:2], p[1][:2]) / bottom if bottom > 1e-6 else None
+    torso = _torso(frame, side, aspect, min_visibility)
+    if torso is None:
+        return None
+    if measure.kind == "height":
+        return (p[1][1] - p[0][1]) / torso
+    return (p[0][2] - p[1][2]) / torso  # depth: MediaPipe's z is smaller nearer the camera
+
+
+def view_of(
+    frame: Frame, aspect: float = 1.0, min_visibility: float = 0.5
+) -> Literal["side", "front"] | None:
+    """Facing the camera (the shoulders far apart in the picture) or side-on (one behind the other)."""
+    left = _point(frame, "left_shoulder", "left", aspect, min_visibility)
+    right = _point(frame, "right_shoulder", "right", aspect, min_visibility)
+    torso = _torso(frame, "left", aspect, min_visibility)
+    if left is None or right is None or torso is None:
+        return None
+    return "front" if math.dist(left[:2], right[:2]) / torso > 0.45 else "side"
+
+
+@dataclass
+class _Check:
+    spec: FormCheck
+    run: int = 0  # frames in a row past the limit
+    flagged: bool = False  # in this rep, or this episode of a hold
+
+    def past(self, reading: float) -> bool:
+        if self.spec.above is not None:
+            return reading > self.spec.above
+        return self.spec.below is not None and reading < self.spec.below
+
+
+@dataclass
+class Tracker:
+    """Follows one side through a stream of frames: `add` each in time order, then `result`."""
+
+    rule: MotionRule
+    side: Side
+    aspect: float = 1.0
+    state: RepState = "rest"
+    recent: list[float] = field(default_factory=list)
+    started: float = 0.0
+    furthest: float = 0.0
+    reps: list[Rep] = field(default_factory=list)
+    flags: list[Flag] = field(default_factory=list)
+    hold_seconds: float = 0.0
+    last_in: float | None = None
+    used: int = 0
+    skipped: int = 0
+    checks: list[_Check] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.checks = [_Check(spec) for spec in self.rule.checks if spec.short_of is None]
+
+    def _zone(self, reading: float) -> Zone:
+        rule = self.rule
+        sign = 1 if rule.rising else -1
+        if sign * (reading - rule.top) >= 0:
+            return "top"
+        if sign * (reading - rule.rest) <= 0:
+            return "rest"
+        return "between"
+
+    def add(self, frame: Frame) -> None:
+        rule = self.rule
+        reading = value(rule.measure, frame, self.side, self.aspect, rule.min_visibility)
+        if reading is None:
+            self.skipped += 1
+            return
+        self.used += 1
+        self.recent = [*self.recent[-2:], reading]
+        smooth = statistics.median(self.recent)
+        if rule.count == "hold":
+            self._hold(frame, smooth)
+        else:
+            self._rep(frame, smooth)
+
+    def _rep(self, frame: Frame, smooth: float) -> None:
+        before = self.state
+        after = REP_TRANSITIONS.get((before, self._zone(smooth)), before)
+        if before == "rest" and after != "rest":
+            self.started, self.furthest = frame.t, smooth
+            for check in self.checks:
+                check.run, check.flagged = 0, False
+        if after != "rest":
+            self.furthest = max(self.furthest, smooth) if self.rule.rising else min(self.furthest, smooth)
+            self._watch(frame, len(self.reps) + 1)
+        if before == "top" and after == "rest":
+            self._finish(frame.t)
+        elif before == "moving" and after == "rest":  # turned back short of the top: nothing counts
+            self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]
+        self.state = after
+
+    def _finish(self, end: float) -> None:
+        rule = self.rule
+        if not rule.min_rep_seconds <= end - self.started <= rule.max_rep_seconds:
+            self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]  # not a rep: nor its flags
+            return
+        self.reps.append(Rep(round(self.started, 3), round(end, 3), round(self.furthest, 1)))
+        for spec in rule.checks:
+            if spec.short_of is not None:
+                short = self.furthest < spec.short_of if rule.rising else self.furthest > spec.short_of
+                if short:
+                    self.flags.append(Flag(spec.id, round(end, 3), spec.cue, len(self.reps)))
+
+    def _hold(self, frame: Frame, smooth: float) -> None:
+        zone = self._zone(smooth)
+        holding = self.last_in is not None
+        if zone == "top" or (holding and zone == "between"):
+            if self.last_in is not None and frame.t - self.last_in <= MAX_GAP_SECONDS:
+                self.hold_seconds += frame.t - self.last_in
+            elif self.last_in is None:
+                self.started = frame.t
+                for check in self.checks:
+                    check.run, check.flagged = 0, False
+            self.last_in = frame.t
+            if frame.t - self.started >= EXIT_SECONDS:
+                self._watch(frame, None)
+        elif self.last_in is not None:
+            ended = self.last_in
+            self.flags = [f for f in self.flags if f.rep is not None or f.t < ended - EXIT_SECONDS]
+            self.last_in = None
+
+    def _watch(self, frame: Frame, rep: int | None) -> None:
+        view = None
+        for check in self.checks:
+            spec = check.spec
+            if spec.view is not None:
+                view = view or view_of(frame, self.aspect, self.rule.min_visibility)
+                if view != spec.view:
+                    continue
+            reading = value(
+                spec.measure or self.rule.measure, frame, self.side, self.aspect, self.rule.min_visibility
+            )
+            if reading is None:
+                continue
+            if spec.measure is not None and spec.measure.kind == "tilt":
+                reading = abs(reading)
+            if check.past(reading):
+                check.run += 1
+                if check.run >= spec.for_frames and not check.flagged:
+                    check.flagged = True
+                    self.flags.append(Flag(spec.id, round(frame.t, 3), spec.cue, rep))
+            else:
+                check.run = 0
+                if rep is None:  # a hold: the next time past the limit is a new episode
+                    check.flagged = False
+
+    def result(self) -> Result:
+        return Result(
+            tuple(self.reps),
+            round(self.hold_seconds, 2),
+            tuple(self.flags),
+            self.side,
+            self.used,
+            self.skipped,
+        )
+
+
+def upper_side(frames: Sequence[Frame], min_visibility: float = 0.5) -> Side:
+    """The side whose hip is higher in the picture in most frames (the top side of someone on their side)."""
+    left, right = _INDEX["left_hip"], _INDEX["right_hip"]
+    higher = 0
+    for frame in frames:
+        a, b = frame.landmarks[left], frame.landmarks[right]
+        if a[3] >= min_visibility and b[3] >= min_visibility:
+            higher += 1 if a[1] < b[1] else -1
+    return "left" if higher >= 0 else "right"
+
+
+def evaluate(
+    rule: MotionRule, frames: Sequence[Frame], *, side: Side | None = None, aspect: float = 1.0
+) -> Result:
+    """Reps (or hold seconds) and form flags over a whole recording. Without `side`, both sides are
+    followed and the one that counted more (held longer, then was seen more) is the answer."""
+    sides: tuple[Side, ...] = (side,) if side else ("left", "right")
+    if not any(p in SIDED for p in rule.measure.points):
+        sides = sides[:1]
+    elif side is None and rule.watch == "upper":
+        sides = (upper_side(frames, rule.min_visibility),)
+    results = []
+    for watched in sides:
+        tracker = Tracker(rule, watched, aspect)
+        for frame in frames:
+            tracker.add(frame)
+        results.append(tracker.result())
+    return max(results, key=lambda r: (len(r.reps), r.hold_seconds, r.frames_used))

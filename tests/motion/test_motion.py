@@ -1,0 +1,243 @@
+"""The camera coach's evaluator: each measure, the rep state machine, jitter and bad timing,
+the form checks, reading files, and every test vector made from the figures."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glutewake.core.motion import (
+    REP_TRANSITIONS,
+    Frame,
+    FramesError,
+    evaluate,
+    parse_frame,
+    read,
+    value,
+    view_of,
+)
+from glutewake.knowledge import Knowledge
+from glutewake.knowledge.schema import LANDMARKS, Measure, MotionRule
+from tests.motion.vectors import VECTORS, frames_for
+
+
+def frame(
+    t: float = 0.0,
+    **points: tuple[float, float] | tuple[float, float, float] | tuple[float, float, float, float],
+) -> Frame:
+    """A frame with every landmark at the middle (barely visible) except those given."""
+    landmarks = []
+    for name in LANDMARKS:
+        given = points.get(name)
+        if given is None:
+            landmarks.append((0.5, 0.5, 0.0, 0.1))
+        else:
+            x, y, *rest = given
+            z = rest[0] if rest else 0.0
+            visibility = rest[1] if len(rest) > 1 else 0.99
+            landmarks.append((x, y, z, visibility))
+    return Frame(t, tuple(landmarks))
+
+
+# A standing person facing the camera: shoulders 0.2 apart, torso 0.25 long.
+STANDING = {
+    "left_shoulder": (0.6, 0.3), "right_shoulder": (0.4, 0.3), "left_hip": (0.57, 0.55),
+    "right_hip": (0.43, 0.55), "left_knee": (0.57, 0.75), "right_knee": (0.43, 0.75),
+    "left_ankle": (0.57, 0.95), "right_ankle": (0.43, 0.95),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("measure", "points", "expected"),
+    [
+        (Measure("angle", ("left_shoulder", "left_hip", "left_knee")), {"left_shoulder": (0.5, 0.2), "left_hip": (0.5, 0.5), "left_knee": (0.8, 0.5)}, 90.0),
+        (Measure("angle", ("shoulder", "hip", "knee")), {"left_shoulder": (0.2, 0.5), "left_hip": (0.5, 0.5), "left_knee": (0.8, 0.5)}, 180.0),
+        (Measure("tilt", ("left_hip", "right_hip")), {"left_hip": (0.4, 0.5), "right_hip": (0.6, 0.5)}, 0.0),
+        (Measure("tilt", ("left_hip", "right_hip")), {"left_hip": (0.4, 0.5), "right_hip": (0.6, 0.3)}, 45.0),  # y runs down
+        (Measure("height", ("hip", "ankle")), STANDING, 1.6),  # 0.4 over a torso of 0.25
+        (Measure("ratio", ("left_knee", "right_knee", "left_ankle", "right_ankle")), {**STANDING, "left_knee": (0.53, 0.75), "right_knee": (0.47, 0.75)}, 0.06 / 0.14),
+        (Measure("depth", ("hip", "ankle")), {**STANDING, "left_hip": (0.57, 0.55, 0.0), "left_ankle": (0.57, 0.95, -0.1)}, 0.4),
+    ],
+)  # fmt: skip
+def test_each_measure_reads_the_frame(measure: Measure, points: dict[str, Any], expected: float) -> None:
+    got = value(measure, frame(**points), "left")
+    assert got is not None
+    assert math.isclose(got, expected, abs_tol=1e-6)
+
+
+def test_a_point_not_visible_enough_makes_the_measure_unreadable() -> None:
+    faint = {**STANDING, "left_hip": (0.57, 0.55, 0.0, 0.3)}
+    assert value(Measure("height", ("hip", "ankle")), frame(**faint), "left") is None
+
+
+def test_the_view_is_told_by_how_far_apart_the_shoulders_are() -> None:
+    assert view_of(frame(**STANDING)) == "front"
+    side_on = {**STANDING, "left_shoulder": (0.51, 0.3), "right_shoulder": (0.49, 0.3)}
+    assert view_of(frame(**side_on)) == "side"
+
+
+def test_every_state_of_a_rep_is_reached_and_only_a_return_from_the_top_counts() -> None:
+    reached = {"rest"} | set(REP_TRANSITIONS.values())
+    assert reached == {"rest", "moving", "top"}
+    assert REP_TRANSITIONS[("top", "rest")] == "rest"
+    assert ("top", "between") not in REP_TRANSITIONS  # wobbling near the top stays at the top
+
+
+def _rule(**changes: Any) -> MotionRule:
+    base = {"exercise": "glute_bridge", "view": "side", "count": "reps",
+            "measure": Measure("height", ("hip", "ankle")), "rest": 1.0, "top": 1.5}  # fmt: skip
+    return MotionRule(**{**base, **changes})
+
+
+def _series(values: list[float], fps: float = 10) -> list[Frame]:
+    """Frames whose hip height (in torso lengths above the ankle) follows `values`."""
+    frames = []
+    for n, height in enumerate(values):
+        hip_y = 0.95 - height * 0.25
+        frames.append(frame(n / fps, left_shoulder=(0.5, hip_y - 0.25), right_shoulder=(0.5, hip_y - 0.25),
+                            left_hip=(0.5, hip_y), right_hip=(0.5, hip_y), left_ankle=(0.5, 0.95), right_ankle=(0.5, 0.95)))  # fmt: skip
+    return frames
+
+
+def _reps(up: float, n: int, seconds: float = 2.0, fps: float = 10) -> list[float]:
+    steps = int(seconds * fps)
+    one = [1.0 + (up - 1.0) * math.sin(math.pi * k / steps) for k in range(steps)]
+    return ([0.8] * 5 + one) * n + [0.8] * 5
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        (_reps(1.7, 4), 4),  # four full reps
+        (_reps(1.3, 4), 0),  # never reach the top: nothing counts
+        ([0.8, 1.1, 0.9, 1.2, 0.95, 1.15, 0.9] * 20, 0),  # jitter around `rest`
+        ([1.45, 1.55] * 40, 0),  # jitter around `top`, never back to rest
+        (_reps(1.7, 3, seconds=0.5), 0),  # too fast to be a rep
+        (_reps(1.7, 2, seconds=20), 0),  # too slow: a pause, not a rep
+    ],
+)
+def test_reps_need_the_top_a_return_and_a_plausible_time(values: list[float], expected: int) -> None:
+    assert len(evaluate(_rule(), _series(values)).reps) == expected
+
+
+def test_one_wild_frame_changes_no_count() -> None:
+    values = _reps(1.7, 3)
+    values[40] = 0.0  # a frame thrown far off, mid-rep
+    assert len(evaluate(_rule(), _series(values)).reps) == 3
+
+
+def test_a_hold_counts_the_time_in_position_through_missed_frames() -> None:
+    rule = _rule(count="hold", rest=1.0, top=1.5)
+    values = [0.8] * 10 + [1.7] * 100 + [0.8] * 10  # ten seconds held at 10 frames a second
+    frames = [f for n, f in enumerate(_series(values)) if n % 7]  # the detector missed every seventh frame
+    assert evaluate(rule, frames).hold_seconds == pytest.approx(10, abs=0.3)
+
+
+def _bridge_front(t: float, tilt: float) -> Frame:
+    """A bridge seen from the feet: shoulders apart, hips tilted by `tilt` degrees."""
+    dy = 0.07 * math.tan(math.radians(tilt))
+    return frame(t, left_shoulder=(0.62, 0.2), right_shoulder=(0.38, 0.2), left_hip=(0.57, 0.5 - dy),
+                 right_hip=(0.43, 0.5 + dy), left_knee=(0.57, 0.62), right_knee=(0.43, 0.62))  # fmt: skip
+
+
+def test_a_front_view_check_flags_a_dropping_pelvis_only_past_its_limit_for_some_frames(
+    kb: Knowledge,
+) -> None:
+    check = next(c for c in kb.motion["glute_bridge"].checks if c.id == "pelvis_dropping")
+    rule = _rule(checks=(check,))
+    level = _series(_reps(1.7, 1))
+
+    def with_tilt(frames: list[Frame], degrees: float, between: range) -> list[Frame]:
+        """The frames, seen from the feet (shoulders apart) during `between`, the hips tilted."""
+        out = []
+        for n, f in enumerate(frames):
+            if n in between:
+                front = _bridge_front(f.t, degrees).landmarks
+                merged = list(f.landmarks)
+                for name in ("left_shoulder", "right_shoulder", "left_hip", "right_hip"):
+                    i = LANDMARKS.index(name)
+                    x, y, z, v = front[i]
+                    merged[i] = (
+                        x,
+                        f.landmarks[i][1] if "shoulder" in name else y + (f.landmarks[i][1] - 0.5),
+                        z,
+                        v,
+                    )
+                out.append(Frame(f.t, tuple(merged)))
+            else:
+                out.append(f)
+        return out
+
+    assert evaluate(rule, with_tilt(level, 3, range(8, 20))).flags == ()
+    flagged = evaluate(rule, with_tilt(level, 14, range(8, 20))).flags
+    assert [f.id for f in flagged] == ["pelvis_dropping"]
+    assert flagged[0].rep == 1
+    brief = evaluate(rule, with_tilt(level, 14, range(10, 12))).flags  # two frames: noise, not a drop
+    assert brief == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("{", "line 1: not JSON"),
+        ("[]", "a frame is an object"),
+        ('{"t": -1, "landmarks": []}', '"t" must be'),
+        ('{"t": true, "landmarks": []}', '"t" must be'),
+        ('{"t": 0, "landmarks": [[0, 0, 0, 1]]}', "the 33 landmarks"),
+        (
+            '{"t": 0, "landmarks": ' + json.dumps([[0, 0, 0]] * 33) + "}",
+            "landmark 0 (nose) must be four numbers",
+        ),
+        ('{"t": 0, "landmarks": ' + json.dumps([[0, 0, 0, "x"]] * 33) + "}", "landmark 0 (nose)"),
+    ],
+)
+def test_a_bad_frame_is_named_with_its_line(line: str, problem: str) -> None:
+    with pytest.raises(FramesError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        read([line])
+
+
+def test_time_going_back_is_named() -> None:
+    good = json.dumps({"t": 1.0, "landmarks": [[0.5, 0.5, 0, 1]] * 33})
+    earlier = json.dumps({"t": 0.5, "landmarks": [[0.5, 0.5, 0, 1]] * 33})
+    with pytest.raises(FramesError, match="line 3: the time goes back"):
+        read([good, "", earlier])
+
+
+@pytest.mark.parametrize("vector", VECTORS, ids=lambda v: v.name)
+def test_each_vector_is_counted_as_a_physiotherapist_would(vector: Any, kb: Knowledge) -> None:
+    frames = [parse_frame(f) for f in frames_for(vector, kb)]
+    result = evaluate(kb.motion[vector.exercise], frames)
+    assert len(result.reps) == vector.reps
+    assert result.hold_seconds == pytest.approx(vector.hold_seconds, abs=1.0)
+    assert {f.id for f in result.flags} == set(vector.flags)
+
+
+def test_the_cli_counts_a_file_and_names_a_bad_line(tmp_path: Path, kb: Knowledge) -> None:
+    from click.testing import CliRunner
+
+    from glutewake.cli import main
+
+    vector = next(v for v in VECTORS if v.name == "bridge-6-short")
+    path = tmp_path / "bridge.jsonl"
+    path.write_text("".join(json.dumps(f) + "\n" for f in frames_for(vector, kb)))
+    result = CliRunner().invoke(main, ["reps", "--landmarks", str(path), "--exercise", "glute_bridge"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("6 reps")
+    assert "hips not extended (reps 1, 2, 3, 4, 5, 6)" in result.output
+    as_json = CliRunner().invoke(
+        main, ["reps", "--landmarks", str(path), "--exercise", "glute_bridge", "--json"]
+    )
+    document = json.loads(as_json.output)
+    assert len(document["reps"]) == 6
+    assert {"start", "end", "top"} <= set(document["reps"][0])
+    path.write_text(path.read_text() + '{"t": 999, "landmarks": [1, 2]}\n')
+    bad = CliRunner().invoke(main, ["reps", "--landmarks", str(path), "--exercise", "glute_bridge"])
+    assert bad.exit_code == 2
+    assert f"line {len(path.read_text().splitlines())}:" in bad.output
+    unknown = CliRunner().invoke(main, ["reps", "--landmarks", str(path), "--exercise", "handstand"])
+    assert unknown.exit_code == 2
+    assert "'handstand' is not an exercise; the camera coach follows glute_bridge" in unknown.output

@@ -70,5 +70,42 @@ def main() -> None:
         print(f"  evaluator: {seconds / frames_seen * 1e6:.0f} µs per frame and side")
 
 
+def browser_evaluator_time() -> None:
+    """The browser's evaluator (motion.js) under Node.js on the shipped vectors."""
+    import json
+    import shutil
+    import subprocess
+    import tempfile
+
+    from tests.motion.vectors import write_vectors
+
+    from glutewake.codec import dump
+
+    node = shutil.which("node")
+    if node is None:
+        print("motion.js: no Node.js here")
+        return
+    kb = load_knowledge()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        write_vectors(folder / "vectors", kb)
+        (folder / "rules.json").write_text(json.dumps({k: dump(r) for k, r in kb.motion.items()}))
+        runner = Path(__file__).resolve().parent.parent / "tests" / "motion" / "run_motion.cjs"
+        out = json.loads(
+            subprocess.run(
+                [node, str(runner), str(folder / "rules.json"), str(folder / "vectors")],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+    nanoseconds = sum(r["nanoseconds"] for r in out.values())
+    total_frames = sum(r["frames"] for r in out.values())
+    print(
+        f"motion.js under Node.js: {nanoseconds / total_frames / 1000:.0f} µs per frame (both sides), {len(out)} vectors"
+    )
+
+
 if __name__ == "__main__":
     main()
+    browser_evaluator_time()

@@ -324,7 +324,7 @@ def test_each_alert_is_emailed_to_the_clinicians_once_and_a_due_questionnaire_re
     assert send_notices(world.clinic, world.clock.now()) == 2
     alert, reminder = sorted(world.outbox.sent, key=lambda e: e.to)
     assert alert.to == "cleo@riverside.example"
-    assert "Pat Patient" in alert.subject
+    assert "Pat Patient" not in alert.subject + alert.body, "an email names no patient"
     assert f"/staff/patients/{world.pat.id}" in alert.body
     assert "7/10" not in alert.body, "no health record in an email"
     assert reminder.to == "pat@example.org"
@@ -430,3 +430,38 @@ def test_an_admin_exports_and_erases_a_patient_and_the_audit_keeps_no_health_rec
     assert last.what == f"erased a patient's account and records (account {world.pat.id})"
     assert client.get(f"/staff/patients/{world.pat.id}").status_code == 404
     assert world.store.account(world.peg.id) is not None, "nobody else's records"
+
+
+def test_out_of_range_input_is_refused_with_a_message_never_a_server_error(
+    client: TestClient, world: World
+) -> None:
+    sign_in(client, world.store, world.cleo)
+    _assess(client, world)
+    pid = world.pat.id
+    token = form_token(client, f"/staff/patients/{pid}")
+    far = client.post(
+        f"/staff/patients/{pid}/questionnaires",
+        data={"questionnaire": "psfs", "every_days": "7", "starts_on": "9999-12-30", "csrf_token": token},
+    )
+    assert far.status_code == 422
+    assert "within a year of today" in far.text
+    path = f"/staff/patients/{pid}/prescribe"
+    fields = {"csrf_token": token, "exercise_id": "clamshell", "section": "main", "sets": "2", "reps": "10",
+              "phase": "wake_up", "phase_weeks": "4", "weekday": "0"}  # fmt: skip
+    huge = client.post(path, data={**fields, "action": "up:" + "9" * 5000})
+    assert huge.status_code == 200  # an index no row has: nothing moves
+    later = client.post(path, data={**fields, "action": "save", "start": "9999-12-31"})
+    assert later.status_code == 422
+    assert "between today and a year from now" in later.text
+    not_a_date = client.post(path, data={**fields, "action": "save", "start": "31/12/2026"})
+    assert not_a_date.status_code == 422
+    assert "is not a date" in not_a_date.text
+    odd = _assess(client, world, left="²")
+    assert odd.status_code == 422  # type: ignore[attr-defined]
+    when = (world.clock.now() + timedelta(days=3)).replace(hour=14, minute=30)
+    booked = client.post(
+        f"/staff/patients/{pid}/follow-ups",
+        data={"at": when.strftime("%Y-%m-%dT%H:%M") + "+02:00", "csrf_token": token},
+    )
+    assert booked.status_code == 303
+    assert _records(world, world.pat).follow_ups()[0].at.hour == 12, "an offset is kept, as UTC"

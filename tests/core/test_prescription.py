@@ -232,3 +232,21 @@ def test_declining_keeps_the_plan_and_records_why(kb: Knowledge) -> None:
     assert "flare-up last week" in declined.changes[-1].reason
     with pytest.raises(UnknownChange):
         decide_change(declined, key, approve=True, today=START, by="Cleo", note="", kb=kb)
+
+
+def test_two_proposals_on_one_day_are_decided_one_by_one(kb: Knowledge) -> None:
+    plan = build(
+        prescription(progression="approval"),
+        START,
+        result(kb),
+        weaker_side=None,
+        equipment="none",
+        by="C",
+        kb=kb,
+    )
+    waiting = adapt(plan, [_easy(START), _easy(START)], kb)
+    keys = [c.key for c in waiting.pending]
+    assert len(keys) == 2
+    assert len(set(keys)) == 2
+    once = decide_change(waiting, keys[0], approve=True, today=START, by="Cleo", note="", kb=kb)
+    assert [c.key for c in once.pending] == [keys[1]], "the other proposal still waits"

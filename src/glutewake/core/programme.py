@@ -113,11 +113,12 @@ class PlanChange:
     rule: str
     reason: str
     by: str | None = None
+    event: int = 0  # which event (session or check-in, counted from 0) brought it
 
     @property
     def key(self) -> str:
-        """What names a proposed change when a clinician decides it."""
-        return f"{self.on.isoformat()}:{self.rule}"
+        """What names a proposed change when a clinician decides it (two on one day differ by event)."""
+        return f"{self.on.isoformat()}:{self.rule}:{self.event}"
 
 
 @dataclass(frozen=True)
@@ -343,7 +344,8 @@ def adapt(plan: Plan, history: Sequence[Event], kb: Knowledge) -> Plan:
         rule = next((r for r in kb.programme.adapt_rules if rule_matches(r, signals)), None)
         if rule is not None:
             day = history[index].day
-            change = PlanChange(day, _PAST[rule.action], rule.id, rule.reason.format(**signals))  # type: ignore[arg-type]
+            reason = rule.reason.format(**signals)
+            change = PlanChange(day, _PAST[rule.action], rule.id, reason, event=index)  # type: ignore[arg-type]
             if rule.action != "stop" and plan.progression == "approval":
                 plan = replace(plan, pending=(*plan.pending, change))
             else:

@@ -19,6 +19,7 @@ def _seconds(text: str) -> float | None:
     if (
         not cleaned
         or len(cleaned) > 8
+        or not cleaned.isascii()
         or not all(c.isdigit() or c == "." for c in cleaned)
         or cleaned.count(".") > 1
     ):

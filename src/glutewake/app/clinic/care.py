@@ -189,6 +189,9 @@ def schedule(
         raise InputError(f"choose one of: {', '.join(x.name for x in QUESTIONNAIRES.values())}")
     if not 1 <= every_days <= 365:
         raise InputError("a questionnaire repeats every 1 to 365 days")
+    today = clinic.store.clock.now().date()
+    if not today - timedelta(days=365) <= starts_on <= today + timedelta(days=365):
+        raise InputError("start the questionnaire within a year of today")
     clinical_records(clinic, who, patient_id).schedule(q.id, every_days, starts_on, who.name)
     audit(clinic, who, "change", f"scheduled {q.name} every {every_days} days", patient_id)
 

@@ -8,7 +8,7 @@ which events are alerts and in what order patients come (`core/attention.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from glutewake.app.clinic.accounts import NotFound, audit, clinical_records, their_patient
@@ -49,9 +49,13 @@ def standing(facts: Facts, patient_id: int, name: str, today: date, pain_thresho
         for session_id, at, pain in facts.session_alerts
     ]
     if facts.stopped_plan is not None:
-        plan_id, at, content = facts.stopped_plan
-        changes = content.get("changes") or []
-        why = changes[-1]["reason"] if changes else "the programme stopped"
+        plan_id, made, content = facts.stopped_plan
+        stops = [c for c in content.get("changes") or [] if c.get("action") == "stopped"]
+        why = stops[-1]["reason"] if stops else "the programme stopped"
+        # dated by the day it stopped (a plan made weeks ago may stop today), not when it was made
+        at = (
+            max(made, datetime.combine(date.fromisoformat(stops[-1]["on"]), time.min, UTC)) if stops else made
+        )
         alerts.append(Alert("plan", plan_id, at, f"programme stopped ({why})"))
     recent = [done for day, done in facts.planned if day > today - timedelta(RECENT_DAYS)]
     last_done = max((day for day, done in facts.planned if done), default=None)

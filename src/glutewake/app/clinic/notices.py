@@ -4,7 +4,8 @@ once per patient per event, and a reminder to the patient when a questionnaire f
 Run every minute by the worker (`runtime/jobs.py`); any number of workers may run it at once,
 because each email is claimed in the database (`notices_sent`) before it goes. Events older
 than a day are not emailed (a new server does not send its whole history); they still show on
-the dashboard. The emails hold no health record: a name, that something needs attention, a link.
+the dashboard. An alert email names neither the patient nor what happened (just a link); a reminder goes to
+the patient themselves.
 """
 
 from __future__ import annotations
@@ -50,7 +51,6 @@ def send_notices(clinic: Clinic, now: datetime) -> int:
                         _alert_email(
                             clinician.email,
                             clinician.display_name,
-                            patient.display_name,
                             where,
                             clinic.link_to(f"/staff/patients/{patient.id}"),
                         )
@@ -74,13 +74,14 @@ def send_notices(clinic: Clinic, now: datetime) -> int:
     return sent
 
 
-def _alert_email(to: str, name: str, patient: str, clinic: str, link: str) -> Email:
+def _alert_email(to: str, name: str, clinic: str, link: str) -> Email:
+    """Names neither the patient nor what they reported: the link shows both, after signing in."""
     return Email(
         to,
-        f"A patient needs your attention: {patient}",
-        f"Hello {name},\n\nSomething {patient} reported on glutewake needs your attention (a warning"
-        " sign, a clear worsening, or a painful session). The details are on their record:"
-        f"\n\n{link}\n\nAcknowledge it there, with a note, once you have acted.\n\nglutewake at {clinic}",
+        "A patient of yours needs your attention",
+        f"Hello {name},\n\nSomething one of your patients reported on glutewake needs your attention."
+        f" Sign in to see who and what:\n\n{link}\n\nAcknowledge it there, with a note, once you"
+        f" have acted.\n\nglutewake at {clinic}",
     )
 
 

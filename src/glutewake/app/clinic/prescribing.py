@@ -85,7 +85,8 @@ def starting_point(clinic: Clinic, who: Who, patient_id: int, source: str, start
     active = current_plan(ctx)
     if source == "current" and active is not None and active.plan.sessions:
         kept = records.prescription_of(active.id)
-        return kept if kept is not None else from_plan(active.plan)
+        # An override answered the triage of its day: a new prescription confirms afresh.
+        return replace(kept, overrides=()) if kept is not None else from_plan(active.plan)
     _, result = _triage(records)
     plan = build_plan(plan_profile(ctx), result, None, start, kb)
     return from_plan(plan) if plan.sessions else Prescription(())

@@ -258,7 +258,8 @@ def add_follow_up(
     now = request.app.state.clock.now()
     try:
         try:
-            moment = datetime.fromisoformat(at.strip()).replace(tzinfo=UTC)
+            given = datetime.fromisoformat(at.strip())
+            moment = given.astimezone(UTC) if given.tzinfo else given.replace(tzinfo=UTC)
         except ValueError:
             raise InputError("give the appointment's date and time, such as 2026-12-15 14:30") from None
         care.add_follow_up(request.app.state.clinic, request.state.who, patient_id, moment, note, now)

@@ -5,7 +5,7 @@ as the patient's plan or as a clinic template, and the clinic's templates."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
@@ -145,6 +145,13 @@ def _read(form: FormData) -> Prescription:
     )
 
 
+def _read_or_empty(form: FormData) -> Prescription:
+    try:
+        return _read(form)
+    except InputError:
+        return Prescription(())
+
+
 def _int(value: float | None) -> int | None:
     return None if value is None else int(value)
 
@@ -154,11 +161,8 @@ def _edited(form: FormData, prescription: Prescription) -> Prescription:
     action = str(form.get("action", ""))
     rows = list(prescription.exercises)
     kind, _, index_text = action.partition(":")
-    index = (
-        int(index_text)
-        if index_text.isdecimal() and int(index_text) < max(len(rows), len(prescription.phases))
-        else None
-    )
+    known = index_text.isascii() and index_text.isdecimal() and len(index_text) <= 3
+    index = int(index_text) if known and int(index_text) < max(len(rows), len(prescription.phases)) else None
     if kind == "add":
         wanted = _text(form, "add_exercise", 200).lower()
         kb = knowledge()
@@ -198,15 +202,16 @@ async def prescribe(request: Request, patient_id: int) -> Response:
     try:
         start = date.fromisoformat(start_text) if start_text else today
     except ValueError:
-        start = today
+        problem = f"“{start_text}” is not a date; write it as {today.isoformat()}."
+        return _editor(request, patient_id, _read_or_empty(form), 422, errors=[problem], start=today)
     try:
         prescription = _read(form)
     except InputError as error:
         return _editor(request, patient_id, Prescription(()), 422, errors=[sentence(str(error))], start=start)
     try:
         if action == "save":
-            if start < today:
-                raise InputError("a programme starts today or later")
+            if not today <= start <= today + timedelta(days=365):
+                raise InputError("a programme starts between today and a year from now")
             prescribing.prescribe(clinic, who, patient_id, prescription, start)
             return RedirectResponse(
                 f"/staff/patients/{patient_id}?done=prescribed+the+programme", status_code=303

@@ -20,7 +20,15 @@ from glutewake.core.prescription import (
     problems,
     unconfirmed,
 )
-from glutewake.core.programme import Profile, SessionOutcome, UnknownChange, adapt, build_plan, decide_change
+from glutewake.core.programme import (
+    Plan,
+    Profile,
+    SessionOutcome,
+    UnknownChange,
+    adapt,
+    build_plan,
+    decide_change,
+)
 from glutewake.core.triage import Case, TriageResult, triage
 from glutewake.knowledge import Knowledge
 
@@ -55,7 +63,6 @@ def test_the_plan_has_a_session_on_each_chosen_weekday_with_the_weeks_exercises(
 
 
 def test_a_built_plan_survives_storage(kb: Knowledge) -> None:
-    from glutewake.core.programme import Plan
 
     plan = build(prescription(), START, result(kb), weaker_side=None, equipment="band", by="Cleo", kb=kb)
     assert load(Plan, dump(plan)) == plan
@@ -147,12 +154,9 @@ def test_starting_from_a_generated_plan_gives_back_its_exercises_and_weeks(kb: K
     assert {b.exercise_id for s in rebuilt.sessions for b in s.blocks} == ids
 
 
-def _easy(day: date) -> SessionOutcome:
-    return SessionOutcome(day, rpe=3, pain=0, felt=("glutes",), all_sets_done=True)
-
-
-def test_in_approval_mode_a_progression_waits_and_changes_nothing(kb: Knowledge) -> None:
-    plan = build(
+def _approval_plan(kb: Knowledge) -> Plan:
+    """The test prescription's plan, its progression held for the clinician's approval."""
+    return build(
         prescription(progression="approval"),
         START,
         result(kb),
@@ -161,6 +165,14 @@ def test_in_approval_mode_a_progression_waits_and_changes_nothing(kb: Knowledge)
         by="C",
         kb=kb,
     )
+
+
+def _easy(day: date) -> SessionOutcome:
+    return SessionOutcome(day, rpe=3, pain=0, felt=("glutes",), all_sets_done=True)
+
+
+def test_in_approval_mode_a_progression_waits_and_changes_nothing(kb: Knowledge) -> None:
+    plan = _approval_plan(kb)
     adapted = adapt(plan, [_easy(START)], kb)
     assert adapted.sessions == plan.sessions
     assert [c.action for c in adapted.pending] == ["progressed"]
@@ -177,29 +189,13 @@ def test_automatic_mode_progresses_at_once(kb: Knowledge) -> None:
 def test_a_stop_never_waits_for_approval(kb: Knowledge) -> None:
     from glutewake.core.programme import CheckinOutcome
 
-    plan = build(
-        prescription(progression="approval"),
-        START,
-        result(kb),
-        weaker_side=None,
-        equipment="none",
-        by="C",
-        kb=kb,
-    )
+    plan = _approval_plan(kb)
     adapted = adapt(plan, [CheckinOutcome(START, red_flag=True, worse=False)], kb)
     assert adapted.status == "stopped"
 
 
 def test_approving_changes_the_sessions_after_that_day_and_says_who(kb: Knowledge) -> None:
-    plan = build(
-        prescription(progression="approval"),
-        START,
-        result(kb),
-        weaker_side=None,
-        equipment="none",
-        by="C",
-        kb=kb,
-    )
+    plan = _approval_plan(kb)
     waiting = adapt(plan, [_easy(START)], kb)
     approve_on = START + timedelta(3)
     approved = decide_change(
@@ -212,15 +208,7 @@ def test_approving_changes_the_sessions_after_that_day_and_says_who(kb: Knowledg
 
 
 def test_declining_keeps_the_plan_and_records_why(kb: Knowledge) -> None:
-    plan = build(
-        prescription(progression="approval"),
-        START,
-        result(kb),
-        weaker_side=None,
-        equipment="none",
-        by="C",
-        kb=kb,
-    )
+    plan = _approval_plan(kb)
     waiting = adapt(plan, [_easy(START)], kb)
     key = waiting.pending[0].key
     declined = decide_change(
@@ -235,15 +223,7 @@ def test_declining_keeps_the_plan_and_records_why(kb: Knowledge) -> None:
 
 
 def test_two_proposals_on_one_day_are_decided_one_by_one(kb: Knowledge) -> None:
-    plan = build(
-        prescription(progression="approval"),
-        START,
-        result(kb),
-        weaker_side=None,
-        equipment="none",
-        by="C",
-        kb=kb,
-    )
+    plan = _approval_plan(kb)
     waiting = adapt(plan, [_easy(START), _easy(START)], kb)
     keys = [c.key for c in waiting.pending]
     assert len(keys) == 2

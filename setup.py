@@ -1,6 +1,7 @@
 """The one build step glutewake needs: the web app's browser libraries.
 
-htmx and Chart.js come from the npm registry, pinned by package-lock.json. Building the
+htmx, Chart.js and MediaPipe Pose (its models and WASM runtime are inside the package) come
+from the npm registry, pinned by package-lock.json. Building the
 package (`pip install .`, also editable) runs `npm ci` if they are not installed yet, then
 copies the files that package.json names under "glutewake" > "vendor" into
 src/glutewake/web/static/vendor/, which the app serves itself: no page ever loads a CDN.
@@ -28,13 +29,13 @@ def vendor_browser_libraries() -> None:
         npm = shutil.which("npm")
         if npm is None:
             raise SystemExit(
-                "glutewake's web app serves htmx and Chart.js from the npm registry, and building it "
+                "glutewake's web app serves htmx, Chart.js and MediaPipe Pose from the npm registry, and building it "
                 "needs npm: install Node.js and npm (on Debian: apt-get install npm), then try again."
             )
-        print("glutewake: installing htmx and Chart.js with npm ci")
+        print("glutewake: installing the browser libraries with npm ci")
         subprocess.run([npm, "ci", "--omit=dev", "--no-audit", "--no-fund"], cwd=ROOT, check=True)
-    VENDOR.mkdir(exist_ok=True)
     for name, source in wanted.items():
+        (VENDOR / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(modules / source, VENDOR / name)
 
 

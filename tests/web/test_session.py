@@ -40,7 +40,7 @@ def test_with_no_plan_the_page_says_what_to_do(client: TestClient) -> None:
     assert client.get("/api/session").json() == {
         "due": False, "reason": "You have no plan yet. Build it on the My plan page.", "next_day": None,
         "planned_session_id": None, "day": None, "phase": None, "steps": [], "exercises": {},
-        "in_progress": None,
+        "in_progress": None, "motion": {},
     }  # fmt: skip
 
 
@@ -139,6 +139,18 @@ def test_stopping_part_way_can_be_taken_up_again(client: TestClient, planned: Re
         ("/api/session/{log}/feedback", {"rpe": 11, "pain": 0}, 422, "less than or equal to 10"),
         ("/api/session/{log}/feedback", {"rpe": 1, "pain": 0, "felt": ["knees"]}, 422, "glutes"),
         ("/api/session/{log}/finish", {}, 422, "Field required"),
+        # the camera coach's flags: only with the camera, only its own checks, only for what it follows
+        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "flags": [{"id": "hips_not_extended", "t": 1}]},
+         422, 'send \\"counted_by\\": \\"camera\\"'),
+        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "counted_by": "camera",
+                                     "flags": [{"id": "knees_caving", "t": 1}]},
+         422, "'knees_caving' is not a form check of glute_bridge"),
+        ("/api/session/{log}/sets", {"index": 3, "reps": 2, "counted_by": "camera"},
+         422, "does not follow pelvic_curl"),
+        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "counted_by": "phone"}, 422, "camera"),
+        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "counted_by": "camera",
+                                     "flags": [{"id": "hips_not_extended", "t": -1}]},
+         422, "greater than or equal to 0"),
     ],
 )
 def test_bad_calls_get_a_clear_4xx_and_change_nothing(
@@ -217,3 +229,39 @@ def test_a_session_left_part_way_is_offered_from_the_plan_page_on_a_later_day(
     session_page = client.get("/session").text  # the nav's Session link, on a day with no session planned
     assert "You stopped part-way through this session: 1 set done and kept." in session_page
     assert "Go on from where I stopped" in session_page
+
+
+def test_the_player_gets_the_camera_coachs_rules_and_the_page_may_use_the_camera(
+    client: TestClient, planned: Repository
+) -> None:
+    motion = client.get("/api/session").json()["motion"]
+    assert sorted(motion) == ["glute_bridge", "side_plank"]  # the pelvic curl has no motion rules
+    assert motion["glute_bridge"]["measure"] == {"kind": "angle", "points": ["shoulder", "hip", "knee"]}
+    assert {c["id"] for c in motion["glute_bridge"]["checks"]} == {"hips_not_extended", "pelvis_dropping"}
+    page = client.get("/session")
+    # the session page alone may ask for the camera, and run the pose model's WASM from this server
+    assert page.headers["Permissions-Policy"].startswith("camera=(self)")
+    assert "script-src 'self' 'wasm-unsafe-eval'" in page.headers["Content-Security-Policy"]
+    assert "connect-src 'self'" in page.headers["Content-Security-Policy"]
+    assert client.get("/plan").headers["Permissions-Policy"].startswith("camera=()")
+
+
+def test_a_set_the_camera_counted_keeps_its_count_and_flags_and_nothing_else(
+    client: TestClient, planned: Repository
+) -> None:
+    log = start(client)["session_log_id"]
+    flags = [{"id": "hips_not_extended", "t": 4.2, "rep": 2}, {"id": "pelvis_dropping", "t": 6.0, "rep": 3}]
+    body = {"index": 1, "reps": 2, "counted_by": "camera", "flags": flags}
+    assert client.post(f"/api/session/{log}/sets", json=body).json() == {"done_sets": 1}
+    # a set timed by the player says nothing of a camera
+    assert client.post(f"/api/session/{log}/sets", json={"index": 3, "reps": 2}).json() == {"done_sets": 2}
+    hold = {"index": 5, "seconds": 17, "counted_by": "camera", "flags": []}
+    assert client.post(f"/api/session/{log}/sets", json=hold).json() == {"done_sets": 3}
+    bridge, curl, plank = planned.sets_of(log)
+    assert (bridge.reps, bridge.counted_by, bridge.form_flags) == (2, "camera", flags)
+    assert (curl.reps, curl.counted_by, curl.form_flags) == (2, None, None)
+    assert (plank.seconds, plank.counted_by, plank.form_flags) == (17, "camera", [])
+    # the export carries what was kept, and an import of it brings it back
+    exported = client.get("/data/export").json()
+    kept = exported["sessions"][-1]["sets"]
+    assert [(s["counted_by"], s["form_flags"]) for s in kept] == [("camera", flags), (None, None), ("camera", [])]

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Abandoned",
+    "CameraFlag",
     "Due",
     "NotDue",
     "SessionClosed",
@@ -164,14 +165,56 @@ def start_or_resume(ctx: Context, due: Due) -> Started:
     )
 
 
+@dataclass(frozen=True)
+class CameraFlag:
+    """A form mistake the camera coach saw during a set: its check, the second into the set, the rep."""
+
+    id: str
+    t: float
+    rep: int | None = None
+
+
 def record_set(
-    ctx: Context, session_log_id: int, step: Step, *, reps: int | None, seconds: int | None
+    ctx: Context,
+    session_log_id: int,
+    step: Step,
+    *,
+    reps: int | None,
+    seconds: int | None,
+    camera: Sequence[CameraFlag] | None = None,
 ) -> None:
+    """Keep a set done. `camera` is None for a set timed by the player or typed in; for one the
+    camera coach counted, its form flags (perhaps none). Only the count, the seconds and the
+    flags are kept: nothing of the video."""
     assert step.exercise_id is not None  # only "set" steps are recorded
     ctx.records.log_set(
         session_log_id,
-        SetRecord(step.exercise_id, step.side, reps, seconds, step.load_kg, step.reps, step.hold_seconds),
-    )
+        SetRecord(
+            step.exercise_id, step.side, reps, seconds, step.load_kg, step.reps, step.hold_seconds,
+            counted_by=None if camera is None else "camera",
+            form_flags=None if camera is None else [{"id": f.id, "t": f.t, "rep": f.rep} for f in camera],
+        ),
+    )  # fmt: skip
+
+
+def _camera_problems(ctx: Context, step: Step, camera: Sequence[CameraFlag]) -> list[tuple[str, str]]:
+    """What is wrong with a camera-counted set's flags: an exercise the coach does not follow, or
+    a check that is not one of its own."""
+    assert step.exercise_id is not None
+    rule = ctx.knowledge.motion.get(step.exercise_id)
+    if rule is None:
+        return [
+            ("counted_by", f"the camera coach does not follow {step.exercise_id}; send the set without it")
+        ]
+    known = {check.id for check in rule.checks}
+    return [
+        (
+            "flags",
+            f"{flag.id!r} is not a form check of {step.exercise_id} (its checks: {', '.join(sorted(known))})",
+        )
+        for flag in camera
+        if flag.id not in known
+    ]
 
 
 class SessionClosed(Exception):
@@ -195,9 +238,16 @@ def _planned(ctx: Context, log: SessionLog) -> PlannedSession | None:
 
 
 def record_step(
-    ctx: Context, session_log_id: int, index: int, *, reps: int | None, seconds: int | None
+    ctx: Context,
+    session_log_id: int,
+    index: int,
+    *,
+    reps: int | None,
+    seconds: int | None,
+    camera: Sequence[CameraFlag] | None = None,
 ) -> int:
     """Record the set at step `index` of a guided session; the number of sets done after it.
+    `camera` as in `record_set`.
 
     A set already recorded (the same step sent twice) is not recorded again.
     """
@@ -208,9 +258,11 @@ def record_step(
     plan_steps = steps(planned, ctx.knowledge)
     if not 0 <= index < len(plan_steps) or plan_steps[index].kind != "set":
         raise FieldErrors([("index", f"step {index} of this session is not a set")])
+    if camera is not None and (problems := _camera_problems(ctx, plan_steps[index], camera)):
+        raise FieldErrors(problems)
     done = [(s.exercise_id, s.side) for s in ctx.records.sets_of(session_log_id)]
     if index >= resume_at(plan_steps, done):
-        record_set(ctx, session_log_id, plan_steps[index], reps=reps, seconds=seconds)
+        record_set(ctx, session_log_id, plan_steps[index], reps=reps, seconds=seconds, camera=camera)
         return len(done) + 1
     return len(done)
 

@@ -102,6 +102,14 @@ class Plan(_Model):
     plan: DomainPlan = Field(description="The plan with its sessions, as glutewake reads it")
 
 
+class FlagKept(_Model):
+    """A form flag the camera coach raised during a set: which check, when in the set, which rep."""
+
+    id: Word
+    t: Annotated[float, Field(ge=0, le=3600)]
+    rep: Whole | None = None
+
+
 class SetDone(_Model):
     done_at: When
     exercise_id: Word
@@ -111,6 +119,8 @@ class SetDone(_Model):
     load_kg: Annotated[float, Field(ge=0, le=1000)] | None = None
     target_reps: Whole | None = None
     target_seconds: Whole | None = None
+    counted_by: Literal["camera"] | None = None
+    form_flags: Annotated[list[FlagKept], Field(max_length=100)] | None = None
 
 
 class Feedback(_Model):

@@ -68,6 +68,9 @@ class SetRecord:
     load_kg: float | None = None
     target_reps: int | None = None
     target_seconds: int | None = None
+    counted_by: str | None = None  # "camera" when the camera coach counted the set
+    # The camera coach's form flags: each {"id": the check, "t": seconds into the set, "rep": from 1 or None}
+    form_flags: list[dict[str, Any]] | None = None
 
 
 @dataclass(frozen=True)

@@ -217,6 +217,8 @@ set_logs = Table(
     Column("load_kg", Float, nullable=True),
     Column("target_reps", Integer, nullable=True),
     Column("target_seconds", Integer, nullable=True),
+    Column("counted_by", String(8), nullable=True),  # "camera" when the camera coach counted it
+    Column("form_flags", JSON, nullable=True),  # the camera's flags: [{"id", "t", "rep"}]
 )
 
 session_feedback = Table(

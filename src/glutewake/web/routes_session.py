@@ -15,16 +15,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from glutewake.app.context import Context
 from glutewake.app.region import knowledge
 from glutewake.app.sessions import NotDue
+from glutewake.codec import dump
 from glutewake.core.figure import rep_seconds
 from glutewake.core.session import steps
 from glutewake.web.deps import Ctx, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
-from glutewake.web.security import require_csrf
+from glutewake.web.security import CAMERA_PAGE, require_csrf
 from glutewake.web.views import render, sentence
 
 __all__ = ["router"]
@@ -84,6 +85,9 @@ class SessionOut(BaseModel):
     steps: list[StepOut] = []
     exercises: dict[str, ExerciseBrief] = {}
     in_progress: InProgress | None = None
+    motion: dict[str, dict[str, Any]] = Field(
+        {}, description="The camera coach's motion rules (knowledge/data/motion.yaml) for the exercises in it"
+    )
 
 
 class StartIn(BaseModel):
@@ -91,13 +95,34 @@ class StartIn(BaseModel):
     planned_session_id: WholeNumber
 
 
+class FlagIn(BaseModel):
+    """A form mistake the camera coach saw: the check's id (from the exercise's motion rules),
+    the second into the set, and the rep (from 1; none during a hold)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
+    t: float = Field(ge=0, le=3600, allow_inf_nan=False)
+    rep: Annotated[int, Field(ge=1, le=500), BeforeValidator(no_booleans)] | None = None
+
+
 class SetIn(BaseModel):
-    """A set done: the index of its step, and the reps or seconds actually done."""
+    """A set done: the index of its step, and the reps or seconds actually done. A set the
+    camera coach counted says so and carries its form flags; nothing of the video is sent."""
 
     model_config = ConfigDict(extra="forbid")
     index: WholeNumber = Field(ge=0)
     reps: Annotated[int, Field(ge=0, le=500), BeforeValidator(no_booleans)] | None = None
     seconds: Annotated[int, Field(ge=0, le=3600), BeforeValidator(no_booleans)] | None = None
+    counted_by: Literal["camera"] | None = Field(
+        None, description='"camera" when the camera coach counted it'
+    )
+    flags: list[FlagIn] = Field(default=[], max_length=100, description="The camera coach's form flags")
+
+    @model_validator(mode="after")
+    def _flags_need_the_camera(self) -> SetIn:
+        if self.flags and self.counted_by is None:
+            raise ValueError('form flags come from the camera coach: send "counted_by": "camera" with them')
+        return self
 
 
 class FinishIn(BaseModel):
@@ -159,6 +184,7 @@ def _session(ctx: Context, allow_next: bool) -> tuple[SessionOut, Any]:
             for e in sorted(used)
         },
         in_progress=in_progress,
+        motion={e: dump(kb.motion[e]) for e in sorted(used) if e in kb.motion},
     )
     return out, due.session
 
@@ -173,7 +199,9 @@ def session_page(request: Request, ctx: Ctx, today: Today, next: bool = False) -
         "felt_labels": FELT_LABELS,
         "today": today,
     }
-    return render(request, "session.html", context)
+    response = render(request, "session.html", context)
+    response.headers.update(CAMERA_PAGE)
+    return response
 
 
 @router.get("/api/session", tags=["api"], summary="The session due now, as steps for a guided player")
@@ -206,10 +234,13 @@ def api_start(request: Request, ctx: Ctx, today: Today, body: StartIn) -> InProg
     responses=_NOT_FOUND | _CONFLICT | BAD_BODY,
 )
 def api_set(request: Request, ctx: Ctx, session_log_id: LogId, body: SetIn) -> dict[str, int]:
-    from glutewake.app.sessions import record_step
+    from glutewake.app.sessions import CameraFlag, record_step
 
+    camera = None if body.counted_by is None else [CameraFlag(f.id, f.t, f.rep) for f in body.flags]
     with _as_http():
-        done = record_step(ctx, session_log_id, body.index, reps=body.reps, seconds=body.seconds)
+        done = record_step(
+            ctx, session_log_id, body.index, reps=body.reps, seconds=body.seconds, camera=camera
+        )
     return {"done_sets": done}
 
 

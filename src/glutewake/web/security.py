@@ -14,13 +14,14 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CLINIC_HEADERS", "HEADERS", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
+__all__ = ["CAMERA_PAGE", "CLINIC_HEADERS", "HEADERS", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
 
+_CSP = (
+    "default-src 'self'; script-src 'self'{wasm}; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-    ),
+    "Content-Security-Policy": _CSP.format(wasm=""),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -28,6 +29,14 @@ HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Cross-Origin-Resource-Policy": "same-origin",
     "Cache-Control": "no-store",
+}
+
+# The session page's camera coach: the page may ask for the camera, and compile the pose model's
+# WebAssembly (served from /static/vendor/pose/, like every script). Frames stay in the page:
+# connect-src is still this server alone, and nothing it sends carries an image.
+CAMERA_PAGE = {
+    "Content-Security-Policy": _CSP.format(wasm=" 'wasm-unsafe-eval'"),
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
 }
 
 # The clinic server's: the same, except that a same-origin form says where it came from (a

@@ -140,17 +140,31 @@ def test_stopping_part_way_can_be_taken_up_again(client: TestClient, planned: Re
         ("/api/session/{log}/feedback", {"rpe": 1, "pain": 0, "felt": ["knees"]}, 422, "glutes"),
         ("/api/session/{log}/finish", {}, 422, "Field required"),
         # the camera coach's flags: only with the camera, only its own checks, only for what it follows
-        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "flags": [{"id": "hips_not_extended", "t": 1}]},
-         422, 'send \\"counted_by\\": \\"camera\\"'),
-        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "counted_by": "camera",
-                                     "flags": [{"id": "knees_caving", "t": 1}]},
-         422, "'knees_caving' is not a form check of glute_bridge"),
-        ("/api/session/{log}/sets", {"index": 3, "reps": 2, "counted_by": "camera"},
-         422, "does not follow pelvic_curl"),
+        (
+            "/api/session/{log}/sets",
+            {"index": 1, "reps": 2, "flags": [{"id": "hips_not_extended", "t": 1}]},
+            422,
+            'send \\"counted_by\\": \\"camera\\"',
+        ),
+        (
+            "/api/session/{log}/sets",
+            {"index": 1, "reps": 2, "counted_by": "camera", "flags": [{"id": "knees_caving", "t": 1}]},
+            422,
+            "'knees_caving' is not a form check of glute_bridge",
+        ),
+        (
+            "/api/session/{log}/sets",
+            {"index": 3, "reps": 2, "counted_by": "camera"},
+            422,
+            "does not follow pelvic_curl",
+        ),
         ("/api/session/{log}/sets", {"index": 1, "reps": 2, "counted_by": "phone"}, 422, "camera"),
-        ("/api/session/{log}/sets", {"index": 1, "reps": 2, "counted_by": "camera",
-                                     "flags": [{"id": "hips_not_extended", "t": -1}]},
-         422, "greater than or equal to 0"),
+        (
+            "/api/session/{log}/sets",
+            {"index": 1, "reps": 2, "counted_by": "camera", "flags": [{"id": "hips_not_extended", "t": -1}]},
+            422,
+            "greater than or equal to 0",
+        ),
     ],
 )
 def test_bad_calls_get_a_clear_4xx_and_change_nothing(
@@ -264,4 +278,8 @@ def test_a_set_the_camera_counted_keeps_its_count_and_flags_and_nothing_else(
     # the export carries what was kept, and an import of it brings it back
     exported = client.get("/data/export").json()
     kept = exported["sessions"][-1]["sets"]
-    assert [(s["counted_by"], s["form_flags"]) for s in kept] == [("camera", flags), (None, None), ("camera", [])]
+    assert [(s["counted_by"], s["form_flags"]) for s in kept] == [
+        ("camera", flags),
+        (None, None),
+        ("camera", []),
+    ]

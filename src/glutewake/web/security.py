@@ -14,7 +14,15 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CAMERA_PAGE", "CLINIC_HEADERS", "HEADERS", "csrf_ok", "csrf_token", "require_csrf", "security_headers"]
+__all__ = [
+    "CAMERA_PAGE",
+    "CLINIC_HEADERS",
+    "HEADERS",
+    "csrf_ok",
+    "csrf_token",
+    "require_csrf",
+    "security_headers",
+]
 
 _CSP = (
     "default-src 'self'; script-src 'self'{wasm}; style-src 'self'; img-src 'self' data:; "

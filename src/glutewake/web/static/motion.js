@@ -227,7 +227,76 @@
     return best.result;
   }
 
-  const api = { LANDMARKS, REP_TRANSITIONS, Tracker, evaluate, value, viewOf, upperSide };
+  // The same as `evaluate`, a frame at a time, for the live camera: both sides are followed and
+  // the answer so far is the one `evaluate` would give on the frames so far (a test holds them equal).
+  class Live {
+    constructor(rule, { side = null, aspect = 1.0 } = {}) {
+      let sides = side ? [side] : ["left", "right"];
+      if (!sided(rule)) sides = sides.slice(0, 1);
+      this.upper = !side && sided(rule) && rule.watch === "upper";
+      this.minVisibility = rule.min_visibility;
+      this.higher = 0;
+      this.trackers = sides.map((watched) => new Tracker(rule, watched, aspect));
+    }
+
+    add(frame) {
+      for (const tracker of this.trackers) tracker.add(frame);
+      if (this.upper) {
+        const a = frame.landmarks[INDEX.left_hip];
+        const b = frame.landmarks[INDEX.right_hip];
+        if (a[3] >= this.minVisibility && b[3] >= this.minVisibility) this.higher += a[1] < b[1] ? 1 : -1;
+      }
+      return this.result();
+    }
+
+    result() {
+      if (this.upper) return this.trackers[this.higher >= 0 ? 0 : 1].result();
+      let best = null;
+      for (const tracker of this.trackers) {
+        const result = tracker.result();
+        const key = [result.reps.length, result.hold_seconds, result.frames_used];
+        if (best === null || key[0] > best.key[0] || (key[0] === best.key[0] && (key[1] > best.key[1]
+            || (key[1] === best.key[1] && key[2] > best.key[2])))) best = { key, result };
+      }
+      return best.result;
+    }
+  }
+
+  // Whether the camera can follow this exercise now: the whole body in the picture (shoulder,
+  // hip, knee and ankle of at least one side, visible and inside the frame), seen from the side
+  // or the front as the rule wants, and enough light (`light`: the picture's mean brightness,
+  // 0-255, or null when not measured). `ok` when all three are.
+  const BODY = ["shoulder", "hip", "knee", "ankle"];
+  const PART_NAMES = { shoulder: "shoulders", hip: "hips", knee: "knees", ankle: "feet" };
+  const DARK = 45;
+
+  function setupCheck(rule, frame, { aspect = 1.0, light = null } = {}) {
+    const minVisibility = rule.min_visibility;
+    const seen = (name) => {
+      const p = frame && frame.landmarks[INDEX[name]];
+      return Boolean(p) && p[3] >= minVisibility && p[0] >= 0 && p[0] <= 1 && p[1] >= 0 && p[1] <= 1;
+    };
+    const lit = light === null || light >= DARK;
+    const missing = (side) => BODY.filter((part) => !seen(`${side}_${part}`));
+    const left = missing("left");
+    const right = missing("right");
+    const gaps = left.length <= right.length ? left : right;
+    const person = frame !== null && (BODY.some((part) => seen(`left_${part}`) || seen(`right_${part}`)));
+    const body = person && gaps.length === 0;
+    // Side-on, the far shoulder is often hidden: one side seen whole and the other not is side-on.
+    const oneSided = (left.length === 0) !== (right.length === 0);
+    const view = body ? viewOf(frame, aspect, minVisibility) ?? (oneSided ? "side" : null) : null;
+    const facing = view === null ? body : view === rule.view;  // a view it cannot tell holds nothing up
+    let says;
+    if (!lit) says = "It is too dark for the camera to see you well: turn on a light or face a window.";
+    else if (!person) says = "I cannot see anyone yet: stand back so the camera sees all of you.";
+    else if (!body) says = `Step back or move the camera: I cannot see your ${gaps.map((g) => PART_NAMES[g]).join(" and ")}.`;
+    else if (!facing) says = rule.view === "side" ? "Turn side-on to the camera for this one." : "Face the camera for this one.";
+    else says = "Ready: I can see you.";
+    return { ok: lit && body && facing, body, view, facing, light: lit, says };
+  }
+
+  const api = { LANDMARKS, REP_TRANSITIONS, Tracker, Live, evaluate, setupCheck, value, viewOf, upperSide };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.GlutewakeMotion = api;
 })(typeof window === "undefined" ? globalThis : window);

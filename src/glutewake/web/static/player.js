@@ -1,6 +1,8 @@
 // The guided session in the browser: the steps the server planned (core/session.py), run with
 // timers, a progress ring, spoken cues and a sound at each change. Each set is saved the moment
-// it is done, so leaving the page loses nothing; coming back offers to go on.
+// it is done, so leaving the page loses nothing; coming back offers to go on. With "Count with my
+// camera" on, a set of an exercise the camera coach follows (data.motion) is counted from the
+// camera by motion.js instead of the clock, and ends when its reps or hold are reached.
 "use strict";
 
 (() => {
@@ -15,17 +17,27 @@
     countLabel: $("count-label"), pausedNote: $("paused-note"), pause: $("pause"), done: $("done"),
     skip: $("skip"), stop: $("stop"), saved: $("saved"), announce: $("announce"), voice: $("voice"),
     sound: $("sound"), stopped: $("stopped"), feedback: $("feedback"), resumeNote: $("resume-note"),
-    figure: $("figure"),
+    figure: $("figure"), media: document.querySelector("#stage .media"), camera: $("camera"),
+    cameraPanel: $("camera-panel"), cameraVideo: $("camera-video"), cameraOverlay: $("camera-overlay"),
+    cameraCheck: $("camera-check"), cameraCue: $("camera-cue"), skeleton: $("skeleton"),
+    cameraModel: $("camera-model"),
   };
+  const motion = window.GlutewakeMotion;
+  const CUE_GAP_MS = 6000;  // one form cue is not said again sooner than this
   const CIRCUMFERENCE = 2 * Math.PI * 52;
   const SECTIONS = { warm_up: "Warm-up", main: "Main", stretches: "Stretches" };
   const TICK_MS = 200;
 
   const settings = {
     load() {
-      for (const name of ["voice", "sound"]) {
-        const kept = localStorage.getItem("glutewake." + name);
-        if (kept !== null) ui[name].checked = kept === "on";
+      for (const name of ["voice", "sound", "skeleton"]) {
+        const kept = ui[name] && localStorage.getItem("glutewake." + name);
+        if (kept) ui[name].checked = kept === "on";
+      }
+      if (ui.cameraModel) {
+        const kept = localStorage.getItem("glutewake.camera-model");
+        const small = navigator.hardwareConcurrency <= 4 || window.matchMedia("(max-width: 40rem)").matches;
+        ui.cameraModel.value = kept === "0" || kept === "1" ? kept : small ? "0" : "1";
       }
     },
     keep(name) { localStorage.setItem("glutewake." + name, ui[name].checked ? "on" : "off"); },
@@ -45,6 +57,13 @@
   let saving = Promise.resolve();
   let audio = null;
   let ended = false;
+  // The camera coach: the camera (camera.js) while it is on, and the current set's live counter.
+  let camera = null;
+  let live = null;       // motion.Live for the set running, when the camera counts it
+  let liveStart = 0;     // the set's start, in the camera's clock (seconds)
+  let counted = { reps: [], hold_seconds: 0, flags: [] };
+  let cuesSaid = new Map();
+  let setupSaid = "";
 
   // --- talking to the server ------------------------------------------------------------
 
@@ -59,9 +78,12 @@
     return answer;
   }
 
-  function saveSet(at, reps, seconds) {
+  // `camera`: the form flags of a set the camera counted (null for one the clock timed).
+  function saveSet(at, reps, seconds, camera = null) {
+    const body = { index: at, reps, seconds };
+    if (camera) Object.assign(body, { counted_by: "camera", flags: camera });
     saving = saving
-      .then(() => call(`/api/session/${logId}/sets`, { index: at, reps, seconds }))
+      .then(() => call(`/api/session/${logId}/sets`, body))
       .then((answer) => {
         doneSets = answer.done_sets;
         ui.saved.textContent = `Saved: ${doneSets} set${doneSets === 1 ? "" : "s"} done.`;
@@ -155,6 +177,7 @@
     startedAt = Date.now();
     endsAt = startedAt + total;
     lastSpokenRep = 0;
+    countWithCamera();
     beep(step.kind === "set");
     say(text.spoken);
     draw();
@@ -163,6 +186,7 @@
   function elapsed() { return (pausedAt ?? Date.now()) - startedAt; }
 
   function draw() {
+    if (live) return drawCounted();
     const fraction = total ? Math.min(1, elapsed() / total) : 1;
     ui.bar.setAttribute("stroke-dashoffset", String(CIRCUMFERENCE * (1 - fraction)));
     ui.ring.setAttribute("aria-valuenow", String(Math.round(fraction * 100)));
@@ -186,12 +210,17 @@
 
   function tick() {
     if (pausedAt !== null || !step) return;
+    if (live) return;  // the camera ends a set it counts, when the reps or hold are reached
     if (Date.now() >= endsAt) return finishStep("done");
     draw();
   }
 
   function finishStep(how) {
-    if (step.kind === "set" && how !== "skip") {
+    if (live && how !== "skip") {
+      const flags = counted.flags.map((f) => ({ id: f.id, t: Math.max(0, Math.round((f.t - liveStart) * 10) / 10), rep: f.rep }));
+      if (step.reps !== null) saveSet(index, Math.min(500, counted.reps.length), null, flags);
+      else saveSet(index, null, Math.min(3600, Math.round(counted.hold_seconds)), flags);
+    } else if (step.kind === "set" && how !== "skip") {
       const seconds = Math.round(Math.min(elapsed(), total) / 1000);
       if (step.reps !== null) {
         const reps = how === "done" && Date.now() >= endsAt ? step.reps
@@ -232,6 +261,8 @@
     if (ended) return;
     ended = true;
     clearInterval(timer);
+    live = null;
+    if (camera) { camera.close(); camera = null; }
     step = null;
     window.speechSynthesis?.cancel();
     await saving;
@@ -269,11 +300,121 @@
     ui.start.parentElement.hidden = true;
     if (ui.resumeNote) ui.resumeNote.hidden = true;
     ui.stage.hidden = false;
+    if (ui.cameraPanel) ui.media.appendChild(ui.cameraPanel);  // the preview beside the count
     ui.what.focus();
     timer = setInterval(tick, TICK_MS);
     // Going on after a break starts with a short get-ready, then the next set.
     if (started.resume_at > 0) begin(started.resume_at, data.steps[0]);
     else begin(0);
+  }
+
+  // --- the camera coach -----------------------------------------------------------------
+
+  // The motion rules for the step running, or the next exercise's before a set.
+  function ruleNow() {
+    if (!data.motion) return null;
+    const s = step && step.exercise_id ? step : data.steps.slice(step ? index : 0).find((x) => x.exercise_id);
+    return s ? { rule: data.motion[s.exercise_id] || null, name: exercise(s).name } : null;
+  }
+
+  // A set starting: counted by the camera when it is on and follows this exercise.
+  function countWithCamera() {
+    live = null;
+    counted = { reps: [], hold_seconds: 0, flags: [] };
+    if (!camera || !camera.running || !step || step.kind !== "set") return;
+    const rule = data.motion[step.exercise_id];
+    if (!rule) {
+      ui.cameraCheck.textContent = `The camera does not follow ${exercise(step).name} yet: the clock times this set.`;
+      return;
+    }
+    cuesSaid = new Map();
+    ui.cameraCue.textContent = "";  // the last set's cue stays up through the rest, until this one
+    live = new motion.Live(rule, { aspect: camera.aspect() });
+    liveStart = performance.now() / 1000;
+  }
+
+  function drawCounted() {
+    const holding = step.reps === null;
+    const done = holding ? counted.hold_seconds : counted.reps.length;
+    const target = holding ? step.hold_seconds : step.reps;
+    const fraction = Math.min(1, done / target);
+    ui.bar.setAttribute("stroke-dashoffset", String(CIRCUMFERENCE * (1 - fraction)));
+    ui.ring.setAttribute("aria-valuenow", String(Math.round(fraction * 100)));
+    ui.count.textContent = String(holding ? Math.floor(done) : done);
+    ui.countLabel.textContent = holding ? ` of ${target} s held` : ` of ${target}`;
+    ui.ring.setAttribute("aria-valuetext", (holding ? "" : "reps counted: ") + ui.count.textContent + ui.countLabel.textContent);
+  }
+
+  function onPose(frame, aspect) {
+    const now = ruleNow();
+    if (!now) return;
+    if (!now.rule) {
+      showSetup(`The camera does not follow ${now.name} yet: the clock times it.`);
+    } else {
+      const check = motion.setupCheck(now.rule, frame.landmarks ? frame : null, { aspect, light: camera.light() });
+      showSetup(check.says);
+    }
+    if (!live || !frame.landmarks || pausedAt !== null) return;
+    const before = counted.reps.length;
+    counted = live.add(frame);
+    if (counted.reps.length > before && ui.voice.checked && "speechSynthesis" in window) {
+      window.speechSynthesis.speak(new SpeechSynthesisUtterance(String(counted.reps.length)));
+    }
+    for (const flag of counted.flags) {
+      const said = cuesSaid.get(flag.id);
+      const key = `${flag.id}@${flag.t}`;
+      if (said && (said.key === key || Date.now() - said.at < CUE_GAP_MS)) continue;
+      cuesSaid.set(flag.id, { key, at: Date.now() });
+      ui.cameraCue.textContent = flag.cue;
+      say(flag.cue);
+    }
+    draw();
+    const reached = step.reps !== null ? counted.reps.length >= step.reps : counted.hold_seconds >= step.hold_seconds;
+    if (reached) finishStep("done");
+  }
+
+  function showSetup(text) {
+    if (text === setupSaid) return;
+    setupSaid = text;
+    ui.cameraCheck.textContent = text;
+  }
+
+  async function cameraOn() {
+    ui.camera.disabled = true;
+    ui.cameraPanel.hidden = false;
+    ui.cameraCheck.textContent = "Asking for the camera…";
+    camera = new window.GlutewakeCamera.Camera({
+      video: ui.cameraVideo, overlay: ui.cameraOverlay, onPose,
+      onStatus: (text) => { if (text) ui.cameraCheck.textContent = text; },
+    });
+    camera.skeleton = ui.skeleton.checked;
+    try {
+      await camera.open(Number(ui.cameraModel.value));
+      setupSaid = "";
+      ui.cameraCheck.textContent = "Looking for you…";
+      if (step && step.kind === "set" && !live) countWithCamera();  // turned on during a set: it counts from now
+    } catch (error) {
+      camera = null;
+      ui.camera.checked = false;
+      ui.cameraCheck.textContent = error.message;
+    }
+    ui.camera.disabled = false;
+  }
+
+  function cameraOff() {
+    if (camera) camera.close();
+    camera = null;
+    ui.cameraPanel.hidden = true;
+    if (live) {  // the rest of this set goes by the clock, from now
+      live = null;
+      startedAt = Date.now();
+      endsAt = startedAt + total;
+      draw();
+    }
+  }
+
+  function toggleCamera() {
+    if (ui.camera.checked) cameraOn(); else cameraOff();
   }
 
   function onKey(event) {
@@ -289,6 +430,7 @@
       d: () => step.kind === "set" && finishStep("done"),
       enter: () => step.kind !== "set" && pausedAt === null && finishStep("skip"),
       v: () => { ui.voice.checked = !ui.voice.checked; settings.keep("voice"); },
+      c: () => { if (ui.camera && !ui.camera.disabled) { ui.camera.checked = !ui.camera.checked; toggleCamera(); } },
       q: () => end(false),
     };
     if (actions[key]) {
@@ -298,6 +440,17 @@
   }
 
   settings.load();
+  if (ui.camera && motion && window.GlutewakeCamera) {
+    ui.camera.addEventListener("change", toggleCamera);
+    ui.skeleton.addEventListener("change", () => {
+      settings.keep("skeleton");
+      if (camera) camera.skeleton = ui.skeleton.checked;
+    });
+    ui.cameraModel.addEventListener("change", () => {
+      localStorage.setItem("glutewake.camera-model", ui.cameraModel.value);
+      if (camera) { cameraOff(); ui.camera.checked = true; cameraOn(); }
+    });
+  }
   ui.voice.addEventListener("change", () => settings.keep("voice"));
   ui.sound.addEventListener("change", () => settings.keep("sound"));
   ui.start.addEventListener("click", start);

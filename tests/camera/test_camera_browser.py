@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import importlib.resources
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ window.Pose = class {
   constructor(options) { this.options = options; }
   setOptions(options) { window.__poseOptions = options; }
   onResults(callback) { this.callback = callback; }
-  async initialize() {}
+  async initialize() { await new Promise((resolve) => setTimeout(resolve, window.__startMs || 0)); }
   async send({ image }) {
     await new Promise((resolve) => setTimeout(resolve, 30));
     const replay = window.__replay;
@@ -265,7 +266,8 @@ def test_the_camera_counts_the_set_speaks_the_count_and_cues_and_ends_it(
     expect(page.locator("#what")).to_have_text("Next: Pelvic curl", timeout=20_000)
     expect(page.locator("#saved")).to_have_text("Saved: 1 set done.")
     spoken = page.evaluate("window.__spoken")
-    assert "2" in spoken
+    assert "1" in spoken
+    assert any(s.startswith("2. Next, Pelvic curl") for s in spoken)  # the last rep, then what is next
     assert any(s.startswith("Lift a little higher") for s in spoken)
 
     # the camera does not follow the pelvic curl: the clock times it, and Done ends it early
@@ -286,4 +288,50 @@ def test_the_camera_counts_the_set_speaks_the_count_and_cues_and_ends_it(
     assert saved[2][:4] == ("side_plank", None, 2, "camera")
     # the camera is let go once the session ends
     assert page.evaluate("document.getElementById('camera-video').srcObject") is None
+    image_free(traffic)
+
+
+def test_turned_off_while_starting_or_mid_set_the_camera_is_let_go_and_the_clock_takes_over(
+    camera_page: tuple[Page, Traffic], site: str, store: str, kb: Knowledge
+) -> None:
+    page, traffic = camera_page
+    page.route("**/static/vendor/pose/pose.js", lambda route: route.fulfill(
+        body=FAKE_POSE, content_type="text/javascript"))  # fmt: skip
+    page.add_init_script("window.__startMs = 1500;")
+    page.goto(site + "session")
+    camera = page.get_by_label("Count with my camera")
+    live_tracks = "(document.getElementById('camera-video').srcObject?.getTracks() || []).filter((t) => t.readyState === 'live').length"
+    # off again while the model is still starting: once it has started, nothing is left running
+    camera.check()
+    expect(page.locator("#camera-check")).to_contain_text("Loading the pose model")
+    camera.uncheck()
+    page.wait_for_timeout(2500)
+    assert page.evaluate(live_tracks) == 0
+    expect(page.locator("#camera-panel")).to_be_hidden()
+
+    # on for a set; off after the first rep: the clock goes on from the rep counted
+    camera.check()
+    expect(page.locator("#camera-check")).to_contain_text("I cannot see anyone yet", timeout=10_000)
+    page.get_by_role("button", name="Start the guided session").click()
+    expect(page.locator("#what")).to_have_text("Get ready")
+    page.keyboard.press("Enter")
+    expect(page.locator("#what")).to_have_text("Glute bridge")
+    page.evaluate("(frames) => { window.__replay = { frames }; }",
+                  as_camera_sees(frames_for(Vector("bridge", "glute_bridge", 3, seed=23), kb), faster=2))  # fmt: skip
+    expect(page.get_by_role("progressbar")).to_have_attribute(
+        "aria-valuetext", "reps counted: 1 of 2", timeout=10_000
+    )
+    page.keyboard.press("c")
+    expect(page.locator("#camera-panel")).to_be_hidden()
+    assert page.evaluate(live_tracks) == 0
+    expect(page.get_by_role("progressbar")).to_have_attribute(
+        "aria-valuetext", re.compile(r"^rep [12] of 2$")
+    )
+    page.get_by_role("button", name="Done with this set").click()
+    expect(page.locator("#saved")).to_have_text("Saved: 1 set done.")
+    (bridge,) = sets_saved(store)
+    assert bridge[0] == "glute_bridge"
+    assert bridge[1] is not None
+    assert bridge[1] >= 1
+    assert bridge[3] is None  # the clock, not the camera, ended it
     image_free(traffic)

@@ -275,7 +275,7 @@ def test_a_set_the_camera_counted_keeps_its_count_and_flags_and_nothing_else(
     assert (bridge.reps, bridge.counted_by, bridge.form_flags) == (2, "camera", flags)
     assert (curl.reps, curl.counted_by, curl.form_flags) == (2, None, None)
     assert (plank.seconds, plank.counted_by, plank.form_flags) == (17, "camera", [])
-    # the export carries what was kept, and an import of it brings it back
+    # the export carries what was kept
     exported = client.get("/data/export").json()
     kept = exported["sessions"][-1]["sets"]
     assert [(s["counted_by"], s["form_flags"]) for s in kept] == [

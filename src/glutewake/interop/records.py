@@ -106,8 +106,8 @@ class FlagKept(_Model):
     """A form flag the camera coach raised during a set: which check, when in the set, which rep."""
 
     id: Word
-    t: Annotated[float, Field(ge=0, le=3600)]
-    rep: Whole | None = None
+    t: Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False)]
+    rep: Annotated[int, Field(ge=1, le=500)] | None = None
 
 
 class SetDone(_Model):

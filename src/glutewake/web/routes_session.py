@@ -25,7 +25,7 @@ from glutewake.core.figure import rep_seconds
 from glutewake.core.session import steps
 from glutewake.web.deps import Ctx, Today
 from glutewake.web.routes_api import BAD_BODY, WholeNumber, no_booleans
-from glutewake.web.security import CAMERA_PAGE, require_csrf
+from glutewake.web.security import camera_page, require_csrf
 from glutewake.web.views import render, sentence
 
 __all__ = ["router"]
@@ -101,7 +101,7 @@ class FlagIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     id: str = Field(min_length=1, max_length=64, pattern=r"^[a-z_]+$")
-    t: float = Field(ge=0, le=3600, allow_inf_nan=False)
+    t: Annotated[float, Field(ge=0, le=3600, allow_inf_nan=False, strict=True), BeforeValidator(no_booleans)]
     rep: Annotated[int, Field(ge=1, le=500), BeforeValidator(no_booleans)] | None = None
 
 
@@ -200,7 +200,7 @@ def session_page(request: Request, ctx: Ctx, today: Today, next: bool = False) -
         "today": today,
     }
     response = render(request, "session.html", context)
-    response.headers.update(CAMERA_PAGE)
+    response.headers.update(camera_page(request.app.state.headers))
     return response
 
 

@@ -15,21 +15,20 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 __all__ = [
-    "CAMERA_PAGE",
     "CLINIC_HEADERS",
     "HEADERS",
+    "camera_page",
     "csrf_ok",
     "csrf_token",
     "require_csrf",
     "security_headers",
 ]
 
-_CSP = (
-    "default-src 'self'; script-src 'self'{wasm}; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
 HEADERS = {
-    "Content-Security-Policy": _CSP.format(wasm=""),
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -39,13 +38,20 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 
+
 # The session page's camera coach: the page may ask for the camera, and compile the pose model's
 # WebAssembly (served from /static/vendor/pose/, like every script). Frames stay in the page:
 # connect-src is still this server alone, and nothing it sends carries an image.
-CAMERA_PAGE = {
-    "Content-Security-Policy": _CSP.format(wasm=" 'wasm-unsafe-eval'"),
-    "Permissions-Policy": "camera=(self), microphone=(), geolocation=()",
-}
+def camera_page(headers: dict[str, str]) -> dict[str, str]:
+    """The app's headers (`HEADERS` or `CLINIC_HEADERS`) as the session page needs them."""
+    policy = headers["Content-Security-Policy"].replace(
+        "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1
+    )
+    return {
+        "Content-Security-Policy": policy,
+        "Permissions-Policy": headers["Permissions-Policy"].replace("camera=()", "camera=(self)", 1),
+    }
+
 
 # The clinic server's: the same, except that a same-origin form says where it came from (a
 # browser sends `Origin: null` under no-referrer, so the origin check could not tell); no

@@ -38,9 +38,10 @@
   class Camera {
     // video: the preview; overlay: a canvas over it for the skeleton; onPose(frame, aspect): each
     // frame's landmarks ({t, landmarks: [[x, y, z, visibility] x 33]}, or landmarks null when no
-    // one is seen); onStatus(text): loading news.
-    constructor({ video, overlay, onPose, onStatus }) {
-      Object.assign(this, { video, overlay, onPose, onStatus });
+    // one is seen); onStatus(text): loading news; onStopped(why): it stopped by itself.
+    constructor({ video, overlay, onPose, onStatus, onStopped }) {
+      Object.assign(this, { video, overlay, onPose, onStatus, onStopped });
+      this.closed = false;
       this.stream = null;
       this.pose = null;
       this.running = false;
@@ -54,15 +55,23 @@
       this.lastProbe = 0;
     }
 
-    // Ask for the camera and start the model; rejects with a message to show.
+    // Ask for the camera and start the model; rejects with a message to show. Closed while it
+    // starts, it lets the camera go as soon as it has it, and resolves.
     async open(complexity) {
       if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) throw new Error(why(null));
+      let stream;
       try {
-        this.stream = await navigator.mediaDevices.getUserMedia({
+        stream = await navigator.mediaDevices.getUserMedia({
           video: { facingMode: "user", width: { ideal: 640 }, height: { ideal: 480 } }, audio: false,
         });
       } catch (error) {
+        if (this.closed) return;
         throw new Error(why(error));
+      }
+      if (this.closed) { for (const track of stream.getTracks()) track.stop(); return; }
+      this.stream = stream;
+      for (const track of stream.getVideoTracks()) {
+        track.addEventListener("ended", () => this.stopped("The camera was turned off or unplugged."));
       }
       this.video.srcObject = this.stream;
       await this.video.play().catch(() => {});
@@ -77,9 +86,12 @@
         this.pose.onResults((results) => this.results(results));
         await this.pose.initialize();
       } catch (error) {
+        const closed = this.closed;
         this.close();
+        if (closed) return;
         throw new Error(`The pose model could not start in this browser (${error.message || error}).`);
       }
+      if (this.closed) { this.close(); return; }
       this.running = true;
       this.onStatus("");
       this.pump();
@@ -97,8 +109,7 @@
           try {
             await this.pose.send({ image: this.video });
           } catch (error) {
-            this.onStatus(`The pose model stopped (${error.message || error}).`);
-            this.running = false;
+            this.stopped(`The pose model stopped (${error.message || error}).`);
             return;
           }
           this.modelSeconds += (performance.now() - this.sentAt) / 1000;
@@ -159,10 +170,22 @@
       }
     }
 
+    stopped(text) {
+      if (this.closed) return;
+      this.close();
+      this.onStopped(text);
+    }
+
+    // Another model size, without stopping the camera (MediaPipe loads it between two frames).
+    setModel(complexity) {
+      if (this.pose) this.pose.setOptions({ modelComplexity: complexity });
+    }
+
     // Frames per second of the model itself, so far.
     fps() { return this.modelSeconds ? this.frames / this.modelSeconds : 0; }
 
     close() {
+      this.closed = true;
       this.running = false;
       if (this.stream) for (const track of this.stream.getTracks()) track.stop();
       this.stream = null;

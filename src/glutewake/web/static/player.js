@@ -64,6 +64,9 @@
   let counted = { reps: [], hold_seconds: 0, flags: [] };
   let cuesSaid = new Map();
   let setupSaid = "";
+  let setupSeen = { text: "", since: 0 };
+  let spokenCount = "";   // the count just reached, said before the next step's words
+  const MAX_FLAGS = 100;  // what the server keeps of one set
 
   // --- talking to the server ------------------------------------------------------------
 
@@ -74,7 +77,12 @@
       body: JSON.stringify(body),
     });
     const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(typeof answer.detail === "string" ? answer.detail : "the server said no");
+    if (!response.ok) {
+      const detail = answer.detail;
+      const said = typeof detail === "string" ? detail
+        : Array.isArray(detail) ? detail.map((d) => d.msg).filter(Boolean).join("; ") : "";
+      throw new Error(said || "the server said no");
+    }
     return answer;
   }
 
@@ -107,7 +115,13 @@
     oscillator.stop(audio.currentTime + 0.25);
   }
 
+  // Said after whatever is being said (a count, a form cue), not instead of it.
+  function sayNext(text) {
+    if (ui.voice.checked && "speechSynthesis" in window) window.speechSynthesis.speak(new SpeechSynthesisUtterance(text));
+  }
+
   function say(text) {
+    if (spokenCount) { text = `${spokenCount}. ${text}`; spokenCount = ""; }
     ui.announce.textContent = text;
     if (!ui.voice.checked || !("speechSynthesis" in window)) return;
     window.speechSynthesis.cancel();
@@ -217,7 +231,9 @@
 
   function finishStep(how) {
     if (live && how !== "skip") {
-      const flags = counted.flags.map((f) => ({ id: f.id, t: Math.max(0, Math.round((f.t - liveStart) * 10) / 10), rep: f.rep }));
+      const flags = counted.flags.slice(0, MAX_FLAGS).map((f) => ({
+        id: f.id, t: Math.min(3600, Math.max(0, Math.round((f.t - liveStart) * 10) / 10)), rep: f.rep,
+      }));
       if (step.reps !== null) saveSet(index, Math.min(500, counted.reps.length), null, flags);
       else saveSet(index, null, Math.min(3600, Math.round(counted.hold_seconds)), flags);
     } else if (step.kind === "set" && how !== "skip") {
@@ -263,6 +279,7 @@
     clearInterval(timer);
     live = null;
     if (camera) { camera.close(); camera = null; }
+    if (ui.camera) { ui.camera.checked = false; ui.camera.disabled = true; ui.cameraPanel.hidden = true; }
     step = null;
     window.speechSynthesis?.cancel();
     await saving;
@@ -317,14 +334,16 @@
     return s ? { rule: data.motion[s.exercise_id] || null, name: exercise(s).name } : null;
   }
 
-  // A set starting: counted by the camera when it is on and follows this exercise.
+  // A set starting: counted by the camera when it is on and follows this exercise the way the
+  // set is dosed (reps counted, or a hold timed: a bridge held for seconds is the clock's).
   function countWithCamera() {
     live = null;
     counted = { reps: [], hold_seconds: 0, flags: [] };
     if (!camera || !camera.running || !step || step.kind !== "set") return;
     const rule = data.motion[step.exercise_id];
-    if (!rule) {
-      ui.cameraCheck.textContent = `The camera does not follow ${exercise(step).name} yet: the clock times this set.`;
+    const kind = step.reps !== null ? "reps" : "hold";
+    if (!rule || rule.count !== kind) {
+      showSetup(`The camera does not follow ${exercise(step).name} ${rule ? "held like this" : "yet"}: the clock times this set.`, true);
       return;
     }
     cuesSaid = new Map();
@@ -345,10 +364,13 @@
     ui.ring.setAttribute("aria-valuetext", (holding ? "" : "reps counted: ") + ui.count.textContent + ui.countLabel.textContent);
   }
 
-  function onPose(frame, aspect) {
+  function onPose(from, frame, aspect) {
+    if (from !== camera) return;  // a late answer from a camera turned off
     const now = ruleNow();
     if (!now) return;
-    if (!now.rule) {
+    if (live && !frame.landmarks) {
+      showSetup("I cannot see you: come back into view, or press Done with this set.");
+    } else if (!now.rule) {
       showSetup(`The camera does not follow ${now.name} yet: the clock times it.`);
     } else {
       const check = motion.setupCheck(now.rule, frame.landmarks ? frame : null, { aspect, light: camera.light() });
@@ -357,57 +379,84 @@
     if (!live || !frame.landmarks || pausedAt !== null) return;
     const before = counted.reps.length;
     counted = live.add(frame);
-    if (counted.reps.length > before && ui.voice.checked && "speechSynthesis" in window) {
-      window.speechSynthesis.speak(new SpeechSynthesisUtterance(String(counted.reps.length)));
+    const reached = step.reps !== null ? counted.reps.length >= step.reps : counted.hold_seconds >= step.hold_seconds;
+    if (counted.reps.length > before) {
+      if (reached) spokenCount = String(counted.reps.length); else sayNext(String(counted.reps.length));
     }
     for (const flag of counted.flags) {
       const said = cuesSaid.get(flag.id);
       const key = `${flag.id}@${flag.t}`;
       if (said && (said.key === key || Date.now() - said.at < CUE_GAP_MS)) continue;
       cuesSaid.set(flag.id, { key, at: Date.now() });
-      ui.cameraCue.textContent = flag.cue;
-      say(flag.cue);
+      ui.cameraCue.textContent = flag.cue;  // shown, and read out by a screen reader (polite)
+      sayNext(flag.cue);
     }
     draw();
-    const reached = step.reps !== null ? counted.reps.length >= step.reps : counted.hold_seconds >= step.hold_seconds;
     if (reached) finishStep("done");
   }
 
-  function showSetup(text) {
-    if (text === setupSaid) return;
+  // The setup check's words, once they have held for a second (a screen reader is not told of
+  // every frame's flicker between two answers); `now` shows them at once.
+  function showSetup(text, now = false) {
+    const at = Date.now();
+    if (text !== setupSeen.text) setupSeen = { text, since: at };
+    if (text === setupSaid || (!now && at - setupSeen.since < 1000 && setupSaid)) return;
     setupSaid = text;
     ui.cameraCheck.textContent = text;
   }
 
+  // The camera stopped by itself (the model failed, the camera was unplugged): the clock takes over.
+  function cameraLost(from, why) {
+    if (from !== camera) return;
+    cameraOff();
+    ui.camera.checked = false;
+    ui.cameraPanel.hidden = false;
+    ui.cameraCheck.textContent = `${why} The clock times the sets from here.`;
+  }
+
   async function cameraOn() {
-    ui.camera.disabled = true;
+    ui.camera.setAttribute("aria-busy", "true");
+    ui.cameraModel.disabled = true;
     ui.cameraPanel.hidden = false;
     ui.cameraCheck.textContent = "Asking for the camera…";
-    camera = new window.GlutewakeCamera.Camera({
-      video: ui.cameraVideo, overlay: ui.cameraOverlay, onPose,
-      onStatus: (text) => { if (text) ui.cameraCheck.textContent = text; },
+    setupSaid = "";
+    const mine = new window.GlutewakeCamera.Camera({
+      video: ui.cameraVideo, overlay: ui.cameraOverlay,
+      onPose: (frame, aspect) => onPose(mine, frame, aspect),
+      onStatus: (text) => { if (text && mine === camera) ui.cameraCheck.textContent = text; },
+      onStopped: (why) => cameraLost(mine, why),
     });
-    camera.skeleton = ui.skeleton.checked;
+    camera = mine;
+    mine.skeleton = ui.skeleton.checked;
     try {
-      await camera.open(Number(ui.cameraModel.value));
-      setupSaid = "";
+      await mine.open(Number(ui.cameraModel.value));
+      if (mine !== camera) return;  // turned off while it started: open() has let it go
       ui.cameraCheck.textContent = "Looking for you…";
       if (step && step.kind === "set" && !live) countWithCamera();  // turned on during a set: it counts from now
     } catch (error) {
+      if (mine !== camera) return;
       camera = null;
       ui.camera.checked = false;
       ui.cameraCheck.textContent = error.message;
+    } finally {
+      if (mine === camera || camera === null) {
+        ui.camera.removeAttribute("aria-busy");
+        ui.cameraModel.disabled = false;
+      }
     }
-    ui.camera.disabled = false;
   }
 
   function cameraOff() {
-    if (camera) camera.close();
+    const was = camera;
     camera = null;
+    if (was) was.close();
     ui.cameraPanel.hidden = true;
-    if (live) {  // the rest of this set goes by the clock, from now
+    ui.camera.removeAttribute("aria-busy");
+    ui.cameraModel.disabled = false;
+    if (live) {  // the rest of this set goes by the clock, counting the reps the camera saw
+      const sofar = step.reps !== null ? counted.reps.length * repSeconds(step) : counted.hold_seconds;
       live = null;
-      startedAt = Date.now();
+      startedAt = (pausedAt ?? Date.now()) - Math.min(total, 1000 * sofar);
       endsAt = startedAt + total;
       draw();
     }
@@ -430,7 +479,7 @@
       d: () => step.kind === "set" && finishStep("done"),
       enter: () => step.kind !== "set" && pausedAt === null && finishStep("skip"),
       v: () => { ui.voice.checked = !ui.voice.checked; settings.keep("voice"); },
-      c: () => { if (ui.camera && !ui.camera.disabled) { ui.camera.checked = !ui.camera.checked; toggleCamera(); } },
+      c: () => { if (ui.camera && !ui.camera.disabled && !ui.camera.hasAttribute("aria-busy")) { ui.camera.checked = !ui.camera.checked; toggleCamera(); } },
       q: () => end(false),
     };
     if (actions[key]) {
@@ -441,14 +490,17 @@
 
   settings.load();
   if (ui.camera && motion && window.GlutewakeCamera) {
-    ui.camera.addEventListener("change", toggleCamera);
+    ui.camera.addEventListener("change", () => {
+      if (ui.camera.hasAttribute("aria-busy") && ui.camera.checked) return;  // already starting
+      toggleCamera();
+    });
     ui.skeleton.addEventListener("change", () => {
       settings.keep("skeleton");
       if (camera) camera.skeleton = ui.skeleton.checked;
     });
     ui.cameraModel.addEventListener("change", () => {
       localStorage.setItem("glutewake.camera-model", ui.cameraModel.value);
-      if (camera) { cameraOff(); ui.camera.checked = true; cameraOn(); }
+      if (camera && camera.running) camera.setModel(Number(ui.cameraModel.value));  // counting goes on
     });
   }
   ui.voice.addEventListener("change", () => settings.keep("voice"));

@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.motion.vectors import VECTORS, frames_for
+from tests.motion.vectors import FPS, VECTORS, at_aspect, frames_for
 
-from glutewake.core.motion import evaluate, parse_frame
+from glutewake.core.motion import estimate_aspect, evaluate, parse_frame
 from glutewake.knowledge import load_knowledge
 
 LEVELS = {
@@ -33,6 +33,14 @@ LEVELS = {
         "faint": 0.10,
         "wild": 0.03,
     },
+    # the picture's aspect not given: found from the landmarks, as `glutewake reps` does
+    "a 16:9 camera, taken as square (no estimate)": {"aspect": 16 / 9, "estimate": False},
+    "a 16:9 camera, its aspect found from the landmarks": {"aspect": 16 / 9},
+    "a phone held upright (9:16), its aspect found": {"aspect": 9 / 16},
+    # a slow device: the pose model answers a few times a second (this machine's headless
+    # Chromium, with no GPU, manages 1-1.5)
+    "5 frames a second": {"fps": 5},
+    "2 frames a second": {"fps": 2},
 }
 SEEDS = range(1, 11)
 
@@ -44,10 +52,17 @@ def main() -> None:
         frames_seen, seconds = 0, 0.0
         for seed in SEEDS:
             for vector in VECTORS:
-                v = replace(vector, seed=vector.seed * 100 + seed, **changes)
-                frames = [parse_frame(f) for f in frames_for(v, kb)]
+                options = dict(changes)
+                camera, fps = options.pop("aspect", None), options.pop("fps", None)
+                estimating = options.pop("estimate", True)
+                v = replace(vector, seed=vector.seed * 100 + seed, **options)
+                drawn = frames_for(v, kb)
+                if fps is not None:  # keep the frames the slower model would have answered
+                    drawn = [f for n, f in enumerate(drawn) if n % round(FPS / fps) == 0]
+                frames = [parse_frame(f) for f in (drawn if camera is None else at_aspect(drawn, camera))]
                 began = time.perf_counter()
-                result = evaluate(kb.motion[v.exercise], frames)
+                aspect = 1.0 if camera is None or not estimating else estimate_aspect(frames) or 1.0
+                result = evaluate(kb.motion[v.exercise], frames, aspect=aspect)
                 seconds += time.perf_counter() - began
                 frames_seen += len(frames) * (1 if kb.motion[v.exercise].watch == "upper" else 2)
                 if kb.motion[v.exercise].count == "reps":

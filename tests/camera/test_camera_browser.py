@@ -18,7 +18,6 @@ import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, Request, Route, expect, sync_playwright
@@ -27,7 +26,7 @@ from glutewake.clock import SystemClock
 from glutewake.knowledge import Knowledge
 from glutewake.store import Store, connect
 from tests.camera.video import astronaut, write_y4m
-from tests.motion.vectors import Vector, frames_for
+from tests.motion.vectors import Vector, at_aspect, frames_for
 from tests.plans import tiny_plan
 from tests.servers import running
 from tests.web.browsing import CHROMIUM, DESKTOP, PHONE, shoot, signed_in_cookie
@@ -211,18 +210,6 @@ def test_through_the_camera_the_setup_check_says_what_it_cannot_see(
     image_free(traffic)
 
 
-def as_camera_sees(frames: list[dict[str, Any]], faster: float = 1.0) -> list[dict[str, Any]]:
-    """A vector's frames (drawn for a square picture) as in the fake camera's 4:3 one, `faster` times as fast."""
-    squeeze = 480 / 640
-    return [
-        {
-            "t": round(f["t"] / faster, 4),
-            "landmarks": [[0.5 + (x - 0.5) * squeeze, y, z, v] for x, y, z, v in f["landmarks"]],
-        }
-        for f in frames
-    ]
-
-
 def sets_saved(store: str) -> list[tuple[str, int | None, int | None, str | None, list[str]]]:
     repo = Store(connect(store), SystemClock()).owner()
     try:
@@ -246,10 +233,10 @@ def test_the_camera_counts_the_set_speaks_the_count_and_cues_and_ends_it(
     page.set_viewport_size(PHONE)
     page.goto(site + "session")
     # shallow bridges, twice as fast as the drawing's tempo: each short of the top
-    bridges = as_camera_sees(
-        frames_for(Vector("bridge", "glute_bridge", 3, depth=0.6, seed=21), kb), faster=2
+    bridges = at_aspect(
+        frames_for(Vector("bridge", "glute_bridge", 3, depth=0.6, seed=21), kb), 4 / 3, faster=2
     )
-    plank = as_camera_sees(frames_for(Vector("plank", "side_plank", 0, hold_seconds=6, seed=22), kb))
+    plank = at_aspect(frames_for(Vector("plank", "side_plank", 0, hold_seconds=6, seed=22), kb), 4 / 3)
     page.get_by_label("Count with my camera").check()
     expect(page.locator("#camera-check")).to_have_text(
         "I cannot see anyone yet: stand back so the camera sees all of you.", timeout=20_000
@@ -317,7 +304,7 @@ def test_turned_off_while_starting_or_mid_set_the_camera_is_let_go_and_the_clock
     page.keyboard.press("Enter")
     expect(page.locator("#what")).to_have_text("Glute bridge")
     page.evaluate("(frames) => { window.__replay = { frames }; }",
-                  as_camera_sees(frames_for(Vector("bridge", "glute_bridge", 3, seed=23), kb), faster=2))  # fmt: skip
+                  at_aspect(frames_for(Vector("bridge", "glute_bridge", 3, seed=23), kb), 4 / 3, faster=2))  # fmt: skip
     expect(page.get_by_role("progressbar")).to_have_attribute(
         "aria-valuetext", "reps counted: 1 of 2", timeout=10_000
     )

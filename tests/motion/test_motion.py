@@ -14,6 +14,7 @@ from glutewake.core.motion import (
     REP_TRANSITIONS,
     Frame,
     FramesError,
+    estimate_aspect,
     evaluate,
     parse_frame,
     read,
@@ -22,7 +23,7 @@ from glutewake.core.motion import (
 )
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import LANDMARKS, Measure, MotionRule
-from tests.motion.vectors import VECTORS, frames_for
+from tests.motion.vectors import VECTORS, at_aspect, frames_for
 
 
 def frame(
@@ -214,6 +215,41 @@ def test_each_vector_is_counted_as_a_physiotherapist_would(vector: Any, kb: Know
     assert len(result.reps) == vector.reps
     assert result.hold_seconds == pytest.approx(vector.hold_seconds, abs=1.0)
     assert {f.id for f in result.flags} == set(vector.flags)
+
+
+CAMERAS = {"16:9": 16 / 9, "4:3": 4 / 3, "square": 1.0, "phone upright (9:16)": 9 / 16, "3:4": 3 / 4}
+
+
+@pytest.mark.parametrize("camera", CAMERAS, ids=str)
+def test_the_pictures_aspect_is_found_from_the_landmarks_and_the_counts_survive_it(
+    camera: str, kb: Knowledge
+) -> None:
+    """Without the aspect, a tall phone picture hides most reps and a wide one the donkey kick's
+    (measured in fractions of width and height, angles and lengths are skewed); limbs keep
+    their length only at the right aspect, which is how it is found."""
+    from glutewake.app.motion import count_reps
+
+    aspect = CAMERAS[camera]
+    for vector in VECTORS:
+        frames = [parse_frame(f) for f in at_aspect(frames_for(vector, kb), aspect)]
+        found = estimate_aspect(frames)
+        assert found is not None, vector.name
+        # the side-lying exercises' legs turn towards the camera, which shortens them: less exact
+        assert found == pytest.approx(
+            aspect, rel=0.35 if vector.exercise in ("clamshell", "side_lying_leg_lift") else 0.04
+        )
+        lines = [json.dumps({"t": f.t, "landmarks": [list(p) for p in f.landmarks]}) for f in frames]
+        result = count_reps(lines, vector.exercise)
+        assert len(result.reps) == vector.reps, (vector.name, found)
+        assert result.hold_seconds == pytest.approx(vector.hold_seconds, abs=1.0), vector.name
+
+
+def test_a_still_person_does_not_tell_the_aspect() -> None:
+    still = [
+        parse_frame({"t": n / 15, "landmarks": [[0.4 + i / 100, 0.2 + i / 50, 0, 1] for i in range(33)]})
+        for n in range(60)
+    ]
+    assert estimate_aspect(still) is None
 
 
 def test_the_cli_counts_a_file_and_names_a_bad_line(tmp_path: Path, kb: Knowledge) -> None:

@@ -22,7 +22,7 @@ from glutewake.core import figure as fig
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import LANDMARKS, Pose
 
-__all__ = ["VECTORS", "Vector", "frames_for", "write_vectors"]
+__all__ = ["VECTORS", "Vector", "at_aspect", "frames_for", "write_vectors"]
 
 FPS = 15
 # figure joint -> landmarks drawn there ({n}: near or far)
@@ -201,3 +201,13 @@ def write_vectors(directory: Path, kb: Knowledge) -> list[Path]:
         path.write_text(json.dumps(expected, indent=1))
         written.append(path)
     return written
+
+
+def at_aspect(frames: list[dict[str, Any]], aspect: float, faster: float = 1.0) -> list[dict[str, Any]]:
+    """Frames (drawn for a square picture) as a camera of `aspect` (width over height) reports
+    them, x as a fraction of its width; `faster` times as fast."""
+    return [
+        {"t": round(f["t"] / faster, 4),
+         "landmarks": [[0.5 + (x - 0.5) / aspect, y, z, v] for x, y, z, v in f["landmarks"]]}
+        for f in frames
+    ]  # fmt: skip

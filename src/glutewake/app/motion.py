@@ -7,7 +7,7 @@ from typing import Literal
 
 from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
-from glutewake.core.motion import FramesError, Result, evaluate, read
+from glutewake.core.motion import FramesError, Result, estimate_aspect, evaluate, read
 
 __all__ = ["count_reps", "followed_exercises"]
 
@@ -22,9 +22,11 @@ def count_reps(
     exercise_id: str,
     *,
     side: Literal["left", "right"] | None = None,
-    aspect: float = 1.0,
+    aspect: float | None = None,
 ) -> Result:
-    """Reps, hold seconds and form flags in a JSON-lines landmark file.
+    """Reps, hold seconds and form flags in a JSON-lines landmark file. Without `aspect` (the
+    picture's width over its height), it is found from the landmarks (`estimate_aspect`), or
+    taken as square when the recording cannot tell.
 
     Raises `InputError` for an exercise without motion rules, a frame that cannot be read
     (naming its line), or a file with no frames."""
@@ -34,7 +36,7 @@ def count_reps(
         known = ", ".join(kb.motion)
         what = "is not an exercise" if exercise_id not in kb.exercises else "has no motion rules yet"
         raise InputError(f"{exercise_id!r} {what}; the camera coach follows {known}")
-    if not 0.2 <= aspect <= 5:
+    if aspect is not None and not 0.2 <= aspect <= 5:
         raise InputError(
             f"the aspect ratio is the picture's width over its height, such as 1.78 for 16:9, not {aspect:g}"
         )
@@ -48,4 +50,6 @@ def count_reps(
         raise InputError(
             'the file holds no frames; give one JSON object a line: {"t": seconds, "landmarks": [...]}'
         )
+    if aspect is None:
+        aspect = estimate_aspect(frames, rule.min_visibility) or 1.0
     return evaluate(rule, frames, side=side, aspect=aspect)

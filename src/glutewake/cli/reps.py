@@ -22,10 +22,12 @@ __all__ = ["reps"]
     "--side", type=click.Choice(["left", "right"]), help="The side to follow (default: the one that counts)."
 )
 @click.option(
-    "--aspect", type=float, default=1.0, show_default=True, help="The picture's width over its height."
-)
+    "--aspect", type=float, default=None, metavar="RATIO",
+    help="The picture's width over its height, such as 1.78 for 16:9 or 0.56 for a phone held upright"
+    " (default: found from the landmarks: limbs keep their length only at the right one).",
+)  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def reps(path: Path, exercise_id: str, side: str | None, aspect: float, as_json: bool) -> None:
+def reps(path: Path, exercise_id: str, side: str | None, aspect: float | None, as_json: bool) -> None:
     """Count the reps (or time the hold) and find form mistakes in a recorded sequence of pose
     landmarks, by the same rules as the camera coach. Nothing is sent anywhere.
 
@@ -58,6 +60,10 @@ def reps(path: Path, exercise_id: str, side: str | None, aspect: float, as_json:
             click.echo(f"  {n:>3}. {rep.start:7.2f} s to {rep.end:7.2f} s")
     if result.hold_seconds:
         click.echo(f"held for {result.hold_seconds:.1f} s")
+    if aspect is None:
+        click.echo(
+            f"(the picture taken as {result.aspect:.2f} wide to 1 high, from the landmarks; --aspect to say)"
+        )
     if result.flags:
         click.echo("form:")
         for flag_id in dict.fromkeys(f.id for f in result.flags):

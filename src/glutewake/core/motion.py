@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from glutewake.knowledge.schema import LANDMARKS, SIDED, FormCheck, Measure, MotionRule
@@ -30,6 +30,7 @@ __all__ = [
     "RepState",
     "Result",
     "Tracker",
+    "estimate_aspect",
     "evaluate",
     "parse_frame",
     "read",
@@ -87,6 +88,7 @@ class Result:
     side: Side | None
     frames_used: int
     frames_skipped: int
+    aspect: float = 1.0  # the picture's width over its height, as used for angles and lengths
 
 
 def parse_frame(data: object) -> Frame:
@@ -350,6 +352,82 @@ def upper_side(frames: Sequence[Frame], min_visibility: float = 0.5) -> Side:
     return "left" if higher >= 0 else "right"
 
 
+# Body segments whose length does not change as a person moves: upper arm, forearm, thigh, shin
+# and trunk, each side.
+RIGID_SEGMENTS = tuple(
+    (_INDEX[f"{side}_{a}"], _INDEX[f"{side}_{b}"])
+    for side in ("left", "right")
+    for a, b in (
+        ("shoulder", "elbow"),
+        ("elbow", "wrist"),
+        ("hip", "knee"),
+        ("knee", "ankle"),
+        ("shoulder", "hip"),
+    )
+)
+ASPECT_RANGE = (0.4, 2.5)  # from a tall phone picture (9:16 is 0.56) to a wide one (21:9 is 2.33)
+
+
+def _segment_spread(parts: Sequence[tuple[float, float]], aspect: float) -> float:
+    """How much a segment's length (in picture heights) varies, as the variance of its log."""
+    k = aspect * aspect
+    logs = [math.log(k * x + y + 1e-12) for x, y in parts]
+    mean = math.fsum(logs) / len(logs)
+    return math.fsum((v - mean) ** 2 for v in logs) / len(logs)
+
+
+def estimate_aspect(frames: Sequence[Frame], min_visibility: float = 0.5, most: int = 400) -> float | None:
+    """The picture's width over its height, found from the landmarks alone: x and y are fractions
+    of the picture's width and height, so only at the right aspect do the limbs keep one length
+    as they turn. The aspect that makes the segments' lengths vary least wins, each segment
+    weighted by how steady it can be made (one that turns towards the camera cannot). None when
+    nothing can tell (no limb seen, or nothing turns at all).
+
+    Uses at most `most` frames, spread over the recording; a coarse search, then a fine one."""
+    step = max(1, len(frames) // most)
+    sampled = frames[::step]
+    segments = []
+    for a, b in RIGID_SEGMENTS:
+        parts = [
+            ((p[0] - q[0]) ** 2, (p[1] - q[1]) ** 2)
+            for frame in sampled
+            if (p := frame.landmarks[a])[3] >= min_visibility
+            and (q := frame.landmarks[b])[3] >= min_visibility
+        ]
+        if len(parts) >= 10:
+            segments.append(parts)
+    if not segments:
+        return None
+    low, high = math.log(ASPECT_RANGE[0]), math.log(ASPECT_RANGE[1])
+
+    def grid(lo: float, hi: float, n: int) -> list[float]:
+        return [math.exp(lo + (hi - lo) * i / (n - 1)) for i in range(n)]
+
+    coarse = grid(low, high, 25)
+    spreads = [[_segment_spread(parts, k) for k in coarse] for parts in segments]
+    turning = [
+        (parts, min(curve) + 1e-6)
+        for parts, curve in zip(segments, spreads, strict=True)
+        if max(curve) > 1e-9
+    ]
+    if not turning:  # nothing turns: any aspect would do as well
+        return None
+    segments, floors = [parts for parts, _ in turning], [floor for _, floor in turning]
+
+    def cost(k: float) -> float:
+        return sum(_segment_spread(parts, k) / floor for parts, floor in zip(segments, floors, strict=True))
+
+    costs = [cost(k) for k in coarse]
+    best = min(range(len(coarse)), key=costs.__getitem__)
+    if max(costs) <= 1.02 * costs[best]:  # nothing turns: any aspect would do as well
+        return None
+    around = math.log(coarse[1] / coarse[0])
+    centre = math.log(coarse[best])
+    fine = grid(max(low, centre - around), min(high, centre + around), 21)
+    chosen: float = min(fine, key=cost)
+    return round(chosen, 3)
+
+
 def evaluate(
     rule: MotionRule, frames: Sequence[Frame], *, side: Side | None = None, aspect: float = 1.0
 ) -> Result:
@@ -366,4 +444,5 @@ def evaluate(
         for frame in frames:
             tracker.add(frame)
         results.append(tracker.result())
-    return max(results, key=lambda r: (len(r.reps), r.hold_seconds, r.frames_used))
+    best = max(results, key=lambda r: (len(r.reps), r.hold_seconds, r.frames_used))
+    return replace(best, aspect=aspect)

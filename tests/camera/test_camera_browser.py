@@ -29,7 +29,7 @@ from tests.camera.video import astronaut, write_y4m
 from tests.motion.vectors import Vector, at_aspect, frames_for
 from tests.plans import tiny_plan
 from tests.servers import running
-from tests.web.browsing import CHROMIUM, DESKTOP, PHONE, shoot, signed_in_cookie
+from tests.web.browsing import CHROMIUM, DESKTOP, PHONE, serious_violations, shoot, signed_in_cookie
 
 # The model's script in its place: each picture sent is answered with the frame of
 # window.__replay due at that moment (replayed in real time from when it was set), or no one.
@@ -203,6 +203,7 @@ def test_through_the_camera_the_setup_check_says_what_it_cannot_see(
     expect(check).to_contain_text("feet")
     expect(page.locator("#camera-video")).to_have_js_property("paused", False)
     shoot(page, "camera-setup")
+    assert serious_violations(page) == []
     # turned off, the camera is let go
     page.get_by_label("Count with my camera").uncheck()
     expect(page.locator("#camera-panel")).to_be_hidden()
@@ -249,6 +250,7 @@ def test_the_camera_counts_the_set_speaks_the_count_and_cues_and_ends_it(
     expect(page.locator("#camera-check")).to_have_text("Ready: I can see you.", timeout=10_000)
     expect(page.locator("#camera-cue")).to_contain_text("Lift a little higher", timeout=20_000)
     shoot(page, "camera-counting")
+    assert serious_violations(page) == []
     # two reps counted: the set ends and is saved, and the next one begins
     expect(page.locator("#what")).to_have_text("Next: Pelvic curl", timeout=20_000)
     expect(page.locator("#saved")).to_have_text("Saved: 1 set done.")

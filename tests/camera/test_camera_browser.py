@@ -277,6 +277,16 @@ def test_the_camera_counts_the_set_speaks_the_count_and_cues_and_ends_it(
     assert saved[2][:4] == ("side_plank", None, 2, "camera")
     # the camera is let go once the session ends
     assert page.evaluate("document.getElementById('camera-video').srcObject") is None
+    # and what it saw is told after the feedback
+    page.get_by_label("How hard was it overall?").fill("4")
+    page.get_by_label("Any pain?").fill("0")
+    page.get_by_role("button", name="Save how it felt").click()
+    report = page.locator(".camera-report")
+    expect(report).to_contain_text("Glute bridge: 2 reps counted.")
+    expect(report).to_contain_text("Hips not extended (2 times): Lift a little higher")
+    expect(report).to_contain_text("Side plank: held for 2 s")
+    expect(report).not_to_contain_text("Pelvic curl")
+    shoot(page, "camera-report")
     image_free(traffic)
 
 

@@ -203,9 +203,7 @@ def _camera_problems(ctx: Context, step: Step, camera: Sequence[CameraFlag]) -> 
     assert step.exercise_id is not None
     rule = ctx.knowledge.motion.get(step.exercise_id)
     if rule is None:
-        return [
-            ("counted_by", f"the camera coach does not follow {step.exercise_id}; send the set without it")
-        ]
+        return [("camera", f"the camera coach does not follow {step.exercise_id}; send the set without it")]
     known = {check.id for check in rule.checks}
     return [
         (

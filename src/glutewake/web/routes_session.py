@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, HTTPException, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from glutewake.app.context import Context
 from glutewake.app.region import knowledge
@@ -105,6 +105,13 @@ class FlagIn(BaseModel):
     rep: Annotated[int, Field(ge=1, le=500), BeforeValidator(no_booleans)] | None = None
 
 
+class CameraIn(BaseModel):
+    """What the camera coach saw in a set it counted: its form flags (perhaps none)."""
+
+    model_config = ConfigDict(extra="forbid")
+    flags: list[FlagIn] = Field(default=[], max_length=100, description="The form mistakes it saw")
+
+
 class SetIn(BaseModel):
     """A set done: the index of its step, and the reps or seconds actually done. A set the
     camera coach counted says so and carries its form flags; nothing of the video is sent."""
@@ -113,16 +120,7 @@ class SetIn(BaseModel):
     index: WholeNumber = Field(ge=0)
     reps: Annotated[int, Field(ge=0, le=500), BeforeValidator(no_booleans)] | None = None
     seconds: Annotated[int, Field(ge=0, le=3600), BeforeValidator(no_booleans)] | None = None
-    counted_by: Literal["camera"] | None = Field(
-        None, description='"camera" when the camera coach counted it'
-    )
-    flags: list[FlagIn] = Field(default=[], max_length=100, description="The camera coach's form flags")
-
-    @model_validator(mode="after")
-    def _flags_need_the_camera(self) -> SetIn:
-        if self.flags and self.counted_by is None:
-            raise ValueError('form flags come from the camera coach: send "counted_by": "camera" with them')
-        return self
+    camera: CameraIn | None = Field(None, description="Present when the camera coach counted the set")
 
 
 class FinishIn(BaseModel):
@@ -236,7 +234,7 @@ def api_start(request: Request, ctx: Ctx, today: Today, body: StartIn) -> InProg
 def api_set(request: Request, ctx: Ctx, session_log_id: LogId, body: SetIn) -> dict[str, int]:
     from glutewake.app.sessions import CameraFlag, record_step
 
-    camera = None if body.counted_by is None else [CameraFlag(f.id, f.t, f.rep) for f in body.flags]
+    camera = None if body.camera is None else [CameraFlag(f.id, f.t, f.rep) for f in body.camera.flags]
     with _as_http():
         done = record_step(
             ctx, session_log_id, body.index, reps=body.reps, seconds=body.seconds, camera=camera
@@ -293,11 +291,18 @@ def feedback_form(
         raise HTTPException(422, "Please choose where you felt the work from the list.")
     body = FeedbackIn.model_validate({"rpe": rpe, "pain": pain, "felt": felt or []})
     changes = _feedback(ctx, session_log_id, body)
+    from glutewake.app.motion import camera_sets
     from glutewake.app.plans import current_plan
 
     active = current_plan(ctx)
     proposed = [c.reason for c in active.plan.pending] if active else []
-    return render(request, "session_done.html", {"changes": changes, "pain": pain, "proposed": proposed})
+    context = {
+        "changes": changes,
+        "pain": pain,
+        "proposed": proposed,
+        "camera": camera_sets(ctx, session_log_id),
+    }
+    return render(request, "session_done.html", context)
 
 
 _WHAT_TO_DO = {"no_plan": "Build it on the My plan page.", "paused": "Do the symptom check again to go on."}

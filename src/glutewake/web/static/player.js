@@ -89,7 +89,7 @@
   // `camera`: the form flags of a set the camera counted (null for one the clock timed).
   function saveSet(at, reps, seconds, camera = null) {
     const body = { index: at, reps, seconds };
-    if (camera) Object.assign(body, { counted_by: "camera", flags: camera });
+    if (camera) body.camera = { flags: camera };
     saving = saving
       .then(() => call(`/api/session/${logId}/sets`, body))
       .then((answer) => {

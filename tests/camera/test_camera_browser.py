@@ -27,9 +27,10 @@ from glutewake.knowledge import Knowledge
 from glutewake.store import Store, connect
 from tests.camera.video import astronaut, write_y4m
 from tests.motion.vectors import Vector, at_aspect, frames_for
-from tests.plans import tiny_plan
-from tests.servers import running
 from tests.web.browsing import CHROMIUM, DESKTOP, PHONE, serious_violations, shoot, signed_in_cookie
+from tests.web.test_browser_session import LISTEN, site, store
+
+__all__ = ["site", "store"]  # fixtures, used by name
 
 # The model's script in its place: each picture sent is answered with the frame of
 # window.__replay due at that moment (replayed in real time from when it was set), or no one.
@@ -57,12 +58,6 @@ window.Pose = class {
 };
 """
 
-LISTEN = """
-window.__spoken = [];
-const speak = speechSynthesis.speak.bind(speechSynthesis);
-speechSynthesis.speak = (utterance) => { window.__spoken.push(utterance.text); speak(utterance); };
-"""
-
 
 @pytest.fixture(scope="module")
 def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser]:
@@ -79,24 +74,6 @@ def camera_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Browser
         )  # fmt: skip
         yield launched
         launched.close()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path / 'camera.db'}"
-    repo = Store(connect(url), SystemClock()).owner()
-    repo.save_plan(tiny_plan(date.today()), None)
-    repo.close()
-    return url
-
-
-@pytest.fixture
-def site(store: str, glutewake_home: Path) -> Iterator[str]:
-    with running("--database-url", store, "serve", "--no-browser", "--port", "0", home=glutewake_home) as (
-        url,
-        _,
-    ):
-        yield url
 
 
 class Traffic:
@@ -129,6 +106,14 @@ def camera_page(camera_browser: Browser, site: str, glutewake_home: Path) -> Ite
     opened.on("request", lambda request: traffic.sent.append(request))
     yield opened, traffic
     context.close()
+
+
+def replaying_model(page: Page) -> None:
+    """The model's script replaced, for this page, by FAKE_POSE."""
+    page.route(
+        "**/static/vendor/pose/pose.js",
+        lambda route: route.fulfill(body=FAKE_POSE, content_type="text/javascript"),
+    )
 
 
 def image_free(traffic: Traffic) -> None:
@@ -228,8 +213,7 @@ def test_the_camera_counts_the_set_speaks_the_count_and_cues_and_ends_it(
     camera_page: tuple[Page, Traffic], site: str, store: str, kb: Knowledge
 ) -> None:
     page, traffic = camera_page
-    page.route("**/static/vendor/pose/pose.js", lambda route: route.fulfill(
-        body=FAKE_POSE, content_type="text/javascript"))  # fmt: skip
+    replaying_model(page)
     page.add_init_script(LISTEN)
     page.set_viewport_size(PHONE)
     page.goto(site + "session")
@@ -294,8 +278,7 @@ def test_turned_off_while_starting_or_mid_set_the_camera_is_let_go_and_the_clock
     camera_page: tuple[Page, Traffic], site: str, store: str, kb: Knowledge
 ) -> None:
     page, traffic = camera_page
-    page.route("**/static/vendor/pose/pose.js", lambda route: route.fulfill(
-        body=FAKE_POSE, content_type="text/javascript"))  # fmt: skip
+    replaying_model(page)
     page.add_init_script("window.__startMs = 1500;")
     page.goto(site + "session")
     camera = page.get_by_label("Count with my camera")

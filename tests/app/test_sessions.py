@@ -10,14 +10,14 @@ from glutewake.app.context import acting_for
 from glutewake.app.sessions import Due, NotDue, abandon, due_session, next_session
 from glutewake.store import Repository, SetRecord
 from tests.fakes import FakeClock
-from tests.plans import tiny_plan
+from tests.plans import save_ready_plan, tiny_plan
 
 MONDAY = FakeClock().now().date()  # tiny_plan's sessions: Monday and Wednesday
 TUESDAY, WEDNESDAY, THURSDAY = (MONDAY + timedelta(days=n) for n in (1, 2, 3))
 
 
 def planned(repo: Repository) -> dict[str, int]:
-    repo.save_plan(tiny_plan(MONDAY), None)
+    save_ready_plan(repo, tiny_plan(MONDAY))
     active = repo.current_plan()
     assert active is not None
     return {"monday": active.session_ids[MONDAY], "wednesday": active.session_ids[WEDNESDAY]}

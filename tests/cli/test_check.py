@@ -181,7 +181,7 @@ def test_interview_explains_unclear_words_and_re_asks_unclear_replies(kb: Knowle
     assert "Please type a whole number from 0 to 120" in out
     assert "Please type a number from 1 to 3" in out
     assert 'for example "5 days"' in out
-    assert "Please type numbers from 1 to 7, n, or ?" in out
+    assert "Please type numbers from 1 to 10, n, or ?" in out
     assert "The saddle area is the skin" in out
     assert "Emergency" in out
 

@@ -68,8 +68,13 @@ def test_a_red_flag_sends_back_to_triage_and_pauses_the_plan(database_url: str) 
     assert "Emergency: call 999 or go to A&E now" in check
     assert "You reported: new trouble peeing, not feeling when you need to go, or leaking." in out
     assert "do not drive yourself" in out
-    assert "Your plan is paused" in out
-    assert "Your plan is paused: stopped: a warning sign came up" in run(database_url, "session")[1]
+    assert "No exercise until then" in out
+    # afterwards, every command that offers exercise leads with the same banner and number
+    for command in ("today", "session"):
+        code, later, _ = run(database_url, command)
+        assert code == 3
+        assert "Emergency: call 999 or go to A&E now" in later
+        assert "Phone 999 now." in later
 
 
 def test_unknown_red_flag_id_is_rejected(database_url: str, repo_for: Callable[[str], Repository]) -> None:

@@ -42,12 +42,29 @@ def test_builds_fitted_to_the_options_and_keeps_it(database_url: str) -> None:
     assert again == built, "showing the plan does not rebuild it"
 
 
-def test_an_emergency_check_gives_no_sessions(database_url: str) -> None:
+def test_an_emergency_check_gives_no_sessions_and_leads_with_what_to_do(database_url: str) -> None:
     checked(database_url, EMERGENCY)
     code, out, _ = run(database_url, "plan")
+    words = " ".join(out.split())
     assert code == 0
-    assert "No exercise plan for now." in out
-    assert "see a clinician" in " ".join(out.split())
+    assert "Emergency: call 999 or go to A&E now" in words
+    assert "Phone 999 now." in words
+    assert "Next session" not in words
+    code, out, _ = run(database_url, "plan", "--new")
+    assert "Emergency: call 999" in " ".join(out.split())
+    assert "Next session" not in out
+
+
+def test_a_gentle_result_after_a_full_plan_makes_it_gentle_and_says_what_changed(database_url: str) -> None:
+    checked(database_url)
+    assert run(database_url, "plan", "--new", "--equipment", "gym", "--minutes", "40")[0] == 0
+    gentle = {**SELF_CARE, "answers": {**SELF_CARE["answers"], "getting_worse": True}}  # type: ignore[dict-item]
+    checked(database_url, gentle)
+    plan = json.loads(run(database_url, "plan", "--json")[1])
+    assert plan["exercise_level"] == "gentle"
+    assert plan["changes"][-1]["action"] == "restricted"
+    out = run(database_url, "plan")[1]
+    assert "made gentle" in " ".join(out.split())
 
 
 def test_the_calendar_shows_phases_and_the_next_session(database_url: str) -> None:

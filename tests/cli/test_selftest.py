@@ -5,10 +5,33 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from glutewake.cli import main
 from tests.fakes import FakeClock
+from tests.plans import checked_clear
+
+
+@pytest.fixture(autouse=True)
+def a_clear_check(glutewake_home: Path) -> None:
+    """The self-tests that are exercise (standing on one leg, a bridge) come after a clear check."""
+    from glutewake.app.context import open_store
+
+    repo = open_store()
+    checked_clear(repo)
+    repo.close()
+
+
+def keep_check(answers: dict[str, bool | None]) -> None:
+    from glutewake.app.checks import record_triage, triage_case
+    from glutewake.app.context import acting_for, open_store
+    from glutewake.core.triage import Case
+
+    repo = open_store()
+    case = Case(40, "male", 10, answers)
+    record_triage(acting_for(repo), case, triage_case(case))
+    repo.close()
 
 
 def flat(text: str) -> str:
@@ -132,3 +155,32 @@ def test_ctrl_c_during_the_countdown_says_so_and_exits_130() -> None:
     assert result.exit_code == 130
     assert "The self-tests stopped; nothing was saved." in result.stderr
     assert "Aborted!" not in result.output + result.stderr
+
+
+def test_after_an_emergency_result_no_self_test_starts_and_the_number_comes_first() -> None:
+    keep_check({"numb_when_sitting": True, "saddle_numbness": True})
+    clock = FakeClock()
+    result = CliRunner().invoke(main, ["selftest"], input=GUIDED, obj={"clock": clock})
+    assert result.exit_code == 3
+    out = flat(result.output)
+    assert out.index("Emergency: call 999 or go to A&E now") < out.index("Phone 999 now.")
+    assert "Single-leg stand" not in out
+    assert clock.slept == [], "no countdown: nothing was started"
+
+
+def test_while_exercise_is_paused_the_standing_and_bridge_tests_are_left_out() -> None:
+    from glutewake.app.context import acting_for, open_store
+    from glutewake.app.journal import record_checkin
+    from glutewake.core.progress import Checkin
+
+    repo = open_store()
+    ctx = acting_for(repo)
+    today = repo.clock.now().date()
+    record_checkin(ctx, Checkin(today, 2, 2, {"sitting": 7}, {}))
+    assert record_checkin(ctx, Checkin(today, 7, 2, {"sitting": 7}, {})).outcome == "worse"
+    repo.close()
+    answers = "\n".join(["1", "y", "y", "y", "n", "n", "n", "n", "n", "n", "n"]) + "\n"
+    result = CliRunner().invoke(main, ["selftest"], input=answers, obj={"clock": FakeClock()})
+    out = flat(result.output)
+    assert "Left out for now: Single-leg stand squeeze test, Glute bridge test." in out
+    assert "Side-on mirror check" in out

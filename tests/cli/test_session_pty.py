@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import signal
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,14 +15,14 @@ import pytest
 
 from glutewake.clock import SystemClock
 from glutewake.store import SessionRecord, SetRecord, Store, connect
-from tests.plans import tiny_plan
+from tests.plans import save_ready_plan, tiny_plan
 
 
 @pytest.fixture
 def store(tmp_path: Path, glutewake_home: Path) -> str:
     url = f"sqlite:///{tmp_path / 'session.db'}"
     repo = Store(connect(url), SystemClock()).owner()
-    repo.save_plan(tiny_plan(date.today()), None)
+    save_ready_plan(repo, tiny_plan(date.today()))
     repo.close()
     return url
 
@@ -211,7 +212,7 @@ def test_a_session_left_part_way_on_an_earlier_day_is_offered_first(
     url = f"sqlite:///{tmp_path / 'earlier.db'}"
     repo = Store(connect(url), SystemClock()).owner()
     yesterday = date.today() - timedelta(days=1)  # tiny_plan: a session yesterday, the next tomorrow
-    repo.save_plan(tiny_plan(yesterday), None)
+    save_ready_plan(repo, tiny_plan(yesterday))
     active = repo.current_plan()
     assert active is not None
     log = repo.start_session(active.session_ids[yesterday], guided=True)
@@ -353,3 +354,71 @@ def test_a_second_export_asks_before_overwriting(tmp_path: Path, store: str, glu
     child.close()
     assert child.exitstatus == 0
     assert target.read_text().startswith("{")
+
+
+def _keep_check(url: str, answers: dict[str, bool | None]) -> None:
+    from glutewake.app.checks import record_triage, triage_case
+    from glutewake.app.context import acting_for
+    from glutewake.core.triage import Case
+
+    engine = connect(url)
+    case = Case(40, "female", 10, answers)
+    record_triage(acting_for(Store(engine, SystemClock()).owner(), "uk"), case, triage_case(case))
+    engine.dispose()
+
+
+@pytest.mark.parametrize("columns", [40, 60, 100])
+def test_after_an_emergency_result_no_command_starts_exercise_at_any_width(
+    store: str, glutewake_home: Path, columns: int
+) -> None:
+    """The terminal leads with the check's banner and number and starts nothing (exit 3), with no
+    word of the banner broken across lines, at a phone-narrow 40 columns too."""
+    _keep_check(store, {"numb_when_sitting": True, "saddle_numbness": True})
+    for command in (["session"], ["session", "--next"], ["today"], ["selftest"]):
+        child = spawn(store, glutewake_home, *command, columns=columns)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 3, command
+        shown = re.sub(r"\x1b\[[0-9;]*m", "", child.logfile_read.getvalue())  # colours off
+        screen = " ".join(re.sub("[│╭╮╰╯─]", " ", shown).split())
+        assert "Emergency: call 999 or go to A&E now" in screen, command  # no word broken at the edge
+        assert "Phone 999 now." in screen, command
+        for started in ("Get ready", "Rep 0/", "Single-leg stand", "Hold ["):
+            assert started not in screen, (command, started)
+    assert sessions(store) == []
+
+
+def test_a_warning_sign_at_check_in_brings_the_banner_at_once_with_no_more_screens(
+    store: str, glutewake_home: Path
+) -> None:
+    child = spawn(
+        store, glutewake_home, "checkin", "--pain", "2", "--numbness", "2", "--psfs", "film=5", columns=60
+    )
+    child.expect("Do you have any of these now")
+    child.expect(r"Type the numbers")
+    child.sendline("2")  # new trouble peeing
+    child.expect("Emergency: call 999")
+    child.expect("Phone 999 now.")
+    child.expect(pexpect.EOF)
+    child.close()
+    transcript = child.logfile_read.getvalue()
+    assert "Do you have any of these as well" not in transcript, "no further screens"
+    assert "Have you noticed any of these" not in transcript
+    child = spawn(store, glutewake_home, "today", columns=60)
+    child.expect("Emergency: call 999")
+    child.expect("Phone 999 now.")
+    child.expect(pexpect.EOF)
+
+
+def test_after_a_gentle_result_today_lists_only_gentle_exercises(store: str, glutewake_home: Path) -> None:
+    from glutewake.app.region import knowledge
+
+    kb = knowledge("uk")
+    _keep_check(store, {"numb_when_sitting": True, "eases_on_standing": True, "getting_worse": True})
+    child = spawn(store, glutewake_home, "today", columns=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    shown = " ".join(child.logfile_read.getvalue().split())
+    listed = [e for e in kb.exercises.values() if f"{e.name}:" in shown]
+    assert listed
+    assert all(e.min_exercise_level == "gentle" for e in listed), [e.id for e in listed]

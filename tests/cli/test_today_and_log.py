@@ -22,8 +22,44 @@ def planned(url: str) -> None:
     assert run(url, "plan", "--new", "--equipment", "band")[0] == 0
 
 
+def test_today_without_a_check_leads_to_the_check(database_url: str) -> None:
+    code, out, _ = run(database_url, "today")
+    assert code == 3
+    assert "Run `glutewake check` first" in out
+
+
 def test_today_without_a_plan_says_what_to_do(database_url: str) -> None:
+    assert run(database_url, "check", "--answers", "-", "--save", stdin=json.dumps(CASE))[0] == 0
     assert "You have no plan yet. Run `glutewake plan --new`." in run(database_url, "today")[1]
+
+
+@pytest.mark.parametrize(
+    ("answers", "title", "number"),
+    [
+        ({"saddle_numbness": True}, "Emergency: call 999 or go to A&E now", "Phone 999 now."),
+        (
+            {"saddle_numbness": None},
+            "A warning sign could not be ruled out: get medical help today",
+            "Phone 111 now.",
+        ),
+    ],
+    ids=["emergency", "not sure about saddle numbness"],
+)
+def test_after_a_result_that_rules_exercise_out_no_command_offers_or_starts_a_session(
+    database_url: str, answers: dict[str, object], title: str, number: str
+) -> None:
+    planned(database_url)  # a plan from an earlier, clear check
+    case = {**CASE, "answers": {**CASE["answers"], **answers}}  # type: ignore[dict-item]
+    assert run(database_url, "check", "--answers", "-", "--save", stdin=json.dumps(case))[0] == 0
+    for command in (["today"], ["session"], ["session", "--next"]):
+        code, out, _ = run(database_url, *command)
+        assert code == 3, command
+        assert title in out, command
+        assert number in out, command
+        assert "Glute bridge" not in out, command
+    code, out, _ = run(database_url, "plan")
+    assert title in out
+    assert "Next session" not in out
 
 
 def test_today_shows_the_session_its_cues_and_desk_habits(database_url: str) -> None:

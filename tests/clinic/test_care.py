@@ -269,6 +269,97 @@ def test_in_approval_mode_the_change_waits_on_the_dashboard_and_reaches_the_next
     assert again.status_code == 409
 
 
+def test_a_painful_session_pauses_the_programme_at_once_and_only_the_clinician_resumes_it(
+    client: TestClient, world: World
+) -> None:
+    """A safety stop never waits for approval: the patient's pages lead with what to do and offer
+    no session; the clinician's alert says the programme is paused; going on is their decision."""
+    from tests.web.test_pages import text
+
+    sign_in(client, world.store, world.cleo)
+    _assess(client, world)
+    _prescribe(world, progression="approval")
+    _done_session(world, pain=6)
+    paused = _records(world, world.pat).current_plan()
+    assert paused is not None
+    assert paused.plan.status == "stopped"
+    assert paused.plan.pending == (), "a stop is made, never proposed"
+    dashboard = text(client.get("/staff").text)
+    assert "Programme paused for safety: the last session hurt (6/10)" in dashboard
+    assert "it stays paused until you resume it" in dashboard
+    # the patient, on their phone
+    sign_in(client, world.store, world.pat)
+    for path in ("/", "/plan", "/session", "/session?next=1"):
+        words = text(client.get(path).text)
+        assert "Your plan is paused: the last session hurt (6/10)" in words, path
+        assert "No exercise until your clinician says you can go on" in words, path
+        for offer in (
+            "Do the next session now",
+            "Start today's session",
+            "Start the guided session",
+            "Go on with it",
+        ):
+            assert offer not in words, (path, offer)
+    assert client.get("/api/clearance").json()["resume_by"] == "clinician"
+    # the patient's own new, clear check does not lift the clinician's stop
+    from glutewake.app.checks import record_triage, triage_case
+    from glutewake.app.context import acting_for
+    from glutewake.core.triage import Case
+
+    clear = Case(46, "female", 42, {"numb_when_sitting": True, "eases_on_standing": True})
+    record_triage(acting_for(_records(world, world.pat)), clear, triage_case(clear))
+    assert client.get("/api/clearance").json()["exercise"] == "none"
+    # the clinician resumes it, a step easier, with a note
+    sign_in(client, world.store, world.cleo)
+    record = client.get(f"/staff/patients/{world.pat.id}").text
+    assert "Paused for safety" in text(record)
+    token = form_token(client, f"/staff/patients/{world.pat.id}")
+    resumed = client.post(
+        f"/staff/patients/{world.pat.id}/resume",
+        data={"note": "Phoned: settled by the evening", "easier": "yes", "csrf_token": token},
+    )
+    assert resumed.status_code == 303
+    after = _records(world, world.pat).current_plan()
+    assert after is not None
+    assert after.plan.status == "active"
+    assert [c.action for c in after.plan.changes[-2:]] == ["resumed", "regressed"]
+    assert "Phoned: settled by the evening" in after.plan.changes[-2].reason
+    assert any(
+        e.what.startswith("resumed the paused programme")
+        for e in world.store.audit_entries(world.cleo.clinic_id)
+    )
+    again = client.post(f"/staff/patients/{world.pat.id}/resume", data={"note": "", "csrf_token": token})
+    assert again.status_code == 409
+    sign_in(client, world.store, world.pat)
+    assert client.get("/api/clearance").json()["exercise"] == "full"
+
+
+def test_a_patients_own_emergency_result_leads_their_pages_and_pauses_the_programme(
+    client: TestClient, world: World
+) -> None:
+    from glutewake.app.checks import record_triage, triage_case
+    from glutewake.app.context import acting_for
+    from glutewake.core.triage import Case
+    from tests.web.test_pages import text
+
+    sign_in(client, world.store, world.cleo)
+    _assess(client, world)
+    _prescribe(world)
+    sign_in(client, world.store, world.pat)
+    assert "Start today's session" in text(client.get("/plan").text)
+    emergency = Case(46, "female", 42, {"numb_when_sitting": True, "bowel_change": True})
+    record_triage(acting_for(_records(world, world.pat)), emergency, triage_case(emergency))
+    for path in ("/", "/plan", "/session", "/selftests"):
+        page = client.get(path).text
+        assert "Emergency: call 999 or go to A&amp;E now" in page, path
+        assert 'href="tel:999"' in page, path
+        for offer in ("Start today's session", "Do the next session now", "Start the guided session"):
+            assert offer not in text(page), (path, offer)
+    plan = _records(world, world.pat).current_plan()
+    assert plan is not None
+    assert plan.plan.status == "stopped", "a check that rules exercise out stops even a clinician's programme"
+
+
 def test_questionnaires_fall_due_and_follow_ups_reach_the_patient(client: TestClient, world: World) -> None:
     sign_in(client, world.store, world.cleo)
     _assess(client, world)

@@ -6,7 +6,6 @@ next session."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -91,32 +90,37 @@ def test_assess_prescribe_session_alert_and_approval(
         phone.get_by_label("Any pain?").fill("6")
         phone.get_by_role("button", name="Save how it felt").click()
         expect(phone.get_by_role("heading", name="Saved: thank you")).to_be_visible()
-        expect(phone.locator("main")).to_contain_text(
-            "Your clinician looks at each change to your plan first"
+        # a safety stop is made at once, never proposed: the patient is told to wait
+        expect(phone.get_by_role("region", name="Your plan is paused")).to_contain_text(
+            "Your plan is paused: the last session hurt (6/10)"
         )
+        expect(phone.locator("main")).to_contain_text("No exercise until your clinician says you can go on")
         phone.goto("/plan")
-        expect(phone.locator("main")).to_contain_text("They are reviewing a change")
-        next_before = phone.locator("main").inner_text()
-        # 4. the dashboard: that patient first, with the alert and the proposed change
+        expect(phone.locator("main")).not_to_contain_text("Do the next session now")
+        expect(phone.locator("main")).not_to_contain_text("Start today's session")
+        shoot(phone, "clinic-journey-paused")
+        # 4. the dashboard: that patient first, with the alert that the programme is paused
         desk.goto("/staff")
         body = desk.locator("main").inner_text()
         assert body.index("Pat Patient") < body.index("Abe Aardvark")
         expect(desk.locator("main")).to_contain_text("Pain 6/10 after a session")
-        expect(desk.locator("main")).to_contain_text("Proposed on")
+        expect(desk.locator("main")).to_contain_text("Programme paused for safety")
         assert serious_violations(desk) == []
         shoot(desk, "clinic-journey-dashboard")
-        desk.get_by_label("What you did").fill("Called her: lighter week, same exercises")
-        desk.get_by_role("button", name="Acknowledge").click()
+        desk.get_by_label("What you did").first.fill("Called her: lighter week, same exercises")
+        desk.get_by_role("button", name="Acknowledge").first.click()
         expect(desk.get_by_role("status")).to_contain_text("acknowledged the alert")
-        desk.get_by_role("button", name="Approve").click()
-        expect(desk.get_by_role("status")).to_contain_text("approved the change")
-        expect(desk.locator("main")).to_contain_text("(approved)")
-        # 5. the patient's next session has the change
+        # going on is the clinician's decision, on the patient's record
+        desk.goto(f"/staff/patients/{world.pat.id}")
+        expect(desk.locator("main")).to_contain_text("Paused for safety")
+        desk.get_by_label("Your note", exact=False).fill("Called her: settled, lighter week")
+        desk.get_by_role("button", name="Resume the programme").click()
+        expect(desk.get_by_role("status")).to_contain_text("resumed the programme")
+        # 5. the patient's plan goes on, a step easier
         phone.goto("/plan")
-        expect(phone.locator("main")).not_to_contain_text("They are reviewing a change")
         after = phone.locator("main").inner_text()
-        assert after != next_before
-        assert re.search(r"regressed: the last session hurt \(6/10\)", after)
+        assert "Your plan is paused" not in after
+        assert "resumed by Cleo Clinician: Called her: settled, lighter week" in after
         clinician.close()
         patient.close()
     from glutewake.store.clinical import ClinicalRecords

@@ -20,6 +20,8 @@ from glutewake.core.programme import (
     _regress,
     adapt,
     build_plan,
+    follow_check,
+    resume,
 )
 from glutewake.core.selftests import SelfTestAnswers, score
 from glutewake.core.triage import Case, TriageResult, triage
@@ -158,6 +160,9 @@ ADAPT: list[Any] = [
     ),
     pytest.param([replace(EASY, pain=6)], "painful_session", "regressed", id="painful_session"),
     pytest.param(
+        [replace(EASY, pain=5)], "painful_session_supervised", "stopped", id="painful_session_supervised"
+    ),
+    pytest.param(
         [replace(EASY, felt=("glutes", "lower_back"))],
         "lower_back_took_over",
         "regressed",
@@ -167,9 +172,15 @@ ADAPT: list[Any] = [
 ]
 
 
+SUPERVISED = {"painful_session_supervised"}  # rows run on a clinician's programme
+
+
 @pytest.mark.parametrize(("history", "rule", "action"), ADAPT)
 def test_adapt_rule(kb: Knowledge, history: list[Any], rule: str, action: str) -> None:
-    plan = adapt(plan_for(kb), history, kb)
+    plan = plan_for(kb)
+    if rule in SUPERVISED:
+        plan = replace(plan, prescribed_by="Dr Ana Ruiz", progression="approval")
+    plan = adapt(plan, history, kb)
     assert plan.changes[-1].rule == rule
     assert plan.changes[-1].action == action
     assert plan.changes[-1].reason.startswith(action)
@@ -292,3 +303,65 @@ def test_an_extra_set_for_the_weaker_side_is_said_in_words() -> None:
 
     block = Block("clamshell", 2, reps=12, per_side=True, extra_side="right")
     assert block.describe() == "2 × 12 reps each side, and 1 extra set on the right side (the weaker one)"
+
+
+# --- a newer symptom check, and a clinician resuming ------------------------------------------
+
+
+def test_a_gentle_check_keeps_only_gentle_exercises_from_its_day_and_says_what_changed(kb: Knowledge) -> None:
+    plan = plan_for(kb, Profile("gym", 30))
+    assert any(kb.exercises[e].min_exercise_level == "full" for e in _every_exercise(plan))
+    gentle = triaged(kb, {"leg_pain_below_knee": True, "shooting_pain": True})
+    assert gentle.exercise == "gentle"
+    day = START + timedelta(11)
+    followed = follow_check(plan, gentle, day, kb)
+    after = [s for s in followed.sessions if s.day >= day]
+    assert all(kb.exercises[b.exercise_id].min_exercise_level == "gentle" for s in after for b in s.blocks)
+    assert all(s.main for s in after)
+    assert [s for s in followed.sessions if s.day < day] == [s for s in plan.sessions if s.day < day]
+    change = followed.changes[-1]
+    assert (change.action, change.on) == ("restricted", day)
+    assert "gentle" in change.reason
+    assert "→" in change.reason
+    assert followed.exercise_level == "gentle"
+    assert follow_check(followed, gentle, day, kb) == followed, (
+        "following the same check again changes nothing"
+    )
+
+
+def test_a_check_that_rules_exercise_out_stops_the_plan(kb: Knowledge) -> None:
+    emergency = triaged(kb, {"saddle_numbness": True})
+    followed = follow_check(plan_for(kb), emergency, START + timedelta(3), kb)
+    assert followed.status == "stopped"
+    assert followed.changes[-1].rule == "check_rules_out_exercise"
+
+
+def test_a_check_that_allows_more_changes_nothing(kb: Knowledge) -> None:
+    gentle_plan = plan_for(kb, result=triaged(kb, {"leg_pain_below_knee": True, "shooting_pain": True}))
+    clear = triaged(kb, {"numb_when_sitting": True, "eases_on_standing": True})
+    assert follow_check(gentle_plan, clear, START + timedelta(2), kb) == gentle_plan
+
+
+def test_a_contraindication_in_a_newer_check_swaps_its_exercises(kb: Knowledge) -> None:
+    plan = plan_for(kb, Profile("gym", 30))
+    pregnant = triaged(
+        kb, {"numb_when_sitting": True, "eases_on_standing": True, "pregnant_or_recent_birth": True}
+    )
+    followed = follow_check(plan, pregnant, START, kb)
+    for exercise_id in _every_exercise(replace(followed, maintenance=())):
+        assert "lying_on_back" not in kb.exercises[exercise_id].avoid_with
+
+
+def test_a_clinician_resumes_a_paused_programme_easier_and_it_is_recorded(kb: Knowledge) -> None:
+    plan = replace(plan_for(kb), prescribed_by="Dr Ana Ruiz", progression="approval")
+    paused = adapt(plan, [replace(EASY, pain=6)], kb)
+    assert paused.status == "stopped"
+    assert not paused.pending
+    resumed = resume(
+        paused, START + timedelta(2), by="Dr Ana Ruiz", note="called, settled", easier=True, kb=kb
+    )
+    assert resumed.status == "active"
+    assert [c.action for c in resumed.changes[-2:]] == ["resumed", "regressed"]
+    assert resumed.changes[-2].by == "Dr Ana Ruiz"
+    assert "called, settled" in resumed.changes[-2].reason
+    assert resume(resumed, START + timedelta(3), by="x", note="", easier=False, kb=kb) == resumed

@@ -18,6 +18,7 @@ from glutewake.core.progress import (
     score_trends,
     session_totals,
 )
+from glutewake.core.triage import Case
 from glutewake.knowledge import Knowledge
 
 DAY = date(2026, 11, 23)
@@ -117,3 +118,23 @@ def test_each_planned_day_is_marked_from_the_sessions_done() -> None:
     marks = day_marks(days, sessions, today=DAY + timedelta(6))
     assert [marks[d] for d in days] == ["done", "part_done", "missed", "done", "to_come"]
     assert day_marks(days[:1], [], today=DAY) == {DAY: "today"}
+
+
+def test_the_check_in_stops_asking_as_soon_as_an_answer_means_an_emergency(kb: Knowledge) -> None:
+    """A warning sign at a check-in leads straight to what to do, with no further screens."""
+    from glutewake.core.progress import next_rescreen, rescreen_screens
+
+    screens = rescreen_screens(kb)
+    first = next_rescreen({}, kb)
+    assert first == screens[0]
+    none_on_first = dict.fromkeys(first.findings, False)
+    assert next_rescreen(none_on_first, kb) == screens[1]
+    emergency_on_first = {**none_on_first, "bladder_change": True}
+    assert next_rescreen(emergency_on_first, kb) is None
+    # with the check's history, a sign on a later screen can be the emergency
+    cancer = Case(60, "female", 30, {"cancer_history": True})
+    second = dict.fromkeys(screens[1].findings, False)
+    assert next_rescreen({**none_on_first, **second, "leg_weakness": True}, kb, cancer) is None
+    assert next_rescreen({**none_on_first, **second, "leg_weakness": True}, kb) is not None
+    everything = {f: False for s in screens for f in s.findings}
+    assert next_rescreen(everything, kb) is None

@@ -30,9 +30,11 @@ cases = st.builds(
 
 
 def red_flag_urgency(kb: Knowledge, c: Case) -> int:
-    """The urgency that red-flag rules, and red flags answered "not sure", ask for."""
+    """The urgency that red-flag rules, red flags answered "not sure" and symptoms that no
+    self-care cause explains ask for."""
     rules = {rule.id: rule for rule in kb.triage.rules}
     unsure = {policy.id: policy.urgency for policy in kb.triage.unsure}
+    unsure[kb.triage.unexplained.id] = kb.triage.unexplained.urgency  # a safety policy too
     fired = triage(c, kb).rules
     return max(
         [
@@ -136,3 +138,31 @@ def test_not_sure_about_an_emergency_sign_is_at_least_urgent(c: Case, finding: s
 def test_a_yes_instead_of_not_sure_never_lowers_urgency(c: Case, finding: str) -> None:
     unsure = triage(c.with_answer(finding, None), KB).urgency
     assert RANK(triage(c.with_answer(finding, True), KB).urgency) >= RANK(unsure)
+
+
+SYMPTOMS = [f.id for f in KB.findings.values() if f.symptom]
+
+
+@settings(max_examples=400)
+@given(cases, st.sampled_from(SYMPTOMS))
+def test_pain_or_numbness_that_no_self_care_pattern_explains_is_never_self_care(
+    c: Case, symptom: str
+) -> None:
+    result = triage(c.with_answer(symptom, True), KB)
+    explained = {
+        finding
+        for cause in result.causes
+        if KB.conditions[cause.id].self_care
+        for finding in KB.conditions[cause.id].typical_findings
+    }
+    if symptom not in explained:
+        assert result.urgency != "self_care"
+        assert result.exercise != "full"
+
+
+@settings(max_examples=200)
+@given(cases)
+def test_a_green_result_always_names_a_self_care_cause_or_no_symptom(c: Case) -> None:
+    result = triage(c, KB)
+    if result.urgency == "self_care" and any(c.answers.get(s) is True for s in SYMPTOMS):
+        assert any(KB.conditions[cause.id].self_care for cause in result.causes)

@@ -1,8 +1,11 @@
 """The triage against clinical vignettes written from NHS, NICE and GIRFT guidance.
 
-Three sets: `vignettes.yaml`, written alongside the rules; `vignettes_guidance.yaml`, written
-from the guidance by someone who had not read the rules; and `vignettes_holdout.yaml`, written
-the same way later, by someone who had read neither the rules nor the other sets. Safety is a gate (every
+Four sets: `vignettes.yaml`, written alongside the rules; `vignettes_guidance.yaml`, written
+from the guidance by someone who had not read the rules; `vignettes_holdout.yaml`, written
+the same way later, by someone who had read neither the rules nor the other sets; and
+`vignettes_round3.yaml` (issue 23: the vascular, aneurysm and hip look-alikes, older people's
+buttock pain, over-triage traps, cancer with a first nerve sign), written the same way again
+from the questions and the guidance alone. Safety is a gate (every
 emergency sent to emergency care, no advice less cautious than the guidance), both for the
 answers as given and for the same person going through the check's screens; accuracy and
 the number of screens are floors against regressions. `python tests/core/test_vignettes.py`
@@ -21,10 +24,10 @@ import yaml
 from glutewake.core.flow import answer_step, next_step
 from glutewake.core.triage import Case, triage
 from glutewake.knowledge import Knowledge, load_knowledge
-from glutewake.knowledge.schema import URGENCY_ORDER
+from glutewake.knowledge.schema import URGENCY_ORDER, expr_findings
 
 HERE = Path(__file__).parent
-SETS = ("vignettes.yaml", "vignettes_guidance.yaml", "vignettes_holdout.yaml")
+SETS = ("vignettes.yaml", "vignettes_guidance.yaml", "vignettes_holdout.yaml", "vignettes_round3.yaml")
 VIGNETTES: list[dict[str, Any]] = [
     {**vignette, "set": name}
     for name in SETS
@@ -111,9 +114,15 @@ EMERGENCIES = [v for v in VIGNETTES if v["expected"]["urgency"] == "emergency"]
 def test_an_emergency_is_reached_within_three_screens(kb: Knowledge, vignette: dict[str, Any]) -> None:
     screens, urgency = through_the_screens(vignette, kb)
     assert urgency == "emergency"
-    # Numbness that stays after standing is asked after the sitting questions, so that one
-    # combination (with back or leg pain) is reached after the symptom screens instead.
-    late = "numbness_stays_with_back_pain" in triage(Case(**vignette["case"]), kb).rules
+    # An emergency that needs a symptom as well as a red flag (numbness that stays, with back
+    # pain; a fall or a temperature with hip pain) is reached after the symptom screen instead.
+    red_flag_screens = {f for s in kb.triage.screens if s.stage == 1 for f in s.findings}
+    rules = {rule.id: rule for rule in kb.triage.rules}
+    late = all(
+        set(expr_findings(rules[r].when)) - red_flag_screens
+        for r in triage(Case(**vignette["case"]), kb).rules
+        if r in rules and rules[r].urgency == "emergency"
+    )
     assert screens <= (6 if late else 3), vignette["story"]
 
 

@@ -31,6 +31,15 @@ CONDITIONS = [
     "proximal_hamstring_tendinopathy",
     "coccydynia",
     "meralgia_paraesthetica",
+    # issue 23: the look-alikes of buttock pain in later life, and the everyday self-care causes
+    "simple_low_back_pain",
+    "muscle_soreness",
+    "peripheral_arterial_disease",
+    "lumbar_spinal_stenosis",
+    "hip_osteoarthritis",
+    "aortic_aneurysm",
+    "hip_fracture",
+    "hip_joint_infection",
 ]
 
 FINDINGS = [
@@ -94,6 +103,18 @@ FINDINGS = [
     "stops_normal_activities",
     "pregnant_or_recent_birth",
     "hip_replacement",
+    # issue 23
+    "sudden_cold_leg",
+    "sudden_severe_pain",
+    "faint_or_clammy",
+    "known_aneurysm",
+    "hip_or_groin_pain",
+    "pain_on_walking",
+    "eases_standing_still",
+    "eases_sitting_or_bending",
+    "rest_pain_or_cold_foot",
+    "sore_after_unusual_exercise",
+    "not_improving",
 ]
 
 # The exercise library the programme builds on (issue 2 names each of these).
@@ -329,3 +350,19 @@ def test_is_cached_tells_whether_loading_skips_validation(tmp_path: Path) -> Non
     (data / "triage.yaml").write_text((data / "triage.yaml").read_text() + "\n# edited\n")
     loader.clear_memory_cache()
     assert not is_cached(data)
+
+
+def test_every_source_says_where_its_facts_are(kb: Knowledge) -> None:
+    """Each reference was checked against the source's text; its notes say under which heading
+    each fact used is (issue 23), and which copy was read when the page itself was not stored."""
+    for reference in kb.references.values():
+        located = [note for note in reference.notes if not note.section.startswith("(")]
+        assert located, f"{reference.id}: no note of where its facts are"
+        assert all(note.note.strip() for note in reference.notes), reference.id
+
+
+def test_no_citation_names_a_page_that_does_not_exist(kb: Knowledge) -> None:
+    """The NHS has no pages on piriformis syndrome or meralgia paraesthetica; they were cited."""
+    urls = [r.url or "" for r in kb.references.values()]
+    assert not [u for u in urls if "piriformis-syndrome" in u and "nhs.uk" in u]
+    assert not [u for u in urls if "meralgia" in u and "nhs.uk" in u]

@@ -14,11 +14,16 @@ from glutewake.runtime.coach_host import CoachRunner
 from glutewake.runtime.notify import FakeNotifier
 from glutewake.store import Repository
 from tests.fakes import FakeActivity, FakeClock
+from tests.plans import checked_clear
 
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 
 
-def runner(repo: Repository) -> tuple[CoachRunner, FakeActivity, FakeNotifier, FakeClock]:
+def runner(
+    repo: Repository, *, checked: bool = True
+) -> tuple[CoachRunner, FakeActivity, FakeNotifier, FakeClock]:
+    if checked:  # a clear symptom check: the breaks may offer desk moves
+        checked_clear(repo)
     clock = FakeClock(MONDAY_9)
     activity, notifier = FakeActivity(), FakeNotifier()
     return (
@@ -148,3 +153,45 @@ def test_a_bad_pause_is_answered_with_an_error_and_changes_nothing(repo: Reposit
     assert reply["ok"] is False
     assert "seconds must be a number" in str(reply["error"])
     assert run.status()["quiet_until"] is None, "nothing changed"
+
+
+def keep_check(repo: Repository, answers: dict[str, bool | None]) -> None:
+    from glutewake.app.checks import record_triage, triage_case
+    from glutewake.core.triage import Case
+
+    case = Case(40, "female", 10, answers)
+    record_triage(acting_for(repo), case, triage_case(case))
+
+
+def test_after_an_emergency_result_the_break_prompt_says_what_to_do_and_offers_no_exercise(
+    repo: Repository,
+) -> None:
+    run, _, notifier, clock = runner(repo)
+    keep_check(repo, {"numb_when_sitting": True, "saddle_numbness": True})
+    run.sample()
+    sit(run, clock, 25)
+    assert notifier.titles == ["Emergency: call 999 or go to A&E now"]
+    text, _ = notifier.shown[0]
+    assert text.startswith("Call 999 or go to A&E now.")
+    assert "No glute exercises." in text
+    assert "squeeze" not in text
+
+
+def test_before_any_check_the_break_is_standing_up_only_and_says_why(repo: Repository) -> None:
+    run, _, notifier, clock = runner(repo, checked=False)
+    run.sample()
+    sit(run, clock, 25)
+    assert notifier.titles == ["Time to stand up"]
+    text, _ = notifier.shown[0]
+    assert "Stand up and walk about for a minute." in text
+    assert "Do the symptom check" in text
+    assert "squeeze" not in text
+
+
+def test_a_gentle_result_keeps_the_desk_squeeze(repo: Repository) -> None:
+    run, _, notifier, clock = runner(repo)
+    keep_check(repo, {"numb_when_sitting": True, "eases_on_standing": True, "getting_worse": True})
+    run.sample()
+    sit(run, clock, 25)
+    assert notifier.titles == ["Time for a glute break"]
+    assert "seconds" in notifier.shown[0][0]

@@ -14,8 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from glutewake.store import Store, connect
 from glutewake.web import create_app
 from tests.fakes import FakeActivity, FakeClock
+from tests.plans import checked_clear
 from tests.web.browsing import DESKTOP, browser, serious_violations, serving, shoot, signed_in_cookie
 
 __all__ = ["browser"]  # a fixture, used by name
@@ -33,9 +35,9 @@ window.Notification = class extends Real {
 @pytest.fixture
 def coach_site(tmp_path: Path) -> Iterator[tuple[str, FakeClock, object]]:
     clock = FakeClock()
-    app = create_app(
-        f"sqlite:///{tmp_path / 'coach.db'}", clock, coach=True, coach_source=FakeActivity(), coach_loop=False
-    )
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    checked_clear(Store(connect(url), clock).owner())  # a clear check: the breaks offer desk moves
+    app = create_app(url, clock, coach=True, coach_source=FakeActivity(), coach_loop=False)
     with serving(app) as url:
         yield url, clock, app.state.coach
 

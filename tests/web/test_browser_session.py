@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from glutewake.clock import SystemClock
 from glutewake.store import Store, connect
-from tests.plans import tiny_plan
+from tests.plans import save_ready_plan, tiny_plan
 from tests.servers import running
 from tests.web.browsing import browser, page, serious_violations, shoot
 
@@ -31,7 +31,7 @@ CURL_REP = 8
 def store(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'player.db'}"
     repo = Store(connect(url), SystemClock()).owner()
-    repo.save_plan(tiny_plan(date.today()), None)
+    save_ready_plan(repo, tiny_plan(date.today()))
     repo.close()
     return url
 

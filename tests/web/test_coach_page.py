@@ -10,17 +10,19 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from glutewake.store import Store, connect
 from glutewake.web import create_app
 from tests.fakes import FakeActivity, FakeClock
+from tests.plans import checked_clear
 from tests.web.conftest import owner_client
 
 
 @pytest.fixture
 def coached(tmp_path: Path) -> Iterator[tuple[TestClient, FakeClock]]:
     clock = FakeClock()
-    app = create_app(
-        f"sqlite:///{tmp_path / 'coach.db'}", clock, coach=True, coach_source=FakeActivity(), coach_loop=False
-    )
+    url = f"sqlite:///{tmp_path / 'coach.db'}"
+    checked_clear(Store(connect(url), clock).owner())  # a clear check: the breaks offer desk moves
+    app = create_app(url, clock, coach=True, coach_source=FakeActivity(), coach_loop=False)
     with owner_client(app, follow_redirects=False) as client:
         yield client, clock
 

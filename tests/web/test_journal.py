@@ -7,23 +7,31 @@ import re
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from glutewake.core.progress import rescreen_findings
 from glutewake.knowledge import load_knowledge
 from glutewake.store import Repository
 from tests.fakes import FakeClock
+from tests.plans import checked_clear
 from tests.web.conftest import csrf
 
 
-def test_the_self_test_page_shows_every_test(client: TestClient) -> None:
+@pytest.fixture
+def checked(database_url: str, repo_for: Callable[[str], Repository]) -> None:
+    """A clear symptom check: the standing and bridge tests are exercise, offered after one."""
+    checked_clear(repo_for(database_url))
+
+
+def test_the_self_test_page_shows_every_test(client: TestClient, checked: None) -> None:
     page = client.get("/selftests").text
     for name in ("Single-leg stand squeeze test", "Glute bridge test", "Side-on mirror check", "Clench test"):
         assert name in page
 
 
 def test_self_tests_are_scored_per_side_and_kept(
-    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository], checked: None
 ) -> None:
     token = csrf(client, "/selftests")
     form = {"csrf_token": token, "left": "3", "right": "0.8", "bridge": ["hamstrings"], "belt": "tilted_forward",
@@ -37,7 +45,7 @@ def test_self_tests_are_scored_per_side_and_kept(
 
 
 def test_bad_self_test_answers_are_explained(
-    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository], checked: None
 ) -> None:
     token = csrf(client, "/selftests")
     form = {"csrf_token": token, "left": "soon", "right": "2.5", "bridge": ["glutes", "lower_back"],
@@ -179,3 +187,14 @@ def test_progress_with_little_data_does_not_contradict_itself(
     assert "Nothing to show yet" not in page
     assert '<table class="weekly">' not in page, "no table of headers only"
     assert 'href="/checkin">Check in now</a>' in page
+
+
+def test_before_any_check_the_standing_and_bridge_tests_are_left_out_and_refused(client: TestClient) -> None:
+    page = client.get("/selftests").text
+    assert "Start with the symptom check" in page
+    assert "Single-leg stand squeeze test" not in page
+    assert "Side-on mirror check" in page
+    form = {"csrf_token": csrf(client, "/selftests"), "left": "3", "right": "0.8"}
+    refused = client.post("/selftests", data=form)
+    assert refused.status_code == 409
+    assert "left out" in refused.text

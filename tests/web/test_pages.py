@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from glutewake.knowledge import Knowledge
 from glutewake.store import Repository
+from tests.plans import checked_clear
 from tests.web.conftest import owner_client
 
 
@@ -346,7 +347,10 @@ def test_every_exercise_is_drawn_in_the_library_and_on_its_page(client: TestClie
     assert client.get("/figures/no_such_thing.svg").status_code == 404
 
 
-def test_the_first_run_goes_from_the_check_through_the_self_tests_to_the_plan(client: TestClient) -> None:
+def test_the_first_run_goes_from_the_check_through_the_self_tests_to_the_plan(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    checked_clear(repo_for(database_url))  # the check, saved with "Save and build my plan"
     page = client.get("/selftests?then=plan").text
     assert 'href="/plan">Skip: build my plan now</a>' in page
     assert '<input type="hidden" name="then" value="plan">' in page

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from glutewake.store import Repository
 from tests.fakes import FakeClock
-from tests.plans import tiny_plan
+from tests.plans import checked_clear, save_ready_plan, tiny_plan
 from tests.web.conftest import csrf
 from tests.web.test_pages import text
 
@@ -23,7 +23,7 @@ TODAY = FakeClock().now().date()
 @pytest.fixture
 def planned(client: TestClient, database_url: str, repo_for: Callable[[str], Repository]) -> Repository:
     repo = repo_for(database_url)
-    repo.save_plan(tiny_plan(TODAY), None)
+    save_ready_plan(repo, tiny_plan(TODAY))
     return repo
 
 
@@ -34,13 +34,25 @@ def start(client: TestClient) -> dict[str, int]:
     return dict(response.json())
 
 
-def test_with_no_plan_the_page_says_what_to_do(client: TestClient) -> None:
+def test_before_the_check_the_page_leads_to_it(client: TestClient) -> None:
+    page = text(client.get("/session").text)
+    assert "Start with the symptom check" in page
+    assert "Start the guided session" not in page
+    session = client.get("/api/session").json()
+    assert session["due"] is False
+    assert session["clearance"]["source"] == "no_check"
+
+
+def test_with_no_plan_the_page_says_what_to_do(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    checked_clear(repo_for(database_url))
     page = text(client.get("/session").text)
     assert "You have no plan yet" in page
     assert client.get("/api/session").json() == {
         "due": False, "reason": "You have no plan yet. Build it on the My plan page.", "next_day": None,
         "planned_session_id": None, "day": None, "phase": None, "steps": [], "exercises": {},
-        "in_progress": None, "motion": {},
+        "in_progress": None, "motion": {}, "clearance": None,
     }  # fmt: skip
 
 

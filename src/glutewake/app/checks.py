@@ -40,7 +40,12 @@ def triage_case(case: Case) -> TriageResult:
 
 
 def record_triage(ctx: Context, case: Case, result: TriageResult) -> int:
-    return ctx.records.add_triage_run(dump(case), dump(result))
+    """Keep a check's result; a plan it allows less than changes at once (`follow_check`)."""
+    from glutewake.app.plan_state import adapt_plan
+
+    run_id = ctx.records.add_triage_run(dump(case), dump(result))
+    adapt_plan(ctx)
+    return run_id
 
 
 def latest_result(ctx: Context) -> TriageResult | None:

@@ -35,9 +35,12 @@ from glutewake.core.sitting import SharedDay, SittingStats, sitting_stats
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
+    from glutewake.core.clearance import Clearance
 
 __all__ = [
+    "GLUTE_BREAK",
     "Replay",
+    "break_prompt",
     "coach_rules",
     "coach_settings",
     "open_bout",
@@ -83,6 +86,32 @@ def coach_rules(settings: Settings) -> CoachRules:
         settings,
         seated_moves=tuple(e.id for e in moves if e.position == "seated"),
         standing_moves=tuple(e.id for e in moves if e.position == "standing"),
+    )
+
+
+GLUTE_BREAK = "Time for a glute break"
+
+
+def break_prompt(prompt: ShowPrompt, cleared: Clearance | None) -> tuple[str, str]:
+    """The prompt's title and words as what the person may do now allows: a desk move when
+    exercise is allowed (every desk move is gentle), otherwise only standing up and moving
+    about, with the reason and, when help is needed, what to do."""
+    if cleared is None or cleared.allows(knowledge().exercises[prompt.exercise_id]):
+        return GLUTE_BREAK, prompt_text(prompt)
+    minutes = round(prompt.sitting_seconds / 60)
+    if cleared.seek_help:
+        return (
+            cleared.title,
+            f"{cleared.actions[0] if cleared.actions else cleared.reason} No glute exercises.",
+        )
+    why = (
+        "Do the symptom check to add glute moves to your breaks."
+        if cleared.source == "no_check"
+        else f"No glute exercises for now: {cleared.reason[:1].lower()}{cleared.reason[1:]}"
+    )
+    return (
+        "Time to stand up",
+        f"Stand up and walk about for a minute. {why} You have been sitting for {minutes} minutes.",
     )
 
 

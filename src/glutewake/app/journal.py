@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
-from glutewake.app.plans import adapt_plan, local_day
+from glutewake.app.plan_state import adapt_plan, local_day
 from glutewake.codec import load
 from glutewake.core.progress import (
     Checkin,
@@ -23,10 +23,18 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.store import Stored
 
-__all__ = ["last_check_case", "last_checkin", "progress_report", "psfs_activities", "record_checkin"]
+__all__ = [
+    "as_checkin",
+    "last_check_case",
+    "last_checkin",
+    "progress_report",
+    "psfs_activities",
+    "record_checkin",
+    "todays_answers",
+]
 
 
-def _as_checkin(stored: Stored, zone: tzinfo | None) -> Checkin:
+def as_checkin(stored: Stored, zone: tzinfo | None) -> Checkin:
     data = stored.data
     return Checkin(
         local_day(stored.at, zone), data["pain"], data["numbness"], data["psfs"], data["red_flags"]
@@ -35,7 +43,7 @@ def _as_checkin(stored: Stored, zone: tzinfo | None) -> Checkin:
 
 def last_checkin(ctx: Context) -> Checkin | None:
     latest = ctx.records.latest_checkin()
-    return None if latest is None else _as_checkin(latest, ctx.records.clock.now().tzinfo)
+    return None if latest is None else as_checkin(latest, ctx.records.clock.now().tzinfo)
 
 
 def last_check_case(ctx: Context) -> Case | None:
@@ -43,7 +51,12 @@ def last_check_case(ctx: Context) -> Case | None:
     runs = ctx.records.triage_runs(1)
     if not runs:
         return None
-    case, findings = load(Case, runs[0].data["case"]), ctx.knowledge.findings
+    return todays_answers(load(Case, runs[0].data["case"]), ctx)
+
+
+def todays_answers(case: Case, ctx: Context) -> Case:
+    """The case keeping only answers to questions glutewake still asks (one may be retired)."""
+    findings = ctx.knowledge.findings
     return case.with_answers({k: v for k, v in case.answers.items() if k in findings}, replace=True)
 
 

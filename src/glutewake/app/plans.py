@@ -3,36 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
-from glutewake.app.refusals import InputError, NoTriage
+from glutewake.app.plan_state import (
+    adapt_plan,
+    current_plan,
+    local_day,
+    newer_check,
+    timed_plan_events,
+)
+from glutewake.app.refusals import InputError, NotCleared, NoTriage
 from glutewake.app.region import knowledge
 from glutewake.codec import load
-from glutewake.core.programme import CheckinOutcome, Event, Plan, Profile, SessionOutcome, adapt, build_plan
+from glutewake.core.programme import Plan, Profile, build_plan
 from glutewake.core.selftests import SelfTestResult
 from glutewake.core.triage import TriageResult
+from glutewake.knowledge.schema import EXERCISE_ORDER
 from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
 from glutewake.knowledge.vocabulary import Equipment
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
-    from glutewake.store import ActivePlan
+    from glutewake.core.clearance import Clearance
 
 __all__ = [
     "PlanChoices",
     "adapt_plan",
+    "check_allows_more",
     "current_plan",
     "local_day",
     "new_plan",
+    "newer_check",
     "plan_ics",
     "plan_profile",
     "profile_chosen",
+    "timed_plan_events",
 ]
-
-
-def local_day(moment: datetime, zone: tzinfo | None) -> date:
-    return moment.astimezone(zone).date()
 
 
 @dataclass(frozen=True)
@@ -59,7 +66,8 @@ def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     """Build and keep a new plan from the latest saved check and self-tests, with these
     choices (and the profile updated with them).
 
-    Raises `NoTriage` without a saved check, `InputError` for a choice out of range."""
+    Raises `NoTriage` without a saved check, `InputError` for a choice out of range, and
+    `NotCleared` while a check-in or a safety stop since that check rules exercise out."""
     if choices.minutes is not None and not MINUTES[0] <= choices.minutes <= MINUTES[1]:
         raise InputError(f"a session lasts {MINUTES[0]} to {MINUTES[1]} minutes, not {choices.minutes}")
     if choices.days not in (None, "every_other_day") and (
@@ -69,6 +77,11 @@ def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     runs = ctx.records.triage_runs(limit=1)
     if not runs:
         raise NoTriage("do the symptom check and save its result first: the plan depends on what it finds")
+    from glutewake.app.clearance import current_clearance
+
+    cleared = current_clearance(ctx)
+    if not cleared.may_exercise and cleared.source != "check":  # a check's own "none" builds no sessions
+        raise NotCleared(cleared)
     base = plan_profile(ctx)
     days = base.preferred_days if choices.days is None else choices.days
     profile = replace(
@@ -86,48 +99,16 @@ def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     return plan
 
 
-def current_plan(ctx: Context) -> ActivePlan | None:
-    """The current plan as adapted to every session and check-in since it was made.
-
-    A query: it computes the adaptation and stores nothing (`adapt_plan` keeps it, when an
-    event arrives). Adapting is idempotent, so an up-to-date plan comes back unchanged."""
-    active = ctx.records.current_plan()
-    if active is None or active.plan.status == "not_started":
-        return active
-    adapted = adapt(active.plan, plan_events(ctx, active), ctx.knowledge)
-    return active if adapted == active.plan else replace(active, plan=adapted)
-
-
-def adapt_plan(ctx: Context) -> ActivePlan | None:
-    """Let the plan react to what just happened (a session's feedback, a check-in), and keep it."""
-    stored = ctx.records.current_plan()
+def check_allows_more(ctx: Context, cleared: Clearance) -> bool:
+    """Whether the latest symptom check, newer than the plan, allows more than the plan does
+    (it was paused, or fitted to less): then the person is offered a new plan, never given one unasked."""
     active = current_plan(ctx)
-    if active is not None and stored is not None and active.plan != stored.plan:
-        ctx.records.update_plan(active.id, active.plan)
-    return active
-
-
-def plan_events(ctx: Context, active: ActivePlan) -> list[Event]:
-    """Sessions of this plan with feedback, and check-ins since it began, in time order."""
-    zone = ctx.records.clock.now().tzinfo
-    planned = {session.day: session for session in active.plan.sessions}
-    timed: list[tuple[datetime, Event]] = []
-    for log in ctx.records.session_logs(since=active.created_at):
-        if log.plan_id != active.id or log.rpe is None or log.planned_day is None:
-            continue
-        day = log.planned_day
-        done = log.sets >= planned[day].set_count if day in planned else False
-        outcome = SessionOutcome(day, log.rpe, log.pain or 0, tuple(log.felt or ()), done)
-        timed.append((log.started_at, outcome))
-    for checkin in ctx.records.checkins(since=active.created_at):
-        outcome = checkin.data["outcome"]
-        timed.append(
-            (
-                checkin.at,
-                CheckinOutcome(local_day(checkin.at, zone), outcome == "red_flag", outcome == "worse"),
-            )
-        )
-    return [event for _, event in sorted(timed, key=lambda pair: pair[0])]
+    if active is None or newer_check(ctx, active) is None or not cleared.may_exercise:
+        return False
+    plan = active.plan
+    return plan.status != "active" or EXERCISE_ORDER.index(cleared.exercise) > EXERCISE_ORDER.index(
+        plan.exercise_level
+    )
 
 
 def plan_ics(plan: Plan, now: datetime) -> bytes:

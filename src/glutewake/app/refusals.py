@@ -6,11 +6,14 @@ the CLI prints it and exits non-zero, the web answers 4xx with it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glutewake.core.errors import FieldErrors
 
-__all__ = ["FieldErrors", "InputError", "NoTriage", "Refusal", "read_json"]
+if TYPE_CHECKING:
+    from glutewake.core.clearance import Clearance
+
+__all__ = ["FieldErrors", "InputError", "NoTriage", "NotCleared", "Refusal", "read_json"]
 
 
 class Refusal(Exception):
@@ -23,6 +26,15 @@ class InputError(Refusal, ValueError):
 
 class NoTriage(Refusal, LookupError):
     """A plan needs a saved symptom check first."""
+
+
+class NotCleared(Refusal):
+    """What was asked is exercise, and what the person may do now rules it out; `clearance`
+    says why and what to do instead (each interface shows it as it shows the check's result)."""
+
+    def __init__(self, clearance: Clearance) -> None:
+        super().__init__(clearance.reason)
+        self.clearance = clearance
 
 
 def read_json(name: str, text: str) -> Any:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from glutewake.app.plans import adapt_plan, current_plan
+from glutewake.app.plan_state import adapt_plan, current_plan
+from glutewake.core.clearance import Clearance
 from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
 from glutewake.core.session import Step, resume_at, steps
@@ -25,6 +26,7 @@ __all__ = [
     "SessionClosed",
     "Started",
     "abandon",
+    "beyond_clearance",
     "cut_short",
     "due_session",
     "end_session",
@@ -48,26 +50,31 @@ class Due:
     part_way: bool = False
 
 
-NotDueWhy = Literal["no_plan", "see_clinician", "paused", "none_today", "finished"]
+NotDueWhy = Literal["not_cleared", "no_plan", "see_clinician", "paused", "none_today", "finished"]
 
 
 @dataclass(frozen=True)
 class NotDue:
     """Why there is no session to do now, and when the next one is.
 
-    `paused_because` is the plan's own reason when it is paused. `sentence` says why in
-    words for any medium; each interface adds what to do about it in its own."""
+    `clearance` is what the person may do now when it rules exercise out (`not_cleared`);
+    `paused_because` the plan's own reason when it is paused. `sentence` says why in words for
+    any medium; each interface adds what to do about it in its own."""
 
     why: NotDueWhy
     next_day: date | None = None
     paused_because: str | None = None
+    clearance: Clearance | None = None
 
     @property
     def sentence(self) -> str:
+        if self.clearance is not None:
+            return self.clearance.reason
         return _WHY[self.why].format(because=self.paused_because)
 
 
 _WHY: dict[NotDueWhy, str] = {
+    "not_cleared": "You may not exercise now.",
     "no_plan": "You have no plan yet.",
     "see_clinician": "Your last check advises seeing a clinician before exercising.",
     "paused": "Your plan is paused: {because}.",
@@ -84,7 +91,13 @@ _ENDED = ("completed", "abandoned")
 def due_session(ctx: Context, today: date, *, allow_next: bool = False) -> Due | NotDue:
     """What to do now: a session left part-way (on any day, until it is finished or
     abandoned), else today's planned session, or with `allow_next` the next one, unless
-    it is done. A session ended ahead of its day is done: "next" is the one after it."""
+    it is done. A session ended ahead of its day is done: "next" is the one after it.
+    Nothing is due while what the person may do now rules exercise out."""
+    from glutewake.app.clearance import current_clearance
+
+    cleared = current_clearance(ctx)
+    if not cleared.may_exercise:
+        return NotDue("not_cleared", clearance=cleared)
     active = current_plan(ctx)
     if active is None:
         return NotDue("no_plan")
@@ -253,6 +266,7 @@ def record_step(
     planned = _planned(ctx, log)
     if log.status != "in_progress" or planned is None:
         raise SessionClosed("this session is no longer in progress; open today's session again")
+    _require_clearance(ctx)
     plan_steps = steps(planned, ctx.knowledge)
     if not 0 <= index < len(plan_steps) or plan_steps[index].kind != "set":
         raise FieldErrors([("index", f"step {index} of this session is not a set")])
@@ -316,8 +330,28 @@ def save_feedback(
     return list(after.plan.changes[len(before.plan.changes) :])
 
 
+def _require_clearance(ctx: Context) -> None:
+    """Refuse (`NotCleared`) while what the person may do now rules exercise out."""
+    from glutewake.app.clearance import current_clearance
+    from glutewake.app.refusals import NotCleared
+
+    cleared = current_clearance(ctx)
+    if not cleared.may_exercise:
+        raise NotCleared(cleared)
+
+
+def beyond_clearance(ctx: Context, exercise_ids: Sequence[str]) -> Clearance | None:
+    """What the person may do now, if it rules out any of these exercises (else None)."""
+    from glutewake.app.clearance import current_clearance
+
+    cleared = current_clearance(ctx)
+    return None if all(cleared.allows(ctx.knowledge.exercises[e]) for e in exercise_ids) else cleared
+
+
 def log_done(ctx: Context, today: date, entries: Sequence[SetRecord]) -> int:
-    """Record sets done without the guide, as a completed session (today's planned one, if any)."""
+    """Record sets done without the guide, as a completed session (today's planned one, if any).
+    What was done is always kept; the interfaces first say so when it was beyond what the person
+    may do now (`beyond_clearance`)."""
     active = current_plan(ctx)
     planned_id = active.session_ids.get(today) if active else None
     session_log_id = ctx.records.start_session(planned_id, guided=False)

@@ -7,12 +7,13 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from glutewake.core.clearance import Clearance
 from glutewake.core.selftests import SelfTestResult, side_lines, summary
 from glutewake.core.triage import Case, TriageResult, condition_escalation
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import Condition, Exercise, SelfTest
 
-__all__ = ["condition", "exercise", "selftest", "selftest_result", "triage_result"]
+__all__ = ["clearance", "condition", "exercise", "selftest", "selftest_result", "triage_result"]
 
 _BANNER = {
     "emergency": "bold white on red",
@@ -60,6 +61,32 @@ def triage_result(result: TriageResult, case: Case, kb: Knowledge) -> None:
     console.print(_bullets(result.advice.safety_net))
     console.print()
     console.print(Text(result.notice, style="italic"))
+
+
+_LIFTED_BY = {
+    "check": "When that has changed (or a clinician has seen you), run `glutewake check` again.",
+    "clinician": "Your clinician decides when you go on; they have been told.",
+}
+
+
+def clearance(cleared: Clearance, *, err: bool = False) -> None:
+    """Why exercise is not on offer now, led by what to do: the check's own banner and number
+    when help is needed, in the words the check used."""
+    console = Console(highlight=False, stderr=err)
+    style = _BANNER[cleared.urgency] if cleared.urgency in ("emergency", "urgent") else "bold"
+    console.print(Panel(Text(cleared.title, justify="center"), style=style, padding=(1, 2)))
+    if cleared.call:
+        console.print(Text(f"Phone {cleared.call} now.", style="bold"))
+    if cleared.actions:
+        console.print(Text("What to do now", style="bold"))
+        console.print(_bullets(cleared.actions))
+    console.print(Text(cleared.reason))
+    if cleared.source == "no_check":
+        console.print(Text("Run `glutewake check` first: a few minutes of questions, safety ones first."))
+    elif cleared.may_exercise:
+        console.print(Text("Keep to gentle exercises until then; your plan holds only those."))
+    else:
+        console.print(Text("No exercise until then. " + _LIFTED_BY[cleared.resume_by]))
 
 
 def selftest_result(result: SelfTestResult, kb: Knowledge) -> None:

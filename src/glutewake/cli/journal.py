@@ -55,10 +55,10 @@ def checkin(
       glutewake checkin
       glutewake checkin --pain 3 --numbness 4 --psfs "sitting through a film=6" --no-red-flags
     """
-    from glutewake.app.journal import record_checkin
+    from glutewake.app.journal import last_check_case, record_checkin
     from glutewake.app.region import knowledge
     from glutewake.cli._store import acting, clock
-    from glutewake.core.progress import Checkin, rescreen_findings, rescreen_screens
+    from glutewake.core.progress import Checkin, next_rescreen, rescreen_findings
 
     kb = knowledge()
     rescreen = rescreen_findings(kb)
@@ -84,22 +84,24 @@ def checkin(
         if not red_flags and not no_red_flags:
             ask.say(click.style("\nA few safety questions.", bold=True))
             answers = {}
-            for screen in rescreen_screens(kb):
+            check_case = last_check_case(records)
+            # one screen at a time, until an answer means an emergency: then straight to what to do
+            while (screen := next_rescreen(answers, kb, check_case)) is not None:
                 items = [kb.findings[f] for f in screen.findings]
                 ticked, rest = ask.checklist(screen.title, [(f.label_yes, f.explanation) for f in items])
                 answers |= {f.id: True if n in ticked else rest for n, f in enumerate(items)}
     except (click.Abort, KeyboardInterrupt) as abort:
         raise stopped("The check-in", "glutewake checkin", abort) from None
     verdict = record_checkin(records, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))
-    if verdict.outcome == "red_flag" and verdict.triage is not None:
-        click.echo(click.style("\n" + verdict.triage.title, fg="red", bold=True))
-        click.echo("You reported: " + "; ".join(verdict.reasons) + ".")
-        for line in verdict.triage.advice.now:
-            click.echo(f"• {line}")
-        click.echo("Your plan is paused until you run `glutewake check` again.")
-    elif verdict.outcome == "worse":
-        click.echo("\nThings look clearly worse (" + "; ".join(verdict.reasons) + ").")
-        click.echo("Run `glutewake check` again before you carry on; your plan is paused until then.")
+    if verdict.outcome != "ok":
+        from glutewake.app.clearance import current_clearance
+        from glutewake.cli import _render
+
+        click.echo()
+        _render.clearance(current_clearance(records))
+        if verdict.outcome == "red_flag":
+            click.echo("You reported: " + "; ".join(verdict.reasons) + ".")
+        click.echo("Your check-in is saved.")
     else:
         click.echo("\nCheck-in saved. `glutewake progress` shows how things are going.")
 

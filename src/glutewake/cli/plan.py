@@ -85,17 +85,20 @@ def plan(
       glutewake plan
       glutewake plan --ics glutes.ics
     """
+    from glutewake.app.clearance import current_clearance
     from glutewake.app.plans import (
         PlanChoices,
+        check_allows_more,
         current_plan,
         new_plan,
         plan_ics,
         plan_profile,
         profile_chosen,
     )
-    from glutewake.app.refusals import InputError, NoTriage
+    from glutewake.app.refusals import InputError, NotCleared, NoTriage
     from glutewake.app.region import knowledge
     from glutewake.app.sessions import next_session
+    from glutewake.cli._errors import not_cleared
     from glutewake.cli._prompt import confirm_or_refuse
     from glutewake.cli._store import acting, clock
 
@@ -120,6 +123,8 @@ def plan(
         except NoTriage as error:
             click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
             raise SystemExit(1) from error
+        except NotCleared as error:
+            raise not_cleared(error.clearance) from error
         except InputError as error:
             raise click.BadParameter(str(error)) from error
         if first_time and not as_json:
@@ -134,7 +139,21 @@ def plan(
     if as_json:
         echo_json(shown)
         return
+    cleared = current_clearance(records)
+    if not cleared.may_exercise:
+        from glutewake.cli import _render
+
+        _render.clearance(cleared)
+        click.echo(
+            f"\nYour plan ({len(shown.sessions)} sessions from {shown.start_date:%d %b}) is kept for later."
+        )
+        return
     _show(shown, knowledge(), today, next_session(records, today))
+    if check_allows_more(records, cleared):
+        click.echo(
+            "\nYour latest symptom check allows more than this plan was built for: "
+            "`glutewake plan --new` builds one fitted to it."
+        )
     if ics_file:
         click.echo(f"Calendar written to {ics_file} ({len(shown.sessions)} sessions).")
 

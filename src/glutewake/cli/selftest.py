@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import click
 
 from glutewake.cli._answers import load_answers
+from glutewake.cli._errors import not_cleared
 from glutewake.cli._json import echo_json
 from glutewake.cli._prompt import Asker, stopped
 
@@ -72,10 +73,23 @@ def selftest(
             param_hint="--only",
         )
     if answers_file is None:
+        from glutewake.app.clearance import current_clearance
+        from glutewake.cli._store import acting
         from glutewake.cli._store import clock as injected_clock
 
         clock: Clock = injected_clock(ctx)
+        cleared = current_clearance(acting(ctx))
         tests = [test for test in kb.selftests.values() if not only or test.id in only]
+        if cleared.seek_help or (not cleared.may_exercise and all(test.physical for test in tests)):
+            raise not_cleared(cleared, err=as_json)
+        if not cleared.may_exercise:
+            left_out = [test.name for test in tests if test.physical]
+            tests = [test for test in tests if not test.physical]
+            if left_out:
+                click.echo(
+                    f"Left out for now: {', '.join(left_out)}. {cleared.reason}\n",
+                    err=as_json,
+                )
         try:
             answers = _guide(tests, Asker(err=as_json), clock)
         except (click.Abort, KeyboardInterrupt) as abort:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from glutewake.cli._errors import INTERRUPTED, CommandError
+from glutewake.cli._errors import INTERRUPTED, CommandError, not_cleared
 from glutewake.cli._prompt import Asker
 
 if TYPE_CHECKING:
@@ -42,6 +42,8 @@ def today(ctx: click.Context) -> None:
     day = clock(ctx).now().date()
     due = due_session(acting(ctx), day)
     if not isinstance(due, Due):
+        if due.clearance is not None:
+            raise not_cleared(due.clearance)
         click.echo(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
         return
     if due.part_way:
@@ -113,6 +115,8 @@ def session(ctx: click.Context, allow_next: bool, abandon: bool, no_bell: bool) 
         return
     due = due_session(records, today_, allow_next=allow_next)
     if not isinstance(due, Due):
+        if due.clearance is not None:
+            raise not_cleared(due.clearance)
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
         click.echo(not_due(due) + hint)
         return
@@ -404,7 +408,16 @@ def log(ctx: click.Context, entries: tuple[str, ...], side: str | None, load_kg:
             for one_side in sides:
                 reps, seconds = (None, amount) if is_hold else (amount, None)
                 records.append(SetRecord(exercise_id, one_side, reps, seconds, load_kg))
-    log_done(acting(ctx), clock(ctx).now().date(), records)
+    from glutewake.app.sessions import beyond_clearance
+
+    person = acting(ctx)
+    cleared = beyond_clearance(person, [entry.exercise_id for entry in records])
+    if cleared is not None and cleared.source != "no_check":
+        from glutewake.cli import _render
+
+        _render.clearance(cleared, err=True)
+        click.echo("Logged anyway, so that your history is complete.", err=True)
+    log_done(person, clock(ctx).now().date(), records)
     click.echo(f"Logged {len(records)} set{'s' * (len(records) != 1)}.")
 
 
@@ -420,8 +433,16 @@ def _dose(text: str) -> tuple[int, int, bool]:
 
 
 _WHAT_TO_DO = {"no_plan": "Run `glutewake plan --new`.", "paused": "Run `glutewake check` again."}
+_LIFTED_BY = {
+    "no_check": "Run `glutewake check` first.",
+    "check": "Run `glutewake check` again when that has changed.",
+    "clinician": "Your clinician decides when you go on.",
+}
 
 
 def not_due(due: NotDue) -> str:
     """Why there is no session now, and what to do in the terminal."""
+    if due.clearance is not None:
+        key = "no_check" if due.clearance.source == "no_check" else due.clearance.resume_by
+        return f"{due.sentence} {_LIFTED_BY[key]}"
     return " ".join((due.sentence, *((_WHAT_TO_DO[due.why],) if due.why in _WHAT_TO_DO else ())))

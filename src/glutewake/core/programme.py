@@ -15,6 +15,7 @@ from typing import Any, Literal
 from glutewake.core.selftests import SelfTestResult, Side
 from glutewake.core.triage import TriageResult
 from glutewake.knowledge.schema import (
+    EXERCISE_ORDER,
     AdaptRule,
     Equipment,
     Exercise,
@@ -38,6 +39,8 @@ __all__ = [
     "adapt",
     "build_plan",
     "decide_change",
+    "follow_check",
+    "resume",
 ]
 
 Status = Literal["active", "stopped", "not_started"]
@@ -99,7 +102,9 @@ class PlannedSession:
         return sum(b.sets * (2 if b.per_side else 1) + (1 if b.extra_side else 0) for b in self.blocks)
 
 
-ChangeAction = Literal["progressed", "regressed", "stopped", "prescribed", "declined"]
+ChangeAction = Literal[
+    "progressed", "regressed", "stopped", "prescribed", "declined", "restricted", "resumed"
+]
 Progression = Literal["automatic", "approval"]
 
 
@@ -291,7 +296,7 @@ class CheckinOutcome:
 Event = SessionOutcome | CheckinOutcome
 
 
-def _signals(history: Sequence[Event]) -> dict[str, Any]:
+def _signals(history: Sequence[Event], plan: Plan) -> dict[str, Any]:
     event = history[-1]
     sessions = [e for e in history if isinstance(e, SessionOutcome)]
     pains = [o.pain for o in sessions]
@@ -312,6 +317,7 @@ def _signals(history: Sequence[Event]) -> dict[str, Any]:
         "felt": set(last.felt) if last else set(),
         "all_sets_done": last.all_sets_done if last else False,
         "pains": " → ".join(str(p) for p in pains[-(rises + 1) :]),
+        "supervised": plan.prescribed_by is not None,
     }
 
 
@@ -329,6 +335,7 @@ def rule_matches(rule: AdaptRule, signals: Mapping[str, Any]) -> bool:
         when.rpe_at_most is None or signals["rpe"] <= when.rpe_at_most,
         when.felt is None or when.felt in signals["felt"],
         when.all_sets_done is None or signals["all_sets_done"] == when.all_sets_done,
+        when.supervised is None or signals["supervised"] == when.supervised,
     ]
     return all(checks)
 
@@ -340,7 +347,7 @@ def adapt(plan: Plan, history: Sequence[Event], kb: Knowledge) -> Plan:
     for index in range(plan.adapted_through, len(history)):
         if plan.status != "active":
             return replace(plan, adapted_through=len(history))
-        signals = _signals(history[: index + 1])
+        signals = _signals(history[: index + 1], plan)
         rule = next((r for r in kb.programme.adapt_rules if rule_matches(r, signals)), None)
         if rule is not None:
             day = history[index].day
@@ -375,6 +382,104 @@ def decide_change(
 
 
 _PAST = {"stop": "stopped", "regress": "regressed", "progress": "progressed"}
+
+
+def follow_check(plan: Plan, result: TriageResult, day: date, kb: Knowledge) -> Plan:
+    """The plan as a newer symptom check allows it, from `day` on: stopped when the check rules
+    exercise out; when it allows gentle exercise only, or names something to avoid, each
+    exercise it rules out swapped for an easier one it allows (or dropped), saying what changed.
+    A check that allows more changes nothing (the person is offered a new plan instead).
+    Idempotent: the plan keeps the level and the avoids it was fitted to."""
+    if plan.status != "active":
+        return plan
+    level = min(plan.exercise_level, result.exercise, key=EXERCISE_ORDER.index)
+    named = {tag for exercise in kb.exercises.values() for tag in exercise.avoid_with}
+    newly = [c.id for c in result.causes if c.likelihood == "likely"] + list(result.avoid)
+    avoid = tuple(dict.fromkeys((*plan.avoid_with, *(tag for tag in newly if tag in named))))
+    if level == plan.exercise_level and set(avoid) == set(plan.avoid_with):
+        return plan
+    texts = kb.programme.follow_check
+    if level == "none":
+        change = PlanChange(day, "stopped", "check_rules_out_exercise", texts.stop)
+        return replace(plan, status="stopped", exercise_level=level, changes=(*plan.changes, change))
+    fit = _fit(kb, plan.equipment, level, avoid)
+    swaps: dict[str, str | None] = {}
+
+    def allowed(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        kept: list[Block] = []
+        for block in blocks:
+            if fit.allows(kb.exercises[block.exercise_id]):
+                kept.append(block)
+                continue
+            easier = _easier_allowed(block.exercise_id, fit)
+            swaps[block.exercise_id] = easier
+            if easier is not None and easier not in {b.exercise_id for b in kept}:
+                kept.append(replace(fit.block(easier, plan.weaker_side), note=block.note))
+        return tuple(kept)
+
+    sessions = tuple(
+        s
+        if s.day < day
+        else replace(s, warm_up=allowed(s.warm_up), main=allowed(s.main), stretches=allowed(s.stretches))
+        for s in plan.sessions
+    )
+    sessions = tuple(s if s.main or s.day < day else _refill(s, fit, plan.weaker_side) for s in sessions)
+    names = [
+        f"{kb.exercises[old].name} → {kb.exercises[new].name}"
+        if new
+        else f"{kb.exercises[old].name} left out"
+        for old, new in swaps.items()
+    ]
+    reason = texts.gentle if level == "gentle" and plan.exercise_level != "gentle" else texts.avoid
+    change = PlanChange(
+        day, "restricted", "check_restricts_exercise", reason + (f" ({'; '.join(names)})" if names else "")
+    )
+    return replace(
+        plan,
+        exercise_level=level,
+        avoid_with=avoid,
+        sessions=sessions,
+        maintenance=tuple(b for b in plan.maintenance if fit.allows(kb.exercises[b.exercise_id])),
+        changes=(*plan.changes, change),
+    )
+
+
+def _easier_allowed(exercise_id: str, fit: _Fit) -> str | None:
+    """The nearest easier version of an exercise that `fit` allows, going down its regressions."""
+    seen, frontier = {exercise_id}, [exercise_id]
+    while frontier:
+        following: list[str] = []
+        for current in frontier:
+            for easier in fit.kb.exercises[current].regressions:
+                if easier in seen:
+                    continue
+                if fit.allows(fit.kb.exercises[easier]):
+                    return easier
+                seen.add(easier)
+                following.append(easier)
+        frontier = following
+    return None
+
+
+def _refill(session: PlannedSession, fit: _Fit, weaker: Side | None) -> PlannedSession:
+    """A session left with no main exercise gets the first two gentle ones that are allowed."""
+    pool = fit.pool(fit.kb.programme.gentle_main)
+    return replace(session, main=tuple(fit.block(i, weaker) for i in pool[:2]))
+
+
+def resume(plan: Plan, today: date, *, by: str, note: str, easier: bool, kb: Knowledge) -> Plan:
+    """A clinician goes on with a programme paused for safety, from tomorrow; with `easier`,
+    each exercise after today steps down once. The decision is kept with who made it and why."""
+    if plan.status != "stopped":
+        return plan
+    change = PlanChange(
+        today, "resumed", "clinician_resumed", f"resumed by {by}" + (f": {note}" if note else ""), by
+    )
+    plan = replace(plan, status="active", changes=(*plan.changes, change))
+    if easier:
+        step_down = PlanChange(today, "regressed", "clinician_resumed", "each exercise a step easier", by)
+        plan = _apply(plan, step_down, today, kb)
+    return plan
 
 
 def _apply(plan: Plan, change: PlanChange, after: date, kb: Knowledge) -> Plan:

@@ -31,6 +31,7 @@ __all__ = [
     "WeekMean",
     "assess_checkin",
     "day_marks",
+    "next_rescreen",
     "progress",
     "rescreen_findings",
     "rescreen_screens",
@@ -80,6 +81,19 @@ def rescreen_screens(kb: Knowledge) -> list[Screen]:
         if screen.stage == 1 and kept:
             screens.append(Screen(screen.id, screen.stage, screen.title, kept))
     return screens
+
+
+def next_rescreen(
+    answered: Mapping[str, bool | None], kb: Knowledge, last_check: Case | None = None
+) -> Screen | None:
+    """The next check-in safety screen to ask, or None: every screen is answered, or the
+    answers so far already mean an emergency (the person should act, not go on typing)."""
+    if answered:
+        base = last_check or Case(40, "other", 0, {})
+        history = {f: a for f, a in base.answers.items() if f in kb.findings and kb.findings[f].history}
+        if triage(base.with_answers({**history, **answered}, replace=True), kb).urgency == "emergency":
+            return None
+    return next((s for s in rescreen_screens(kb) if any(f not in answered for f in s.findings)), None)
 
 
 def assess_checkin(

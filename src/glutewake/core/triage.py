@@ -30,6 +30,7 @@ from glutewake.knowledge.schema import (
     Likelihood,
     Rule,
     SexCheck,
+    Unexplained,
     Unsure,
     Urgency,
     expr_children,
@@ -52,6 +53,7 @@ __all__ = [
     "parse_case",
     "rules_urgency",
     "triage",
+    "unexplained_symptoms",
 ]
 
 SEXES: tuple[Sex, ...] = tuple(SEX)
@@ -228,7 +230,8 @@ class _Assessment:
     fired: tuple[Rule, ...]
     causes: tuple[CauseResult, ...]
     unsure: tuple[tuple[Finding, Urgency], ...]  # red flags answered "not sure", with what a yes would mean
-    lifted_by: Unsure | None  # the unsure policy that set the urgency, if the rules alone would not
+    lifted_by: Unsure | Unexplained | None  # the policy that set the urgency, if the rules alone would not
+    unexplained: tuple[str, ...] = ()  # symptoms no self-care cause explains
 
 
 @dataclass
@@ -238,12 +241,15 @@ class _CauseEvidence:
     likely: bool = False
     severity: int = -1
     because: list[str] = field(default_factory=list)
+    history_only: bool = True  # no symptom supports it, only facts about the past
 
-    def sort_key(self) -> tuple[bool, int, bool, int, int, int]:
-        # Among red-flag causes the most urgent leads; the rest go likely first.
+    def sort_key(self) -> tuple[bool, int, bool, bool, int, int, int]:
+        # Among red-flag causes the most urgent leads; the rest go likely first, and a cause
+        # that only the person's history suggests goes after every one their symptoms fit.
         return (
             not self.red_flag,
             -self.severity if self.red_flag else 0,
+            self.history_only,
             not self.likely,
             -self.severity,
             -len(self.because),
@@ -301,33 +307,64 @@ def _assess(case: Case, kb: Knowledge) -> _Assessment:
     fired = _fired(case, kb)
     urgency = _rules_urgency(fired)
     unsure = _unsure(case, kb)
-    lifted_by = None
+    lifted_by: Unsure | Unexplained | None = None
     for _, would_be in unsure:
         policy = next(p for p in kb.triage.unsure if p.would_be in (None, would_be))
         if _rank(policy.urgency) > _rank(urgency):
             urgency, lifted_by = policy.urgency, policy
+    causes = _causes(case, kb, fired)
+    unexplained = unexplained_symptoms(case, kb, causes)
+    if unexplained and _rank(kb.triage.unexplained.urgency) > _rank(urgency):
+        urgency, lifted_by = kb.triage.unexplained.urgency, kb.triage.unexplained
     exercise = min(
         [kb.level(urgency).exercise_cap, *(rule.exercise for rule in fired if rule.exercise)],
         key=EXERCISE_ORDER.index,
     )
+    return _Assessment(urgency, exercise, fired, causes, unsure, lifted_by, unexplained)
+
+
+def _causes(case: Case, kb: Knowledge, fired: Iterable[Rule]) -> tuple[CauseResult, ...]:
+    """The causes the fired rules point to, ranked. Causes that red-flag rules point to on the
+    strength of a symptom come first (they are what must be ruled out), the most urgent of them
+    leading; then likely before possible, more serious, better supported. A red-flag rule that
+    fired on history alone for a routine appointment (a cancer years ago, an immune-lowering
+    medicine) is a reason for care, not evidence that outranks the pattern the symptoms fit."""
     excluded = {x.cause for x in kb.triage.exclusions if holds(x.when, case) is True}
-    # Causes that red-flag rules point to come first (they are what must be ruled out), the
-    # most urgent of them leading; then likely before possible, more serious, better supported.
     found: dict[str, _CauseEvidence] = {}
     for order, rule in enumerate(fired):
         if rule.cause is None or rule.cause.id in excluded:
             continue
+        support = _support(rule.when, case)
         evidence = found.setdefault(rule.cause.id, _CauseEvidence(order))
-        evidence.red_flag |= rule.red_flag
+        # A history fact that on its own needs more than a routine appointment (a serious
+        # accident, a fall with thin bones) is evidence like a symptom.
+        weighty = any(not kb.findings[f].history for f in support) or _rank(rule.urgency) > _rank("gp")
+        evidence.red_flag |= rule.red_flag and weighty
+        evidence.history_only &= not weighty
         evidence.likely |= rule.cause.likelihood == "likely"
         evidence.severity = max(evidence.severity, _rank(rule.urgency))
-        evidence.because += [f for f in _support(rule.when, case) if f not in evidence.because]
+        evidence.because += [f for f in support if f not in evidence.because]
     ranked = sorted(found.items(), key=lambda item: item[1].sort_key())
-    causes = tuple(
+    return tuple(
         CauseResult(cause_id, "likely" if evidence.likely else "possible", tuple(evidence.because))
         for cause_id, evidence in ranked
     )
-    return _Assessment(urgency, exercise, fired, causes, unsure, lifted_by)
+
+
+def unexplained_symptoms(case: Case, kb: Knowledge, causes: Iterable[CauseResult]) -> tuple[str, ...]:
+    """The symptoms answered yes that none of the self-care causes found explains (each
+    self-care cause explains its typical findings). Any at all means self-care would be a guess."""
+    explained = {
+        finding
+        for cause in causes
+        if kb.conditions[cause.id].self_care
+        for finding in kb.conditions[cause.id].typical_findings
+    }
+    return tuple(
+        finding.id
+        for finding in kb.findings.values()
+        if finding.symptom and case.answers.get(finding.id) is True and finding.id not in explained
+    )
 
 
 def triage(case: Case, kb: Knowledge) -> TriageResult:
@@ -339,7 +376,7 @@ def triage(case: Case, kb: Knowledge) -> TriageResult:
             red_flags += [f for f in _support(rule.when, case) if f not in red_flags]
     lifted = assessment.lifted_by
     title = lifted.title if lifted else kb.level(assessment.urgency).title
-    now = _advice_now(kb, assessment)
+    now = _advice_now(kb, case, assessment)
     unasked = _unasked_red_flags(case, kb) if assessment.urgency == "self_care" else []
     if unasked:  # a case given whole (a file, the API) may leave the safety questions out
         title = kb.triage.unasked_title
@@ -369,10 +406,29 @@ _EXERCISE_ADVICE: dict[ExerciseLevel, str] = {
 }
 
 
-def _advice_now(kb: Knowledge, assessment: _Assessment) -> tuple[str, ...]:
+def _if_unasked(case: Case, kb: Knowledge, urgency: Urgency) -> list[str]:
+    """What to do as well if an unasked fact holds: the action of each rule at least as urgent
+    as the result that one more yes would fire. The check stops at an emergency without asking
+    the rest, so a person with a cancer whose first sign was in both legs still hears to call
+    their cancer team."""
+    lines = []
+    for rule in kb.triage.rules:
+        if rule.action is None or _rank(rule.urgency) < _rank(urgency) or holds(rule.when, case) is not None:
+            continue
+        for finding_id in dict.fromkeys(expr_findings(rule.when)):
+            if case.answers.get(finding_id) is None and holds(rule.when, case.with_answer(finding_id, True)):
+                action = rule.action[:1].lower() + rule.action[1:]
+                lines.append(f"If you have {kb.findings[finding_id].label_yes}: {action}")
+    return lines
+
+
+def _advice_now(kb: Knowledge, case: Case, assessment: _Assessment) -> tuple[str, ...]:
     lines = [kb.level(assessment.urgency).action]
     if assessment.lifted_by is not None:
         lines.append(assessment.lifted_by.why)
+    if assessment.unexplained and assessment.lifted_by is kb.triage.unexplained:
+        labels = "; ".join(kb.findings[f].label_yes for f in assessment.unexplained)
+        lines.append(f"Not explained by a self-care cause: {labels}.")
     lines += _unique(r.why for r in assessment.fired if r.urgency == assessment.urgency and r.red_flag)
     lines += _unique(r.action for r in assessment.fired if r.action)
     for level in reversed(URGENCY_ORDER[1:]):  # the unsure signs, grouped by what a yes would mean
@@ -383,6 +439,7 @@ def _advice_now(kb: Knowledge, assessment: _Assessment) -> tuple[str, ...]:
             lines += [
                 f"{f.label_yes[:1].upper()}{f.label_yes[1:]}: {f.explanation}" for f in signs if f.explanation
             ]
+    lines += _if_unasked(case, kb, assessment.urgency)
     lines.append(_EXERCISE_ADVICE[assessment.exercise])
     if assessment.causes and _rank(assessment.urgency) <= _rank("gp"):
         lines += kb.conditions[assessment.causes[0].id].what_to_do
@@ -498,14 +555,23 @@ def deciding_conditions(case: Case, kb: Knowledge) -> list[Expr]:
         case = case.with_answers(unaskable)
     likelihoods = {cause.id: cause.likelihood for cause in current.causes}
     avoided = {tag for rule in current.fired for tag in rule.avoid}
+    # Once a likely self-care cause explains every symptom, another self-care explanation
+    # would not change the advice, so it is not worth a question.
+    settled = not current.unexplained and any(
+        c.likelihood == "likely" and kb.conditions[c.id].self_care for c in current.causes
+    )
     conditions: list[Expr] = []
     for rule in kb.triage.rules:
         if holds(rule.when, case) is not None:
             continue
         raises = _rank(rule.urgency) > _rank(current.urgency)
-        adds = rule.cause is not None and (
-            rule.cause.id not in likelihoods
-            or (rule.cause.likelihood == "likely" and likelihoods[rule.cause.id] == "possible")
+        adds = (
+            rule.cause is not None
+            and (
+                rule.cause.id not in likelihoods
+                or (rule.cause.likelihood == "likely" and likelihoods[rule.cause.id] == "possible")
+            )
+            and not (settled and kb.conditions[rule.cause.id].self_care)
         )
         restricts = rule.exercise is not None and EXERCISE_ORDER.index(rule.exercise) < EXERCISE_ORDER.index(
             current.exercise

@@ -54,7 +54,7 @@ _RECORDS = (
     # the API
     "/api/triage", "/api/triage/next", "/api/findings", "/api/conditions", "/api/conditions/{condition_id}",
     "/api/exercises", "/api/exercises/{exercise_id}", "/api/progress", "/api/selftests", "/api/plan",
-    "/api/checkins", "/api/history", "/api/session",
+    "/api/checkins", "/api/history", "/api/session", "/api/clearance",
     "/api/session/start", "/api/session/{session_log_id}/sets", "/api/session/{session_log_id}/finish",
     "/api/session/{session_log_id}/feedback",
     # the pages
@@ -111,6 +111,7 @@ CLINIC_ACCESS: dict[str, ClinicRule] = {
     "/staff/patients/{patient_id}/code": "their-patient",  # a new paper code
     "/staff/patients/{patient_id}/alerts/{source}/{source_id}": "their-patient",  # acknowledge
     "/staff/patients/{patient_id}/changes": "their-patient",  # approve or decline a proposed change
+    "/staff/patients/{patient_id}/resume": "their-patient",  # go on with a programme paused for safety
     "/staff/patients/{patient_id}/assess": "their-patient",
     "/staff/patients/{patient_id}/notes": "their-patient",
     "/staff/patients/{patient_id}/questionnaires": "their-patient",

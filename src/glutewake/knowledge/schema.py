@@ -49,6 +49,7 @@ __all__ = [
     "Figure",
     "FigureView",
     "Finding",
+    "FollowCheck",
     "FormCheck",
     "Knowledge",
     "Likelihood",
@@ -63,6 +64,7 @@ __all__ = [
     "Progression",
     "Prop",
     "Reference",
+    "ReferenceNote",
     "Region",
     "Rule",
     "Screen",
@@ -70,6 +72,7 @@ __all__ = [
     "SexCheck",
     "Tempo",
     "TriageKnowledge",
+    "Unexplained",
     "Unsure",
     "Urgency",
     "UrgencyLevel",
@@ -90,6 +93,15 @@ Fact = Literal["age", "duration_days", "onset_age"]
 
 
 @dataclass(frozen=True)
+class ReferenceNote:
+    """Where in a source a fact is (its section heading) and what it supports, in our words."""
+
+    __pydantic_config__ = _STRICT
+    section: str
+    note: str
+
+
+@dataclass(frozen=True)
 class Reference:
     __pydantic_config__ = _STRICT
     id: str
@@ -97,6 +109,7 @@ class Reference:
     publisher: str
     kind: Literal["article", "nhs", "nice"]
     url: str | None = None
+    notes: tuple[ReferenceNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -171,7 +184,16 @@ class Finding:
     __pydantic_config__ = _STRICT
     id: str
     group: Literal[
-        "red_flag", "sitting", "glutes", "nerve", "back", "inflammatory", "local", "course", "exercise_safety"
+        "red_flag",
+        "sitting",
+        "glutes",
+        "nerve",
+        "back",
+        "walking",
+        "inflammatory",
+        "local",
+        "course",
+        "exercise_safety",
     ]
     question: str
     label_yes: str
@@ -180,6 +202,9 @@ class Finding:
     explanation: str | None = None
     asked_if: Expr | None = None
     history: bool = False
+    # A complaint in its own right (pain, numbness), not a detail of one: a self-care result
+    # needs a self-care cause that explains every symptom answered yes.
+    symptom: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +220,9 @@ class Condition:
     what_to_do: tuple[str, ...]
     when_to_get_help: tuple[str, ...]
     references: tuple[str, ...]
+    # Safe to manage on your own when nothing else is wrong; its typical findings are the
+    # symptoms it explains.
+    self_care: bool = False
 
 
 @dataclass(frozen=True)
@@ -260,6 +288,17 @@ class Unsure:
 
 
 @dataclass(frozen=True)
+class Unexplained:
+    """Symptoms that no self-care cause explains raise a green result to `urgency`."""
+
+    __pydantic_config__ = _STRICT
+    id: str
+    urgency: Urgency
+    title: str
+    why: str
+
+
+@dataclass(frozen=True)
 class Contraindication:
     __pydantic_config__ = _STRICT
     id: str
@@ -284,6 +323,7 @@ class TriageKnowledge:
     unasked_title: str  # the banner of a green result whose case left safety questions out
     levels: tuple[UrgencyLevel, ...]
     unsure: tuple[Unsure, ...]
+    unexplained: Unexplained
     contraindications: tuple[Contraindication, ...]
     screens: tuple[Screen, ...]
     rules: tuple[Rule, ...]
@@ -320,6 +360,8 @@ class SelfTest:
     references: tuple[str, ...]
     seconds_bands: tuple[tuple[float, str], ...] = ()
     items: tuple[ChecklistItem, ...] = ()
+    # Exercise in itself (standing on one leg, a bridge): left out while the person may not exercise.
+    physical: bool = False
 
 
 @dataclass(frozen=True)
@@ -500,6 +542,7 @@ class AdaptWhen:
     rpe_at_most: int | None = None
     felt: Felt | None = None
     all_sets_done: bool | None = None
+    supervised: bool | None = None  # the plan is a clinician's programme
 
 
 @dataclass(frozen=True)
@@ -526,6 +569,16 @@ class Progression:
 
 
 @dataclass(frozen=True)
+class FollowCheck:
+    """What a plan's change says when a newer symptom check allows less than it was built for."""
+
+    __pydantic_config__ = _STRICT
+    stop: str
+    gentle: str
+    avoid: str
+
+
+@dataclass(frozen=True)
 class Programme:
     """How plans are built and adapted: phases, pools, doses and the adaptation rules."""
 
@@ -543,6 +596,7 @@ class Programme:
     kits: dict[Equipment, tuple[str, ...]]
     progression: Progression
     adapt_rules: tuple[AdaptRule, ...]
+    follow_check: FollowCheck
 
     @property
     def maintenance_often(self) -> str:
@@ -565,6 +619,8 @@ class Region:
     gp: str
     cancer_line: str
     numbers: tuple[str, ...]
+    emergency_dial: str  # what a phone dials for an emergency (a tap-to-call link)
+    urgent_dial: str | None = None  # and for same-day advice, where one number serves
 
 
 REGION_PLACEHOLDERS: tuple[str, ...] = (

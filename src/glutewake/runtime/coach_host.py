@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glutewake.app.coach import open_bout, prompt_text, record_effects
+from glutewake.app.coach import break_prompt, open_bout, record_effects
 from glutewake.core.coach import (
     BreakTaken,
     ClosePrompt,
@@ -48,6 +48,7 @@ from glutewake.runtime.lock import AlreadyRunning, single_instance
 if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.clock import Clock
+    from glutewake.core.clearance import Clearance
     from glutewake.runtime.activity import ActivitySource
     from glutewake.runtime.notify import Notifier
 
@@ -139,9 +140,9 @@ class CoachRunner:
         for effect in effects:
             if isinstance(effect, ShowPrompt):
                 self.today.prompts += 1
-                text = prompt_text(effect)
+                title, text = break_prompt(effect, self._clearance())
                 for notifier in self.notifiers:
-                    notifier.show("Time for a glute break", text, effect.postpones_left > 0)
+                    notifier.show(title, text, effect.postpones_left > 0)
             elif isinstance(effect, ClosePrompt):
                 for notifier in self.notifiers:
                     notifier.close()
@@ -152,6 +153,14 @@ class CoachRunner:
                     self.today.natural += 1
         if self.records is not None:
             record_effects(self.records, effects)
+
+    def _clearance(self) -> Clearance | None:
+        """What the person may do now, read afresh at each prompt (a check may just have changed it)."""
+        if self.records is None:
+            return None
+        from glutewake.app.clearance import current_clearance
+
+        return current_clearance(self.records)
 
     # --- reporting --------------------------------------------------------------------------
 

@@ -32,10 +32,12 @@ class FakeNotifier:
 
     def __init__(self) -> None:
         self.shown: list[tuple[str, bool]] = []
+        self.titles: list[str] = []
         self.closed = 0
 
     def show(self, title: str, text: str, can_postpone: bool) -> None:
         self.shown.append((text, can_postpone))
+        self.titles.append(title)
 
     def close(self) -> None:
         self.closed += 1

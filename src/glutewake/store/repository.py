@@ -57,6 +57,7 @@ class ActivePlan:
     created_at: datetime
     plan: Plan
     session_ids: dict[date, int]  # planned session id by day
+    triage_run_id: int | None = None  # the symptom check it was built (or prescribed) on
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,11 @@ class Repository:
             load(Plan, {**row["plan"], "status": row["status"], "sessions": []}), sessions=tuple(planned)
         )
         return ActivePlan(
-            row["id"], row["created_at"], plan, {p.day: s.id for p, s in zip(planned, sessions, strict=True)}
+            row["id"],
+            row["created_at"],
+            plan,
+            {p.day: s.id for p, s in zip(planned, sessions, strict=True)},
+            row["triage_run_id"],
         )
 
     def update_plan(self, plan_id: int, plan: Plan) -> None:

@@ -26,10 +26,10 @@ class PagePrompt:
     """The notifier for the web: remembers the prompt showing, for the coach page to render."""
 
     name: str = "page"
-    showing: tuple[str, bool] | None = field(default=None)
+    showing: tuple[str, bool, str] | None = field(default=None)  # words, can postpone, title
 
     def show(self, title: str, text: str, can_postpone: bool) -> None:
-        self.showing = (text, can_postpone)
+        self.showing = (text, can_postpone, title)
 
     def close(self) -> None:
         self.showing = None

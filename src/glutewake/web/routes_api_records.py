@@ -151,7 +151,8 @@ def get_plan(
 )
 def post_plan(request: Request, ctx: Ctx, today: Today, body: PlanIn) -> dict[str, Any]:
     from glutewake.app.plans import PlanChoices, new_plan
-    from glutewake.app.refusals import NoTriage
+    from glutewake.app.refusals import NotCleared, NoTriage
+    from glutewake.web.routes_session import not_cleared_words
 
     days: tuple[int, ...] | Literal["every_other_day"] = (
         tuple(WEEKDAYS.index(d) for d in body.days or ()) or "every_other_day"
@@ -164,6 +165,8 @@ def post_plan(request: Request, ctx: Ctx, today: Today, body: PlanIn) -> dict[st
         )
     except NoTriage as error:
         raise HTTPException(409, sentence(str(error))) from None
+    except NotCleared as error:
+        raise HTTPException(409, not_cleared_words(error.clearance)) from None
     result: dict[str, Any] = dump(plan)
     return result
 

@@ -263,7 +263,9 @@ def coach_status(request: Request) -> dict[str, Any]:
     prompt = live["prompt"]
     return {
         **live["status"],
-        "prompt": None if prompt is None else {"text": prompt[0], "can_postpone": prompt[1]},
+        "prompt": None
+        if prompt is None
+        else {"title": prompt[2], "text": prompt[0], "can_postpone": prompt[1]},
     }
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
 from glutewake.app.region import knowledge
 from glutewake.app.selftests import record_selftest, score_selftests
+from glutewake.core.clearance import Clearance
 from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, Progress, WeekMean, rescreen_findings
 from glutewake.core.selftests import SIDES, summary
@@ -25,12 +26,23 @@ router = APIRouter(include_in_schema=False)
 Texts = Annotated[list[str] | None, Form()]
 
 
+def _selftests_allowed(ctx: Ctx) -> tuple[Clearance | None, set[str]]:
+    """What may be offered: the clearance when it rules exercise out, and the tests left out
+    (those that are exercise in themselves, as standing on one leg or a bridge)."""
+    from glutewake.app.clearance import current_clearance
+
+    cleared = current_clearance(ctx)
+    if cleared.may_exercise:
+        return None, set()
+    return cleared, {test.id for test in knowledge().selftests.values() if test.physical}
+
+
 @router.get("/selftests", response_class=HTMLResponse)
-def selftests_page(request: Request, then: str = "") -> Response:
+def selftests_page(request: Request, ctx: Ctx, then: str = "") -> Response:
     """`then=plan`: part of the first run, on the way from the check to the plan."""
-    return render(
-        request, "selftests.html", {"errors": [], "sides": SIDES, "given": {}, "then": then == "plan"}
-    )
+    cleared, left_out = _selftests_allowed(ctx)
+    context = {"errors": [], "sides": SIDES, "given": {}, "then": then == "plan"}
+    return render(request, "selftests.html", {**context, "clearance": cleared, "left_out": left_out})
 
 
 @router.post("/selftests", response_class=HTMLResponse)
@@ -52,26 +64,21 @@ def selftests_score(
 ) -> Response:
     require_csrf(request, csrf_token)
     on_to_plan = then == "plan"
+    cleared, left_out = _selftests_allowed(ctx)
+    if cleared is not None and (cleared.seek_help or left or right or bridge):
+        raise HTTPException(409, f"{cleared.reason} The standing and bridge tests are left out until then.")
     given = {
         "left": left[:20], "right": right[:20], "left_firm": left_firm, "right_firm": right_firm,
         "bridge": bridge or [], "belt": belt, "both": both, "clench_left": clench_left,
         "clench_right": clench_right, "signs": signs or [],
     }  # fmt: skip
     answers, errors = selftest_answers(given)
-    if errors:
-        return render(
-            request,
-            "selftests.html",
-            {"errors": errors, "sides": SIDES, "given": given, "then": on_to_plan},
-            status=422,
-        )
-    if answers is None:
+    if answers is None and not errors:
         errors = ["Do at least one of the tests, then score them."]
+    if errors or answers is None:
+        context = {"errors": errors, "sides": SIDES, "given": given, "then": on_to_plan}
         return render(
-            request,
-            "selftests.html",
-            {"errors": errors, "sides": SIDES, "given": given, "then": on_to_plan},
-            status=422,
+            request, "selftests.html", {**context, "clearance": cleared, "left_out": left_out}, status=422
         )
     result = score_selftests(answers)
     record_selftest(ctx, result)
@@ -160,7 +167,10 @@ async def checkin_save(
         }
         return render(request, "checkin.html", context, status=422)
     verdict = record_checkin(ctx, Checkin(today, scores["pain"], scores["numbness"], psfs, answers))
-    return render(request, "checkin_result.html", {"verdict": verdict})
+    from glutewake.app.clearance import current_clearance
+
+    cleared = None if verdict.outcome == "ok" else current_clearance(ctx)
+    return render(request, "checkin_result.html", {"verdict": verdict, "clearance": cleared})
 
 
 @router.get("/progress", response_class=HTMLResponse)

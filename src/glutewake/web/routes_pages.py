@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from glutewake.app.checks import answer_screen, next_screen, record_triage, triage_case
 from glutewake.app.library import find_exercises
 from glutewake.app.region import emergency_signs, knowledge, region_setting
+from glutewake.core.clearance import number_to_call
 from glutewake.core.numbers import whole_number
 from glutewake.core.triage import Case
 from glutewake.web.deps import Ctx
@@ -35,8 +36,13 @@ def _case(token: str) -> Case:
 
 
 @router.get("/", response_class=HTMLResponse)
-async def start(request: Request) -> Response:  # no store, no blocking: no thread needed
-    return render(request, "start.html", {"emergency_signs": emergency_signs()})
+def start(request: Request, ctx: Ctx) -> Response:
+    """The start page; after a result that rules exercise out, it leads with what to do."""
+    from glutewake.app.clearance import current_clearance
+
+    cleared = current_clearance(ctx)
+    shown = None if cleared.may_exercise or cleared.source == "no_check" else cleared
+    return render(request, "start.html", {"emergency_signs": emergency_signs(), "clearance": shown})
 
 
 @router.get("/favicon.ico")
@@ -146,6 +152,7 @@ def check_result(request: Request, token: str, saved: int = 0) -> Response:
         "token": token,
         "saved": bool(saved),
         "plan_next": result.exercise != "none",
+        "call": number_to_call(result.urgency, kb),
     }
     return render(request, "result.html", context)
 

@@ -26,18 +26,20 @@ def planrender(
     today: Today,
 ) -> Response:
     from glutewake.app.calendar import plan_weeks
-    from glutewake.app.checks import has_saved_check, latest_result
+    from glutewake.app.checks import has_saved_check
+    from glutewake.app.clearance import current_clearance
     from glutewake.app.clinic.care import agenda
-    from glutewake.app.plans import current_plan, plan_profile
+    from glutewake.app.plans import check_allows_more, current_plan, plan_profile
     from glutewake.app.sessions import next_session
 
     active = current_plan(ctx)
     profile = plan_profile(ctx)
-    latest = latest_result(ctx)
+    cleared = current_clearance(ctx)
     context = {
         "plan": active.plan if active else None,
         "weeks": plan_weeks(ctx, active.plan, today) if active else [],
-        "emergency": latest if latest is not None and latest.urgency == "emergency" else None,
+        "clearance": None if cleared.may_exercise else cleared,
+        "allows_more": check_allows_more(ctx, cleared),
         "next": next_session(ctx, today) if active else None,
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
@@ -59,7 +61,7 @@ def plan_build(
     days: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     from glutewake.app.plans import PlanChoices, new_plan
-    from glutewake.app.refusals import NoTriage
+    from glutewake.app.refusals import NotCleared, NoTriage
 
     require_csrf(request, csrf_token)
     if equipment not in EQUIPMENT or not set(days or ()) <= set(WEEKDAYS):
@@ -75,6 +77,8 @@ def plan_build(
         raise HTTPException(422, sentence(str(error))) from error
     except NoTriage as error:
         raise HTTPException(409, "Please do the symptom check and save its result first.") from error
+    except NotCleared as error:
+        raise HTTPException(409, error.clearance.reason + " No new plan until then.") from error
     return RedirectResponse("/plan", status_code=303)
 
 

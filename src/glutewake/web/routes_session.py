@@ -21,6 +21,7 @@ from glutewake.app.context import Context
 from glutewake.app.region import knowledge
 from glutewake.app.sessions import NotDue
 from glutewake.codec import dump
+from glutewake.core.clearance import Clearance
 from glutewake.core.figure import rep_seconds
 from glutewake.core.session import steps
 from glutewake.web.deps import Ctx, Today
@@ -75,9 +76,40 @@ class InProgress(BaseModel):
     resume_at: int = Field(description="Index of the step to go on from")
 
 
+class ClearanceOut(BaseModel):
+    """What the person may do now (the one value every page and command asks before offering exercise)."""
+
+    exercise: Literal["none", "gentle", "full"] = Field(
+        description="No exercise, gentle only, or the full plan"
+    )
+    source: Literal["no_check", "check", "checkin", "plan", "clinician"] = Field(
+        description="What decided it"
+    )
+    reason: str
+    title: str = Field(description="The banner: the deciding result's title")
+    actions: list[str] = Field(description="What to do now, most important first")
+    urgency: Literal["self_care", "gp", "urgent", "emergency"] | None = Field(
+        description="How soon to get help; emergency and urgent lead every page"
+    )
+    call: str | None = Field(description="The number to call now, for a tap-to-call link")
+    resume_by: Literal["check", "clinician"] = Field(
+        description="What lifts a stop: a new check, or the clinician"
+    )
+
+    @classmethod
+    def of(cls, cleared: Clearance) -> ClearanceOut:
+        return cls(
+            exercise=cleared.exercise, source=cleared.source, reason=cleared.reason, title=cleared.title,
+            actions=list(cleared.actions), urgency=cleared.urgency, call=cleared.call, resume_by=cleared.resume_by,
+        )  # fmt: skip
+
+
 class SessionOut(BaseModel):
     due: bool
     reason: str | None = Field(None, description="Why there is no session to do now")
+    clearance: ClearanceOut | None = Field(
+        None, description="When what the person may do now rules exercise out: why, and what to do instead"
+    )
     next_day: date | None = None
     planned_session_id: int | None = None
     day: date | None = None
@@ -138,6 +170,7 @@ class FeedbackIn(BaseModel):
 @contextlib.contextmanager
 def _as_http() -> Iterator[None]:
     """The session service's refusals as HTTP: no such session 404, one that cannot take it 409."""
+    from glutewake.app.refusals import NotCleared
     from glutewake.app.sessions import SessionClosed
 
     try:
@@ -146,6 +179,8 @@ def _as_http() -> Iterator[None]:
         raise HTTPException(404, sentence(str(error))) from None
     except SessionClosed as error:
         raise HTTPException(409, sentence(str(error))) from None
+    except NotCleared as error:
+        raise HTTPException(409, not_cleared_words(error.clearance)) from None
 
 
 def _in_progress(started: Any) -> InProgress:
@@ -159,7 +194,8 @@ def _session(ctx: Context, allow_next: bool) -> tuple[SessionOut, Any]:
 
     due = due_session(ctx, ctx.clock.now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
-        return SessionOut(due=False, reason=not_due(due), next_day=due.next_day), None
+        cleared = None if due.clearance is None else ClearanceOut.of(due.clearance)
+        return SessionOut(due=False, reason=not_due(due), next_day=due.next_day, clearance=cleared), None
     kb = ctx.knowledge
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
@@ -205,6 +241,17 @@ def session_page(request: Request, ctx: Ctx, today: Today, next: bool = False) -
 @router.get("/api/session", tags=["api"], summary="The session due now, as steps for a guided player")
 def api_session(ctx: Ctx, next: bool = False) -> SessionOut:
     return _session(ctx, next)[0]
+
+
+@router.get(
+    "/api/clearance",
+    tags=["api"],
+    summary="What the person may do now: no exercise, gentle only, or the full plan",
+)
+def api_clearance(ctx: Ctx) -> ClearanceOut:
+    from glutewake.app.clearance import current_clearance
+
+    return ClearanceOut.of(current_clearance(ctx))
 
 
 @router.post(
@@ -291,12 +338,15 @@ def feedback_form(
         raise HTTPException(422, "Please choose where you felt the work from the list.")
     body = FeedbackIn.model_validate({"rpe": rpe, "pain": pain, "felt": felt or []})
     changes = _feedback(ctx, session_log_id, body)
+    from glutewake.app.clearance import current_clearance
     from glutewake.app.motion import camera_sets
     from glutewake.app.plans import current_plan
 
     active = current_plan(ctx)
     proposed = [c.reason for c in active.plan.pending] if active else []
+    cleared = current_clearance(ctx)
     context = {
+        "clearance": None if cleared.may_exercise else cleared,
         "changes": changes,
         "pain": pain,
         "proposed": proposed,
@@ -306,8 +356,20 @@ def feedback_form(
 
 
 _WHAT_TO_DO = {"no_plan": "Build it on the My plan page.", "paused": "Do the symptom check again to go on."}
+_LIFTED_BY = {
+    "no_check": "Start with the symptom check.",
+    "check": "Do the symptom check again when that has changed.",
+    "clinician": "Your clinician decides when you go on.",
+}
+
+
+def not_cleared_words(cleared: Clearance) -> str:
+    """Why exercise is not on offer now and what lifts it, in the web's words."""
+    return f"{cleared.reason} {_LIFTED_BY['no_check' if cleared.source == 'no_check' else cleared.resume_by]}"
 
 
 def not_due(due: NotDue) -> str:
     """Why there is no session now, and what to do in the web (never a terminal command)."""
+    if due.clearance is not None:
+        return not_cleared_words(due.clearance)
     return " ".join((due.sentence, *((_WHAT_TO_DO[due.why],) if due.why in _WHAT_TO_DO else ())))

@@ -51,12 +51,19 @@ def standing(facts: Facts, patient_id: int, name: str, today: date, pain_thresho
     if facts.stopped_plan is not None:
         plan_id, made, content = facts.stopped_plan
         stops = [c for c in content.get("changes") or [] if c.get("action") == "stopped"]
-        why = stops[-1]["reason"] if stops else "the programme stopped"
+        why = stops[-1]["reason"].removeprefix("stopped: ") if stops else "a safety stop"
         # dated by the day it stopped (a plan made weeks ago may stop today), not when it was made
         at = (
             max(made, datetime.combine(date.fromisoformat(stops[-1]["on"]), time.min, UTC)) if stops else made
         )
-        alerts.append(Alert("plan", plan_id, at, f"programme stopped ({why})"))
+        alerts.append(
+            Alert(
+                "plan",
+                plan_id,
+                at,
+                f"programme paused for safety: {why}; it stays paused until you resume it",
+            )
+        )
     recent = [done for day, done in facts.planned if day > today - timedelta(RECENT_DAYS)]
     last_done = max((day for day, done in facts.planned if done), default=None)
     missed = [

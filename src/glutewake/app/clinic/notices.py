@@ -1,5 +1,5 @@
 """The emails a clinic's worker sends on its own: an alert to the patient's clinicians, at most
-once per patient per event, and a reminder to the patient when a questionnaire falls due.
+once per patient per event (and one email for the events that arrive together), and a reminder to the patient when a questionnaire falls due.
 
 Run every minute by the worker (`runtime/jobs.py`); any number of workers may run it at once,
 because each email is claimed in the database (`notices_sent`) before it goes. Events older
@@ -42,9 +42,11 @@ def send_notices(clinic: Clinic, now: datetime) -> int:
         person = patient.person_id or 0
         fact = facts[person]
         where = store.clinic_name(patient.clinic_id)
-        for alert in standing(fact, patient.id, patient.display_name, now.date(), threshold).alerts:
-            if alert.at < now - RECENT or not store.claim_notice(person, alert.event):
-                continue
+        alerts = standing(fact, patient.id, patient.display_name, now.date(), threshold).alerts
+        # each event claimed once; one email however many came at once (a painful session
+        # also pauses a clinician's programme: two alerts, one email)
+        fresh = [a for a in alerts if a.at >= now - RECENT and store.claim_notice(person, a.event)]
+        if fresh:
             for clinician in store.clinicians_of(patient.id):
                 if clinician.email:
                     clinic.outbox.send(

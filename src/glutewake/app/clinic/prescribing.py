@@ -26,10 +26,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "NeedsConfirmation",
+    "NotPaused",
     "Template",
     "decide",
     "delete_template",
     "prescribe",
+    "resume_programme",
     "save_template",
     "starting_point",
     "template",
@@ -150,6 +152,43 @@ def decide(
     records.update_plan(active.id, plan)
     verb = "approved" if approve else "declined"
     audit(clinic, who, "change", f"{verb} a proposed change to the programme ({key})", patient_id)
+    return plan
+
+
+class NotPaused(Refusal):
+    """Only a programme paused for safety can be resumed."""
+
+
+def resume_programme(
+    clinic: Clinic, who: Who, patient_id: int, *, easier: bool, note: str, today: date
+) -> Plan:
+    """Go on with a programme glutewake paused for safety (a painful session, pain rising, a
+    check-in). The pause never waited for a clinician; going on is theirs to decide, with a note.
+    A warning sign still open since the patient's last check is not lifted here: that needs
+    an assessment (or the patient's own new check)."""
+    from glutewake.app.clearance import current_clearance
+    from glutewake.app.context import Context
+    from glutewake.core.programme import resume
+
+    records = clinical_records(clinic, who, patient_id)
+    ctx = Context(records, knowledge())
+    active = current_plan(ctx)
+    if active is None or active.plan.status != "stopped":
+        raise NotPaused("this programme is not paused")
+    after = current_clearance(ctx)
+    if after.source in ("check", "checkin") and not after.may_exercise:
+        raise NotPaused(f"{after.reason} Assess the patient first; their programme stays paused until then.")
+    plan = resume(
+        active.plan, today, by=who.name, note=" ".join(note.split())[:500], easier=easier, kb=ctx.knowledge
+    )
+    records.update_plan(active.id, plan)
+    audit(
+        clinic,
+        who,
+        "change",
+        "resumed the paused programme" + (" a step easier" if easier else ""),
+        patient_id,
+    )
     return plan
 
 

@@ -82,6 +82,30 @@ def decide_change(
     return _back(patient_id, "approved the change" if decision == "approve" else "declined the change")
 
 
+@router.post("/staff/patients/{patient_id}/resume")
+def resume_programme(
+    request: Request,
+    patient_id: int,
+    note: Annotated[str, Form(max_length=500)] = "",
+    easier: Annotated[str, Form(max_length=10)] = "",
+    csrf_token: FormText = "",
+) -> Response:
+    """Go on with a programme paused for safety; the clinician's decision, with a note."""
+    require_csrf(request, csrf_token)
+    try:
+        prescribing.resume_programme(
+            request.app.state.clinic,
+            request.state.who,
+            patient_id,
+            easier=easier == "yes",
+            note=note,
+            today=request.app.state.clock.now().date(),
+        )
+    except prescribing.NotPaused as error:
+        return record_page(request, patient_id, 409, error=sentence(str(error)))
+    return _back(patient_id, "resumed the programme")
+
+
 def record_page(request: Request, patient_id: int, http_status: int = 200, **extra: object) -> Response:
     who: Who = request.state.who
     clinic = request.app.state.clinic

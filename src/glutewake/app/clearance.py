@@ -1,0 +1,65 @@
+"""What the person may do now, from their records: the one question every page and command
+that offers exercise asks first (the rules are in `core/clearance.py`)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from glutewake.codec import load
+from glutewake.core.clearance import CheckinOnFile, CheckOnFile, Clearance, PlanOnFile, clearance
+from glutewake.core.triage import Case, TriageResult
+
+if TYPE_CHECKING:
+    from glutewake.app.context import Context
+    from glutewake.store import ActivePlan, Stored
+
+__all__ = ["current_clearance", "plan_on_file"]
+
+
+def current_clearance(ctx: Context) -> Clearance:
+    """What the person may do now: no exercise, gentle only or their full plan, and why."""
+    from glutewake.app.plan_state import current_plan
+
+    runs = ctx.records.triage_runs(limit=1)
+    active = current_plan(ctx)
+    run = runs[0] if runs else None
+    check = None if run is None else CheckOnFile(run.at, load(TriageResult, run.data["result"]))
+    case = None if run is None else load(Case, run.data["case"])
+    since = None if run is None else run.at
+    checkins = [_checkin_on_file(ctx, stored, case) for stored in ctx.records.checkins(since=since)]
+    return clearance(check, checkins, plan_on_file(ctx, active, run), ctx.knowledge)
+
+
+def plan_on_file(ctx: Context, active: ActivePlan | None, latest_check: Stored | None) -> PlanOnFile | None:
+    """The current plan as the clearance reads it: when its safety stop came, and whether it was
+    built on the latest check."""
+    if active is None:
+        return None
+    from glutewake.app.plan_state import timed_plan_events
+
+    stopped_at = None
+    stops = [c for c in active.plan.changes if c.action == "stopped"]
+    if active.plan.status == "stopped" and stops:
+        stop = stops[-1]
+        if stop.rule == "check_rules_out_exercise" and latest_check is not None:
+            stopped_at = latest_check.at
+        else:
+            timed = timed_plan_events(ctx, active)
+            stopped_at = timed[stop.event][0] if stop.event < len(timed) else None
+    on_latest = latest_check is not None and active.triage_run_id == latest_check.id
+    return PlanOnFile(active.plan, stopped_at, on_latest)
+
+
+def _checkin_on_file(ctx: Context, stored: Stored, case: Case | None) -> CheckinOnFile:
+    """A kept check-in, its warning signs judged again with the history the check gave."""
+    from glutewake.app.journal import as_checkin, todays_answers
+    from glutewake.core.progress import assess_checkin
+
+    outcome = stored.data["outcome"]
+    if outcome != "red_flag":
+        return CheckinOnFile(stored.at, outcome, ())
+    checkin = as_checkin(stored, ctx.clock.now().tzinfo)
+    verdict = assess_checkin(
+        checkin, None, ctx.knowledge, None if case is None else todays_answers(case, ctx)
+    )
+    return CheckinOnFile(stored.at, "red_flag", verdict.reasons, verdict.triage)

@@ -1,0 +1,85 @@
+"""The current plan as everything since it was built has changed it: each session's feedback
+and each check-in (the adapt rules), and a newer symptom check that allows less."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from glutewake.codec import load
+from glutewake.core.programme import CheckinOutcome, Event, SessionOutcome, adapt, follow_check
+from glutewake.core.triage import TriageResult
+
+if TYPE_CHECKING:
+    from glutewake.app.context import Context
+    from glutewake.store import ActivePlan, Stored
+
+__all__ = ["adapt_plan", "current_plan", "local_day", "newer_check", "plan_events", "timed_plan_events"]
+
+
+def local_day(moment: datetime, zone: tzinfo | None) -> date:
+    return moment.astimezone(zone).date()
+
+
+def current_plan(ctx: Context) -> ActivePlan | None:
+    """The current plan as adapted to every session and check-in since it was made, and as the
+    latest symptom check allows it, if that check is newer than the plan.
+
+    A query: it computes the adaptation and stores nothing (`adapt_plan` keeps it, when an
+    event arrives). Adapting is idempotent, so an up-to-date plan comes back unchanged."""
+    active = ctx.records.current_plan()
+    if active is None or active.plan.status == "not_started":
+        return active
+    adapted = adapt(active.plan, plan_events(ctx, active), ctx.knowledge)
+    newer = newer_check(ctx, active)
+    if newer is not None:
+        adapted = follow_check(
+            adapted, load(TriageResult, newer.data["result"]), newer.at.date(), ctx.knowledge
+        )
+    return active if adapted == active.plan else replace(active, plan=adapted)
+
+
+def newer_check(ctx: Context, active: ActivePlan) -> Stored | None:
+    """The latest saved symptom check, if it came after the plan was built on another one."""
+    runs = ctx.records.triage_runs(limit=1)
+    if not runs or runs[0].id == active.triage_run_id or runs[0].at < active.created_at:
+        return None
+    return runs[0]
+
+
+def adapt_plan(ctx: Context) -> ActivePlan | None:
+    """Let the plan react to what just happened (a session's feedback, a check-in), and keep it."""
+    stored = ctx.records.current_plan()
+    active = current_plan(ctx)
+    if active is not None and stored is not None and active.plan != stored.plan:
+        ctx.records.update_plan(active.id, active.plan)
+    return active
+
+
+def plan_events(ctx: Context, active: ActivePlan) -> list[Event]:
+    """Sessions of this plan with feedback, and check-ins since it began, in time order."""
+    return [event for _, event in timed_plan_events(ctx, active)]
+
+
+def timed_plan_events(ctx: Context, active: ActivePlan) -> list[tuple[datetime, Event]]:
+    """`plan_events` with the moment each happened."""
+    zone = ctx.records.clock.now().tzinfo
+    planned = {session.day: session for session in active.plan.sessions}
+    timed: list[tuple[datetime, Event]] = []
+    for log in ctx.records.session_logs(since=active.created_at):
+        if log.plan_id != active.id or log.rpe is None or log.planned_day is None:
+            continue
+        day = log.planned_day
+        done = log.sets >= planned[day].set_count if day in planned else False
+        outcome = SessionOutcome(day, log.rpe, log.pain or 0, tuple(log.felt or ()), done)
+        timed.append((log.started_at, outcome))
+    for checkin in ctx.records.checkins(since=active.created_at):
+        outcome = checkin.data["outcome"]
+        timed.append(
+            (
+                checkin.at,
+                CheckinOutcome(local_day(checkin.at, zone), outcome == "red_flag", outcome == "worse"),
+            )
+        )
+    return sorted(timed, key=lambda pair: pair[0])

@@ -259,7 +259,7 @@ RULES: list[Any] = [
         ("tight_glutes_low_back_pain", "possible"),
         id="tight_glutes_hints",
     ),
-    pytest.param(case({"low_back_pain": Y}, duration_days=28), "gp", None, id="back_pain_lasting"),
+    pytest.param(case({"low_back_pain": Y}, duration_days=42), "gp", None, id="back_pain_lasting"),
     pytest.param(case({"getting_worse": Y}), "gp", None, id="getting_worse"),
     pytest.param(
         case({"low_back_pain": Y, "not_improving": Y}, duration_days=21), "gp", None, id="not_improving"
@@ -281,7 +281,10 @@ RULES: list[Any] = [
         id="soreness_lasting",
     ),
     pytest.param(
-        case({"low_back_pain": Y, "worse_cough_sneeze": Y}), "urgent", None, id="back_pain_worse_straining"
+        case({"low_back_pain": Y, "worse_cough_sneeze": Y, "leg_pain_below_knee": N}),
+        "urgent",
+        None,
+        id="back_pain_worse_straining",
     ),
     pytest.param(
         case({"sudden_severe_pain": Y, "faint_or_clammy": Y}, age=60),

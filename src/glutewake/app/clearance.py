@@ -5,47 +5,44 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from glutewake.app.plan_state import Snapshot, snapshot
 from glutewake.codec import load
 from glutewake.core.clearance import CheckinOnFile, CheckOnFile, Clearance, PlanOnFile, clearance
 from glutewake.core.triage import Case, TriageResult
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
-    from glutewake.store import ActivePlan, Stored
+    from glutewake.store import Stored
 
 __all__ = ["current_clearance", "plan_on_file"]
 
 
-def current_clearance(ctx: Context) -> Clearance:
-    """What the person may do now: no exercise, gentle only or their full plan, and why."""
-    from glutewake.app.plan_state import current_plan
-
-    runs = ctx.records.triage_runs(limit=1)
-    active = current_plan(ctx)
-    run = runs[0] if runs else None
+def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
+    """What the person may do now: no exercise, gentle only or their full plan, and why
+    (`state`: the records already read in this request, if any)."""
+    state = state or snapshot(ctx)
+    run = state.latest_check
     check = None if run is None else CheckOnFile(run.at, load(TriageResult, run.data["result"]))
     case = None if run is None else load(Case, run.data["case"])
     since = None if run is None else run.at
     checkins = [_checkin_on_file(ctx, stored, case) for stored in ctx.records.checkins(since=since)]
-    return clearance(check, checkins, plan_on_file(ctx, active, run), ctx.knowledge)
+    return clearance(check, checkins, plan_on_file(state), ctx.knowledge)
 
 
-def plan_on_file(ctx: Context, active: ActivePlan | None, latest_check: Stored | None) -> PlanOnFile | None:
+def plan_on_file(state: Snapshot) -> PlanOnFile | None:
     """The current plan as the clearance reads it: when its safety stop came, and whether it was
     built on the latest check."""
+    active, latest_check = state.active, state.latest_check
     if active is None:
         return None
-    from glutewake.app.plan_state import timed_plan_events
-
     stopped_at = None
     stops = [c for c in active.plan.changes if c.action == "stopped"]
     if active.plan.status == "stopped" and stops:
         stop = stops[-1]
         if stop.rule == "check_rules_out_exercise" and latest_check is not None:
             stopped_at = latest_check.at
-        else:
-            timed = timed_plan_events(ctx, active)
-            stopped_at = timed[stop.event][0] if stop.event < len(timed) else None
+        elif stop.event < len(state.timed_events):
+            stopped_at = state.timed_events[stop.event][0]
     on_latest = latest_check is not None and active.triage_run_id == latest_check.id
     return PlanOnFile(active.plan, stopped_at, on_latest)
 

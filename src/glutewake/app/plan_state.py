@@ -1,9 +1,12 @@
 """The current plan as everything since it was built has changed it: each session's feedback
-and each check-in (the adapt rules), and a newer symptom check that allows less."""
+and each check-in (the adapt rules), and a newer symptom check that allows less.
+
+`snapshot` reads it all once (five queries); a request that needs the plan, what the person
+may do now and the session due passes the snapshot on rather than reading them again."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -15,11 +18,46 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.store import ActivePlan, Stored
 
-__all__ = ["adapt_plan", "current_plan", "local_day", "newer_check", "plan_events", "timed_plan_events"]
+__all__ = [
+    "Snapshot",
+    "adapt_plan",
+    "current_plan",
+    "local_day",
+    "newer_check",
+    "snapshot",
+    "timed_plan_events",
+]
 
 
 def local_day(moment: datetime, zone: tzinfo | None) -> date:
     return moment.astimezone(zone).date()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The latest saved check, and the current plan as adapted and as that check allows it,
+    with the moment of each event applied to it (oldest first)."""
+
+    latest_check: Stored | None
+    active: ActivePlan | None
+    timed_events: tuple[tuple[datetime, Event], ...] = ()
+
+
+def snapshot(ctx: Context) -> Snapshot:
+    """Read the latest check and the current plan once, and adapt the plan (storing nothing)."""
+    runs = ctx.records.triage_runs(limit=1)
+    latest = runs[0] if runs else None
+    active = ctx.records.current_plan()
+    if active is None or active.plan.status == "not_started":
+        return Snapshot(latest, active)
+    timed = tuple(timed_plan_events(ctx, active))
+    adapted = adapt(active.plan, [event for _, event in timed], ctx.knowledge)
+    newer = newer_check(active, latest)
+    if newer is not None:
+        adapted = follow_check(
+            adapted, load(TriageResult, newer.data["result"]), newer.at.date(), ctx.knowledge
+        )
+    return Snapshot(latest, active if adapted == active.plan else replace(active, plan=adapted), timed)
 
 
 def current_plan(ctx: Context) -> ActivePlan | None:
@@ -28,24 +66,14 @@ def current_plan(ctx: Context) -> ActivePlan | None:
 
     A query: it computes the adaptation and stores nothing (`adapt_plan` keeps it, when an
     event arrives). Adapting is idempotent, so an up-to-date plan comes back unchanged."""
-    active = ctx.records.current_plan()
-    if active is None or active.plan.status == "not_started":
-        return active
-    adapted = adapt(active.plan, plan_events(ctx, active), ctx.knowledge)
-    newer = newer_check(ctx, active)
-    if newer is not None:
-        adapted = follow_check(
-            adapted, load(TriageResult, newer.data["result"]), newer.at.date(), ctx.knowledge
-        )
-    return active if adapted == active.plan else replace(active, plan=adapted)
+    return snapshot(ctx).active
 
 
-def newer_check(ctx: Context, active: ActivePlan) -> Stored | None:
+def newer_check(active: ActivePlan, latest: Stored | None) -> Stored | None:
     """The latest saved symptom check, if it came after the plan was built on another one."""
-    runs = ctx.records.triage_runs(limit=1)
-    if not runs or runs[0].id == active.triage_run_id or runs[0].at < active.created_at:
+    if latest is None or latest.id == active.triage_run_id or latest.at < active.created_at:
         return None
-    return runs[0]
+    return latest
 
 
 def adapt_plan(ctx: Context) -> ActivePlan | None:
@@ -57,13 +85,9 @@ def adapt_plan(ctx: Context) -> ActivePlan | None:
     return active
 
 
-def plan_events(ctx: Context, active: ActivePlan) -> list[Event]:
-    """Sessions of this plan with feedback, and check-ins since it began, in time order."""
-    return [event for _, event in timed_plan_events(ctx, active)]
-
-
 def timed_plan_events(ctx: Context, active: ActivePlan) -> list[tuple[datetime, Event]]:
-    """`plan_events` with the moment each happened."""
+    """Sessions of this plan with feedback, and check-ins since it began, in time order, each
+    with the moment it happened."""
     zone = ctx.records.clock.now().tzinfo
     planned = {session.day: session for session in active.plan.sessions}
     timed: list[tuple[datetime, Event]] = []

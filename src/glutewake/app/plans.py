@@ -7,10 +7,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from glutewake.app.plan_state import (
+    Snapshot,
     adapt_plan,
     current_plan,
     local_day,
     newer_check,
+    snapshot,
     timed_plan_events,
 )
 from glutewake.app.refusals import InputError, NotCleared, NoTriage
@@ -99,11 +101,12 @@ def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     return plan
 
 
-def check_allows_more(ctx: Context, cleared: Clearance) -> bool:
+def check_allows_more(ctx: Context, cleared: Clearance, state: Snapshot | None = None) -> bool:
     """Whether the latest symptom check, newer than the plan, allows more than the plan does
     (it was paused, or fitted to less): then the person is offered a new plan, never given one unasked."""
-    active = current_plan(ctx)
-    if active is None or newer_check(ctx, active) is None or not cleared.may_exercise:
+    state = state or snapshot(ctx)
+    active = state.active
+    if active is None or newer_check(active, state.latest_check) is None or not cleared.may_exercise:
         return False
     plan = active.plan
     return plan.status != "active" or EXERCISE_ORDER.index(cleared.exercise) > EXERCISE_ORDER.index(

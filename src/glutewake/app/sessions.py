@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from glutewake.app.plan_state import adapt_plan, current_plan
+from glutewake.app.plan_state import Snapshot, adapt_plan, current_plan, snapshot
 from glutewake.core.clearance import Clearance
 from glutewake.core.errors import FieldErrors
 from glutewake.core.programme import PlanChange, PlannedSession
@@ -88,17 +88,25 @@ _PART_WAY = ("in_progress", "quit")
 _ENDED = ("completed", "abandoned")
 
 
-def due_session(ctx: Context, today: date, *, allow_next: bool = False) -> Due | NotDue:
+def due_session(
+    ctx: Context,
+    today: date,
+    *,
+    allow_next: bool = False,
+    state: Snapshot | None = None,
+    cleared: Clearance | None = None,
+) -> Due | NotDue:
     """What to do now: a session left part-way (on any day, until it is finished or
     abandoned), else today's planned session, or with `allow_next` the next one, unless
     it is done. A session ended ahead of its day is done: "next" is the one after it.
     Nothing is due while what the person may do now rules exercise out."""
     from glutewake.app.clearance import current_clearance
 
-    cleared = current_clearance(ctx)
+    state = state or snapshot(ctx)  # `state` and `cleared`: what this request already read
+    cleared = cleared or current_clearance(ctx, state)
     if not cleared.may_exercise:
         return NotDue("not_cleared", clearance=cleared)
-    active = current_plan(ctx)
+    active = state.active
     if active is None:
         return NotDue("no_plan")
     if active.plan.status == "not_started":
@@ -127,10 +135,12 @@ def due_session(ctx: Context, today: date, *, allow_next: bool = False) -> Due |
     return NotDue("none_today", upcoming.day)
 
 
-def next_session(ctx: Context, today: date) -> Due | None:
+def next_session(
+    ctx: Context, today: date, *, state: Snapshot | None = None, cleared: Clearance | None = None
+) -> Due | None:
     """The session the person does next (as `glutewake session --next` or the web's "next"
     would run it), or None when there is none to do (no plan, paused, finished)."""
-    due = due_session(ctx, today, allow_next=True)
+    due = due_session(ctx, today, allow_next=True, state=state, cleared=cleared)
     return due if isinstance(due, Due) else None
 
 
@@ -239,9 +249,8 @@ def _log(ctx: Context, session_log_id: int) -> SessionLog:
     return log
 
 
-def _planned(ctx: Context, log: SessionLog) -> PlannedSession | None:
+def _planned(active: ActivePlan | None, log: SessionLog) -> PlannedSession | None:
     """The planned session a log is of, in the current plan (None once the plan changed)."""
-    active = current_plan(ctx)
     if active is None or log.planned_session_id is None:
         return None
     day = next((d for d, i in active.session_ids.items() if i == log.planned_session_id), None)
@@ -263,10 +272,11 @@ def record_step(
     A set already recorded (the same step sent twice) is not recorded again.
     """
     log = _log(ctx, session_log_id)
-    planned = _planned(ctx, log)
+    state = snapshot(ctx)
+    planned = _planned(state.active, log)
     if log.status != "in_progress" or planned is None:
         raise SessionClosed("this session is no longer in progress; open today's session again")
-    _require_clearance(ctx)
+    _require_clearance(ctx, state)
     plan_steps = steps(planned, ctx.knowledge)
     if not 0 <= index < len(plan_steps) or plan_steps[index].kind != "set":
         raise FieldErrors([("index", f"step {index} of this session is not a set")])
@@ -330,12 +340,12 @@ def save_feedback(
     return list(after.plan.changes[len(before.plan.changes) :])
 
 
-def _require_clearance(ctx: Context) -> None:
+def _require_clearance(ctx: Context, state: Snapshot) -> None:
     """Refuse (`NotCleared`) while what the person may do now rules exercise out."""
     from glutewake.app.clearance import current_clearance
     from glutewake.app.refusals import NotCleared
 
-    cleared = current_clearance(ctx)
+    cleared = current_clearance(ctx, state)
     if not cleared.may_exercise:
         raise NotCleared(cleared)
 

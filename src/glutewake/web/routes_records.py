@@ -29,18 +29,20 @@ def planrender(
     from glutewake.app.checks import has_saved_check
     from glutewake.app.clearance import current_clearance
     from glutewake.app.clinic.care import agenda
-    from glutewake.app.plans import check_allows_more, current_plan, plan_profile
+    from glutewake.app.plan_state import snapshot
+    from glutewake.app.plans import check_allows_more, plan_profile
     from glutewake.app.sessions import next_session
 
-    active = current_plan(ctx)
+    state = snapshot(ctx)  # read once: the plan, what may be done now and what is next
+    active = state.active
     profile = plan_profile(ctx)
-    cleared = current_clearance(ctx)
+    cleared = current_clearance(ctx, state)
     context = {
         "plan": active.plan if active else None,
         "weeks": plan_weeks(ctx, active.plan, today) if active else [],
         "clearance": None if cleared.may_exercise else cleared,
-        "allows_more": check_allows_more(ctx, cleared),
-        "next": next_session(ctx, today) if active else None,
+        "allows_more": check_allows_more(ctx, cleared, state),
+        "next": next_session(ctx, today, state=state, cleared=cleared) if active else None,
         "phases": {p.id: p for p in knowledge().programme.phases},
         "profile": profile,
         "has_check": has_saved_check(ctx),

@@ -8,12 +8,14 @@ import contextlib
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter
 
 from glutewake.app.checks import record_triage, triage_case
 from glutewake.app.clearance import current_clearance
@@ -23,13 +25,12 @@ from glutewake.app.journal import record_checkin
 from glutewake.app.plans import PlanChoices, new_plan
 from glutewake.app.refusals import NotCleared
 from glutewake.cli import main
-from glutewake.clock import Clock
+from glutewake.core.clearance import Clearance
 from glutewake.core.coach import ShowPrompt
 from glutewake.core.progress import Checkin
 from glutewake.core.triage import Case
 from glutewake.store import Store, connect
 from glutewake.web import create_app
-from glutewake.web.routes_session import ClearanceOut
 from tests.fakes import FakeClock
 from tests.web.conftest import owner_client
 from tests.web.test_pages import text
@@ -65,10 +66,11 @@ def a_store() -> Iterator[tuple[str, Path]]:
         yield f"sqlite:///{folder}/store.db", Path(folder)
 
 
-def happen(url: str, clock: Clock, history: list[Event]) -> None:
+def happen(url: str, clock: FakeClock, history: list[Event]) -> None:
     engine = connect(url)
     ctx = acting_for(Store(engine, clock).owner(), "uk")
     for kind, which in history:
+        clock.wall += timedelta(hours=5)  # life goes on between events
         if kind == "check":
             case = Case(40, "female", 14, CHECKS[which])
             record_triage(ctx, case, triage_case(case))
@@ -98,7 +100,9 @@ def test_every_surface_says_what_the_core_says(monkeypatch: Any, history: list[E
         allowed = core.may_exercise
         # the web: the API's flags, the session API, the pages
         with owner_client(create_app(url, clock)) as client:
-            assert client.get("/api/clearance").json() == ClearanceOut.of(core).model_dump(mode="json")
+            assert client.get("/api/clearance").json() == TypeAdapter(Clearance).dump_python(
+                core, mode="json"
+            )
             session = client.get("/api/session").json()
             assert (session["clearance"] is None) == allowed, history
             for path in ("/", "/plan", "/session", "/selftests"):
@@ -119,3 +123,20 @@ def test_every_surface_says_what_the_core_says(monkeypatch: Any, history: list[E
         title, _ = break_prompt(ShowPrompt(clock.now(), "seated_glute_squeeze", 1500, 2), core)
         assert (title == GLUTE_BREAK) == allowed, history
         engine.dispose()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(events)
+def test_whatever_came_before_a_clear_check_with_nothing_after_it_lets_a_person_exercise(
+    monkeypatch: Any, history: list[Event]
+) -> None:
+    """On one's own plan nothing outlives a newer check: no stop, check-in or earlier result
+    keeps a person from exercising once a clear check comes after it."""
+    with a_store() as (url, home):
+        monkeypatch.setenv("GLUTEWAKE_HOME", str(home / "home"))
+        clock = FakeClock()
+        happen(url, clock, [*history, ("check", "clear")])
+        engine = connect(url)
+        cleared = current_clearance(acting_for(Store(engine, clock).owner(), "uk"))
+        engine.dispose()
+        assert (cleared.exercise, cleared.source) == ("full", "check"), (history, cleared.reason)

@@ -68,7 +68,7 @@ def test_a_red_flag_sends_back_to_triage_and_pauses_the_plan(database_url: str) 
     assert "Emergency: call 999 or go to A&E now" in check
     assert "You reported: new trouble peeing, not feeling when you need to go, or leaking." in out
     assert "do not drive yourself" in out
-    assert "No exercise until then" in out
+    assert "No exercise until a clinician has seen you; then run `glutewake check` again." in out
     # afterwards, every command that offers exercise leads with the same banner and number
     for command in ("today", "session"):
         code, later, _ = run(database_url, command)

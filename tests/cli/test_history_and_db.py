@@ -24,6 +24,8 @@ def test_interactive_checks_are_kept_and_file_checks_only_with_save(database_url
 
 
 def test_self_tests_are_kept_and_listed(database_url: str, tmp_path: Path) -> None:
+    clear = json.dumps(SELF_CARE_CASE)  # the standing test is kept after a clear check
+    assert run(database_url, "check", "--answers", "-", "--save", stdin=clear)[0] == 0
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"squeeze_seconds": {"left": 3.0, "right": 0.8}}))
     assert run(database_url, "selftest", "--answers", str(answers), "--save")[0] == 0

@@ -44,15 +44,29 @@ def test_builds_fitted_to_the_options_and_keeps_it(database_url: str) -> None:
 
 def test_an_emergency_check_gives_no_sessions_and_leads_with_what_to_do(database_url: str) -> None:
     checked(database_url, EMERGENCY)
-    code, out, _ = run(database_url, "plan")
+    code, out, _ = run(database_url, "plan")  # no plan yet: it would build one, and may not
     words = " ".join(out.split())
-    assert code == 0
+    assert code == 3
     assert "Emergency: call 999 or go to A&E now" in words
     assert "Phone 999 now." in words
     assert "Next session" not in words
     code, out, _ = run(database_url, "plan", "--new")
     assert "Emergency: call 999" in " ".join(out.split())
     assert "Next session" not in out
+
+
+def test_after_an_emergency_a_new_plan_is_refused_and_the_one_kept_for_later_stays(database_url: str) -> None:
+    checked(database_url)
+    assert run(database_url, "plan", "--new")[0] == 0
+    before = json.loads(run(database_url, "plan", "--json")[1])
+    checked(database_url, EMERGENCY)
+    code, out, _ = run(database_url, "plan", "--new", "--equipment", "gym")
+    assert code == 3
+    assert "Emergency: call 999" in " ".join(out.split())
+    after = json.loads(run(database_url, "plan", "--json")[1])
+    assert after["sessions"] == before["sessions"]
+    assert after["status"] == "stopped"
+    assert run(database_url, "plan", "--ics", "x.ics")[0] == 3
 
 
 def test_a_gentle_result_after_a_full_plan_makes_it_gentle_and_says_what_changed(database_url: str) -> None:

@@ -184,3 +184,14 @@ def test_while_exercise_is_paused_the_standing_and_bridge_tests_are_left_out() -
     out = flat(result.output)
     assert "Left out for now: Single-leg stand squeeze test, Glute bridge test." in out
     assert "Side-on mirror check" in out
+
+
+def test_scored_answers_of_the_standing_test_are_not_kept_while_exercise_is_ruled_out(tmp_path: Path) -> None:
+    keep_check({"numb_when_sitting": True, "saddle_numbness": True})
+    answers = tmp_path / "st.json"
+    answers.write_text(json.dumps({"squeeze_seconds": {"left": 3, "right": 4}}))
+    result = CliRunner().invoke(
+        main, ["selftest", "--answers", str(answers), "--save"], obj={"clock": FakeClock()}
+    )
+    assert result.exit_code == 3
+    assert "Emergency: call 999" in flat(result.output)

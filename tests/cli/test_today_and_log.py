@@ -111,3 +111,19 @@ def test_log_rejects_bad_input_and_stores_nothing(
     assert code == 2
     assert message in " ".join(err.split())
     assert repo_for(database_url).session_logs() == []
+
+
+def test_logging_what_is_beyond_a_gentle_result_keeps_it_and_says_so(
+    database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    gentle = {**CASE, "answers": {**CASE["answers"], "getting_worse": True}}  # type: ignore[dict-item]
+    assert run(database_url, "check", "--answers", "-", "--save", stdin=json.dumps(gentle))[0] == 0
+    code, out, err = run(database_url, "log", "squat", "3x10")
+    assert code == 0
+    assert "Keep to gentle exercises until then" in " ".join(err.split())
+    assert "Logged anyway" in err
+    assert "Logged 3 sets" in out
+    assert [s.sets for s in repo_for(database_url).session_logs()] == [3]
+    quiet = run(database_url, "log", "glute_bridge", "2x10")
+    assert quiet[0] == 0
+    assert "Logged anyway" not in quiet[2]

@@ -291,7 +291,7 @@ def test_a_painful_session_pauses_the_programme_at_once_and_only_the_clinician_r
     sign_in(client, world.store, world.pat)
     for path in ("/", "/plan", "/session", "/session?next=1"):
         words = text(client.get(path).text)
-        assert "Your plan is paused: the last session hurt (6/10)" in words, path
+        assert "Your plan is paused The last session hurt (6/10)" in words, path
         assert "No exercise until your clinician says you can go on" in words, path
         for offer in (
             "Do the next session now",
@@ -328,8 +328,10 @@ def test_a_painful_session_pauses_the_programme_at_once_and_only_the_clinician_r
         e.what.startswith("resumed the paused programme")
         for e in world.store.audit_entries(world.cleo.clinic_id)
     )
-    again = client.post(f"/staff/patients/{world.pat.id}/resume", data={"note": "", "csrf_token": token})
-    assert again.status_code == 409
+    again = client.post(f"/staff/patients/{world.pat.id}/resume", data={"note": "again", "csrf_token": token})
+    assert again.status_code == 409, "only a paused programme is resumed"
+    unsaid = client.post(f"/staff/patients/{world.pat.id}/resume", data={"note": "  ", "csrf_token": token})
+    assert unsaid.status_code == 422, "a decision is kept with its reason"
     sign_in(client, world.store, world.pat)
     assert client.get("/api/clearance").json()["exercise"] == "full"
 

@@ -92,7 +92,7 @@ def test_assess_prescribe_session_alert_and_approval(
         expect(phone.get_by_role("heading", name="Saved: thank you")).to_be_visible()
         # a safety stop is made at once, never proposed: the patient is told to wait
         expect(phone.get_by_role("region", name="Your plan is paused")).to_contain_text(
-            "Your plan is paused: the last session hurt (6/10)"
+            "The last session hurt (6/10)"
         )
         expect(phone.locator("main")).to_contain_text("No exercise until your clinician says you can go on")
         phone.goto("/plan")

@@ -620,6 +620,7 @@ UNEXPLAINED: list[Any] = [
         case({"buttock_pain": Y}, age=70, duration_days=365), "gp", id="a year of buttock pain at 70"
     ),
     pytest.param(case({"leg_numbness": Y}), "gp", id="a numb patch on the leg alone"),
+    pytest.param(case({"buttock_pain": None}), "gp", id="not sure about the only symptom"),
     pytest.param(
         case({"numb_when_sitting": Y, "eases_on_standing": Y, "leg_pain_below_knee": Y}, duration_days=50),
         "gp",
@@ -680,3 +681,25 @@ def test_the_emergency_advice_names_the_cancer_line_when_cancer_was_not_asked(kb
     )
     told = triage(case({"both_legs": Y, "cancer_history": N}), kb)
     assert not any("acute oncology" in line for line in told.advice.now)
+
+
+def test_a_gp_result_never_advises_loading_the_glutes(kb: Knowledge) -> None:
+    gp = triage(case({"numb_when_sitting": Y, "eases_on_standing": Y, "getting_worse": Y}), kb)
+    assert gp.exercise == "gentle"
+    words = " ".join(gp.advice.now).lower()
+    assert "squat" not in words
+    assert "add load" not in words
+    clear = triage(case({"numb_when_sitting": Y, "eases_on_standing": Y}), kb)
+    assert any("squats" in line for line in clear.advice.now), "the full result says how to build up"
+
+
+def test_an_emergency_of_sudden_pain_and_faintness_names_its_cause_first(kb: Knowledge) -> None:
+    result = triage(
+        case(
+            {"numb_when_sitting": Y, "eases_on_standing": Y, "sudden_severe_pain": Y, "faint_or_clammy": Y},
+            age=45,
+        ),
+        kb,
+    )
+    assert result.urgency == "emergency"
+    assert result.causes[0].id == "aortic_aneurysm"

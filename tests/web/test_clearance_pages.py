@@ -64,7 +64,8 @@ def test_after_the_result_no_page_offers_exercise_and_each_leads_with_what_to_do
     build_plan(client)
     assert "Start today's session" in text(client.get("/plan").text), "the plan was on offer before"
     save_check(client, answers)
-    for path in ("/", "/plan", "/session", "/session?next=1", "/selftests"):
+    for path in ("/", "/plan", "/session", "/session?next=1", "/selftests", "/checkin", "/progress", "/exercises",
+                 "/exercises/squat"):  # fmt: skip
         page = client.get(path).text
         words = text(page)
         assert title in words, path
@@ -80,10 +81,12 @@ def test_after_the_result_no_page_offers_exercise_and_each_leads_with_what_to_do
     assert session["clearance"]["call"] == number
     assert client.post("/api/session/start", json={"planned_session_id": 1}).status_code == 409
     assert client.get("/api/clearance").json()["title"] == title
-    # the form is gone; a request crafted anyway builds no workout
+    # the form is gone; a request crafted anyway is refused, and the plan kept for later stays
     crafted = {"csrf_token": csrf(client, "/checkin"), "equipment": "none", "minutes": "20"}
-    assert client.post("/plan", data=crafted).status_code in (303, 409)
-    assert "Start today's session" not in text(client.get("/plan").text)
+    assert client.post("/plan", data=crafted).status_code == 409
+    assert client.post("/api/plan", json={"equipment": "none"}).status_code == 409
+    assert "Your plan is kept for later" in text(client.get("/plan").text)
+    assert client.get("/plan.ics").status_code == 409
 
 
 def test_a_gentle_result_keeps_only_gentle_exercises_and_says_what_changed(
@@ -140,3 +143,44 @@ def test_a_result_that_allows_more_offers_a_new_plan_and_never_builds_one_unaske
     assert after is not None
     assert after.plan == before.plan
     assert "allows more than this plan was built for" in text(client.get("/plan").text)
+
+
+def test_a_session_begun_before_the_result_takes_no_more_sets_and_its_calendar_goes(
+    client: TestClient,
+) -> None:
+    save_check(client, CLEAR)
+    build_plan(client)
+    assert client.get("/plan.ics").status_code == 200
+    session = client.get("/api/session").json()
+    started = client.post(
+        "/api/session/start", json={"planned_session_id": session["planned_session_id"]}
+    ).json()
+    first = next(n for n, step in enumerate(session["steps"]) if step["kind"] == "set")
+    save_check(client, {**CLEAR, "bladder_change": True})
+    refused = client.post(f"/api/session/{started['session_log_id']}/sets", json={"index": first, "reps": 5})
+    assert refused.status_code == 409
+    assert "found signs that need emergency help" in refused.json()["detail"]
+    calendar = client.get("/plan.ics")
+    assert calendar.status_code == 409
+
+
+def test_a_calm_check_in_after_an_emergency_result_does_not_say_keep_going(client: TestClient) -> None:
+    save_check(client, {**CLEAR, "saddle_numbness": True})
+    form: dict[str, str] = {"csrf_token": csrf(client, "/checkin"), "pain": "2", "numbness": "3"}
+    form |= {"activity_0": "sitting through a film", "activity_0_score": "6"}
+    from glutewake.core.progress import rescreen_findings
+
+    form |= dict.fromkeys(rescreen_findings(knowledge("uk")), "no")
+    words = text(client.post("/checkin", data=form).text)
+    assert "Keep going with your plan" not in words
+    assert "Emergency: call 999 or go to A&E now" in words
+
+
+def test_self_tests_that_are_exercise_are_not_kept_from_a_form_or_the_api_while_ruled_out(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    save_check(client, {**CLEAR, "saddle_numbness": True})
+    assert client.post("/api/selftests", json={"squeeze_seconds": {"left": 3, "right": 4}}).status_code == 409
+    form = {"csrf_token": csrf(client, "/checkin"), "left": "3", "right": "4"}
+    assert client.post("/selftests", data=form).status_code == 409
+    assert repo_for(database_url).selftest_results() == []

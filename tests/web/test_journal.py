@@ -69,7 +69,7 @@ NO_WARNING_SIGNS = dict.fromkeys(rescreen_findings(load_knowledge()), "no")
 
 
 def test_a_calm_check_in_is_saved_and_the_activities_remembered(
-    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository], checked: None
 ) -> None:
     token = csrf(client, "/checkin")
     form = {

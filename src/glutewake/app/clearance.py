@@ -19,10 +19,13 @@ __all__ = ["current_clearance", "plan_on_file"]
 
 def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
     """What the person may do now: no exercise, gentle only or their full plan, and why
-    (`state`: the records already read in this request, if any)."""
+    (`state`: the records already read in this request, if any). Times are the person's own."""
     state = state or snapshot(ctx)
+    zone = ctx.clock.now().tzinfo
     run = state.latest_check
-    check = None if run is None else CheckOnFile(run.at, load(TriageResult, run.data["result"]))
+    check = (
+        None if run is None else CheckOnFile(run.at.astimezone(zone), load(TriageResult, run.data["result"]))
+    )
     case = None if run is None else load(Case, run.data["case"])
     since = None if run is None else run.at
     checkins = [_checkin_on_file(ctx, stored, case) for stored in ctx.records.checkins(since=since)]
@@ -39,8 +42,8 @@ def plan_on_file(state: Snapshot) -> PlanOnFile | None:
     stops = [c for c in active.plan.changes if c.action == "stopped"]
     if active.plan.status == "stopped" and stops:
         stop = stops[-1]
-        if stop.rule == "check_rules_out_exercise" and latest_check is not None:
-            stopped_at = latest_check.at
+        if stop.at is not None:
+            stopped_at = stop.at
         elif stop.event < len(state.timed_events):
             stopped_at = state.timed_events[stop.event][0]
     on_latest = latest_check is not None and active.triage_run_id == latest_check.id
@@ -48,15 +51,21 @@ def plan_on_file(state: Snapshot) -> PlanOnFile | None:
 
 
 def _checkin_on_file(ctx: Context, stored: Stored, case: Case | None) -> CheckinOnFile:
-    """A kept check-in, its warning signs judged again with the history the check gave."""
+    """A kept check-in, its warning signs judged again with the history the check gave. One
+    kept as a warning sign stays one, even if today's rules would judge its answers otherwise."""
     from glutewake.app.journal import as_checkin, todays_answers
     from glutewake.core.progress import assess_checkin
 
-    outcome = stored.data["outcome"]
+    zone = ctx.clock.now().tzinfo
+    at, outcome = stored.at.astimezone(zone), stored.data["outcome"]
     if outcome != "red_flag":
-        return CheckinOnFile(stored.at, outcome, ())
-    checkin = as_checkin(stored, ctx.clock.now().tzinfo)
-    verdict = assess_checkin(
-        checkin, None, ctx.knowledge, None if case is None else todays_answers(case, ctx)
+        return CheckinOnFile(at, outcome, ())
+    known = None if case is None else todays_answers(case, ctx)
+    verdict = assess_checkin(as_checkin(stored, zone), None, ctx.knowledge, known)
+    if verdict.outcome == "red_flag":
+        return CheckinOnFile(at, "red_flag", verdict.reasons, verdict.triage)
+    findings = ctx.knowledge.findings
+    signs = tuple(
+        findings[f].label_yes for f, yes in stored.data["red_flags"].items() if yes and f in findings
     )
-    return CheckinOnFile(stored.at, "red_flag", verdict.reasons, verdict.triage)
+    return CheckinOnFile(at, "red_flag", signs or ("a warning sign",))

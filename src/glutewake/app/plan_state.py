@@ -50,14 +50,16 @@ def snapshot(ctx: Context) -> Snapshot:
     active = ctx.records.current_plan()
     if active is None or active.plan.status == "not_started":
         return Snapshot(latest, active)
-    timed = tuple(timed_plan_events(ctx, active))
+    timed, part_way = _since_built(ctx, active)
     adapted = adapt(active.plan, [event for _, event in timed], ctx.knowledge)
     newer = newer_check(active, latest)
     if newer is not None:
-        adapted = follow_check(
-            adapted, load(TriageResult, newer.data["result"]), newer.at.date(), ctx.knowledge
-        )
-    return Snapshot(latest, active if adapted == active.plan else replace(active, plan=adapted), timed)
+        day = local_day(newer.at, ctx.clock.now().tzinfo)
+        result = load(TriageResult, newer.data["result"])
+        # from the check's day, and from a session left part-way before it, which comes next
+        since = min(part_way, default=day)
+        adapted = follow_check(adapted, result, day, ctx.knowledge, at=newer.at, since=since)
+    return Snapshot(latest, active if adapted == active.plan else replace(active, plan=adapted), tuple(timed))
 
 
 def current_plan(ctx: Context) -> ActivePlan | None:
@@ -86,18 +88,28 @@ def adapt_plan(ctx: Context) -> ActivePlan | None:
 
 
 def timed_plan_events(ctx: Context, active: ActivePlan) -> list[tuple[datetime, Event]]:
-    """Sessions of this plan with feedback, and check-ins since it began, in time order, each
-    with the moment it happened."""
+    """Sessions of this plan with feedback, and check-ins since it began, each with the moment it
+    became known (a session's when its feedback was given), in that order."""
+    return _since_built(ctx, active)[0]
+
+
+def _since_built(ctx: Context, active: ActivePlan) -> tuple[list[tuple[datetime, Event]], list[date]]:
+    """`timed_plan_events`, and the days of this plan's sessions left part-way (begun, not ended)."""
     zone = ctx.records.clock.now().tzinfo
     planned = {session.day: session for session in active.plan.sessions}
     timed: list[tuple[datetime, Event]] = []
+    latest: dict[int, tuple[str, date]] = {}  # each planned session's latest log: status, day
     for log in ctx.records.session_logs(since=active.created_at):
-        if log.plan_id != active.id or log.rpe is None or log.planned_day is None:
+        if log.plan_id != active.id or log.planned_day is None:
+            continue
+        if log.planned_session_id is not None:
+            latest[log.planned_session_id] = (log.status, log.planned_day)
+        if log.rpe is None:
             continue
         day = log.planned_day
         done = log.sets >= planned[day].set_count if day in planned else False
         outcome = SessionOutcome(day, log.rpe, log.pain or 0, tuple(log.felt or ()), done)
-        timed.append((log.started_at, outcome))
+        timed.append((log.feedback_at or log.started_at, outcome))
     for checkin in ctx.records.checkins(since=active.created_at):
         outcome = checkin.data["outcome"]
         timed.append(
@@ -106,4 +118,5 @@ def timed_plan_events(ctx: Context, active: ActivePlan) -> list[tuple[datetime, 
                 CheckinOutcome(local_day(checkin.at, zone), outcome == "red_flag", outcome == "worse"),
             )
         )
-    return sorted(timed, key=lambda pair: pair[0])
+    part_way = [day for status, day in latest.values() if status in ("in_progress", "quit")]
+    return sorted(timed, key=lambda pair: pair[0]), part_way

@@ -69,7 +69,7 @@ def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     choices (and the profile updated with them).
 
     Raises `NoTriage` without a saved check, `InputError` for a choice out of range, and
-    `NotCleared` while a check-in or a safety stop since that check rules exercise out."""
+    `NotCleared` while that check, a check-in or a safety stop since rules exercise out."""
     if choices.minutes is not None and not MINUTES[0] <= choices.minutes <= MINUTES[1]:
         raise InputError(f"a session lasts {MINUTES[0]} to {MINUTES[1]} minutes, not {choices.minutes}")
     if choices.days not in (None, "every_other_day") and (
@@ -82,7 +82,7 @@ def new_plan(ctx: Context, choices: PlanChoices, start: date) -> Plan:
     from glutewake.app.clearance import current_clearance
 
     cleared = current_clearance(ctx)
-    if not cleared.may_exercise and cleared.source != "check":  # a check's own "none" builds no sessions
+    if not cleared.may_exercise:  # nothing to build, and the plan kept for later stays as it is
         raise NotCleared(cleared)
     base = plan_profile(ctx)
     days = base.preferred_days if choices.days is None else choices.days

@@ -50,7 +50,7 @@ class Due:
     part_way: bool = False
 
 
-NotDueWhy = Literal["not_cleared", "no_plan", "see_clinician", "paused", "none_today", "finished"]
+NotDueWhy = Literal["not_cleared", "no_plan", "see_clinician", "paused", "rebuild", "none_today", "finished"]
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,10 @@ class NotDue:
 
 
 _WHY: dict[NotDueWhy, str] = {
-    "not_cleared": "You may not exercise now.",
     "no_plan": "You have no plan yet.",
     "see_clinician": "Your last check advises seeing a clinician before exercising.",
     "paused": "Your plan is paused: {because}.",
+    "rebuild": "Your latest symptom check allows exercise again, and your plan was paused before it.",
     "none_today": "No session is planned for today.",
     "finished": "Your four-week plan is finished.",
 }
@@ -112,14 +112,16 @@ def due_session(
     if active.plan.status == "not_started":
         return NotDue("see_clinician")
     if active.plan.status == "stopped":
-        return NotDue("paused", paused_because=active.plan.changes[-1].reason)
+        # a newer check has lifted one's own plan's stop: going on means a plan fitted to it
+        return (
+            NotDue("rebuild")
+            if _newer_than(state)
+            else NotDue("paused", paused_because=active.plan.changes[-1].reason)
+        )
     latest = _latest_logs(ctx, active)
-    by_id = {active.session_ids[p.day]: p for p in active.plan.sessions if p.day in active.session_ids}
-    part_way = [i for i, (_, status) in latest.items() if status in _PART_WAY and i in by_id]
-    if part_way:
-        # the one last begun (only one at a time, unless the plan's history says otherwise)
-        planned_id = max(part_way, key=lambda i: latest[i][0])
-        return Due(planned_id, by_id[planned_id], part_way=True)
+    part_way = _part_way(active, latest)
+    if part_way is not None:
+        return part_way
     upcoming = next(
         (
             p
@@ -133,6 +135,22 @@ def due_session(
     if upcoming.day == today or allow_next:
         return Due(active.session_ids[upcoming.day], upcoming)
     return NotDue("none_today", upcoming.day)
+
+
+def _newer_than(state: Snapshot) -> bool:
+    from glutewake.app.plan_state import newer_check
+
+    return state.active is not None and newer_check(state.active, state.latest_check) is not None
+
+
+def _part_way(active: ActivePlan, latest: dict[int, tuple[int, str]]) -> Due | None:
+    """The session of this plan begun and left part-way, if one is (the one last begun)."""
+    by_id = {active.session_ids[p.day]: p for p in active.plan.sessions if p.day in active.session_ids}
+    part_way = [i for i, (_, status) in latest.items() if status in _PART_WAY and i in by_id]
+    if not part_way:
+        return None
+    planned_id = max(part_way, key=lambda i: latest[i][0])
+    return Due(planned_id, by_id[planned_id], part_way=True)
 
 
 def next_session(
@@ -298,8 +316,9 @@ def finish(ctx: Context, session_log_id: int, *, completed: bool) -> int:
 def abandon(ctx: Context, today: date) -> Abandoned | None:
     """Leave the session begun and left part-way as it is, for good: its sets are kept and
     it is not offered again. None when no session is part-way."""
-    due = due_session(ctx, today)
-    if not isinstance(due, Due) or not due.part_way:
+    active = current_plan(ctx)  # whatever may be done now: leaving a session is no exercise
+    due = None if active is None else _part_way(active, _latest_logs(ctx, active))
+    if due is None:
         return None
     earlier = cut_short(ctx, due)
     if earlier is None:  # pragma: no cover - part_way means there is a log to go on with

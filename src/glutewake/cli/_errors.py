@@ -11,7 +11,14 @@ import click
 if TYPE_CHECKING:
     from glutewake.core.clearance import Clearance
 
-__all__ = ["INTERRUPTED", "NOT_CLEARED", "CommandError", "input_ended", "interrupted", "not_cleared"]
+__all__ = [
+    "INTERRUPTED",
+    "NOT_CLEARED",
+    "CommandError",
+    "input_ended",
+    "interrupted",
+    "not_cleared",
+]
 
 INTERRUPTED = 130
 # Exercise was asked for, and what the person may do now rules it out (the symptom check, a

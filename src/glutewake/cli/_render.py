@@ -7,6 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from glutewake.cli._clearance_words import what_lifts_it
 from glutewake.core.clearance import Clearance
 from glutewake.core.selftests import SelfTestResult, side_lines, summary
 from glutewake.core.triage import Case, TriageResult, condition_escalation
@@ -63,12 +64,6 @@ def triage_result(result: TriageResult, case: Case, kb: Knowledge) -> None:
     console.print(Text(result.notice, style="italic"))
 
 
-_LIFTED_BY = {
-    "check": "When that has changed (or a clinician has seen you), run `glutewake check` again.",
-    "clinician": "Your clinician decides when you go on; they have been told.",
-}
-
-
 def clearance(cleared: Clearance, *, err: bool = False) -> None:
     """Why exercise is not on offer now, led by what to do: the check's own banner and number
     when help is needed, in the words the check used."""
@@ -81,12 +76,7 @@ def clearance(cleared: Clearance, *, err: bool = False) -> None:
         console.print(Text("What to do now", style="bold"))
         console.print(_bullets(cleared.actions))
     console.print(Text(cleared.reason))
-    if cleared.source == "no_check":
-        console.print(Text("Run `glutewake check` first: a few minutes of questions, safety ones first."))
-    elif cleared.may_exercise:
-        console.print(Text("Keep to gentle exercises until then; your plan holds only those."))
-    else:
-        console.print(Text("No exercise until then. " + _LIFTED_BY[cleared.resume_by]))
+    console.print(Text(what_lifts_it(cleared)))
 
 
 def selftest_result(result: SelfTestResult, kb: Knowledge) -> None:
@@ -127,6 +117,12 @@ def condition(item: Condition, kb: Knowledge) -> None:
     if item.aliases:
         body += [Text("Also called: " + ", ".join(item.aliases), style="dim"), Text()]
     body += [Text("What to do", style="bold"), _bullets(item.what_to_do), Text()]
+    if item.build_up:
+        body += [
+            Text("Then, when the check allows full exercise", style="bold"),
+            _bullets(item.build_up),
+            Text(),
+        ]
     help_lines = [*item.when_to_get_help, *condition_escalation(item.id, kb)]
     body += [Text("When to get help", style="bold"), _bullets(help_lines), Text()]
     body += [Text("Sources: " + "; ".join(_cite(kb, ref) for ref in item.references), style="dim")]

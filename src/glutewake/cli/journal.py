@@ -100,8 +100,8 @@ def checkin(
         click.echo()
         _render.clearance(current_clearance(records))
         if verdict.outcome == "red_flag":
-            click.echo("You reported: " + "; ".join(verdict.reasons) + ".")
-        click.echo("Your check-in is saved.")
+            ask.tell("You reported: " + "; ".join(verdict.reasons) + ".")
+        ask.tell("Your check-in is saved.")
     else:
         click.echo("\nCheck-in saved. `glutewake progress` shows how things are going.")
 

@@ -99,7 +99,7 @@ def plan(
     from glutewake.app.region import knowledge
     from glutewake.app.sessions import next_session
     from glutewake.cli._errors import not_cleared
-    from glutewake.cli._prompt import confirm_or_refuse
+    from glutewake.cli._prompt import Asker, confirm_or_refuse
     from glutewake.cli._store import acting, clock
 
     records = acting(ctx)
@@ -134,23 +134,26 @@ def plan(
             )
     else:
         shown = active.plan
+    cleared = current_clearance(records)
     if ics_file:
+        if not cleared.may_exercise:  # a calendar of sessions is an offer of them
+            raise not_cleared(cleared)
         Path(ics_file).write_bytes(plan_ics(shown, clock(ctx).now()))
     if as_json:
         echo_json(shown)
         return
-    cleared = current_clearance(records)
     if not cleared.may_exercise:
         from glutewake.cli import _render
 
         _render.clearance(cleared)
-        click.echo(
-            f"\nYour plan ({len(shown.sessions)} sessions from {shown.start_date:%d %b}) is kept for later."
-        )
+        if shown.sessions:
+            Asker().tell(
+                f"\nYour plan ({len(shown.sessions)} sessions from {shown.start_date:%d %b}) is kept for later."
+            )
         return
     _show(shown, knowledge(), today, next_session(records, today))
     if check_allows_more(records, cleared):
-        click.echo(
+        Asker().tell(
             "\nYour latest symptom check allows more than this plan was built for: "
             "`glutewake plan --new` builds one fitted to it."
         )

@@ -73,23 +73,18 @@ def selftest(
             param_hint="--only",
         )
     if answers_file is None:
-        from glutewake.app.clearance import current_clearance
         from glutewake.cli._store import acting
         from glutewake.cli._store import clock as injected_clock
 
         clock: Clock = injected_clock(ctx)
-        cleared = current_clearance(acting(ctx))
-        tests = [test for test in kb.selftests.values() if not only or test.id in only]
-        if cleared.seek_help or (not cleared.may_exercise and all(test.physical for test in tests)):
+        wanted = [test for test in kb.selftests.values() if not only or test.id in only]
+        cleared, offered = selftests.selftests_offered(acting(ctx))
+        tests = [test for test in wanted if test in offered]
+        if cleared is not None and not tests:
             raise not_cleared(cleared, err=as_json)
-        if not cleared.may_exercise:
-            left_out = [test.name for test in tests if test.physical]
-            tests = [test for test in tests if not test.physical]
-            if left_out:
-                click.echo(
-                    f"Left out for now: {', '.join(left_out)}. {cleared.reason}\n",
-                    err=as_json,
-                )
+        if cleared is not None and len(tests) < len(wanted):
+            left_out = ", ".join(test.name for test in wanted if test not in offered)
+            Asker(err=as_json).tell(f"Left out for now: {left_out}. {cleared.reason}\n")
         try:
             answers = _guide(tests, Asker(err=as_json), clock)
         except (click.Abort, KeyboardInterrupt) as abort:
@@ -98,9 +93,13 @@ def selftest(
         answers = load_answers(answers_file, selftests.parse_selftest_answers, _HINTS)
     result = selftests.score_selftests(answers)
     if save if save is not None else answers_file is None:
+        from glutewake.app.refusals import NotCleared
         from glutewake.cli._store import acting
 
-        selftests.record_selftest(acting(ctx), result)
+        try:
+            selftests.record_own_selftest(acting(ctx), result)
+        except NotCleared as error:
+            raise not_cleared(error.clearance, err=as_json) from error
     if as_json:
         echo_json(result)
     else:

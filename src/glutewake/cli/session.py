@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._clearance_words import what_lifts_it
 from glutewake.cli._errors import INTERRUPTED, CommandError, not_cleared
 from glutewake.cli._prompt import Asker
 
@@ -44,7 +45,7 @@ def today(ctx: click.Context) -> None:
     if not isinstance(due, Due):
         if due.clearance is not None:
             raise not_cleared(due.clearance)
-        click.echo(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
+        Asker().tell(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
         return
     if due.part_way:
         click.echo(f"You stopped part-way through the session of {due.session.day:%A %d %b}.\n")
@@ -118,7 +119,7 @@ def session(ctx: click.Context, allow_next: bool, abandon: bool, no_bell: bool) 
         if due.clearance is not None:
             raise not_cleared(due.clearance)
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
-        click.echo(not_due(due) + hint)
+        Asker().tell(not_due(due) + hint)
         return
     started = start_or_resume(records, due)
     if due.part_way:
@@ -416,7 +417,7 @@ def log(ctx: click.Context, entries: tuple[str, ...], side: str | None, load_kg:
         from glutewake.cli import _render
 
         _render.clearance(cleared, err=True)
-        click.echo("Logged anyway, so that your history is complete.", err=True)
+        Asker(err=True).tell("Logged anyway, so that your history is complete.")
     log_done(person, clock(ctx).now().date(), records)
     click.echo(f"Logged {len(records)} set{'s' * (len(records) != 1)}.")
 
@@ -432,17 +433,15 @@ def _dose(text: str) -> tuple[int, int, bool]:
     return int(match.group(1) or 1), int(match.group(2)), match.group(3) is not None
 
 
-_WHAT_TO_DO = {"no_plan": "Run `glutewake plan --new`.", "paused": "Run `glutewake check` again."}
-_LIFTED_BY = {
-    "no_check": "Run `glutewake check` first.",
-    "check": "Run `glutewake check` again when that has changed.",
-    "clinician": "Your clinician decides when you go on.",
+_WHAT_TO_DO = {
+    "no_plan": "Run `glutewake plan --new`.",
+    "paused": "Run `glutewake check` again.",
+    "rebuild": "Run `glutewake plan --new` to build one fitted to it.",
 }
 
 
 def not_due(due: NotDue) -> str:
     """Why there is no session now, and what to do in the terminal."""
     if due.clearance is not None:
-        key = "no_check" if due.clearance.source == "no_check" else due.clearance.resume_by
-        return f"{due.sentence} {_LIFTED_BY[key]}"
+        return f"{due.sentence} {what_lifts_it(due.clearance)}"
     return " ".join((due.sentence, *((_WHAT_TO_DO[due.why],) if due.why in _WHAT_TO_DO else ())))

@@ -154,10 +154,6 @@ def number_to_call(urgency: Urgency | None, kb: Knowledge) -> str | None:
     return None
 
 
-def _likely_avoid(result: TriageResult) -> tuple[str, ...]:
-    return (*(c.id for c in result.causes if c.likelihood == "likely"), *result.avoid)
-
-
 def _from_check(check: CheckOnFile, plan: PlanOnFile | None, kb: Knowledge) -> Clearance:
     result, day = check.result, check.at.date()
     override = _override(plan)
@@ -168,11 +164,16 @@ def _from_check(check: CheckOnFile, plan: PlanOnFile | None, kb: Knowledge) -> C
             f"{override} confirmed your programme although your symptom check of {day.day} {day:%B} "
             f"advises {'no exercise yet' if result.exercise == 'none' else 'gentle exercise only'}.",
             "Your clinician's programme",
+            avoid=result.plan_avoids,
             checked_on=day,
             resume_by="clinician",
         )
+    seen = {
+        "emergency": "found signs that need emergency help",
+        "urgent": "found signs that need a clinician today",
+    }.get(result.urgency, "advises seeing a clinician before any exercise")
     reason = {
-        "none": f"Your symptom check of {day.day} {day:%B} advises seeing a clinician before any exercise.",
+        "none": f"Your symptom check of {day.day} {day:%B} {seen}.",
         "gentle": f"Your symptom check of {day.day} {day:%B} allows gentle exercise only.",
         "full": f"Your symptom check of {day.day} {day:%B} found nothing that rules exercise out.",
     }[result.exercise]
@@ -184,7 +185,7 @@ def _from_check(check: CheckOnFile, plan: PlanOnFile | None, kb: Knowledge) -> C
         result.advice.now,
         result.urgency,
         number_to_call(result.urgency, kb),
-        _likely_avoid(result),
+        result.plan_avoids,
         checked_on=day,
     )
 
@@ -200,22 +201,23 @@ def _override(plan: PlanOnFile | None) -> str | None:
 def _from_checkin(checkin: CheckinOnFile, check: CheckOnFile | None, kb: Knowledge) -> Clearance:
     day = checkin.at.date()
     checked_on = None if check is None else check.at.date()
-    if checkin.outcome == "red_flag" and checkin.result is not None:
+    if checkin.outcome == "red_flag":
         result = checkin.result
         return Clearance(
             "none",
             "checkin",
             f"Your check-in of {day.day} {day:%B} found a warning sign: {'; '.join(checkin.reasons)}.",
-            result.title,
-            result.advice.now,
-            result.urgency,
-            number_to_call(result.urgency, kb),
+            result.title if result else "Your plan is paused: do the symptom check again",
+            result.advice.now if result else (),
+            result.urgency if result else None,
+            number_to_call(result.urgency, kb) if result else None,
             checked_on=checked_on,
         )
+    why = f" ({'; '.join(checkin.reasons)})" if checkin.reasons else ""
     return Clearance(
         "none",
         "checkin",
-        f"Your check-in of {day.day} {day:%B} shows things clearly getting worse ({'; '.join(checkin.reasons)}).",
+        f"Your check-in of {day.day} {day:%B} shows things clearly getting worse{why}.",
         "Your plan is paused: do the symptom check again",
         checked_on=checked_on,
     )
@@ -230,11 +232,11 @@ def _plan_stop(plan: PlanOnFile | None, check: CheckOnFile | None, kb: Knowledge
     if not supervised and check is not None and (plan.stopped_at is None or plan.stopped_at < check.at):
         return None
     stops = [c for c in plan.plan.changes if c.action == "stopped"]
-    why = stops[-1].reason.split(": ", 1)[-1] if stops else "it was stopped"
+    why = stops[-1].why if stops else "it was stopped"
     return Clearance(
         "none",
         "plan",
-        f"Your plan is paused: {why}.",
+        f"{why[:1].upper()}{why[1:]}.",
         "Your plan is paused",
         resume_by="clinician" if supervised else "check",
         checked_on=None if check is None else check.at.date(),

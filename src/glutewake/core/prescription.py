@@ -163,7 +163,7 @@ def conflicts(prescription: Prescription, triage_result: TriageResult, kb: Knowl
     """Each prescribed exercise the triage rules out: every exercise while it says to see a
     clinician first, anything beyond gentle activation under "gentle", and exercises that a
     likely cause or a contraindication (pregnancy, a hip replacement) names."""
-    avoided = {c.id for c in triage_result.causes if c.likelihood == "likely"} | set(triage_result.avoid)
+    avoided = set(triage_result.plan_avoids)
     found: list[Conflict] = []
     for exercise_id in dict.fromkeys(item.exercise_id for item in prescription.exercises):
         exercise = kb.exercises[exercise_id]
@@ -271,7 +271,7 @@ def build(
                     kb.programme.desk_habits,
                 )
             )
-    avoided = (*(c.id for c in triage_result.causes if c.likelihood == "likely"), *triage_result.avoid)
+    avoided = triage_result.plan_avoids
     reason = f"prescribed by {by}" + (f": {prescription.note}" if prescription.note else "")
     ruled_out = {c.exercise_id: c.why for c in conflicts(prescription, triage_result, kb)}
     confirmed = tuple(

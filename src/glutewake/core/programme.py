@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from glutewake.core.selftests import SelfTestResult, Side
@@ -40,6 +40,7 @@ __all__ = [
     "build_plan",
     "decide_change",
     "follow_check",
+    "reason_why",
     "resume",
 ]
 
@@ -119,6 +120,12 @@ class PlanChange:
     reason: str
     by: str | None = None
     event: int = 0  # which event (session or check-in, counted from 0) brought it
+    at: datetime | None = None  # the moment, when it matters (a safety stop by a newer check)
+
+    @property
+    def why(self) -> str:
+        """The reason without its leading action word ("stopped: pain rising" -> "pain rising")."""
+        return reason_why(self.reason)
 
     @property
     def key(self) -> str:
@@ -221,7 +228,7 @@ def build_plan(
     programme = kb.programme
     # Likely causes and the triage's contraindications (pregnancy, a hip replacement) both
     # take out the exercises that name them in `avoid_with`.
-    likely = (*(c.id for c in triage_result.causes if c.likelihood == "likely"), *triage_result.avoid)
+    likely = triage_result.plan_avoids
     weaker = selftest_result.weaker_side if selftest_result else None
     level = triage_result.exercise
     if level == "none":
@@ -382,33 +389,54 @@ def decide_change(
 
 
 _PAST = {"stop": "stopped", "regress": "regressed", "progress": "progressed"}
+# The words reasons begin with ("stopped: ...", "made gentle: ..."), as programme.yaml writes them.
+_ACTION_WORDS = frozenset({"stopped", "regressed", "progressed", "made gentle", "changed", "paused"})
 
 
-def follow_check(plan: Plan, result: TriageResult, day: date, kb: Knowledge) -> Plan:
-    """The plan as a newer symptom check allows it, from `day` on: stopped when the check rules
-    exercise out; when it allows gentle exercise only, or names something to avoid, each
-    exercise it rules out swapped for an easier one it allows (or dropped), saying what changed.
+def reason_why(reason: str) -> str:
+    """A change's reason without its leading action word, for a sentence of one's own."""
+    head, _, rest = reason.partition(": ")
+    return rest if rest and head in _ACTION_WORDS else reason
+
+
+def follow_check(
+    plan: Plan,
+    result: TriageResult,
+    day: date,
+    kb: Knowledge,
+    *,
+    at: datetime | None = None,
+    since: date | None = None,
+) -> Plan:
+    """The plan as a newer symptom check allows it, from `since` (default `day`, the check's
+    day; earlier for a session left part-way before it): stopped when the check rules exercise
+    out; otherwise each exercise the check rules out (beyond gentle, or named by a likely cause
+    or a contraindication) swapped for an easier one it allows, or dropped, saying what changed.
     A check that allows more changes nothing (the person is offered a new plan instead).
-    Idempotent: the plan keeps the level and the avoids it was fitted to."""
+    Idempotent: judged by what the sessions hold, so a second pass finds nothing to change."""
     if plan.status != "active":
         return plan
-    level = min(plan.exercise_level, result.exercise, key=EXERCISE_ORDER.index)
+    start = min(day, since) if since else day
+    if result.exercise == "none":
+        stop = PlanChange(day, "stopped", "check_rules_out_exercise", kb.programme.follow_check.stop, at=at)
+        return replace(plan, status="stopped", exercise_level="none", changes=(*plan.changes, stop))
     named = {tag for exercise in kb.exercises.values() for tag in exercise.avoid_with}
-    newly = [c.id for c in result.causes if c.likelihood == "likely"] + list(result.avoid)
-    avoid = tuple(dict.fromkeys((*plan.avoid_with, *(tag for tag in newly if tag in named))))
-    if level == plan.exercise_level and set(avoid) == set(plan.avoid_with):
+    avoid = tuple(dict.fromkeys((*plan.avoid_with, *(t for t in result.plan_avoids if t in named))))
+    # Judged whatever kit it needs (a clinician may prescribe beyond the profile's); swapped for
+    # what the person's own kit allows.
+    every_kit = frozenset(e for kit in kb.programme.kits.values() for e in kit)
+    judge = _Fit(kb, every_kit, result.exercise, frozenset(avoid))
+    fit = _fit(kb, plan.equipment, result.exercise, avoid)
+    if all(
+        judge.allows(kb.exercises[b.exercise_id]) for s in plan.sessions if s.day >= start for b in s.blocks
+    ):
         return plan
-    texts = kb.programme.follow_check
-    if level == "none":
-        change = PlanChange(day, "stopped", "check_rules_out_exercise", texts.stop)
-        return replace(plan, status="stopped", exercise_level=level, changes=(*plan.changes, change))
-    fit = _fit(kb, plan.equipment, level, avoid)
     swaps: dict[str, str | None] = {}
 
     def allowed(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         kept: list[Block] = []
         for block in blocks:
-            if fit.allows(kb.exercises[block.exercise_id]):
+            if judge.allows(kb.exercises[block.exercise_id]):
                 kept.append(block)
                 continue
             easier = _easier_allowed(block.exercise_id, fit)
@@ -417,29 +445,38 @@ def follow_check(plan: Plan, result: TriageResult, day: date, kb: Knowledge) -> 
                 kept.append(replace(fit.block(easier, plan.weaker_side), note=block.note))
         return tuple(kept)
 
+    phase: PhaseId | None = "wake_up" if result.exercise == "gentle" else None  # gentle is wake-up work
     sessions = tuple(
         s
-        if s.day < day
-        else replace(s, warm_up=allowed(s.warm_up), main=allowed(s.main), stretches=allowed(s.stretches))
+        if s.day < start
+        else replace(
+            s,
+            phase=phase or s.phase,
+            warm_up=allowed(s.warm_up),
+            main=allowed(s.main),
+            stretches=allowed(s.stretches),
+        )
         for s in plan.sessions
     )
-    sessions = tuple(s if s.main or s.day < day else _refill(s, fit, plan.weaker_side) for s in sessions)
+    sessions = tuple(s if s.main or s.day < start else _refill(s, fit, plan.weaker_side) for s in sessions)
     names = [
         f"{kb.exercises[old].name} → {kb.exercises[new].name}"
         if new
         else f"{kb.exercises[old].name} left out"
         for old, new in swaps.items()
     ]
-    reason = texts.gentle if level == "gentle" and plan.exercise_level != "gentle" else texts.avoid
+    texts = kb.programme.follow_check
+    reason = texts.gentle if result.exercise == "gentle" else texts.avoid
     change = PlanChange(
-        day, "restricted", "check_restricts_exercise", reason + (f" ({'; '.join(names)})" if names else "")
+        day, "restricted", "check_restricts_exercise", f"{reason} ({'; '.join(names)})", at=at
     )
+    level = min(plan.exercise_level, result.exercise, key=EXERCISE_ORDER.index)
     return replace(
         plan,
         exercise_level=level,
         avoid_with=avoid,
         sessions=sessions,
-        maintenance=tuple(b for b in plan.maintenance if fit.allows(kb.exercises[b.exercise_id])),
+        maintenance=tuple(b for b in plan.maintenance if judge.allows(kb.exercises[b.exercise_id])),
         changes=(*plan.changes, change),
     )
 

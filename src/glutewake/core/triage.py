@@ -222,6 +222,12 @@ class TriageResult:
     not_ruled_out: tuple[str, ...] = ()
     avoid: tuple[str, ...] = ()
 
+    @property
+    def plan_avoids(self) -> tuple[str, ...]:
+        """What an exercise plan must leave out: the likely causes and the contraindications
+        (exercises name them in `avoid_with`)."""
+        return (*(c.id for c in self.causes if c.likelihood == "likely"), *self.avoid)
+
 
 @dataclass(frozen=True)
 class _Assessment:
@@ -352,8 +358,8 @@ def _causes(case: Case, kb: Knowledge, fired: Iterable[Rule]) -> tuple[CauseResu
 
 
 def unexplained_symptoms(case: Case, kb: Knowledge, causes: Iterable[CauseResult]) -> tuple[str, ...]:
-    """The symptoms answered yes that none of the self-care causes found explains (each
-    self-care cause explains its typical findings). Any at all means self-care would be a guess."""
+    """The symptoms answered yes (or "not sure") that none of the self-care causes found explains
+    (each self-care cause explains its typical findings). Any at all means self-care would be a guess."""
     explained = {
         finding
         for cause in causes
@@ -363,7 +369,10 @@ def unexplained_symptoms(case: Case, kb: Knowledge, causes: Iterable[CauseResult
     return tuple(
         finding.id
         for finding in kb.findings.values()
-        if finding.symptom and case.answers.get(finding.id) is True and finding.id not in explained
+        if finding.symptom
+        and finding.id in case.answers
+        and case.answers[finding.id] is not False  # yes, or not sure: never a reason for green
+        and finding.id not in explained
     )
 
 
@@ -442,7 +451,10 @@ def _advice_now(kb: Knowledge, case: Case, assessment: _Assessment) -> tuple[str
     lines += _if_unasked(case, kb, assessment.urgency)
     lines.append(_EXERCISE_ADVICE[assessment.exercise])
     if assessment.causes and _rank(assessment.urgency) <= _rank("gp"):
-        lines += kb.conditions[assessment.causes[0].id].what_to_do
+        condition = kb.conditions[assessment.causes[0].id]
+        lines += condition.what_to_do
+        if assessment.exercise == "full":
+            lines += condition.build_up
     elif not assessment.causes:
         lines.append(
             "Your answers do not point to a particular cause; a doctor or physiotherapist can examine you if you are unsure."

@@ -223,6 +223,9 @@ class Condition:
     # Safe to manage on your own when nothing else is wrong; its typical findings are the
     # symptoms it explains.
     self_care: bool = False
+    # What to do that loads the body (harder exercise, weights): said only when the result
+    # allows full exercise.
+    build_up: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

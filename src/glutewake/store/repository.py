@@ -88,6 +88,7 @@ class SessionRecord:
     pain: int | None
     felt: list[str] | None
     sets: int
+    feedback_at: datetime | None = None  # when its feedback was given
 
 
 @dataclass(frozen=True)
@@ -397,6 +398,7 @@ class Repository:
                 feedback.c.pain,
                 feedback.c.felt,
                 func.coalesce(counts.c.sets, 0).label("sets"),
+                feedback.c.created_at.label("feedback_at"),
             )
             .select_from(
                 logs.outerjoin(feedback)

@@ -22,6 +22,7 @@ from glutewake.knowledge import vocabulary
 from glutewake.web.deps import context_of
 from glutewake.web.gate import Gate
 from glutewake.web.security import HEADERS, security_headers
+from glutewake.web.views import help_first
 from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking
 
 __all__ = ["create_app"]
@@ -185,6 +186,7 @@ def build_app(
     app.state.clock = clock
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
     app.state.templates.env.globals["vocabulary"] = vocabulary  # the choices forms offer, once
+    app.state.templates.env.globals["help_first"] = help_first  # what to do first, on every page
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 

@@ -119,6 +119,10 @@ class ConditionOut(BaseModel):
     summary: str
     typical_findings: list[str]
     what_to_do: list[str]
+    build_up: list[str] = Field(
+        description="What loads the body further (harder exercise, weights): only once the check allows full exercise"
+    )
+    self_care: bool = Field(description="Safe to look after on your own when nothing else is wrong")
     when_to_get_help: list[str] = Field(
         description="Including when to get urgent or emergency help, from the triage rules"
     )

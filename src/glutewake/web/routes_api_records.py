@@ -113,13 +113,18 @@ class PlanIn(BaseModel):
     "/selftests",
     response_model=SelfTestResult,
     summary="Score self-test answers and keep the result",
-    responses=BAD_BODY,
+    responses=_CONFLICT | BAD_BODY,
 )
 def post_selftests(request: Request, ctx: Ctx, body: SelfTestsModel) -> dict[str, Any]:
-    from glutewake.app.selftests import parse_selftest_answers, record_selftest, score_selftests
+    from glutewake.app.refusals import NotCleared
+    from glutewake.app.selftests import parse_selftest_answers, record_own_selftest, score_selftests
+    from glutewake.web.routes_session import not_cleared_words
 
     result = score_selftests(parse_selftest_answers(body.model_dump(exclude_unset=True)))
-    record_selftest(ctx, result)
+    try:
+        record_own_selftest(ctx, result)
+    except NotCleared as error:
+        raise HTTPException(409, not_cleared_words(error.clearance)) from None
     shown: dict[str, Any] = dump(result)
     return shown
 

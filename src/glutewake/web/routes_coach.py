@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from glutewake.app.coach import bouts_between
+from glutewake.app.coach import GLUTE_BREAK, bouts_between
 from glutewake.core.errors import FieldErrors
 from glutewake.core.numbers import whole_number
 from glutewake.knowledge.vocabulary import WEEKDAYS, Weekday
@@ -79,6 +79,7 @@ def _live(request: Request) -> dict[str, Any]:
         "status": runner.status() if runner else None,
         "line": runner.status_line() if runner else None,
         "prompt": prompt,
+        "glute_break": GLUTE_BREAK,  # the title of a prompt that offers a desk move
         "coach_note": request.app.state.coach_note,
     }
 

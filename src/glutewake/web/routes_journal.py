@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
+from glutewake.app.refusals import NotCleared
 from glutewake.app.region import knowledge
-from glutewake.app.selftests import record_selftest, score_selftests
+from glutewake.app.selftests import record_own_selftest, score_selftests, selftests_offered
 from glutewake.core.clearance import Clearance
 from glutewake.core.numbers import whole_number
 from glutewake.core.progress import Checkin, Progress, WeekMean, rescreen_findings
@@ -27,14 +28,9 @@ Texts = Annotated[list[str] | None, Form()]
 
 
 def _selftests_allowed(ctx: Ctx) -> tuple[Clearance | None, set[str]]:
-    """What may be offered: the clearance when it rules exercise out, and the tests left out
-    (those that are exercise in themselves, as standing on one leg or a bridge)."""
-    from glutewake.app.clearance import current_clearance
-
-    cleared = current_clearance(ctx)
-    if cleared.may_exercise:
-        return None, set()
-    return cleared, {test.id for test in knowledge().selftests.values() if test.physical}
+    """What rules some self-tests out now (None when nothing does), and the ids left out."""
+    cleared, offered = selftests_offered(ctx)
+    return cleared, set(knowledge().selftests) - {t.id for t in offered}
 
 
 @router.get("/selftests", response_class=HTMLResponse)
@@ -65,8 +61,6 @@ def selftests_score(
     require_csrf(request, csrf_token)
     on_to_plan = then == "plan"
     cleared, left_out = _selftests_allowed(ctx)
-    if cleared is not None and (cleared.seek_help or left or right or bridge):
-        raise HTTPException(409, f"{cleared.reason} The standing and bridge tests are left out until then.")
     given = {
         "left": left[:20], "right": right[:20], "left_firm": left_firm, "right_firm": right_firm,
         "bridge": bridge or [], "belt": belt, "both": both, "clench_left": clench_left,
@@ -81,7 +75,11 @@ def selftests_score(
             request, "selftests.html", {**context, "clearance": cleared, "left_out": left_out}, status=422
         )
     result = score_selftests(answers)
-    record_selftest(ctx, result)
+    try:
+        record_own_selftest(ctx, result)
+    except NotCleared as error:
+        words = f"{error.clearance.reason} The standing and bridge tests are left out until then."
+        raise HTTPException(409, words) from None
     context = {"lines": summary(result, knowledge()), "result": result, "then": on_to_plan}
     return render(request, "selftest_result.html", context)
 
@@ -169,8 +167,9 @@ async def checkin_save(
     verdict = record_checkin(ctx, Checkin(today, scores["pain"], scores["numbness"], psfs, answers))
     from glutewake.app.clearance import current_clearance
 
-    cleared = None if verdict.outcome == "ok" else current_clearance(ctx)
-    return render(request, "checkin_result.html", {"verdict": verdict, "clearance": cleared})
+    cleared = current_clearance(ctx)  # a warning sign now, or a result that already rules exercise out
+    shown = None if cleared.may_exercise else cleared
+    return render(request, "checkin_result.html", {"verdict": verdict, "clearance": shown})
 
 
 @router.get("/progress", response_class=HTMLResponse)

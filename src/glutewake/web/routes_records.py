@@ -90,11 +90,18 @@ def plan_calendar(
     ctx: Ctx,
     clock: AppClock,
 ) -> Response:
-    from glutewake.app.plans import current_plan, plan_ics
+    from glutewake.app.clearance import current_clearance
+    from glutewake.app.plan_state import snapshot
+    from glutewake.app.plans import plan_ics
+    from glutewake.web.routes_session import not_cleared_words
 
-    active = current_plan(ctx)
+    state = snapshot(ctx)
+    active = state.active
     if active is None or not active.plan.sessions:
         raise HTTPException(404, "There is no plan with sessions to put in a calendar yet.")
+    cleared = current_clearance(ctx, state)
+    if not cleared.may_exercise:  # a calendar of sessions is an offer of them
+        raise HTTPException(409, not_cleared_words(cleared))
     return Response(
         plan_ics(active.plan, clock.now()),
         media_type="text/calendar",

@@ -76,38 +76,10 @@ class InProgress(BaseModel):
     resume_at: int = Field(description="Index of the step to go on from")
 
 
-class ClearanceOut(BaseModel):
-    """What the person may do now (the one value every page and command asks before offering exercise)."""
-
-    exercise: Literal["none", "gentle", "full"] = Field(
-        description="No exercise, gentle only, or the full plan"
-    )
-    source: Literal["no_check", "check", "checkin", "plan", "clinician"] = Field(
-        description="What decided it"
-    )
-    reason: str
-    title: str = Field(description="The banner: the deciding result's title")
-    actions: list[str] = Field(description="What to do now, most important first")
-    urgency: Literal["self_care", "gp", "urgent", "emergency"] | None = Field(
-        description="How soon to get help; emergency and urgent lead every page"
-    )
-    call: str | None = Field(description="The number to call now, for a tap-to-call link")
-    resume_by: Literal["check", "clinician"] = Field(
-        description="What lifts a stop: a new check, or the clinician"
-    )
-
-    @classmethod
-    def of(cls, cleared: Clearance) -> ClearanceOut:
-        return cls(
-            exercise=cleared.exercise, source=cleared.source, reason=cleared.reason, title=cleared.title,
-            actions=list(cleared.actions), urgency=cleared.urgency, call=cleared.call, resume_by=cleared.resume_by,
-        )  # fmt: skip
-
-
 class SessionOut(BaseModel):
     due: bool
     reason: str | None = Field(None, description="Why there is no session to do now")
-    clearance: ClearanceOut | None = Field(
+    clearance: Clearance | None = Field(
         None, description="When what the person may do now rules exercise out: why, and what to do instead"
     )
     next_day: date | None = None
@@ -194,8 +166,9 @@ def _session(ctx: Context, allow_next: bool) -> tuple[SessionOut, Any]:
 
     due = due_session(ctx, ctx.clock.now().date(), allow_next=allow_next)
     if not isinstance(due, Due):
-        cleared = None if due.clearance is None else ClearanceOut.of(due.clearance)
-        return SessionOut(due=False, reason=not_due(due), next_day=due.next_day, clearance=cleared), None
+        return SessionOut(
+            due=False, reason=not_due(due), next_day=due.next_day, clearance=due.clearance
+        ), None
     kb = ctx.knowledge
     plan_steps = steps(due.session, kb)
     used = {s.exercise_id for s in plan_steps if s.exercise_id}
@@ -227,6 +200,7 @@ def _session(ctx: Context, allow_next: bool) -> tuple[SessionOut, Any]:
 def session_page(request: Request, ctx: Ctx, today: Today, next: bool = False) -> Response:
     session, planned = _session(ctx, next)
     context = {
+        "clearance": session.clearance,  # shown by the page itself
         "session": session,
         "planned": planned,
         "phases": {p.id: p for p in knowledge().programme.phases},
@@ -248,10 +222,12 @@ def api_session(ctx: Ctx, next: bool = False) -> SessionOut:
     tags=["api"],
     summary="What the person may do now: no exercise, gentle only, or the full plan",
 )
-def api_clearance(ctx: Ctx) -> ClearanceOut:
+def api_clearance(ctx: Ctx) -> Clearance:
+    """`exercise`: none, gentle or full; `urgency`: how soon to get help (emergency and urgent
+    lead every page); `call`: the number to dial now; `resume_by`: what lifts a stop."""
     from glutewake.app.clearance import current_clearance
 
-    return ClearanceOut.of(current_clearance(ctx))
+    return current_clearance(ctx)
 
 
 @router.post(
@@ -355,17 +331,24 @@ def feedback_form(
     return render(request, "session_done.html", context)
 
 
-_WHAT_TO_DO = {"no_plan": "Build it on the My plan page.", "paused": "Do the symptom check again to go on."}
-_LIFTED_BY = {
-    "no_check": "Start with the symptom check.",
-    "check": "Do the symptom check again when that has changed.",
-    "clinician": "Your clinician decides when you go on.",
+_WHAT_TO_DO = {
+    "no_plan": "Build it on the My plan page.",
+    "paused": "Do the symptom check again to go on.",
+    "rebuild": "Build a new plan fitted to it on the My plan page.",
 }
 
 
 def not_cleared_words(cleared: Clearance) -> str:
     """Why exercise is not on offer now and what lifts it, in the web's words."""
-    return f"{cleared.reason} {_LIFTED_BY['no_check' if cleared.source == 'no_check' else cleared.resume_by]}"
+    if cleared.source == "no_check":
+        return f"{cleared.reason} Start with the symptom check."
+    if cleared.resume_by == "clinician":
+        return f"{cleared.reason} No exercise until your clinician says you can go on."
+    if cleared.source == "check":
+        return (
+            f"{cleared.reason} No exercise until a clinician has seen you; then do the symptom check again."
+        )
+    return f"{cleared.reason} No exercise until you do the symptom check again."
 
 
 def not_due(due: NotDue) -> str:

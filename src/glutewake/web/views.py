@@ -11,9 +11,9 @@ from glutewake.app.region import knowledge
 from glutewake.web.security import csrf_token
 
 if TYPE_CHECKING:
-    pass
+    from glutewake.core.clearance import Clearance
 
-__all__ = ["FormText", "RecordId", "render", "sentence"]
+__all__ = ["FormText", "RecordId", "help_first", "render", "sentence"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -24,6 +24,24 @@ def render(request: Request, template: str, context: dict[str, Any], status: int
         status_code=status,
     )
     return response
+
+
+def help_first(request: Request) -> Clearance | None:
+    """On any page of a person's own (signed in; on a clinic server, a patient), what to do first
+    when their records say they need help today or now; None otherwise. Pages that ask what the
+    person may do now themselves pass `clearance` and are left alone."""
+    from fastapi import HTTPException
+
+    from glutewake.app.clearance import current_clearance
+
+    if getattr(request.state, "who", None) is None:
+        return None
+    try:
+        ctx = request.app.state.context_for(request)
+    except HTTPException:  # staff, or no patient: not a person's own page
+        return None
+    cleared = current_clearance(ctx)
+    return cleared if cleared.seek_help else None
 
 
 def sentence(text: str) -> str:

@@ -16,7 +16,7 @@ from glutewake.app.refusals import InputError
 from glutewake.app.region import knowledge
 from glutewake.codec import load
 from glutewake.core.attention import Alert, Standing, alert_pain, checkin_alert, ordered, session_alert
-from glutewake.core.programme import PlanChange
+from glutewake.core.programme import PlanChange, reason_why
 from glutewake.core.questionnaires import GRACE_DAYS, QUESTIONNAIRES, due_on, is_overdue
 from glutewake.store.caseload import Facts, caseload_facts
 
@@ -51,7 +51,7 @@ def standing(facts: Facts, patient_id: int, name: str, today: date, pain_thresho
     if facts.stopped_plan is not None:
         plan_id, made, content = facts.stopped_plan
         stops = [c for c in content.get("changes") or [] if c.get("action") == "stopped"]
-        why = stops[-1]["reason"].removeprefix("stopped: ") if stops else "a safety stop"
+        why = reason_why(stops[-1]["reason"]) if stops else "a safety stop"
         # dated by the day it stopped (a plan made weeks ago may stop today), not when it was made
         at = (
             max(made, datetime.combine(date.fromisoformat(stops[-1]["on"]), time.min, UTC)) if stops else made

@@ -170,6 +170,9 @@ def resume_programme(
     from glutewake.app.context import Context
     from glutewake.core.programme import resume
 
+    note = " ".join(note.split())[:500]
+    if not note:
+        raise InputError("say in a few words what you decided, and why: it is kept with the programme")
     records = clinical_records(clinic, who, patient_id)
     ctx = Context(records, knowledge())
     active = current_plan(ctx)
@@ -178,9 +181,7 @@ def resume_programme(
     after = current_clearance(ctx)
     if after.source in ("check", "checkin") and not after.may_exercise:
         raise NotPaused(f"{after.reason} Assess the patient first; their programme stays paused until then.")
-    plan = resume(
-        active.plan, today, by=who.name, note=" ".join(note.split())[:500], easier=easier, kb=ctx.knowledge
-    )
+    plan = resume(active.plan, today, by=who.name, note=note, easier=easier, kb=ctx.knowledge)
     records.update_plan(active.id, plan)
     audit(
         clinic,

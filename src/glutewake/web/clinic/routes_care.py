@@ -103,6 +103,8 @@ def resume_programme(
         )
     except prescribing.NotPaused as error:
         return record_page(request, patient_id, 409, error=sentence(str(error)))
+    except InputError as error:
+        return record_page(request, patient_id, 422, error=sentence(str(error)))
     return _back(patient_id, "resumed the programme")
 
 

@@ -81,7 +81,7 @@
       const detail = answer.detail;
       const said = typeof detail === "string" ? detail
         : Array.isArray(detail) ? detail.map((d) => d.msg).filter(Boolean).join("; ") : "";
-      throw new Error(said || "the server said no");
+      throw Object.assign(new Error(said || "the server said no"), { status: response.status });
     }
     return answer;
   }
@@ -97,6 +97,7 @@
         ui.saved.textContent = `Saved: ${doneSets} set${doneSets === 1 ? "" : "s"} done.`;
       })
       .catch((error) => {
+        if (error.status === 409) return refused(error.message);
         ui.saved.textContent = `This set could not be saved (${error.message}). Check that glutewake is still running.`;
       });
   }
@@ -271,6 +272,21 @@
     ui.stage.hidden = true;
     section.hidden = false;
     section.querySelector("h2").focus();
+  }
+
+  // The session can take no more (what the person may do now changed, or the plan did): stop
+  // at once, say why, and load the page again, which leads with what to do instead.
+  function refused(why) {
+    if (ended) return;
+    ended = true;
+    clearInterval(timer);
+    live = null;
+    if (camera) { camera.close(); camera = null; }
+    step = null;
+    window.speechSynthesis?.cancel();
+    say(`Stopped: ${why}`);
+    ui.saved.textContent = `Stopped: ${why}`;
+    setTimeout(() => window.location.reload(), 4000);
   }
 
   async function end(completed) {

@@ -87,7 +87,7 @@ def five_years(end: date) -> dict[str, list[dict[str, Any]]]:
                                                "exercise_id": "glute_bridge", "side": None, "reps": 10 + k % 3, "seconds": None,
                                                "load_kg": None, "target_reps": 10, "target_seconds": None})  # fmt: skip
                 tables["session_feedback"].append({"session_log_id": session_id, "created_at": at(planned.day, 19 + extra),
-                                                   "rpe": 5 + session_id % 3, "pain": session_id % 4, "felt": ["glutes"]})  # fmt: skip
+                                                   "rpe": 5 + session_id % 3, "pain": session_id % 2, "felt": ["glutes"]})  # fmt: skip
     for n in range(DAYS):
         day = start + timedelta(n)
         tables["checkins"].append({"id": n + 1, "created_at": at(day, 9), "pain": 2 + n % 4, "numbness": 3 + n % 3,

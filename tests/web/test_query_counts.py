@@ -21,8 +21,17 @@ from glutewake.store import Repository
 
 # Selects per page for a person with a check, a plan and any number of check-ins: the snapshot
 # (latest check, plan and its sessions, session logs, check-ins since the plan), the check-ins
-# since the check, and the page's own.
-BUDGET = {"/": 6, "/plan": 10, "/session": 8, "/api/session": 8, "/api/clearance": 6, "/selftests": 6}
+# since the check, and the page's own; every other page asks only whether help is needed first
+# (the latest check and the check-ins since it).
+BUDGET = {
+    "/": 2,
+    "/progress": 15,
+    "/plan": 10,
+    "/session": 8,
+    "/api/session": 8,
+    "/api/clearance": 6,
+    "/selftests": 6,
+}
 
 
 @contextmanager

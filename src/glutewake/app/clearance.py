@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.store import Stored
 
-__all__ = ["current_clearance", "plan_on_file"]
+__all__ = ["current_clearance", "help_needed", "plan_on_file"]
 
 
 def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
@@ -30,6 +30,28 @@ def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
     since = None if run is None else run.at
     checkins = [_checkin_on_file(ctx, stored, case) for stored in ctx.records.checkins(since=since)]
     return clearance(check, checkins, plan_on_file(state), ctx.knowledge)
+
+
+def help_needed(ctx: Context) -> Clearance | None:
+    """What the person may do now, when it says they need help today or now (else None): what
+    every page of theirs leads with. Only the latest check and the check-ins since can call for
+    help, so those two are read first; the whole clearance only when they do (a clinician's
+    override, which needs the plan, can answer it)."""
+    runs = ctx.records.triage_runs(limit=1)
+    run = runs[0] if runs else None
+    zone = ctx.clock.now().tzinfo
+    check = (
+        None if run is None else CheckOnFile(run.at.astimezone(zone), load(TriageResult, run.data["result"]))
+    )
+    case = None if run is None else load(Case, run.data["case"])
+    checkins = [
+        _checkin_on_file(ctx, stored, case)
+        for stored in ctx.records.checkins(since=None if run is None else run.at)
+    ]
+    if not clearance(check, checkins, None, ctx.knowledge).seek_help:
+        return None
+    cleared = current_clearance(ctx)
+    return cleared if cleared.seek_help else None
 
 
 def plan_on_file(state: Snapshot) -> PlanOnFile | None:

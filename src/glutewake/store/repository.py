@@ -379,13 +379,13 @@ class Repository:
     def session_logs(self, since: datetime | None = None) -> list[SessionRecord]:
         """Every session log (oldest first) with its planned day, feedback and set count."""
         logs, feedback, planned = t.session_logs, t.session_feedback, t.planned_sessions
-        # One pass over the sets, grouped, rather than a count per session.
-        counts = (
-            select(t.set_logs.c.session_log_id, func.count().label("sets"))
-            .where(self._mine(t.set_logs))
-            .group_by(t.set_logs.c.session_log_id)
-            .subquery()
-        )
+        # One pass over the sets, grouped, rather than a count per session; with `since`, only
+        # the sets of those sessions (through the sets' session index), not a whole history's.
+        sets = select(t.set_logs.c.session_log_id, func.count().label("sets")).where(self._mine(t.set_logs))
+        if since is not None:
+            recent = select(logs.c.id).where(self._mine(logs), logs.c.started_at >= since)
+            sets = sets.where(t.set_logs.c.session_log_id.in_(recent))
+        counts = sets.group_by(t.set_logs.c.session_log_id).subquery()
         query = (
             select(
                 logs.c.id,

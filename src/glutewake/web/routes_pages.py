@@ -36,13 +36,10 @@ def _case(token: str) -> Case:
 
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request, ctx: Ctx) -> Response:
-    """The start page; after a result that rules exercise out, it leads with what to do."""
-    from glutewake.app.clearance import current_clearance
-
-    cleared = current_clearance(ctx)
-    shown = None if cleared.may_exercise or cleared.source == "no_check" else cleared
-    return render(request, "start.html", {"emergency_signs": emergency_signs(), "clearance": shown})
+def start(request: Request) -> Response:
+    """The start page; after a result that needs help today or now it leads with what to do
+    (base.html's `help_first`); the sessions it links to say themselves when they are paused."""
+    return render(request, "start.html", {"emergency_signs": emergency_signs()})
 
 
 @router.get("/favicon.ico")

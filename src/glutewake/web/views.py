@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from fastapi import Form, Path, Request
 from fastapi.responses import Response
@@ -32,16 +32,18 @@ def help_first(request: Request) -> Clearance | None:
     person may do now themselves pass `clearance` and are left alone."""
     from fastapi import HTTPException
 
-    from glutewake.app.clearance import current_clearance
+    from glutewake.app.clearance import help_needed
 
     if getattr(request.state, "who", None) is None:
         return None
-    try:
-        ctx = request.app.state.context_for(request)
-    except HTTPException:  # staff, or no patient: not a person's own page
-        return None
-    cleared = current_clearance(ctx)
-    return cleared if cleared.seek_help else None
+    if not hasattr(request.state, "help_first"):  # once per request, however often a page asks
+        try:
+            ctx = request.app.state.context_for(request)
+        except HTTPException:  # staff, or no patient: not a person's own page
+            request.state.help_first = None
+        else:
+            request.state.help_first = help_needed(ctx)
+    return cast("Clearance | None", request.state.help_first)
 
 
 def sentence(text: str) -> str:

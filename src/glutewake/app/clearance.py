@@ -21,14 +21,7 @@ def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
     """What the person may do now: no exercise, gentle only or their full plan, and why
     (`state`: the records already read in this request, if any). Times are the person's own."""
     state = state or snapshot(ctx)
-    zone = ctx.clock.now().tzinfo
-    run = state.latest_check
-    check = (
-        None if run is None else CheckOnFile(run.at.astimezone(zone), load(TriageResult, run.data["result"]))
-    )
-    case = None if run is None else load(Case, run.data["case"])
-    since = None if run is None else run.at
-    checkins = [_checkin_on_file(ctx, stored, case) for stored in ctx.records.checkins(since=since)]
+    check, checkins = _check_and_checkins(ctx, state.latest_check)
     return clearance(check, checkins, plan_on_file(state), ctx.knowledge)
 
 
@@ -38,20 +31,21 @@ def help_needed(ctx: Context) -> Clearance | None:
     help, so those two are read first; the whole clearance only when they do (a clinician's
     override, which needs the plan, can answer it)."""
     runs = ctx.records.triage_runs(limit=1)
-    run = runs[0] if runs else None
-    zone = ctx.clock.now().tzinfo
-    check = (
-        None if run is None else CheckOnFile(run.at.astimezone(zone), load(TriageResult, run.data["result"]))
-    )
-    case = None if run is None else load(Case, run.data["case"])
-    checkins = [
-        _checkin_on_file(ctx, stored, case)
-        for stored in ctx.records.checkins(since=None if run is None else run.at)
-    ]
+    check, checkins = _check_and_checkins(ctx, runs[0] if runs else None)
     if not clearance(check, checkins, None, ctx.knowledge).seek_help:
         return None
     cleared = current_clearance(ctx)
     return cleared if cleared.seek_help else None
+
+
+def _check_and_checkins(ctx: Context, run: Stored | None) -> tuple[CheckOnFile | None, list[CheckinOnFile]]:
+    """The latest check as the clearance reads it, and the check-ins since (all, without one)."""
+    zone = ctx.clock.now().tzinfo
+    if run is None:
+        return None, [_checkin_on_file(ctx, stored, None) for stored in ctx.records.checkins()]
+    check = CheckOnFile(run.at.astimezone(zone), load(TriageResult, run.data["result"]))
+    case = load(Case, run.data["case"])
+    return check, [_checkin_on_file(ctx, stored, case) for stored in ctx.records.checkins(since=run.at)]
 
 
 def plan_on_file(state: Snapshot) -> PlanOnFile | None:

@@ -15,7 +15,8 @@ LAYERS: list[set[str]] = [
         "clock",
         "codec",
         "config",
-    },  # the version, the clock, JSON of the domain types, where the data lives
+        "privatefile",
+    },  # the version, the clock, JSON of the domain types, where the data lives, private files
     {"knowledge"},  # the knowledge base and its schema
     {"core"},  # pure domain logic
     {"store", "identity", "interop"},  # the records, who may see them, and their export format

@@ -102,9 +102,9 @@ def write_section(name: str, values: dict[str, object]) -> Path:
         lines += [f"{key} = {_toml_value(value)}" for key, value in table.items()]
         lines.append("")
     home_dir(ensure=True)
-    partial = path.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_text("\n".join(lines), encoding="utf-8")
-    partial.replace(path)
+    from glutewake.privatefile import write_private
+
+    write_private(path, "\n".join(lines).encode("utf-8"))
     return path
 
 

@@ -179,3 +179,32 @@ def test_a_second_export_the_same_day_is_not_overwritten_unasked(database_url: s
             assert json.loads(path.read_text())["format"] == "glutewake-export"
     finally:
         os.chdir(cwd)
+
+
+def test_an_export_into_a_shared_folder_is_private_and_follows_no_link(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Another account, in a folder both may write to, plants the old temporary names (for this
+    process) and a link at the export's name: the export is the owner's alone, 0600, and what
+    the links pointed at is untouched."""
+    fill(database_url, tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o1777)
+    shared.chmod(0o1777)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("the owner's own notes")
+    target = shared / "backup.json"
+    planted = shared / f".{target.name}.{os.getpid()}.tmp"
+    planted.write_text("")
+    planted.chmod(0o666)
+    os.chown(planted, 65534, 65534)  # nobody's, as another account would leave it
+    (shared / "link.json").symlink_to(precious)
+    for name in (target, shared / "link.json"):
+        code, _, err = run(database_url, "export", str(name), "--force")
+        assert code == 0, err
+        assert not name.is_symlink()
+        assert json.loads(name.read_text())["format"] == "glutewake-export"
+        assert (name.stat().st_mode & 0o777, name.stat().st_uid) == (0o600, os.getuid())
+    assert precious.read_text() == "the owner's own notes"
+    assert (planted.read_text(), planted.stat().st_uid) == ("", 65534), "the planted file was not used"
+    assert sorted(p.name for p in shared.iterdir()) == sorted([planted.name, "backup.json", "link.json"])

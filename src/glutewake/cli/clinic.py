@@ -375,7 +375,12 @@ def export_fhir(database_url: str, patient_id: int, out: Path | None) -> None:
     if out is None:
         click.echo(text)
     else:
-        out.write_text(text + "\n", encoding="utf-8")
+        from glutewake.privatefile import write_private
+
+        try:  # a patient's whole record: private, and never through a link someone else left there
+            write_private(out, (text + "\n").encode("utf-8"))
+        except OSError as error:
+            raise CommandError(f"cannot write {out}: {error.strerror}") from None
         click.echo(f"Wrote {len(bundle['entry'])} resources for {patient.display_name} to {out}.", err=True)
 
 

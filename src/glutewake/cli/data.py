@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
@@ -32,6 +31,7 @@ def export(ctx: click.Context, file: str | None, force: bool) -> None:
     """
     from glutewake.app.transfer import export_data
     from glutewake.cli._store import acting, clock
+    from glutewake.privatefile import write_private
 
     document = export_data(acting(ctx))
     text = json.dumps(document, indent=1, ensure_ascii=False)
@@ -47,12 +47,9 @@ def export(ctx: click.Context, file: str | None, force: bool) -> None:
             f"{target} already exists. Overwrite it?",
             f"{target} already exists; add --force to overwrite it, or give another FILE",
         )
-    partial = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        partial.write_bytes(data)
-        partial.replace(target)  # a crash mid-write never leaves half a file under the real name
+    try:  # private, whole or not at all, and never through a link someone else left there
+        write_private(target, data)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         raise CommandError(f"cannot write {target}: {error.strerror}") from None
     click.echo(
         f"Exported your records to {target}: {_count(document['checks'], 'symptom check')}, "

@@ -138,7 +138,13 @@ def plan(
     if ics_file:
         if not cleared.may_exercise:  # a calendar of sessions is an offer of them
             raise not_cleared(cleared)
-        Path(ics_file).write_bytes(plan_ics(shown, clock(ctx).now()))
+        from glutewake.cli._errors import CommandError
+        from glutewake.privatefile import write_private
+
+        try:
+            write_private(Path(ics_file), plan_ics(shown, clock(ctx).now()))
+        except OSError as error:
+            raise CommandError(f"cannot write {ics_file}: {error.strerror}") from None
     if as_json:
         echo_json(shown)
         return

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 import re
 from collections.abc import Iterable, Iterator
@@ -184,13 +183,13 @@ def _read_cache(path: Path, digest: str) -> Knowledge | None:
 
 
 def _write_cache(path: Path, knowledge: Knowledge) -> None:
+    from glutewake.privatefile import write_private
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob("knowledge-*.pickle"):
             stale.unlink(missing_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(pickle.dumps(knowledge, protocol=pickle.HIGHEST_PROTOCOL))
-        partial.replace(path)
+        write_private(path, pickle.dumps(knowledge, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         pass  # a read-only data directory costs speed, not correctness
 

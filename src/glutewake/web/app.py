@@ -20,7 +20,7 @@ from glutewake.core.errors import FieldErrors
 from glutewake.identity import OwnerSecret
 from glutewake.knowledge import vocabulary
 from glutewake.web.deps import context_of
-from glutewake.web.gate import Gate
+from glutewake.web.gate import IMPORT_PATHS, Gate
 from glutewake.web.security import HEADERS, security_headers
 from glutewake.web.views import help_first
 from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking
@@ -246,7 +246,11 @@ class _GatedApp(FastAPI):
 
     def build_middleware_stack(self) -> Any:
         return Gate(
-            super().build_middleware_stack(), self.state.allowed_hosts, self.state.headers, self._signed_in
+            super().build_middleware_stack(),
+            self.state.allowed_hosts,
+            self.state.headers,
+            self._signed_in,
+            import_paths=getattr(self.state, "import_paths", IMPORT_PATHS),
         )
 
     def _signed_in(self, headers: dict[bytes, bytes]) -> bool:

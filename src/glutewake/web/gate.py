@@ -4,7 +4,10 @@
   --allowed-host) are served, so a website that rebinds its name to this computer gets 421.
 - A body larger than the limit (1 MB; imports 64 MB, spooled to disk; 16 kB for a request
   that is not signed in) gets 413 without being held in memory; a body must arrive within
-  10 seconds.
+  10 seconds. Only a verified sign-in raises the limit above 16 kB: `signed_in` is asked
+  (off the event loop: the clinic looks its session up in the database) only when a body
+  declares or reaches more than that, so a forged cookie buys nothing and a small body
+  costs no lookup.
 - A JSON body must be strict JSON: no NaN or Infinity, no numbers beyond a double, no lone
   surrogates, no nesting deeper than 32 (400 otherwise). That a write to the API is JSON at
   all is checked after routing and signing in (`web/who.py`), so 405 and 401 come first.
@@ -23,7 +26,7 @@ from typing import Any
 
 from glutewake.web.hosts import LOCAL_HOSTS
 
-__all__ = ["BODY_LIMIT", "IMPORT_LIMIT", "LOCAL_HOSTS", "Gate"]
+__all__ = ["ANONYMOUS_LIMIT", "BODY_LIMIT", "IMPORT_LIMIT", "IMPORT_PATHS", "LOCAL_HOSTS", "Gate"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -57,9 +60,11 @@ class Gate:
         headers: dict[str, str],
         signed_in: Callable[[dict[bytes, bytes]], bool],
         import_limit: int = IMPORT_LIMIT,
+        import_paths: frozenset[str] = IMPORT_PATHS,
     ) -> None:
         self.app = app
-        self.signed_in = signed_in  # whether the headers carry the owner's token or session
+        self.signed_in = signed_in  # whether the headers carry a verified token or session
+        self.import_paths = import_paths
         self.allowed = frozenset(h.lower().strip("[]") for h in allowed_hosts) | LOCAL_HOSTS
         self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]  # encoded once
         self.import_limit = import_limit
@@ -105,18 +110,34 @@ class Gate:
         method = scope.get("method", "GET")
         headers = dict(scope.get("headers", ()))
         kind = headers.get(b"content-type", b"").decode("latin-1").split(";")[0].strip().lower()
-        if method in _WRITES and not self.signed_in(headers):
-            limit = ANONYMOUS_LIMIT  # it will be refused (401): read no more than that needs
-        else:
-            limit = self.import_limit if path in IMPORT_PATHS else BODY_LIMIT
-        too_large = _Refused(413, f"the body is larger than glutewake accepts here ({_size(limit)})")
+        full = self.import_limit if path in self.import_paths else BODY_LIMIT
+        verified: bool | None = None  # asked only when a body is larger than ANONYMOUS_LIMIT
+
+        async def limit_for(size: int) -> int:
+            nonlocal verified
+            if method not in _WRITES or size <= ANONYMOUS_LIMIT:
+                return full
+            if verified is None:
+                try:
+                    verified = bool(await asyncio.to_thread(self.signed_in, headers))
+                except Exception:  # a sign-in that cannot be checked now raises nothing
+                    verified = False
+            return full if verified else ANONYMOUS_LIMIT  # not signed in: 401 needs no more
+
+        def too_large(limit: int) -> _Refused:
+            return _Refused(413, f"the body is larger than glutewake accepts here ({_size(limit)})")
+
         declared = headers.get(b"content-length", b"")
-        if declared.isdigit() and int(declared) > limit:
-            raise too_large
+        if declared.isdigit():
+            wanted = int(declared) if len(declared) < 20 else full + 1
+            limit = await limit_for(wanted)
+            if wanted > limit:
+                raise too_large(limit)
         if method not in _WRITES:
             return receive, None
         spool = tempfile.SpooledTemporaryFile(max_size=BODY_LIMIT)  # noqa: SIM115 (handed to the replay)
         size = 0
+        limit = ANONYMOUS_LIMIT  # raised (once, verified) when the body grows past it
         loop = asyncio.get_running_loop()
         deadline = loop.time() + BODY_SECONDS  # for the whole body, not each piece of it
         try:
@@ -127,7 +148,9 @@ class Gate:
                 chunk = message.get("body", b"")
                 size += len(chunk)
                 if size > limit:
-                    raise too_large
+                    limit = await limit_for(size)
+                    if size > limit:
+                        raise too_large(limit)
                 spool.write(chunk)
                 if not message.get("more_body", False):
                     break

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -106,7 +107,8 @@ def create_clinic_app(
     app.state.origin = base.rstrip("/")
     app.state.coach = None  # a clinic server never runs the desktop coach
     app.state.context_for = lambda request: _patient_context(app, request)
-    app.state.signed_in = lambda headers: app.state.cookie.encode() in headers.get(b"cookie", b"")
+    app.state.signed_in = _VerifiedSession(app.state.clinic, app.state.cookie)
+    app.state.import_paths = frozenset()  # no imports here: a signed-in body may be 1 MB anywhere
     app.state.templates.env.globals["navigation"] = _navigation
     app.state.templates.env.globals["personal_app"] = False  # one region, no desktop coach or data page
     app.state.templates.env.globals["clinic_name"] = _clinic_names(store)
@@ -183,6 +185,46 @@ def _patient_context(app: FastAPI, request: Request) -> Any:
     if who is None or who.role != "patient" or not who.person_id:
         raise HTTPException(404)
     return acting_for(ClinicalRecords(app.state.engine, app.state.clock, who.person_id))
+
+
+class _VerifiedSession:
+    """The gate's `signed_in`: whether the headers carry the cookie of a live, fully signed-in
+    session, as the database says (asked only for a body over the anonymous limit). A session
+    found live is remembered for a few seconds, so a run of large bodies costs one lookup."""
+
+    REMEMBER = 10.0  # seconds
+    MOST = 4096  # sessions remembered at once
+
+    def __init__(self, clinic: Clinic, cookie: str) -> None:
+        self.clinic = clinic
+        self.cookie = cookie
+        self.live: dict[str, float] = {}  # the cookie's digest: until when it counts as live
+
+    def __call__(self, headers: dict[bytes, bytes]) -> bool:
+        from http.cookies import CookieError, SimpleCookie
+
+        from glutewake.app.clinic.signin import identify
+        from glutewake.identity import credentials
+
+        cookies: SimpleCookie = SimpleCookie()
+        try:
+            cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except CookieError:  # a cookie header it cannot parse carries no session
+            return False
+        value = cookies[self.cookie].value if self.cookie in cookies else ""
+        if not value or len(value) > 100:
+            return False
+        digest = credentials.digest(value)
+        now = time.monotonic()  # how long to trust a lookup: the machine's, not the app's, clock
+        if self.live.get(digest, 0.0) > now:
+            return True
+        who = identify(self.clinic, value)
+        if who is None or who.stage != "full":
+            return False
+        if len(self.live) >= self.MOST:
+            self.live.clear()
+        self.live[digest] = now + self.REMEMBER
+        return True
 
 
 def _clinic_names(store: ClinicStore) -> Any:

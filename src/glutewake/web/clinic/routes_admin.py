@@ -92,9 +92,16 @@ def audit(request: Request) -> Response:
     return render(request, "clinic_audit.html", {"entries": entries})
 
 
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
 def _cell(value: object) -> object:
-    """A value a spreadsheet shows as text, never runs as a formula (a name may begin with "=")."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """A value a spreadsheet shows as text, never runs as a formula (a name may begin with "=").
+
+    Applied to every cell: a leading ' makes Excel, LibreOffice and Google Sheets keep the text
+    as it is (OWASP's advice), whatever comes after, spaces or a fullwidth sign included."""
+    text = str(value)
+    return f"'{text}" if text.lstrip(" ")[:1] in _FORMULA else value
 
 
 @router.get("/admin/audit.csv")
@@ -108,16 +115,15 @@ def audit_csv(request: Request) -> Response:
         writer = csv.writer(buffer)
         writer.writerow(["at (UTC)", "who", "action", "patient account", "patient", "what"])
         for entry in entries:
-            writer.writerow(
-                [
-                    entry.at.isoformat(),
-                    entry.actor,
-                    entry.action,
-                    entry.patient_id or "",
-                    entry.patient or "",
-                    entry.what,
-                ]
-            )
+            cells = [
+                entry.at.isoformat(),
+                entry.actor,
+                entry.action,
+                entry.patient_id or "",
+                entry.patient or "",
+                entry.what,
+            ]
+            writer.writerow([_cell(cell) for cell in cells])
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from glutewake.app.region import knowledge
@@ -43,11 +43,14 @@ __all__ = [
     "break_prompt",
     "coach_rules",
     "coach_settings",
+    "day_bounds",
+    "keep_bout",
     "open_bout",
     "parse_timeline",
     "prompt_text",
     "replay",
     "save_coach_settings",
+    "stats_between",
     "stats_of",
 ]
 
@@ -226,6 +229,18 @@ def record_effects(ctx: Context, effects: Iterable[Effect]) -> None:
             ctx.records.add_coach_event(effect.at, effect.answer)
         elif isinstance(effect, BreakTaken):
             ctx.records.add_coach_event(effect.at, f"{effect.kind}_break")
+
+
+def keep_bout(ctx: Context, bout: BoutEnded, bout_id: int | None = None) -> int:
+    """Keep a bout, ended or still going on (then it ends at its last sample for now); the row
+    `bout_id` names is kept again rather than a new one. The row's id, for the next save."""
+    return ctx.records.save_bout(bout.start, bout.end, bout.active_seconds, bout_id)
+
+
+def day_bounds(first: date, zone: tzinfo | None, days: int = 1) -> tuple[datetime, datetime]:
+    """The moments from the start of `first` to the start of the day `days` later, in `zone`:
+    what "today" and "this week" mean to `glutewake stats` and the coach's status alike."""
+    return datetime.combine(first, time(), zone), datetime.combine(first + timedelta(days=days), time(), zone)
 
 
 def bouts_between(ctx: Context, start: datetime, end: datetime) -> list[BoutEnded]:

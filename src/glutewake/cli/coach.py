@@ -127,6 +127,15 @@ def status(as_json: bool) -> None:
     click.echo(
         f"today: {today['prompts']} prompts, {today['followed']} followed, {today['natural_breaks']} natural breaks"
     )
+    saving = state.get("saving") or {}
+    if saving.get("problem"):
+        click.echo(
+            f"not saving since {str(saving['failing_since'])[11:16]}: {saving['problem']}; "
+            f"{saving['unsaved'] or 'the stretch in progress'}{' records' if saving['unsaved'] else ''} "
+            f"kept in memory, next try at {str(saving['next_try'])[11:19]}"
+        )
+    if state.get("fault"):
+        click.echo(f"the coach hit a problem and carries on: {state['fault']}")
 
 
 @coach.command()

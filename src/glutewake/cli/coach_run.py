@@ -149,5 +149,11 @@ async def _watch(runner: CoachRunner, source: ActivitySource, *, terminal: bool,
         for notifier in runner.notifiers:
             if isinstance(notifier, DesktopNotifier):
                 await notifier.shutdown()
-        if interactive:
+        if runner.unsaved:  # the last try, in `run`, failed too: say what is lost, wherever it runs
+            click.echo(
+                f"\nThe coach stopped, but {len(runner.unsaved)} records could not be saved "
+                f"({runner.saving.problem}).",
+                err=True,
+            )
+        elif interactive:
             click.echo("\nThe coach stopped; today's sitting is kept (`glutewake stats`).")

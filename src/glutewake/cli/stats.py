@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import click
@@ -33,16 +33,15 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
       glutewake stats
       glutewake stats --week --json
     """
-    from glutewake.app.coach import stats_between
+    from glutewake.app.coach import day_bounds, stats_between
     from glutewake.cli._store import acting, clock
 
     now = clock(ctx).now()
     chosen: date = day.date() if day else now.date()
     first = chosen - timedelta(days=chosen.weekday()) if week else chosen
     last = first + timedelta(days=7 if week else 1)
-    zone = now.tzinfo
-    start = datetime.combine(first, time(), zone)
-    figures = stats_between(acting(ctx), start, datetime.combine(last, time(), zone))
+    # the same day as the running coach's status counts (the bout in progress is kept as it goes)
+    figures = stats_between(acting(ctx), *day_bounds(first, now.tzinfo, (last - first).days))
     if as_json:
         echo_json({"from": first, "to": last - timedelta(days=1), **dump(figures)})
         return

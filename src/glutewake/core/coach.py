@@ -29,6 +29,7 @@ __all__ = [
     "Away",
     "BoutEnded",
     "BreakTaken",
+    "Checkpoint",
     "ClosePrompt",
     "CoachRules",
     "CoachState",
@@ -58,9 +59,11 @@ __all__ = [
     "Suspend",
     "Transition",
     "Unlock",
+    "checkpoint_of",
     "is_quiet",
     "next_check",
     "prompts_allowed",
+    "resumed",
     "settings_from",
     "settings_to_config",
     "simulate",
@@ -578,3 +581,48 @@ def simulate(
             continue
         effects += produced
     return state, effects
+
+
+# --- a sitting bout kept while it goes on, so a coach that is killed can carry on with it ------------
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """What the coach keeps of the bout in progress (the shell saves it every minute or so)."""
+
+    bout_start: datetime
+    saved_at: datetime  # the last sample: the bout ends here if the coach never comes back in time
+    bout_active: float
+    since_break: float
+    prompts_shown: int = 0
+
+
+def checkpoint_of(state: CoachState) -> Checkpoint | None:
+    """The bout in progress as it would be kept now; None when there is none."""
+    if state.bout_start is None or state.last_sample is None:
+        return None
+    return Checkpoint(
+        state.bout_start, state.last_sample, state.bout_active, state.since_break, state.prompts_shown
+    )
+
+
+def resumed(saved: Checkpoint, now: datetime, rules: CoachRules) -> CoachState | None:
+    """The state to carry on from when a coach starts at `now` and finds `saved`.
+
+    Gone for less than a natural break (a restart, a crash and its service manager), the
+    person may well have sat on: the bout goes on, sitting, as it was at its last save (a
+    prompt that was showing comes back when due). Gone longer, or a save from the future,
+    None: the bout ended at its last save, which is already kept, and nothing is made up.
+    """
+    gone = (now - saved.saved_at).total_seconds()
+    if not 0 <= gone < rules.settings.natural_break_seconds:
+        return None
+    return CoachState(
+        current=Sitting(),
+        last_sample=saved.saved_at,
+        last_input=saved.saved_at,
+        bout_start=saved.bout_start,
+        bout_active=saved.bout_active,
+        since_break=saved.since_break,
+        prompts_shown=saved.prompts_shown,
+    )

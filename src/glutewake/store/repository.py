@@ -576,6 +576,29 @@ class Repository:
                 )
             )
 
+    def save_bout(
+        self, started_at: datetime, ended_at: datetime, active_seconds: float, bout_id: int | None = None
+    ) -> int:
+        """Keep a bout that may still be going on: a new row, or the row `bout_id` names again
+        (when it is still there, this person's and of this start; else a new row). Its id."""
+        bouts = t.sitting_bouts
+        values = {"ended_at": ended_at, "active_seconds": active_seconds}
+        with self._writing() as db:
+            if bout_id is not None:
+                changed = db.execute(
+                    update(bouts)
+                    .where(self._mine(bouts), bouts.c.id == bout_id, bouts.c.started_at == started_at)
+                    .values(**values)
+                )
+                if changed.rowcount:
+                    return bout_id
+            row = db.execute(
+                insert(bouts)
+                .values(person_id=self.person_id, started_at=started_at, **values)
+                .returning(bouts.c.id)
+            )
+            return int(row.scalar_one())
+
     def add_coach_event(self, at: datetime, kind: str, exercise_id: str | None = None) -> None:
         with self._writing() as db:
             db.execute(

@@ -67,6 +67,8 @@ async def run_coach_in_app(
         app.state.coach, app.state.coach_prompt, app.state.coach_note = runner, prompt, None
         stop = asyncio.Event()
         task = asyncio.create_task(runner.run(stop)) if start_loop else None
+        if task is not None:
+            task.add_done_callback(lambda ended: _ended(app, ended, stop))
         try:
             yield
         finally:
@@ -75,3 +77,19 @@ async def run_coach_in_app(
                 await task
             else:
                 runner.stop()
+
+
+def _ended(app: FastAPI, task: asyncio.Task[None], stop: asyncio.Event) -> None:
+    """The coach's loop ended before the app: say so on the coach page and in the log, never silently."""
+    if stop.is_set() or task.cancelled():
+        return
+    import logging
+
+    error = task.exception()
+    logging.getLogger("glutewake.coach").error("the coach stopped", exc_info=error)
+    app.state.coach = None
+    app.state.coach_note = (
+        "The sitting coach stopped after an error"
+        + (f" ({' '.join(str(error).split())[:160]})" if error else "")
+        + ". Restart glutewake to start it again; what it recorded before is kept."
+    )

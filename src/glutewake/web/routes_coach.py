@@ -75,9 +75,10 @@ def _timeline(bouts: list[dict[str, Any]], settings: Any) -> dict[str, Any]:
 def _live(request: Request) -> dict[str, Any]:
     runner = request.app.state.coach
     prompt = request.app.state.coach_prompt.showing if runner else None
+    status = runner.status() if runner else None
     return {
-        "status": runner.status() if runner else None,
-        "line": runner.status_line() if runner else None,
+        "status": status,
+        "line": runner.status_line(status) if runner else None,
         "prompt": prompt,
         "glute_break": GLUTE_BREAK,  # the title of a prompt that offers a desk move
         "coach_note": request.app.state.coach_note,

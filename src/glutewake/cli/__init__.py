@@ -59,6 +59,14 @@ class _LazyGroup(click.Group):
             raise (input_ended() if isinstance(abort.__context__, EOFError) else interrupted()) from None
         except (click.ClickException, click.exceptions.Exit):
             raise
+        except RuntimeError as error:
+            from glutewake.store.engine import StoreError
+
+            if not isinstance(error, StoreError):
+                raise
+            from glutewake.cli._errors import CommandError
+
+            raise CommandError(str(error)) from None
         except OSError as error:
             from glutewake.cli._errors import CommandError
 

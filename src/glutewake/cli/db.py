@@ -47,7 +47,7 @@ def status(ctx: click.Context) -> None:
     """
     from sqlalchemy.engine import make_url
 
-    from glutewake.store.engine import HEAD, StoreError, current_revision
+    from glutewake.store.engine import HEAD, StoreError, current_revision, newer_than_known
 
     engine, url = _open(ctx)
     try:
@@ -56,7 +56,10 @@ def status(ctx: click.Context) -> None:
         click.echo(f"error: {error}", err=True)
         raise SystemExit(1) from error
     click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    click.echo(f"schema:   {revision or 'not set up yet'} (newest: {HEAD})")
+    click.echo(f"schema:   {revision or 'not set up yet'} (newest this glutewake knows: {HEAD})")
+    if newer_than_known(revision):
+        click.echo("status:   made by a newer glutewake: upgrade glutewake to use it (not the database)")
+        raise SystemExit(1)
     click.echo("status:   up to date" if revision == HEAD else "status:   needs `glutewake db upgrade`")
 
 
@@ -69,12 +72,19 @@ def upgrade(ctx: click.Context) -> None:
     Example:
       glutewake db upgrade
     """
-    from glutewake.store.engine import HEAD, current_revision
+    from glutewake.cli._errors import CommandError
+    from glutewake.store.engine import HEAD, back_up, current_revision, newer_than_known, too_new_message
     from glutewake.store.engine import upgrade as migrate
 
     engine, url = _open(ctx)
     before = current_revision(engine)
-    migrate(engine)
+    if newer_than_known(before):
+        raise CommandError(too_new_message(before))
+    if before != HEAD:
+        kept = back_up(engine)
+        migrate(engine)
+        if kept is not None:
+            click.echo(f"kept a copy of the store as it was: {kept}")
     click.echo(
         "already up to date" if before == HEAD else f"upgraded from {before or 'an empty database'} to {HEAD}"
     )

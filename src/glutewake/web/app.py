@@ -19,6 +19,7 @@ from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.identity import OwnerSecret
 from glutewake.knowledge import vocabulary
+from glutewake.store.engine import StoreError
 from glutewake.web.deps import context_of
 from glutewake.web.gate import IMPORT_PATHS, Gate
 from glutewake.web.security import HEADERS, security_headers
@@ -209,6 +210,20 @@ def build_app(
             for problem in error.errors()
         ]
         return JSONResponse({"detail": detail}, status_code=422)
+
+    @app.exception_handler(StoreError)
+    async def store_problem(request: Request, error: StoreError) -> Any:
+        # The store cannot be used as asked (damaged, made by a newer glutewake, a read-only
+        # folder, a full disk): what is wrong and what to do, not a bare 500.
+        message = f"glutewake cannot use its data: {error}"
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": message}, status_code=503)
+        return app.state.templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": 503, "message": message, "kb": knowledge(), "clearance": None},
+            status_code=503,
+        )
 
     @app.exception_handler(HTTPException)
     async def http_errors(request: Request, error: HTTPException) -> Any:

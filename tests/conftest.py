@@ -15,6 +15,25 @@ if TYPE_CHECKING:
     from glutewake.store import Repository
 
 
+@pytest.fixture(scope="session", autouse=True)
+def localhost_names() -> Iterator[None]:
+    """`*.localhost` is this computer (RFC 6761), as browsers and most Linux desktops (systemd's
+    nss-myhostname) resolve it; this container's resolver does not, so the tests' own HTTP
+    clients get the same answer here (the app's browser name is `glutewake-....localhost`)."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if isinstance(host, str) and host.lower().endswith(".localhost"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+    yield
+    socket.getaddrinfo = real
+
+
 @pytest.fixture(autouse=True)
 def glutewake_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "glutewake-home"

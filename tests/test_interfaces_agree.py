@@ -23,7 +23,7 @@ from glutewake.store import Repository, Store, connect
 from glutewake.web import create_app
 from tests.cli.runner import SELF_CARE_CASE, run
 from tests.fakes import FakeClock
-from tests.web.conftest import owner_client
+from tests.web.conftest import csrf, owner_client
 
 
 @pytest.fixture
@@ -142,7 +142,14 @@ POLICIES = ["none", "not sure", "first"]  # how a screen is answered: none apply
 
 def _web_screens(client: TestClient, policy: str) -> list[tuple[str, str, bool, str]]:
     """(progress, title, safety, the CLI's keys) for each screen the web asks, answering by `policy`."""
-    page = client.get("/check/begin", params={"age": "52", "sex": "female", "duration": "6", "unit": "weeks"})
+    form = {
+        "age": "52",
+        "sex": "female",
+        "duration": "6",
+        "unit": "weeks",
+        "csrf_token": csrf(client, "/check"),
+    }
+    page = client.post("/check/begin", data=form)
     seen = []
     while "/check/result/" not in str(page.url):
         html = page.text
@@ -150,11 +157,13 @@ def _web_screens(client: TestClient, policy: str) -> list[tuple[str, str, bool, 
         assert progress is not None, html[:500]
         title = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)).strip()  # type: ignore[union-attr]
         safety = 'class="tag">Safety question' in html
-        step = re.search(r'name="step" value="([^"]+)"', html) or re.search(r"step=([a-z0-9_]+)&amp;", html)
+        step = re.search(r'name="step" value="([^"]+)"', html)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', html)
         assert step is not None
+        assert token is not None
         checklist = 'type="checkbox"' in html
-        token = str(page.url).rsplit("/", 1)[1]
-        params: dict[str, Any] = {"step": step.group(1)}
+        sealed = str(page.url).rsplit("/", 1)[1]
+        params: dict[str, Any] = {"step": step.group(1), "csrf_token": token.group(1)}
         if policy == "not sure":
             params["answer"], keys = "unknown", "?"
         elif policy == "first" and not safety:
@@ -166,7 +175,7 @@ def _web_screens(client: TestClient, policy: str) -> list[tuple[str, str, bool, 
         else:
             params["answer"], keys = "no", "n"
         seen.append((progress.group(0), html_text(title), safety, keys))
-        page = client.get(f"/check/answer/{token}", params=params)
+        page = client.post(f"/check/answer/{sealed}", data=params)
         assert page.status_code == 200, page.text[:300]
     return seen
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,7 +22,8 @@ def get(url: str, home: Path | None = None) -> str:
 
 def test_plain_glutewake_serves_the_app_with_the_safety_notice(glutewake_home: Path) -> None:
     with running("--no-browser", home=glutewake_home) as (url, lines):
-        assert url.startswith("http://127.0.0.1:")
+        assert re.fullmatch(r"http://glutewake-[a-z2-7]{16}\.localhost:[0-9]+/", url), url
+        assert any("Scripts reach it at http://127.0.0.1:" in line for line in lines)
         assert any("not a diagnosis" in line and "999" in line for line in lines)
         assert any("Sign in with this link" in line and "/signin?code=" in line for line in lines)
         assert "Start the symptom check" in get(url, glutewake_home)

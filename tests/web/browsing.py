@@ -59,13 +59,16 @@ def page(browser: Browser, glutewake_home: Path) -> Iterator[Page]:
 
 
 def signed_in_cookie(home: Path, issued: float | None = None) -> Any:
-    """The session cookie a sign-in sets, issued now (or at `issued`, by an app's fake clock)."""
+    """The session cookie a sign-in sets, at the app's own host name, issued now (or at
+    `issued`, by an app's fake clock)."""
     from glutewake.identity import load_owner_secret
+    from glutewake.identity.browser_sessions import SessionBook
     from glutewake.web.who import SESSION_COOKIE
 
-    session = load_owner_secret(home).new_session(int(time.time() if issued is None else issued))
-    return {"name": SESSION_COOKIE, "value": session, "domain": "127.0.0.1", "path": "/", "httpOnly": True,
-            "sameSite": "Strict"}  # fmt: skip
+    now = int(time.time() if issued is None else issued)
+    session = SessionBook(home / "sessions.json").begin(now, "Chromium (headless) on Linux")
+    return {"name": SESSION_COOKIE, "value": session, "domain": load_owner_secret(home).host_name, "path": "/",
+            "httpOnly": True, "sameSite": "Strict"}  # fmt: skip
 
 
 def shoot(page: Page, name: str) -> None:
@@ -110,7 +113,7 @@ def serving(app: Any, port: int = 0) -> Iterator[str]:
         raise AssertionError("the in-process server did not start")
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://127.0.0.1:{port}/"
+        yield f"http://{app.state.owner.host_name}:{port}/"  # the browser's name for it
     finally:
         server.should_exit = True
         thread.join(timeout=10)

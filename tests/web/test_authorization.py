@@ -54,12 +54,13 @@ def test_a_route_nobody_listed_is_closed(tmp_path: Path) -> None:
 
 def test_a_form_token_is_bound_to_the_session(tmp_path: Path) -> None:
     app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
-    secret = app.state.owner
-    mine, theirs = secret.new_session(1_000), secret.new_session(2_000)
-    assert secret.csrf_for(mine) != secret.csrf_for(theirs)
-    assert secret.session_ok(mine, 1_000 + 29 * 86_400)
-    assert not secret.session_ok(mine, 1_000 + 31 * 86_400), "a session lasts thirty days"
-    assert not secret.session_ok("1000.forged", 1_000)
+    secret, book = app.state.owner, app.state.sessions
+    mine, theirs = book.begin(1_000, "Firefox on Linux"), book.begin(2_000, "Chrome on Android")
+    found = book.find(mine, 1_000 + 29 * 86_400)
+    assert found is not None
+    assert secret.csrf_for(found.digest) != secret.csrf_for(book.find(theirs, 2_000).digest)
+    assert book.find(mine, 1_000 + 31 * 86_400) is None, "a session lasts thirty days"
+    assert book.find("forged", 1_000) is None
     code = secret.signin_code(1_000)
     assert secret.signin_nonce(code, 1_000 + 599) is not None
     assert secret.signin_nonce(code, 1_000 + 601) is None, "a link lasts ten minutes"

@@ -40,10 +40,8 @@ def answer_until_result(page: Page, yes: set[str]) -> None:
                     boxes.nth(n).check()
             page.get_by_role("button", name="Continue: the rest do not apply").click()
         else:
-            yes_link = page.get_by_role("link", name="Yes", exact=True)
-            finding = re.search(r"step=([a-z0-9_]+)", yes_link.get_attribute("href") or "")
-            assert finding is not None
-            page.get_by_role("link", name="Yes" if finding.group(1) in yes else "No", exact=True).click()
+            step = page.locator('input[name="step"]').get_attribute("value")
+            page.get_by_role("button", name="Yes" if step in yes else "No", exact=True).click()
         page.wait_for_url(lambda url, left=before: url != left)  # the next screen, not this one again
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -129,3 +131,107 @@ def test_a_website_rebound_to_this_computer_reads_nothing(
     finally:
         rebinding.close()
     assert len(records(victim, glutewake_home)["checks"]) == 1, "nothing was read or deleted"
+
+
+class _Listener(http.server.BaseHTTPRequestHandler):
+    """Another account's server on another port: it keeps every cookie it is sent, and tries to
+    plant its own session cookie (for its host, and for every *.localhost name)."""
+
+    seen: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        _Listener.seen.append(self.headers.get("Cookie", ""))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Set-Cookie", "glutewake_session=tossed-by-the-attacker; Path=/; Max-Age=3600")
+        self.send_header(
+            "Set-Cookie", "glutewake_session=tossed-wide; Domain=localhost; Path=/; Max-Age=3600"
+        )
+        self.end_headers()
+        self.wfile.write(b"<!doctype html><title>free stickers</title><p>Nothing to see")
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_server_on_another_port_receives_no_session_and_tosses_none_in(
+    browser: Browser, victim: str, glutewake_home: Path
+) -> None:
+    """The attack as found: the owner, signed in through a real sign-in link, follows links to a
+    page another account serves on another port (at 127.0.0.1, localhost and a *.localhost
+    name). That server gets no cookie worth anything, and the owner stays signed in."""
+    import urllib.error
+    import urllib.request
+
+    from tests.servers import signin_link
+
+    port = urlsplit(victim).port
+    loopback = f"http://127.0.0.1:{port}/"
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    other = server.server_address[1]
+    _Listener.seen = []
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    try:
+        page.goto(signin_link(glutewake_home, loopback))  # as `glutewake open` opens it
+        assert urlsplit(page.url).hostname == urlsplit(victim).hostname, "signed in at the app's own name"
+        assert "Wake up glutes" in page.content()
+        for host in ("127.0.0.1", "localhost", "evil.localhost", "glutewake.localhost"):
+            page.goto(f"http://{host}:{other}/")
+            assert "free stickers" in page.title()
+        page.goto(victim + "data")
+        assert "Signed-in browsers" in page.content(), "the tossed cookies signed nobody out"
+        stolen = [value for value in _Listener.seen if value]
+        assert all("tossed" in value for value in stolen), stolen  # only what it planted itself
+        owners = [
+            f"{c['name']}={c['value']}" for c in context.cookies() if c["domain"] == urlsplit(victim).hostname
+        ]
+        assert len(owners) == 1
+        # Replayed as curl would: what the other server got, anywhere; the owner's own cookie at
+        # 127.0.0.1 (as if it had leaked there): all refused.
+        for cookie, url in [*((c, u) for c in stolen for u in (loopback, victim)), (owners[0], loopback)]:
+            request = urllib.request.Request(url + "api/data", headers={"Cookie": cookie})
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == 401
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+
+
+def test_each_browser_can_be_signed_out_alone(browser: Browser, victim: str, glutewake_home: Path) -> None:
+    """Two browsers signed in: the data page lists both; signing the other out ends it at once,
+    and `glutewake sessions end --all` (another process) ends the rest."""
+    import subprocess
+
+    from tests.servers import signin_link
+
+    contexts = [browser.new_context(viewport=DESKTOP) for _ in range(2)]
+    mine, other = (context.new_page() for context in contexts)
+    try:
+        for page in (mine, other):
+            page.goto(signin_link(glutewake_home, victim))
+            assert "Wake up glutes" in page.content()
+        mine.goto(victim + "data")
+        rows = mine.locator("#browsers + p + table tbody tr")
+        assert rows.count() == 2
+        assert mine.locator("text=(this browser)").count() == 1
+        mine.locator("tr:not(:has-text('this browser')) button:has-text('Sign out')").click()
+        mine.wait_for_url("**/data?done=signed-out*")
+        assert rows.count() == 1
+        other.goto(victim + "plan")
+        assert "Please sign in first" in other.content()
+        listed = subprocess.run(["glutewake", "sessions"], env={**os.environ, "GLUTEWAKE_HOME": str(glutewake_home)},
+                                capture_output=True, text=True, check=True)  # fmt: skip
+        assert "Chrom" in listed.stdout
+        ended = subprocess.run(["glutewake", "sessions", "end", "--all"],
+                               env={**os.environ, "GLUTEWAKE_HOME": str(glutewake_home)},
+                               capture_output=True, text=True, check=True)  # fmt: skip
+        assert "Signed out 1 browser." in ended.stdout
+        mine.goto(victim + "plan")
+        assert "Please sign in first" in mine.content()
+    finally:
+        for context in contexts:
+            context.close()

@@ -41,7 +41,7 @@ OFFERS = (
 
 
 def save_check(client: TestClient, answers: dict[str, Any], then: str = "") -> None:
-    token = encode_case(Case(35, "female", 21, answers))
+    token = encode_case(Case(35, "female", 21, answers), client.app.state.owner.sealing_key)  # type: ignore[attr-defined]
     response = client.post(
         "/check/save",
         data={"token": token, "then": then, "csrf_token": csrf(client, f"/check/result/{token}")},

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from glutewake.knowledge import Knowledge
 from glutewake.store import Repository
 from tests.plans import checked_clear
-from tests.web.conftest import owner_client
+from tests.web.conftest import csrf, owner_client
 
 
 def text(page: str) -> str:
@@ -22,7 +22,8 @@ def text(page: str) -> str:
 def begin(
     client: TestClient, age: str = "34", sex: str = "female", duration: str = "3", unit: str = "weeks"
 ) -> str:
-    response = client.get("/check/begin", params={"age": age, "sex": sex, "duration": duration, "unit": unit})
+    form = {"age": age, "sex": sex, "duration": duration, "unit": unit, "csrf_token": csrf(client, "/check")}
+    response = client.post("/check/begin", data=form)
     assert response.status_code == 303
     return str(response.headers["location"])
 
@@ -30,20 +31,20 @@ def begin(
 def answer_screen(client: TestClient, screen: str, yes: set[str], rest: str = "no") -> str:
     """Answer the screen at the page `screen` as a person would: tick `yes` on a checklist (the
     rest `rest`), or answer a single question; where the next page is."""
-    action = re.search(r'<form method="get" action="(/check/answer/[^"]+)"', screen)
-    if action is not None:
-        step = re.search(r'name="step" value="([^"]+)"', screen)
-        assert step is not None
-        items = re.findall(r'name="yes" value="([a-z0-9_]+)"', screen)
-        params = {"step": step.group(1), "yes": [f for f in items if f in yes], "answer": rest}
-        response = client.get(action.group(1), params=params)
-    else:
-        finding = re.search(r"step=([a-z0-9_]+)&amp;answer=yes", screen)
-        assert finding is not None
-        choice = "yes" if finding.group(1) in yes else rest
-        link = re.search(rf'href="(/check/answer/[^"]+step={finding.group(1)}&amp;answer={choice})"', screen)
-        assert link is not None
-        response = client.get(link.group(1).replace("&amp;", "&"))
+    action = re.search(r'<form method="post" action="(/check/answer/[^"]+)"', screen)
+    step = re.search(r'name="step" value="([^"]+)"', screen)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', screen)
+    assert action is not None
+    assert step is not None
+    assert token is not None
+    items = re.findall(r'name="yes" value="([a-z0-9_]+)"', screen)
+    if items:  # a checklist
+        form: dict[str, object] = {"yes": [f for f in items if f in yes], "answer": rest}
+    else:  # one question: the step is its finding
+        form = {"answer": "yes" if step.group(1) in yes else rest}
+    response = client.post(
+        action.group(1), data={"step": step.group(1), "csrf_token": token.group(1), **form}
+    )
     assert response.status_code == 303, response.text
     return str(response.headers["location"])
 
@@ -78,7 +79,8 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
 
 
 def test_bad_details_are_explained_and_kept(client: TestClient) -> None:
-    response = client.get("/check/begin", params={"age": "old", "sex": "", "duration": "3", "unit": "weeks"})
+    form = {"age": "old", "sex": "", "duration": "3", "unit": "weeks", "csrf_token": csrf(client, "/check")}
+    response = client.post("/check/begin", data=form)
     assert response.status_code == 422
     page = text(response.text)
     assert "Please give your age in years" in page
@@ -133,7 +135,9 @@ def test_back_goes_to_the_previous_question_without_losing_answers(client: TestC
     assert "Do any of these apply to you?" in second_page
     back = re.search(r'href="(/check/q/[^"]+)">Back', second_page)
     assert back is not None
-    assert back.group(1) == first
+    assert client.get(back.group(1)).text == page.replace(
+        first.removeprefix("/check/q/"), back.group(1).removeprefix("/check/q/")
+    ), "the same screen, as it was"
 
 
 def test_a_damaged_link_says_so(client: TestClient) -> None:
@@ -371,13 +375,13 @@ def test_the_destructive_button_looks_different_from_the_others(client: TestClie
 
 def test_a_long_number_in_any_form_box_is_refused_with_a_page_not_an_error(client: TestClient) -> None:
     big = "9" * 40
-    for path in (
-        f"/check/begin?age=40&sex=female&duration={big}&unit=weeks",
-        f"/check/begin?age={big}&sex=male&duration=2&unit=days",
+    for form in (
+        {"age": "40", "sex": "female", "duration": big, "unit": "weeks"},
+        {"age": big, "sex": "male", "duration": "2", "unit": "days"},
     ):
-        response = client.get(path)
-        assert response.status_code == 422, path
-        assert "<h1>" in response.text, path
+        response = client.post("/check/begin", data={**form, "csrf_token": csrf(client, "/check")})
+        assert response.status_code == 422, form
+        assert "<h1>" in response.text, form
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/checkin").text)
     assert token is not None
     for path, form in (("/checkin", {"pain": big, "numbness": "2"}), ("/coach/settings", {"interval_minutes": big}),
@@ -385,3 +389,34 @@ def test_a_long_number_in_any_form_box_is_refused_with_a_page_not_an_error(clien
         response = client.post(path, data={"csrf_token": token.group(1), **form})
         assert 400 <= response.status_code < 500, path
         assert response.headers["content-type"].startswith("text/html"), path
+
+
+def test_no_answer_ever_appears_in_an_address(client: TestClient, kb: Knowledge) -> None:
+    """Addresses land in the browser's history and in proxies' logs: the check's answers travel
+    only in posted forms and sealed tokens, which nobody can read or change."""
+    import base64
+    import zlib
+
+    addresses = [begin(client, age="71", sex="male")]
+    addresses.append(answer_screen(client, client.get(addresses[0]).text, {"saddle_numbness"}))
+    while "/check/q/" in addresses[-1]:
+        response = client.get(addresses[-1])
+        redirected = response.status_code == 303
+        addresses.append(
+            response.headers["location"] if redirected else answer_screen(client, response.text, set())
+        )
+    assert "/check/result/" in addresses[-1]
+    assert "Emergency" in client.get(addresses[-1]).text
+    for address in addresses:
+        token = address.rsplit("/", 1)[1]
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        assert b"saddle" not in raw
+        for attempt in (raw, raw[12:]):
+            try:
+                decoded = zlib.decompress(attempt)
+            except zlib.error:
+                continue
+            raise AssertionError(f"the address unpacks to {decoded[:40]!r}")
+    token = addresses[-1].rsplit("/", 1)[1]
+    flipped = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
+    assert client.get(f"/check/result/{flipped}").status_code == 400, "a changed token is refused"

@@ -34,6 +34,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("glutewake.cli.data", "export"),
     "import": ("glutewake.cli.data", "import_"),
     "forget": ("glutewake.cli.data", "forget"),
+    "sessions": ("glutewake.cli.sessions", "sessions"),
     "config": ("glutewake.cli.config", "config"),
     "db": ("glutewake.cli.db", "db"),
     "clinic": ("glutewake.cli.clinic", "clinic"),

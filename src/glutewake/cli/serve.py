@@ -49,6 +49,7 @@ def start_server(
 
     from glutewake.app.region import knowledge
     from glutewake.cli._store import clock
+    from glutewake.config import home_dir
     from glutewake.identity.owner import TokenFileError
     from glutewake.store import StoreError
     from glutewake.web import create_app
@@ -70,14 +71,19 @@ def start_server(
     except (StoreError, TokenFileError) as error:
         raise CommandError(str(error)) from None
     chosen = _free_port(host, port)
-    url = f"http://{'[' + host + ']' if ':' in host else host}:{chosen}/"
+    direct = f"http://{'[' + host + ']' if ':' in host else host}:{chosen}/"
+    # On this computer, browsers use the app's own secret name (`*.localhost` is this computer),
+    # whose cookies no program on another port can receive; scripts use the address itself.
+    url = f"http://{app.state.owner.host_name}:{chosen}/" if host in LOCAL_HOSTS else direct
     signin = _signin_link(url, app.state.owner, ctx)
     click.echo(knowledge().triage.notice)
     if chosen != port:
         click.echo(f"(port {port} was in use, so it picked {chosen})")
     click.echo(f"Sign in with this link (it works once, for ten minutes): {signin}")
+    if url != direct:
+        click.echo(f"Scripts reach it at {direct} with the token in {home_dir() / 'token'}.")
     click.echo(f"glutewake is running at {url} (Ctrl-C stops it).")
-    _note_running(url)
+    _note_running(url, direct)
     if open_browser:
         import threading
 
@@ -89,9 +95,10 @@ def start_server(
         _forget_running()
 
 
-def _note_running(url: str) -> None:
+def _note_running(url: str, direct: str) -> None:
     with contextlib.suppress(OSError):  # `glutewake open` then says it cannot find the app
-        _running_file().write_text(json.dumps({"url": url, "pid": os.getpid()}), encoding="utf-8")
+        note = {"url": url, "direct": direct, "pid": os.getpid()}
+        _running_file().write_text(json.dumps(note), encoding="utf-8")
 
 
 def _forget_running() -> None:
@@ -199,8 +206,9 @@ def open_app(ctx: click.Context, no_browser: bool) -> None:
     from glutewake.identity.owner import TokenFileError
 
     try:
-        url = str(json.loads(_running_file().read_text(encoding="utf-8"))["url"])
-        urllib.request.urlopen(url + "api/health", timeout=2).close()
+        note = json.loads(_running_file().read_text(encoding="utf-8"))
+        url = str(note["url"])
+        urllib.request.urlopen(str(note.get("direct", url)) + "api/health", timeout=2).close()
     except (OSError, ValueError, KeyError, TypeError):
         raise CommandError("the web app is not running; start it with `glutewake`") from None
     try:

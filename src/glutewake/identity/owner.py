@@ -5,10 +5,12 @@ so no other account on the computer can read it). Everything that proves a reque
 from the owner derives from it:
 
 - `Authorization: Bearer <token>` for scripts;
-- a browser session cookie, `<issued>.<signature>`, signed with it (nothing is kept on the
-  server, so a session outlives a restart, and a new token ends every session once the app
-  restarts; a session also ends after 30 days);
-- one-time sign-in links, `<expires>.<nonce>.<signature>`, that set the cookie;
+- the browser's own name for the app, `glutewake-<16 letters>.localhost` (browsers send
+  `*.localhost` to this computer). Browsers keep cookies by host name, not by port, so a
+  session cookie set for 127.0.0.1 would also go to any other program listening on another
+  port of 127.0.0.1; one set for this secret name goes to no page another account can serve;
+- one-time sign-in links, `<expires>.<nonce>.<signature>`, that start a browser session
+  (`identity/browser_sessions.py`);
 - anti-forgery tokens bound to the session, so a cookie planted by another site on another
   port of this computer cannot forge one.
 
@@ -26,10 +28,9 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SESSION_SECONDS", "SIGNIN_SECONDS", "OwnerSecret", "TokenFileError", "load_owner_secret"]
+__all__ = ["SIGNIN_SECONDS", "OwnerSecret", "TokenFileError", "load_owner_secret"]
 
 SIGNIN_SECONDS = 600  # how long a sign-in link works
-SESSION_SECONDS = 30 * 24 * 3600  # how long a browser stays signed in; `glutewake` signs in again
 
 
 class TokenFileError(OSError):
@@ -52,15 +53,11 @@ class OwnerSecret:
     def bearer_ok(self, presented: str) -> bool:
         return secrets.compare_digest(presented.encode(), self.token.encode())
 
-    def new_session(self, now: int) -> str:
-        return f"{now}.{_sign(self._key, f'session:{now}')}"
-
-    def session_ok(self, value: str, now: int) -> bool:
-        """A session this secret signed, issued at most SESSION_SECONDS ago."""
-        issued, _, signature = value.partition(".")
-        if not issued.isdecimal() or len(issued) > 19 or not 0 <= now - int(issued) <= SESSION_SECONDS:
-            return False
-        return secrets.compare_digest(signature.encode(), _sign(self._key, f"session:{issued}").encode())
+    @functools.cached_property
+    def host_name(self) -> str:
+        """The browser's name for the app: secret, so no other program can serve a page under it."""
+        digest = hmac.new(self._key, b"host name", hashlib.sha256).digest()
+        return f"glutewake-{base64.b32encode(digest[:10]).decode().lower()}.localhost"
 
     def signin_code(self, now: int, nonce: str | None = None) -> str:
         expires = now + SIGNIN_SECONDS
@@ -80,6 +77,11 @@ class OwnerSecret:
 
     def csrf_for(self, session: str) -> str:
         return _sign(self._key, f"csrf:{session}")
+
+    @functools.cached_property
+    def sealing_key(self) -> bytes:
+        """The key that seals what pages carry in their addresses (a check's answers)."""
+        return hmac.new(self._key, b"sealing key", hashlib.sha256).digest()
 
 
 def load_owner_secret(home: Path) -> OwnerSecret:

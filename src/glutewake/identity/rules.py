@@ -67,6 +67,7 @@ _DESKTOP = (
     "/region",
     "/api/data", "/api/coach", "/api/coach/settings", "/data", "/data/export", "/data/import", "/data/forget",
     "/coach", "/coach/status", "/coach/prompt", "/coach/settings", "/coach/{action}",
+    "/signout", "/sessions/end", "/api/sessions",
 )  # fmt: skip
 
 ACCESS: dict[str, Access] = {

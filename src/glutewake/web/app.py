@@ -18,13 +18,14 @@ from glutewake import __version__
 from glutewake.app.region import knowledge
 from glutewake.core.errors import FieldErrors
 from glutewake.identity import OwnerSecret
+from glutewake.identity.browser_sessions import SessionBook
 from glutewake.knowledge import vocabulary
 from glutewake.store.engine import StoreError
 from glutewake.web.deps import context_of
 from glutewake.web.gate import IMPORT_PATHS, Gate
 from glutewake.web.security import HEADERS, security_headers
 from glutewake.web.views import help_first
-from glutewake.web.who import SESSION_COOKIE, NotSignedIn, identify, who_is_asking
+from glutewake.web.who import NotSignedIn, identify, who_is_asking
 
 __all__ = ["create_app"]
 
@@ -43,10 +44,11 @@ def create_app(
     coach_source: ActivitySource | None = None,
     coach_loop: bool = True,
     owner: OwnerSecret | None = None,
+    sessions: SessionBook | None = None,
     allowed_hosts: Iterable[str] = (),
 ) -> FastAPI:
-    """The app; `database_url`, `clock` and the `owner`'s secret are injected (tests pass their
-    own; by default the secret is the data directory's `token`).
+    """The app; `database_url`, `clock`, the `owner`'s secret and the browser `sessions` are
+    injected (tests pass their own; by default the data directory's `token` and `sessions.json`).
 
     With `coach`, the sitting coach runs inside the app (from `coach_source`, or the best
     activity source found), unless another coach already runs for this user. Requests are
@@ -71,9 +73,12 @@ def create_app(
         if repo is not None:
             repo.close()
 
-    app = build_app(lifespan, who_is_asking, clock or SystemClock(), allowed_hosts)
-    secret = owner or load_owner_secret(home_dir(ensure=True))
+    home = home_dir(ensure=True)
+    secret = owner or load_owner_secret(home)
+    # The browser's own name for the app is always served: its cookies go to no other program.
+    app = build_app(lifespan, who_is_asking, clock or SystemClock(), (*allowed_hosts, secret.host_name))
     app.state.owner = secret
+    app.state.sessions = sessions or SessionBook(home / "sessions.json")
     app.state.csrf_key = secret  # forms' anti-forgery tokens are signed with the owner's secret
     app.state.used_signins = set()
     app.state.database_url = database_url
@@ -142,17 +147,14 @@ _PERSONAL_NAV = (
 
 
 def _owner_signed_in(app: FastAPI, headers: dict[bytes, bytes]) -> bool:
-    from http.cookies import CookieError, SimpleCookie
+    def header(name: bytes) -> str:
+        return headers.get(name, b"").decode("latin-1")
 
-    cookies: SimpleCookie = SimpleCookie()
-    try:
-        cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
-    except CookieError:  # a cookie header it cannot parse carries no session
-        cookies = SimpleCookie()
-    session = cookies[SESSION_COOKIE].value if SESSION_COOKIE in cookies else ""
-    authorization = headers.get(b"authorization", b"").decode("latin-1")
     now = int(app.state.clock.now().timestamp())
-    return identify(authorization, session, app.state.owner, now) is not None
+    found = identify(
+        header(b"authorization"), header(b"cookie"), header(b"host"), app.state.owner, app.state.sessions, now
+    )
+    return found is not None
 
 
 def build_app(

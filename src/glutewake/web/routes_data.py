@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from glutewake.app.records import forget, has_records
 from glutewake.app.refusals import InputError
 from glutewake.web.deps import AppClock, Ctx
+from glutewake.web.routes_signin import signed_in_browsers
 from glutewake.web.security import require_csrf
 from glutewake.web.views import render
+from glutewake.web.who import Owner
 
 __all__ = ["router"]
 
@@ -19,8 +21,9 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/data", response_class=HTMLResponse)
-def datarender(request: Request, ctx: Ctx, done: str = "") -> Response:
-    return render(request, "data.html", {"done": done, "empty": not has_records(ctx)})
+def datarender(request: Request, ctx: Ctx, who: Owner, done: str = "") -> Response:
+    browsers = signed_in_browsers(request, who)
+    return render(request, "data.html", {"done": done, "empty": not has_records(ctx), "browsers": browsers})
 
 
 @router.get("/data/export")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from glutewake.app.checks import answer_screen, next_screen, record_triage, triage_case
@@ -26,9 +26,14 @@ _UNITS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _ANSWERS = {"yes": True, "no": False, "unknown": None}
 
 
-def _case(token: str) -> Case:
+def _key(request: Request) -> bytes:
+    key: bytes = request.app.state.csrf_key.sealing_key
+    return key
+
+
+def _case(request: Request, token: str) -> Case:
     try:
-        return decode_case(token, knowledge())
+        return decode_case(token, knowledge(), _key(request))
     except BadState as error:
         raise HTTPException(
             400, "This check's link is damaged or incomplete. Please start the check again."
@@ -57,14 +62,16 @@ def check_intro(request: Request) -> Response:
     return render(request, "check_intro.html", {"errors": {}, "values": {}})
 
 
-@router.get("/check/begin")
+@router.post("/check/begin")
 def check_begin(
     request: Request,
-    age: str = Query(""),
-    sex: str = Query(""),
-    duration: str = Query(""),
-    unit: str = Query("weeks"),
+    age: str = Form(""),
+    sex: str = Form(""),
+    duration: str = Form(""),
+    unit: str = Form("weeks"),
+    csrf_token: str = Form(""),
 ) -> Response:
+    require_csrf(request, csrf_token)
     errors = {}
     years = whole_number(age, 0, 120)
     if years is None:
@@ -78,19 +85,20 @@ def check_begin(
         values = {"age": age[:10], "sex": sex, "duration": duration[:10], "unit": unit}
         return render(request, "check_intro.html", {"errors": errors, "values": values}, status=422)
     case = Case(years, sex, amount * _UNITS[unit], {})  # type: ignore[arg-type]  # checked above
-    return RedirectResponse(f"/check/q/{encode_case(case)}", status_code=303)
+    return RedirectResponse(f"/check/q/{encode_case(case, _key(request))}", status_code=303)
 
 
 @router.get("/check/q/{token}", response_class=HTMLResponse)
 def check_question(request: Request, token: str) -> Response:
-    case = _case(token)
+    case = _case(request, token)
     screen = next_screen(case)
     if screen is None:
         return RedirectResponse(f"/check/result/{token}", status_code=303)
     back = None
     if screen.before is not None:
         earlier = {f.id for f in screen.before.findings}
-        back = f"/check/q/{encode_case(case.with_answers({k: v for k, v in case.answers.items() if k not in earlier}, replace=True))}"
+        before = case.with_answers({k: v for k, v in case.answers.items() if k not in earlier}, replace=True)
+        back = f"/check/q/{encode_case(before, _key(request))}"
     context = {
         "step": screen.step,
         "token": token,
@@ -101,17 +109,20 @@ def check_question(request: Request, token: str) -> Response:
     return render(request, "question.html", context)
 
 
-@router.get("/check/answer/{token}")
+@router.post("/check/answer/{token}")
 def check_answer(
+    request: Request,
     token: str,
-    step: str = Query(...),
-    yes: Annotated[list[str] | None, Query()] = None,
-    answer: str = Query(""),
+    step: str = Form(...),
+    yes: Annotated[list[str] | None, Form()] = None,
+    answer: str = Form(""),
+    csrf_token: str = Form(""),
 ) -> Response:
-    """One screen's answer: `answer` is yes, no or unknown for a single question; for a
-    checklist the ticked findings come as `yes` and `answer` says what the rest are (no for
-    "none of these" or "that is all", unknown for "not sure")."""
-    case = _case(token)
+    """One screen's answer, posted (never in an address): `answer` is yes, no or unknown for a
+    single question; for a checklist the ticked findings come as `yes` and `answer` says what
+    the rest are (no for "none of these" or "that is all", unknown for "not sure")."""
+    require_csrf(request, csrf_token)
+    case = _case(request, token)
     screen = next_screen(case)
     shown = None if screen is None else screen.step
     if shown is None or shown.id != step or answer not in _ANSWERS:
@@ -120,13 +131,13 @@ def check_answer(
         answered = case.with_answer(shown.findings[0].id, _ANSWERS[answer])
     else:
         answered = answer_screen(case, shown, yes or (), None if answer == "unknown" else False)
-    return RedirectResponse(f"/check/q/{encode_case(answered)}", status_code=303)
+    return RedirectResponse(f"/check/q/{encode_case(answered, _key(request))}", status_code=303)
 
 
 @router.get("/check/result/{token}", response_class=HTMLResponse)
 def check_result(request: Request, token: str, saved: int = 0) -> Response:
     kb = knowledge()
-    case = _case(token)
+    case = _case(request, token)
     result = triage_case(case)
 
     def label(finding_id: str) -> str:
@@ -163,7 +174,7 @@ def check_save(
     csrf_token_field: str = Form("", alias="csrf_token"),
 ) -> Response:
     require_csrf(request, csrf_token_field)
-    case = _case(token)
+    case = _case(request, token)
     record_triage(ctx, case, triage_case(case))
     if then == "plan":  # on to the (optional) self-tests, then the plan
         return RedirectResponse("/selftests?then=plan", status_code=303)

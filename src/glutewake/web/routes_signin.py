@@ -1,17 +1,26 @@
-"""Signing in: a one-time link (printed or opened by `glutewake` and `glutewake open`) sets the
-browser's session cookie."""
+"""Signing in and out of the personal app.
+
+A one-time link (printed or opened by `glutewake` and `glutewake open`) starts a browser
+session at the app's own host name (`identity/owner.py`); a link opened at 127.0.0.1 or
+localhost is passed on there first, unused. The data page lists the signed-in browsers; any of
+them, or all the others, can be signed out (`glutewake sessions` does the same in a terminal).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, Request
+import re
+
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from glutewake.app.region import knowledge
-from glutewake.identity.owner import SESSION_SECONDS
+from glutewake.identity.browser_sessions import SESSION_SECONDS, BrowserSession, SessionBook
 from glutewake.web.deps import AppClock
-from glutewake.web.who import SESSION_COOKIE, owner_secret
+from glutewake.web.hosts import LOCAL_HOSTS
+from glutewake.web.security import require_csrf
+from glutewake.web.who import SESSION_COOKIE, Owner, owner_secret
 
-__all__ = ["router"]
+__all__ = ["browser_name", "router", "signed_in_browsers"]
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,23 +28,100 @@ router = APIRouter(include_in_schema=False)
 @router.get("/signin")
 def signin(request: Request, clock: AppClock, code: str = Query("", max_length=200)) -> Response:
     secret = owner_secret(request)
+    host, port = request.url.hostname or "", request.url.port
+    if code and host.lower() in LOCAL_HOSTS:
+        # Cookies for 127.0.0.1 would reach every program on this computer's other ports.
+        where = f"{secret.host_name}:{port}" if port else secret.host_name
+        return RedirectResponse(f"http://{where}/signin?code={code}", status_code=303)
     now = int(clock.now().timestamp())
     nonce = secret.signin_nonce(code, now) if code else None
     used: set[str] = request.app.state.used_signins
     if nonce is None or nonce in used:
-        context = {"kb": knowledge(), "expired": bool(code)}
-        page: Response = request.app.state.templates.TemplateResponse(
-            request, "signin.html", context, status_code=401
-        )
-        return page
+        return _signin_page(request, "expired" if code else "")
     used.add(nonce)
+    value = _sessions(request).begin(now, browser_name(request.headers.get("user-agent", "")))
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
-        SESSION_COOKIE,
-        secret.new_session(now),
-        max_age=SESSION_SECONDS,
-        httponly=True,
-        samesite="strict",
-        path="/",
+        SESSION_COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="strict", path="/"
     )
     return response
+
+
+@router.post("/signout")
+def signout(request: Request, who: Owner, clock: AppClock, csrf_token: str = Form("")) -> Response:
+    """Sign this browser out."""
+    require_csrf(request, csrf_token)
+    if who.how == "session":
+        _sessions(request).end(who.session, int(clock.now().timestamp()))
+    response = _signin_page(request, "signed-out")
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.post("/sessions/end")
+def end_sessions(
+    request: Request, who: Owner, clock: AppClock, csrf_token: str = Form(""), session: str = Form("")
+) -> Response:
+    """Sign out one other browser (`session`: its id), or every other (`session` = "others")."""
+    require_csrf(request, csrf_token)
+    now = int(clock.now().timestamp())
+    book = _sessions(request)
+    if session == "others":
+        book.end_all(now, keep=who.session)
+    elif session and not who.session.startswith(session):
+        book.end(session, now)
+    return RedirectResponse("/data?done=signed-out#browsers", status_code=303)
+
+
+@router.get("/api/sessions")
+def list_sessions(request: Request, who: Owner) -> dict[str, object]:
+    """The browsers signed in: when each began and was last used, and which is this one."""
+    return {"sessions": signed_in_browsers(request, who)}
+
+
+def signed_in_browsers(request: Request, who: Owner) -> list[dict[str, object]]:
+    """The browsers signed in, the most recently used first (the data page lists them too)."""
+    now = int(request.app.state.clock.now().timestamp())
+    return [_described(s, who.session) for s in _sessions(request).sessions(now)]
+
+
+def _described(session: BrowserSession, current: str) -> dict[str, object]:
+    from datetime import UTC, datetime
+
+    def when(seconds: int) -> str:
+        return datetime.fromtimestamp(seconds, UTC).isoformat()
+
+    return {
+        "id": session.id,
+        "browser": session.browser,
+        "began": when(session.began),
+        "last_used": when(session.last_used),
+        "this_browser": session.digest == current,
+    }
+
+
+def _sessions(request: Request) -> SessionBook:
+    book: SessionBook = request.app.state.sessions
+    return book
+
+
+def _signin_page(request: Request, state: str) -> Response:
+    context = {"kb": knowledge(), "expired": state == "expired", "signed_out": state == "signed-out"}
+    page: Response = request.app.state.templates.TemplateResponse(
+        request, "signin.html", context, status_code=200 if state == "signed-out" else 401
+    )
+    return page
+
+
+_BROWSERS = (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chromium/", "Chromium"), ("Chrome/", "Chrome"),
+             ("Safari/", "Safari"))  # fmt: skip
+_SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+            ("Mac OS X", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))  # fmt: skip
+
+
+def browser_name(agent: str) -> str:
+    """ "Firefox on Linux", from a User-Agent header, to tell one's browsers apart (never trusted)."""
+    browser = next((name for mark, name in _BROWSERS if mark in agent), "A browser")
+    system = next((name for mark, name in _SYSTEMS if mark in agent), "")
+    headless = " (headless)" if re.search(r"Headless", agent) else ""
+    return f"{browser}{headless} on {system}" if system else f"{browser}{headless}"

@@ -1,9 +1,20 @@
-"""The triage in progress, carried in the page's URL: back and forward just work, nothing is stored."""
+"""The triage in progress, carried in the page's address, sealed: back and forward just work,
+nothing is stored, and nothing in the address can be read.
+
+An address lands in the browser's history, in a proxy's log and in a screenshot; a check's
+answers (warning signs included) must not. So the answers travel compressed and encrypted
+(AES-GCM, a fresh nonce each time) under a key derived from the app's secret (the owner's
+token; a clinic server's own secret). A sealed answer cannot be read or changed without it;
+one that was is refused as damaged. The answers themselves are sent in POSTed forms, never in
+an address.
+"""
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import zlib
 from typing import Any
 
 from glutewake.codec import dump
@@ -13,21 +24,40 @@ from glutewake.knowledge import Knowledge
 
 __all__ = ["BadState", "decode_case", "encode_case"]
 
+_NONCE = 12
+_MAX_TOKEN = 8_000  # far more than every answer needs
+_MAX_TEXT = 64_000  # what a token may unpack to
+
 
 class BadState(ValueError):
-    """The link's answers cannot be read (edited or cut off)."""
+    """The link's answers cannot be read (edited, cut off, or sealed by another key)."""
 
 
-def encode_case(case: Case) -> str:
-    text = json.dumps(dump(case), separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+def encode_case(case: Case, key: bytes) -> str:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    text = json.dumps(dump(case), separators=(",", ":"), sort_keys=True).encode()
+    nonce = os.urandom(_NONCE)
+    sealed = nonce + AESGCM(key).encrypt(nonce, zlib.compress(text, 9), b"glutewake check")
+    return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
-def decode_case(token: str, kb: Knowledge) -> Case:
+def decode_case(token: str, kb: Knowledge, key: bytes) -> Case:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     try:
-        if len(token) > 8_000:  # far more than every answer needs
+        if len(token) > _MAX_TOKEN:
             raise BadState("this link is too long")
-        raw: Any = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        if len(sealed) <= _NONCE + 16:
+            raise BadState("this link is cut off")
+        packed = AESGCM(key).decrypt(sealed[:_NONCE], sealed[_NONCE:], b"glutewake check")
+        unpacker = zlib.decompressobj()
+        text = unpacker.decompress(packed, _MAX_TEXT)
+        if unpacker.unconsumed_tail:
+            raise BadState("this link's answers are too long")
+        raw: Any = json.loads(text)
         return parse_case(raw, kb.findings, kb.regions)
-    except (ValueError, FieldErrors, RecursionError, TypeError) as error:
+    except (ValueError, FieldErrors, RecursionError, TypeError, InvalidTag, zlib.error) as error:
         raise BadState("this link's answers cannot be read") from error

@@ -69,10 +69,73 @@ def import_data(ctx: Context, document: object) -> dict[str, int]:
         ) from error
     try:
         _read_back(ctx)
+        _check_meaning(ctx)
     except InputError:
         ctx.records.forget()
         raise
     return {name: len(rows) for name, rows in decoded.items()}
+
+
+def _check_meaning(ctx: Context) -> None:
+    """What was loaded, read back as an export, checked by the rules the API and the forms
+    apply to the same things: a check's answers as `/api/triage` takes them (ages 0-120, known
+    findings), only exercises and desk habits glutewake knows, doses and choices in range."""
+    from glutewake.codec import dump
+    from glutewake.core.errors import FieldErrors
+    from glutewake.core.triage import parse_case
+    from glutewake.interop.records import Records
+    from glutewake.knowledge.vocabulary import EQUIPMENT, SESSION_MINUTES
+
+    kb = ctx.knowledge
+    records = Records.model_validate(export_data(ctx))
+
+    def exercise(where: str, exercise_id: str | None) -> None:
+        if exercise_id is not None and exercise_id not in kb.exercises:
+            raise InputError(f"{where}: {_show(exercise_id)} is not an exercise glutewake knows")
+
+    for n, check in enumerate(records.checks, start=1):
+        try:
+            parse_case(dump(check.case), kb.findings, kb.regions)
+        except FieldErrors as error:
+            field, message = error.problems[0]
+            raise InputError(f"check {n}: {field}: {message}") from None
+    profile = records.profile
+    if profile is not None:
+        low, high = SESSION_MINUTES
+        if profile.equipment not in EQUIPMENT or not low <= profile.minutes_per_session <= high:
+            raise InputError(
+                f"profile: kit one of {', '.join(EQUIPMENT)}, sessions of {low} to {high} minutes"
+            )
+        if profile.preferred_days is not None and not set(profile.preferred_days) <= set(range(7)):
+            raise InputError("profile: weekdays are 0 (Monday) to 6 (Sunday)")
+    for n, kept in enumerate(records.plans, start=1):
+        plan = kept.plan
+        for session in plan.sessions:
+            where = f"plan {n}, session of {session.day}"
+            for block in session.blocks:
+                exercise(where, block.exercise_id)
+                _check_dose(where, block)
+        for block in plan.maintenance:
+            exercise(f"plan {n}, maintenance", block.exercise_id)
+            _check_dose(f"plan {n}, maintenance", block)
+    for n, done_session in enumerate(records.sessions, start=1):
+        for m, done in enumerate(done_session.sets, start=1):
+            exercise(f"session {n}, set {m}", done.exercise_id)
+    for n, event in enumerate(records.coach_events, start=1):
+        exercise(f"coach event {n}", event.exercise_id)
+
+
+def _check_dose(where: str, block: Any) -> None:
+    """Sets, reps, holds and loads within what a clinician may prescribe (the widest limits)."""
+    from glutewake.core.prescription import LIMITS
+
+    for what in ("sets", "reps", "hold_seconds", "load_kg"):
+        value, (low, high) = getattr(block, what), LIMITS[what]
+        if value is not None and not low <= value <= high:
+            shown = what.replace("_", " ")
+            raise InputError(
+                f"{where}: {block.exercise_id} has {value:g} {shown}; a plan has {low} to {high}"
+            )
 
 
 def _v2_tables(document: dict[str, Any], now: datetime) -> dict[str, list[dict[str, Any]]]:

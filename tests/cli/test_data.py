@@ -208,3 +208,37 @@ def test_an_export_into_a_shared_folder_is_private_and_follows_no_link(
     assert precious.read_text() == "the owner's own notes"
     assert (planted.read_text(), planted.stat().st_uid) == ("", 65534), "the planted file was not used"
     assert sorted(p.name for p in shared.iterdir()) == sorted([planted.name, "backup.json", "link.json"])
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["plans"][0]["plan"]["sessions"][0]["main"][0].update(exercise_id="../../etc/passwd"),
+         "'../../etc/passwd' is not an exercise glutewake knows"),
+        (lambda d: d["checks"][0]["case"].update(age=-5), "check 1: age: must be from 0 to 120, not -5"),
+        (lambda d: d["checks"][0]["case"].update(age=10**30), "check 1: age"),
+        (lambda d: d["checks"][0]["case"]["answers"].update(made_up_sign=True), "check 1: answers.made_up_sign"),
+        (lambda d: d["sessions"][0]["sets"][0].update(exercise_id="nope"), "session 1, set 1: 'nope' is not an"),
+        (lambda d: d["plans"][0]["plan"]["sessions"][0]["main"][0].update(sets=5000), "has 5000 sets; a plan has 1 to 10"),
+        (lambda d: d["profile"].update(minutes_per_session=-3), "profile: kit one of"),
+    ],
+)  # fmt: skip
+def test_an_import_meets_the_rules_the_api_meets_or_changes_nothing(
+    database_url: str,
+    tmp_path: Path,
+    repo_for: Callable[[str], Repository],
+    change: Callable[[dict[str, Any]], None],
+    message: str,
+) -> None:
+    """A record the API or a form would refuse is refused in a file too, and then the pages
+    that would have failed on it (the plan and its calendar) are never reached."""
+    fill(database_url, tmp_path)
+    document = exported(database_url)
+    run(database_url, "forget", "--yes")
+    change(document)
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(document))
+    code, _, err = run(database_url, "import", str(path))
+    assert code == 2, err
+    assert message in " ".join(err.split())
+    assert repo_for(database_url).is_empty(), "all or nothing"

@@ -4,9 +4,10 @@ done ahead of its day counts as done."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
-from glutewake.app.context import acting_for
+from glutewake.app.context import Context, acting_for
 from glutewake.app.sessions import Due, NotDue, abandon, due_session, next_session
 from glutewake.store import Repository, SetRecord
 from tests.fakes import FakeClock
@@ -80,3 +81,49 @@ def test_abandoning_keeps_the_sets_and_moves_on(repo: Repository) -> None:
     assert [(s.id, s.status, s.sets) for s in repo.session_logs()] == [(log, "abandoned", 1)]
     assert due_session(ctx, TUESDAY) == NotDue("none_today", WEDNESDAY)
     assert abandon(ctx, TUESDAY) is None, "nothing is part-way any more"
+
+
+def test_the_same_set_sent_twice_at_once_is_kept_once(
+    database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    """A phone on a bad connection sends a set again while the first is still being saved: two
+    requests (two connections, as two server workers would hold), the same step, at the same
+    moment, 40 times over. Each step is kept once."""
+    import threading
+
+    from glutewake.app.sessions import record_step, start_or_resume, steps
+
+    first, second = repo_for(database_url), repo_for(database_url)
+    ids = planned(first)
+    contexts = (acting_for(first), acting_for(second))
+    plan = first.current_plan()
+    assert plan is not None
+    session = plan.plan.session_on(MONDAY)
+    assert session is not None
+    sets = [n for n, step in enumerate(steps(session, contexts[0].knowledge)) if step.kind == "set"]
+    pairs = 0
+    for _ in range(14):
+        log = start_or_resume(contexts[0], Due(ids["monday"], session, part_way=False))
+        for index in sets:
+            barrier = threading.Barrier(2)
+            answers: list[int] = []
+
+            def send(
+                ctx: Context, log_id: int, index: int, barrier: threading.Barrier, answers: list[int]
+            ) -> None:
+                barrier.wait()
+                answers.append(record_step(ctx, log_id, index, reps=2, seconds=2))
+
+            threads = [
+                threading.Thread(target=send, args=(ctx, log.session_log_id, index, barrier, answers))
+                for ctx in contexts
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            pairs += 1
+            assert sorted(answers)[-1] == sets.index(index) + 1, "both are told the same count"
+        assert len(first.sets_of(log.session_log_id)) == len(sets)
+        first.finish_session(log.session_log_id, "completed")
+    assert pairs >= 40

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -127,3 +128,33 @@ def test_logging_what_is_beyond_a_gentle_result_keeps_it_and_says_so(
     quiet = run(database_url, "log", "glute_bridge", "2x10")
     assert quiet[0] == 0
     assert "Logged anyway" not in quiet[2]
+
+
+def test_a_log_that_fails_part_way_keeps_nothing_and_can_be_given_again(
+    tmp_path: Path, repo_for: Callable[[str], Repository]
+) -> None:
+    """The disk fills (here: SQLite refuses the 11th set, as a full disk would) while 26 sets
+    are written: nothing of that session is kept, the person is told, and giving the same
+    command again records it once, whole."""
+    import sqlite3
+
+    url = f"sqlite:///{tmp_path / 'log.db'}"
+    planned(url)
+    database = sqlite3.connect(tmp_path / "log.db")
+    database.execute(
+        "CREATE TRIGGER disk_full BEFORE INSERT ON set_logs WHEN (SELECT count(*) FROM set_logs) >= 10 "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    database.commit()
+    entries = ("glute_bridge", "10x12", "clamshell", "8x15")  # 10 + 8 x both sides = 26 sets
+    code, _, err = run(url, "log", *entries)
+    assert code != 0
+    assert "full" in err
+    assert repo_for(url).session_logs() == [], "no half session"
+    database.execute("DROP TRIGGER disk_full")
+    database.commit()
+    database.close()
+    code, out, _ = run(url, "log", *entries)
+    assert (code, out) == (0, "Logged 26 sets.")
+    (entry,) = repo_for(url).session_logs()
+    assert (entry.status, entry.sets) == ("completed", 26)

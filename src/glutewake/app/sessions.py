@@ -223,19 +223,23 @@ def record_set(
     reps: int | None,
     seconds: int | None,
     camera: Sequence[CameraFlag] | None = None,
-) -> None:
-    """Keep a set done. `camera` is None for a set timed by the player or typed in; for one the
-    camera coach counted, its form flags (perhaps none). Only the count, the seconds and the
-    flags are kept: nothing of the video."""
+    after: int | None = None,
+) -> bool:
+    """Keep a set done (with `after`, only if the session holds that many sets then: see
+    `Repository.log_set`); whether it was kept. `camera` is None for a set timed by the player
+    or typed in; for one the camera coach counted, its form flags (perhaps none). Only the
+    count, the seconds and the flags are kept: nothing of the video."""
     assert step.exercise_id is not None  # only "set" steps are recorded
-    ctx.records.log_set(
+    kept = ctx.records.log_set(
         session_log_id,
         SetRecord(
             step.exercise_id, step.side, reps, seconds, step.load_kg, step.reps, step.hold_seconds,
             counted_by=None if camera is None else "camera",
             form_flags=None if camera is None else [{"id": f.id, "t": f.t, "rep": f.rep} for f in camera],
         ),
+        after=after,
     )  # fmt: skip
+    return kept is not None
 
 
 def _camera_problems(ctx: Context, step: Step, camera: Sequence[CameraFlag]) -> list[tuple[str, str]]:
@@ -302,8 +306,12 @@ def record_step(
         raise FieldErrors(problems)
     done = [(s.exercise_id, s.side) for s in ctx.records.sets_of(session_log_id)]
     if index >= resume_at(plan_steps, done):
-        record_set(ctx, session_log_id, plan_steps[index], reps=reps, seconds=seconds, camera=camera)
-        return len(done) + 1
+        # The step is the write's idempotency key: kept only if no set came in meanwhile (the
+        # same set sent twice at once is kept once).
+        kept = record_set(
+            ctx, session_log_id, plan_steps[index], reps=reps, seconds=seconds, camera=camera, after=len(done)
+        )
+        return len(done) + 1 if kept else len(ctx.records.sets_of(session_log_id))
     return len(done)
 
 
@@ -383,8 +391,4 @@ def log_done(ctx: Context, today: date, entries: Sequence[SetRecord]) -> int:
     may do now (`beyond_clearance`)."""
     active = current_plan(ctx)
     planned_id = active.session_ids.get(today) if active else None
-    session_log_id = ctx.records.start_session(planned_id, guided=False)
-    for entry in entries:
-        ctx.records.log_set(session_log_id, entry)
-    ctx.records.finish_session(session_log_id, "completed")
-    return session_log_id
+    return ctx.records.log_session(planned_id, entries)  # all of it or, after a crash, none

@@ -295,10 +295,24 @@ class Repository:
             )
             return int(row.scalar_one())
 
-    def log_set(self, session_log_id: int, done: SetRecord) -> int:
-        """Record one finished set at once, in its own transaction."""
+    def log_set(self, session_log_id: int, done: SetRecord, *, after: int | None = None) -> int | None:
+        """Record one finished set at once, in its own transaction; its id. With `after`, only
+        if the session then holds exactly that many sets (else None, nothing recorded): the same
+        set sent twice at once is kept once, however the two requests interleave (the session's
+        row is locked, on PostgreSQL; SQLite's writes take the whole file)."""
         with self._writing() as db:
             self._check_mine(db, t.session_logs, session_log_id)
+            if after is not None:
+                db.execute(
+                    select(t.session_logs.c.id).where(t.session_logs.c.id == session_log_id).with_for_update()
+                )
+                held = db.execute(
+                    select(func.count())
+                    .select_from(t.set_logs)
+                    .where(t.set_logs.c.session_log_id == session_log_id)
+                ).scalar_one()
+                if held != after:
+                    return None
             row = db.execute(
                 insert(t.set_logs)
                 .values(
@@ -310,6 +324,42 @@ class Repository:
                 .returning(t.set_logs.c.id)
             )
             return int(row.scalar_one())
+
+    def log_session(self, planned_session_id: int | None, done: Sequence[SetRecord]) -> int:
+        """Record a whole session done without the guide, its sets and its end, in one
+        transaction: a crash or a full disk part-way keeps none of it, never half."""
+        now = self.clock.now()
+        with self._writing() as db:
+            if planned_session_id is not None:
+                self._check_mine(db, t.planned_sessions, planned_session_id)
+            session_log_id = int(
+                db.execute(
+                    insert(t.session_logs)
+                    .values(
+                        person_id=self.person_id,
+                        planned_session_id=planned_session_id,
+                        started_at=now,
+                        finished_at=now,
+                        status="completed",
+                        guided=0,
+                    )
+                    .returning(t.session_logs.c.id)
+                ).scalar_one()
+            )
+            if done:
+                db.execute(
+                    insert(t.set_logs),
+                    [
+                        {
+                            "person_id": self.person_id,
+                            "session_log_id": session_log_id,
+                            "done_at": now,
+                            **vars(d),
+                        }
+                        for d in done
+                    ],
+                )
+            return session_log_id
 
     def finish_session(self, session_log_id: int, status: str) -> None:
         with self._writing() as db:

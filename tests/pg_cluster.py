@@ -1,6 +1,7 @@
 """A throwaway PostgreSQL 15 cluster on a Unix socket, run as the `postgres` user when root.
 
-Used by the test suite (tests/conftest.py) and by bench/history.py.
+Used by the test suite (tests/conftest.py) and by bench/history.py; `stop_cluster`, `start_cluster`
+and `restart_cluster` take a cluster down and up again under a running program (tests/clinic/test_worker.py).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -37,11 +39,39 @@ def throwaway_cluster(*, durable: bool = False) -> Iterator[str]:
     options = f"-k {root} -c listen_addresses=''"
     if not durable:
         options += " -c fsync=off -c full_page_writes=off"
-    _as_postgres(
-        str(PG_BIN / "pg_ctl"), "-D", str(data), "-o", options, "-w", "-l", str(root / "log"), "start"
-    )
+    (root / "options").write_text(options)
+    _pg_ctl(root, "-o", options, "-w", "-l", str(root / "log"), "start")
     try:
         yield f"postgresql://postgres@/postgres?host={root}"
     finally:
-        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        _pg_ctl(root, "-m", "immediate", "-w", "stop")
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _pg_ctl(root: Path, *argv: str) -> None:
+    _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(root / "data"), *argv)
+
+
+def _root(url: str) -> Path:
+    return Path(parse_qs(urlsplit(url).query)["host"][0])
+
+
+def stop_cluster(url: str) -> None:
+    """Stop the throwaway cluster at `url` as an administrator would (`pg_ctl stop -m fast`): every
+    connection is ended."""
+    _pg_ctl(_root(url), "-m", "fast", "-w", "stop")
+
+
+def start_cluster(url: str) -> None:
+    """Start the throwaway cluster at `url` again, with the settings it first had."""
+    root = _root(url)
+    _pg_ctl(root, "-o", (root / "options").read_text(), "-w", "-l", str(root / "log"), "start")
+
+
+def restart_cluster(url: str, *, down_for: float = 0.0) -> None:
+    """Stop the cluster, leave it down for `down_for` seconds, start it again."""
+    import time
+
+    stop_cluster(url)
+    time.sleep(down_for)
+    start_cluster(url)

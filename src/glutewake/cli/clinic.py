@@ -292,8 +292,36 @@ def serve(
 @click.option(
     "--concurrency", default=2, show_default=True, type=click.IntRange(1, 32), help="Jobs run at once."
 )
-def worker(database_url: str, smtp_url: str, base_url: str, concurrency: int) -> None:
+@click.option(
+    "--give-up-after",
+    default=900.0,
+    show_default=True,
+    type=click.FloatRange(1),
+    metavar="SECONDS",
+    help="While the database is away the worker waits and tries again; after this long it exits"
+    " with an error (status 2), for the service manager to see.",
+)
+@click.option(
+    "--stalled-after",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1),
+    metavar="SECONDS",
+    help="A worker silent this long (killed, its machine lost) is taken for dead and its jobs run again.",
+)
+def worker(
+    database_url: str,
+    smtp_url: str,
+    base_url: str,
+    concurrency: int,
+    give_up_after: float,
+    stalled_after: float,
+) -> None:
     """Run the clinic's background jobs (emails, alerts, reminders) until stopped; run as many as you like.
+
+    A worker outlives a database restart (it says so in one line and carries on) and runs again the
+    jobs of a worker that died; it exits non-zero only on a bad setting or when the database stays
+    away longer than --give-up-after.
 
     \b
     Example:
@@ -314,13 +342,22 @@ def worker(database_url: str, smtp_url: str, base_url: str, concurrency: int) ->
         jobs.apply_schema(url)
     except psycopg.OperationalError as error:
         raise CommandError(f"cannot reach the database: {str(error).strip().splitlines()[0]}") from None
+    except psycopg.errors.InsufficientPrivilege:
+        raise CommandError(
+            "the queue's tables are not all there and this role may not make them: run"
+            " `glutewake clinic grant --owner-url ...` (or `glutewake db upgrade` as the owner) first"
+        ) from None
     os.environ[jobs.SMTP_ENV] = smtp_url
     if base_url:
         os.environ[jobs.BASE_URL_ENV] = base_url
     else:
         click.echo("No --base-url: alert and reminder emails will say to sign in, without a link.", err=True)
     click.echo("glutewake clinic worker running: sending the clinic's emails. Stop it with Ctrl-C.")
-    jobs.run_worker(url, concurrency=concurrency)
+    settings = jobs.WorkerSettings(concurrency, give_up_after=give_up_after, stalled_after=stalled_after)
+    try:
+        jobs.run_worker(url, settings)
+    except jobs.WorkerStopped as error:
+        raise CommandError(f"the worker stopped: {error}") from None
 
 
 @clinic.command("export-fhir")

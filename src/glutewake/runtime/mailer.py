@@ -4,12 +4,16 @@
   machine, such as a local relay); `smtp+starttls://` insists on STARTTLS; `smtps://` is TLS
   from the first byte (port 465).
 - The sender is `?from=glutewake@example.org` in the URL, or `glutewake@<host>`.
+- `send` calls `accepted` the moment the server has taken the email (before saying goodbye), so
+  the queue can record it as sent at once; a `message_id` stays the same on every try, so mail
+  systems that keep one copy per Message-ID show even a rare second copy once.
 """
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -59,11 +63,20 @@ def smtp_settings(url: str) -> SmtpSettings:
     )
 
 
-def send(settings: SmtpSettings, email: Email, timeout: float = 30.0) -> None:
+def send(
+    settings: SmtpSettings,
+    email: Email,
+    timeout: float = 30.0,
+    *,
+    message_id: str | None = None,
+    accepted: Callable[[], None] | None = None,
+) -> None:
     message = EmailMessage()
     message["From"] = settings.sender
     message["To"] = email.to
     message["Subject"] = email.subject
+    if message_id is not None:
+        message["Message-ID"] = f"<{message_id}@{settings.sender.rpartition('@')[2] or settings.host}>"
     message.set_content(email.body)
     context = ssl.create_default_context()
     if settings.scheme == "smtps":
@@ -86,3 +99,5 @@ def send(settings: SmtpSettings, email: Email, timeout: float = 30.0) -> None:
         if settings.user and settings.password:
             client.login(settings.user, settings.password)
         client.send_message(message)
+        if accepted is not None:
+            accepted()

@@ -63,6 +63,7 @@ def test_staff_sign_in_takes_a_password_then_a_second_factor_they_must_set_up_fi
     wrong = client.post("/signin/second-factor", data={"code": "000000", "csrf_token": token})
     assert wrong.status_code == 401
     assert "not right" in wrong.text
+    world.clock.wall += timedelta(seconds=30)  # the code that set it up works no more: the next one
     code = pyotp.TOTP(secret).at(world.clock.now())
     right = client.post("/signin/second-factor", data={"code": code, "csrf_token": token})
     assert right.headers["location"] == "/staff"
@@ -134,7 +135,14 @@ def test_asking_for_a_link_says_the_same_whether_or_not_the_address_has_an_accou
     staff = client.post("/signin", data={"email": "cleo@riverside.example"})
     assert known.status_code == unknown.status_code == staff.status_code == 200
     assert known.text.replace("pat@example.org", "X") == unknown.text.replace("stranger@example.org", "X")
-    assert [e.to for e in world.outbox.sent] == ["pat@example.org"]
+    # An email goes to each (the same work, so the same time), a link only to the patient.
+    assert [e.to for e in world.outbox.sent] == [
+        "pat@example.org",
+        "stranger@example.org",
+        "cleo@riverside.example",
+    ]
+    assert "token=" in world.outbox.sent[0].body
+    assert all("token=" not in e.body and "no patient's account" in e.body for e in world.outbox.sent[1:])
     bad = client.post("/signin", data={"email": "not an address"})
     assert bad.status_code == 422
     assert "name@example.org" in bad.text
@@ -211,7 +219,8 @@ def test_a_password_reset_by_email_ends_every_session(client: TestClient, world:
     asked = client.post("/signin/reset", data={"email": "cleo@riverside.example"})
     assert "Check your email" in asked.text
     client.post("/signin/reset", data={"email": "nobody@riverside.example"})
-    assert [e.to for e in world.outbox.sent] == ["cleo@riverside.example"]
+    assert [e.to for e in world.outbox.sent] == ["cleo@riverside.example", "nobody@riverside.example"]
+    assert "token=" not in world.outbox.sent[1].body
     token = urlsplit(world.outbox.link("cleo@riverside.example")).query.removeprefix("token=")
     done = client.post("/signin/reset", data={"token": token, "password": "a brand new password"})
     assert done.headers["location"] == "/signin/staff?reset=1"

@@ -26,6 +26,7 @@ __all__ = [
     "password_ok",
     "password_problem",
     "totp_ok",
+    "totp_step",
     "totp_uri",
 ]
 
@@ -111,6 +112,26 @@ def totp_ok(secret: str, code: str, now: float) -> bool:
 
     typed = "".join(ch for ch in code if ch.isdigit())
     return len(typed) == 6 and pyotp.TOTP(secret).verify(typed, for_time=int(now), valid_window=1)
+
+
+def totp_step(secret: str, code: str, now: float) -> int | None:
+    """The time step (30 seconds each since the epoch) whose code `code` is, within one step
+    either side of `now`, or None. The caller keeps the last step used, so a code works once."""
+    import hmac
+
+    import pyotp
+
+    typed = "".join(ch for ch in code if ch.isdigit())
+    if len(typed) != 6:
+        return None
+    totp = pyotp.TOTP(secret)
+    current = int(now) // totp.interval
+    found = [
+        step
+        for step in (current - 1, current, current + 1)
+        if hmac.compare_digest(totp.generate_otp(step), typed)
+    ]
+    return max(found) if found else None
 
 
 def totp_uri(secret: str, email: str, issuer: str) -> str:

@@ -8,10 +8,11 @@ SHA-256 (`identity.credentials.digest`); the caller hashes, this module never se
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Literal
 
@@ -630,6 +631,38 @@ class ClinicStore:
         found = result.scalar()
         return None if found is None else int(found)
 
+    def set_password(
+        self, account_id: int, password_hash: str, *, token: tuple[str, str] | None = None
+    ) -> bool:
+        """A new password, and every link of the account's that is not used yet ends with it
+        (an older reset link cannot undo a newer one), and so does every session.
+
+        With `token` (its digest and purpose), only if that link is live, using it up in the same
+        transaction: two links used at once cannot both set a password. False: it was not live.
+        """
+        now = self.clock.now()
+        tokens = t.signin_tokens.c
+        with self._write() as db, db.begin():
+            if token is not None:
+                found = db.execute(
+                    update(t.signin_tokens)
+                    .where(self._live_token(*token), tokens.account_id == account_id)
+                    .values(used_at=now)
+                    .returning(tokens.id)
+                ).first()
+                if found is None:
+                    return False
+            db.execute(
+                update(t.accounts).where(t.accounts.c.id == account_id).values(password_hash=password_hash)
+            )
+            db.execute(
+                update(t.signin_tokens)
+                .where(tokens.account_id == account_id, tokens.used_at.is_(None))
+                .values(used_at=now)
+            )
+            self._end_sessions(db, account_id, now)
+        return True
+
     def _live_token(self, token_id: str, purpose: str) -> Any:
         return and_(
             t.signin_tokens.c.id == token_id,
@@ -651,6 +684,65 @@ class ClinicStore:
         now = self.clock.now()
         with self._write() as db, db.begin():
             db.execute(insert(t.signin_attempts), [{"key": key[:200], "at": now} for key in keys])
+
+    def take_attempt(self, limits: Sequence[tuple[str, int]], window: timedelta) -> list[int] | None:
+        """Count an attempt against every (key, limit) before it is checked, all or none: the ids
+        of the attempts counted, or None when a key already has `limit` in `window`.
+
+        Counting and adding happen under a lock per key (PostgreSQL: a transaction-level
+        advisory lock; SQLite: BEGIN IMMEDIATE), so a burst of simultaneous attempts on any
+        number of workers is counted one by one and no more than `limit` are ever checked.
+        """
+        now = self.clock.now()
+        keys = sorted({key[:200] for key, _ in limits})  # one order for every worker: no deadlock
+        most: dict[str, int] = {}
+        for key, limit in limits:
+            most[key[:200]] = min(limit, most.get(key[:200], limit))
+        with self._write() as db, db.begin():
+            self._lock(db, keys)
+            for key in keys:
+                counted = db.execute(
+                    select(func.count()).where(
+                        t.signin_attempts.c.key == key, t.signin_attempts.c.at > now - window
+                    )
+                ).scalar_one()
+                if counted >= most[key]:
+                    return None
+            ids = db.execute(
+                insert(t.signin_attempts).returning(t.signin_attempts.c.id),
+                [{"key": key, "at": now} for key in keys],
+            ).scalars()
+            return [int(found) for found in ids]
+
+    def give_back_attempts(self, ids: Sequence[int]) -> None:
+        """Uncount attempts taken by `take_attempt` (the attempt succeeded)."""
+        if ids:
+            self._run(delete(t.signin_attempts).where(t.signin_attempts.c.id.in_(list(ids))), write=True)
+
+    def use_totp_step(self, account_id: int, step: int) -> bool:
+        """Note that the account's authenticator code of time step `step` (30 s each since the
+        epoch) was used: False if that step or a later one already was (a code works once)."""
+        key = f"totp-step:{account_id}"
+        at = datetime.fromtimestamp(step * 30, UTC)
+        with self._write() as db, db.begin():
+            self._lock(db, [key])
+            last = db.execute(
+                select(func.max(t.signin_attempts.c.at)).where(t.signin_attempts.c.key == key)
+            ).scalar()
+            if last is not None and last >= at:
+                return False
+            db.execute(delete(t.signin_attempts).where(t.signin_attempts.c.key == key))
+            db.execute(insert(t.signin_attempts).values(key=key, at=at))
+        return True
+
+    @staticmethod
+    def _lock(db: Any, keys: Sequence[str]) -> None:
+        """Hold a lock per key until the transaction ends (SQLite's BEGIN IMMEDIATE holds one for all)."""
+        if db.dialect.name != "postgresql":
+            return
+        for key in keys:
+            number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
+            db.execute(select(func.pg_advisory_xact_lock(number)))
 
     def forget_attempts(self, key: str) -> None:
         self._run(delete(t.signin_attempts).where(t.signin_attempts.c.key == key), write=True)

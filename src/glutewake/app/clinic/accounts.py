@@ -170,31 +170,46 @@ def reset_second_factor(clinic: Clinic, by: Who, account_id: int) -> Account:
 class NewPatient:
     account: Account
     code: str  # for the paper handout, shown once
+    emailed: str | None = None  # where the invitation went (the account keeps it only if no other does)
 
 
 def add_patient(
     clinic: Clinic, by: Who, name: str, birth_year: int, email: str | None, this_year: int
 ) -> NewPatient:
     """A patient under `by`, with a paper code (with their year of birth it signs them in) and,
-    given an address, an email with a sign-in link."""
+    given an address, an email with a sign-in link.
+
+    An address another clinic's account already uses (one account per address on a server) is
+    neither refused nor named: the patient is added all the same and invited at that address,
+    with the same reply and the same work as for a new address; only this new account does not
+    keep it (its sign-in links come from this invitation and the paper code). An address of one
+    of this clinic's own accounts is refused, as the mistake it usually is.
+    """
     if not this_year - 120 <= birth_year <= this_year:
         raise InputError(f"the year of birth {birth_year} is not possible; give four digits, such as 1984")
     address = clean_email(email) if email and email.strip() else None
+    holder = clinic.store.account_by_email(address) if address else None
+    if holder is not None and holder.clinic_id == by.clinic_id:
+        raise InputError(
+            f"{address} already has an account at this clinic; leave the address out and hand over the code"
+        )
     code = credentials.new_code()
-    try:
-        account = clinic.store.add_account(
+
+    def add(keep: str | None) -> Account:
+        return clinic.store.add_account(
             by.clinic_id,
             "patient",
             clean_name(name),
-            email=address,
+            email=keep,
             birth_year=birth_year,
             code_hash=credentials.digest(code),
             clinicians=(by.account_id,),
         )
-    except EmailTaken:
-        raise InputError(
-            f"{address} already has an account on this server; leave the address out and hand over the code"
-        ) from None
+
+    try:
+        account = add(address if holder is None else None)
+    except EmailTaken:  # taken a moment ago, by whoever: as if it had been taken before
+        account = add(None)
     if address:
         token = credentials.new_token()
         clinic.store.add_token(credentials.digest(token), account.id, "signin", INVITE_LIFETIME)
@@ -205,7 +220,7 @@ def add_patient(
             )
         )
     audit(clinic, by, "change", "added the patient and gave them a sign-in code", account.id)
-    return NewPatient(account, code)
+    return NewPatient(account, code, address)
 
 
 def their_patient(clinic: Clinic, by: Who, patient_id: int) -> Account:

@@ -8,7 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["Email", "Outbox", "clinician_invitation", "password_reset", "patient_invitation", "signin_link"]
+__all__ = [
+    "Email",
+    "Outbox",
+    "clinician_invitation",
+    "no_account",
+    "password_reset",
+    "patient_invitation",
+    "signin_link",
+]
 
 
 @dataclass(frozen=True)
@@ -67,4 +75,23 @@ def password_reset(to: str, name: str, clinic: str, link: str) -> Email:
         f"Hello {name},\n\nSomeone (we hope you) asked to choose a new glutewake password for {clinic}."
         f" This link works once, within an hour:\n\n{link}"
         "\n\nYour second factor stays as it is." + _FOOTER.format(clinic=clinic),
+    )
+
+
+def no_account(to: str, kind: str, link: str) -> Email:
+    """The answer to a request for a sign-in or password link from an address with no `kind`
+    ("patient" or "staff") account: sent as a link would be, so the reply and its timing say nothing."""
+    wanted = "sign-in link" if kind == "patient" else "link to choose a new password"
+    who = "patient's" if kind == "patient" else "staff"
+    ask = (
+        "If you are a patient, ask your clinic to add this address, or sign in with the code on the sheet they gave you."
+        if kind == "patient"
+        else "If you work at a clinic here, ask its admin for an invitation, or use the address they invited."
+    )
+    return Email(
+        to,
+        "About your glutewake sign-in",
+        f"Hello,\n\nSomeone (we hope you) asked for a glutewake {wanted} for this address, but no"
+        f" {who} account on this server uses it, so there is no link to send.\n\n{ask}\n\n{link}"
+        "\n\nIf you did not ask, you can ignore this email; nothing has changed.",
     )

@@ -26,9 +26,9 @@ from glutewake.app.clinic.signin import (
     NewSession,
     SignInRefused,
     address_key,
-    check_limits,
     promote,
     start_session,
+    take_attempt,
 )
 from glutewake.app.refusals import InputError
 
@@ -191,17 +191,13 @@ def _verify(clinic: Clinic, credential: str, challenge: str, party: Party, *, ac
 
 
 def verify_second_factor(clinic: Clinic, who: Who, credential: str, party: Party, address: str) -> NewSession:
-    account_key = (f"account:{who.account_id}", ACCOUNT_LIMIT)
-    check_limits(clinic, account_key, address_key(address))
+    taken = take_attempt(clinic, (f"account:{who.account_id}", ACCOUNT_LIMIT), address_key(address))
     challenge = clinic.store.session_challenge(who.session)
     clinic.store.set_challenge(who.session, None)
-    try:
-        if challenge is None:
-            raise InputError("this passkey request has expired; press the button again")
-        _verify(clinic, credential, challenge, party, account_id=who.account_id)
-    except (InputError, SignInRefused):
-        clinic.store.record_attempt(account_key[0], address_key(address)[0])
-        raise
+    if challenge is None:
+        raise InputError("this passkey request has expired; press the button again")
+    _verify(clinic, credential, challenge, party, account_id=who.account_id)
+    clinic.store.give_back_attempts(taken)
     account = clinic.store.account(who.account_id)
     assert account is not None
     return promote(clinic, who, account)
@@ -238,15 +234,12 @@ def sign_in_with_passkey(
     clinic: Clinic, credential: str, challenge: str | None, party: Party, address: str, device: str
 ) -> NewSession:
     """A patient's passkey, on its own."""
-    check_limits(clinic, address_key(address))
-    try:
-        if challenge is None:
-            raise InputError("this passkey request has expired; press the button again")
-        account_id = _verify(clinic, credential, challenge, party, account_id=None)
-    except (InputError, SignInRefused):
-        clinic.store.record_attempt(address_key(address)[0])
-        raise
+    taken = take_attempt(clinic, address_key(address))
+    if challenge is None:
+        raise InputError("this passkey request has expired; press the button again")
+    account_id = _verify(clinic, credential, challenge, party, account_id=None)
     account = clinic.store.account(account_id)
     if account is None or account.role != "patient":
         raise SignInRefused("Staff sign in with their password first, then their passkey.")
+    clinic.store.give_back_attempts(taken)
     return start_session(clinic, account, "full", device)

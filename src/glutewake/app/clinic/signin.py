@@ -9,7 +9,12 @@
   session is replaced by a new one when it gains rights (after the second factor), so a
   cookie seen before signing in is worth nothing after.
 - Attempts are limited per account and per address, counted in the database so that every
-  worker sees the same count; the messages never say whether an address has an account.
+  worker sees the same count, and counted before they are checked, under a lock per key, so a
+  burst of simultaneous attempts checks no more than the limit (a success is uncounted after).
+  The messages never say whether an address has an account, and asking for a link does the
+  same work either way: an email goes out for an unknown address too, saying there is none.
+- An authenticator code works once: the last time step used is kept per account. A new
+  password ends every link of the account's not used yet (an older reset link included).
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ __all__ = [
     "sign_in_with_password",
     "sign_out",
     "start_session",
+    "take_attempt",
 ]
 
 IDLE = {"patient": timedelta(days=14), "clinician": timedelta(minutes=30), "admin": timedelta(minutes=30)}
@@ -89,6 +95,17 @@ def check_limits(clinic: Clinic, *keys_and_limits: tuple[str, int]) -> None:
             )
 
 
+def take_attempt(clinic: Clinic, *keys_and_limits: tuple[str, int]) -> list[int]:
+    """Count an attempt against each key before it is checked (atomically, for every worker),
+    or refuse when a key is at its limit; give the ids back (`store.give_back_attempts`) when it
+    succeeds."""
+    taken = clinic.store.take_attempt(keys_and_limits, WINDOW)
+    if taken is None:
+        minutes = int(WINDOW.total_seconds() // 60)
+        raise TooManyAttempts(f"Too many attempts. For your safety, wait {minutes} minutes and try again.")
+    return taken
+
+
 def address_key(address: str) -> tuple[str, int]:
     return f"address:{address}", ADDRESS_LIMIT
 
@@ -111,28 +128,30 @@ def start_session(clinic: Clinic, account: Account, stage: Stage, device: str) -
 def sign_in_with_password(clinic: Clinic, email: str, password: str, address: str, device: str) -> NewSession:
     """A member of staff's first step: a session that still needs the second factor (or to set one up)."""
     typed = email.strip().lower()
-    account_key = (f"account:{typed}", ACCOUNT_LIMIT)
-    check_limits(clinic, account_key, address_key(address))
+    taken = take_attempt(clinic, (f"account:{typed}", ACCOUNT_LIMIT), address_key(address))
     account = clinic.store.account_by_email(typed) if typed else None
     staff = account if account is not None and account.role != "patient" else None
     if not credentials.password_ok(staff.password_hash if staff else None, password) or staff is None:
-        clinic.store.record_attempt(account_key[0], address_key(address)[0])
         raise SignInRefused(_NO_MATCH)
+    clinic.store.give_back_attempts(taken)
     return start_session(clinic, staff, "second_factor" if staff.has_second_factor else "enrol", device)
 
 
 def give_second_factor(clinic: Clinic, who: Who, code: str, address: str, now: float) -> NewSession:
-    """The authenticator's code: the half-signed-in session is replaced by a full one."""
-    account_key = (f"account:{who.account_id}", ACCOUNT_LIMIT)
-    check_limits(clinic, account_key, address_key(address))
+    """The authenticator's code: the half-signed-in session is replaced by a full one.
+
+    A code works once: one already used (or older than the last used) is refused."""
+    taken = take_attempt(clinic, (f"account:{who.account_id}", ACCOUNT_LIMIT), address_key(address))
     account = clinic.store.account(who.account_id)
-    if (
-        account is None
-        or account.totp_secret is None
-        or not credentials.totp_ok(account.totp_secret, code, now)
-    ):
-        clinic.store.record_attempt(account_key[0], address_key(address)[0])
+    secret = account.totp_secret if account is not None else None
+    step = credentials.totp_step(secret, code, now) if secret is not None else None
+    if account is None or step is None:
         raise SignInRefused("That code is not right. Type the 6 digits your authenticator app shows now.")
+    if not clinic.store.use_totp_step(account.id, step):
+        raise SignInRefused(
+            "That code has been used already. Wait for your authenticator app to show the next one, then type it."
+        )
+    clinic.store.give_back_attempts(taken)
     return promote(clinic, who, account)
 
 
@@ -155,11 +174,13 @@ def enrol_authenticator(clinic: Clinic, who: Who, secret: str, code: str, now: f
     """
     if len(secret) < 16 or len(secret) > 64 or not secret.isalnum():
         raise InputError("the authenticator's key was lost on the way; reload the page and scan the new code")
-    if not credentials.totp_ok(secret, code, now):
+    step = credentials.totp_step(secret, code, now)
+    if step is None:
         raise InputError(
             "That code is not right. Check that the app added the key shown here, then type the 6 digits it shows now."
         )
     clinic.store.update_account(who.account_id, totp_secret=secret)
+    clinic.store.use_totp_step(who.account_id, step)  # the code that set it up signs nobody in again
     clinic.store.audit(who.clinic_id, who.account_id, describe(who), "staff", "set up an authenticator app")
     account = clinic.store.account(who.account_id)
     assert account is not None
@@ -168,30 +189,32 @@ def enrol_authenticator(clinic: Clinic, who: Who, secret: str, code: str, now: f
 
 def sign_in_with_code(clinic: Clinic, code: str, birth_year: str, address: str, device: str) -> NewSession:
     """A patient's paper code with their year of birth."""
-    check_limits(clinic, address_key(address))
-    account = clinic.store.account_by_code(credentials.digest(credentials.normal_code(code)))
-    if account is not None:
-        check_limits(clinic, (f"account:{account.id}", ACCOUNT_LIMIT))
+    taken = take_attempt(clinic, address_key(address))
+    digest = credentials.digest(credentials.normal_code(code))
+    account = clinic.store.account_by_code(digest)
+    # The same work for a code that is nobody's: an attempt counted against it too.
+    taken += take_attempt(clinic, (f"account:{account.id}" if account else f"code:{digest}", ACCOUNT_LIMIT))
     if account is None or account.role != "patient" or str(account.birth_year) != birth_year.strip():
-        keys = [address_key(address)[0]] + ([f"account:{account.id}"] if account else [])
-        clinic.store.record_attempt(*keys)
         raise SignInRefused(
             "That code and year of birth do not match. Check the code on your sheet (letters and digits,"
             " such as K7QM2-XRP4T) and give your year of birth in four digits."
         )
+    clinic.store.give_back_attempts(taken)
     return start_session(clinic, account, "full", device)
 
 
 def request_link(clinic: Clinic, email: str, address: str) -> None:
-    """Email a patient a sign-in link. Says nothing about whether the address has an account."""
+    """Email a patient a sign-in link. Says nothing about whether the address has an account, and
+    does the same work either way (an address with no patient's account is told so by email),
+    so neither the reply nor its timing tells them apart."""
     typed = clean_email(email)
-    account_key = (f"link:{typed}", ACCOUNT_LIMIT)
-    check_limits(clinic, account_key, address_key(address))
-    clinic.store.record_attempt(account_key[0], address_key(address)[0])
+    take_attempt(clinic, (f"link:{typed}", ACCOUNT_LIMIT), address_key(address))
     account = clinic.store.account_by_email(typed)
-    if account is None or account.role != "patient":
-        return
     token = credentials.new_token()
+    if account is None or account.role != "patient":
+        clinic.store.record_attempt(f"told-none:{typed}")  # one write, as a link's is
+        clinic.outbox.send(mail.no_account(typed, "patient", clinic.link_to("/signin")))
+        return
     clinic.store.add_token(credentials.digest(token), account.id, "signin", LINK_LIFETIME)
     clinic_name = clinic.store.clinic_name(account.clinic_id)
     clinic.outbox.send(
@@ -223,24 +246,25 @@ def accept_invite(clinic: Clinic, token: str, password: str, device: str) -> New
     problem = credentials.password_problem(password, email=account.email or "")
     if problem:
         raise InputError(f"The password will not do: {problem}.")
-    if clinic.store.use_token(credentials.digest(token), "invite") is None:
+    chosen = credentials.hash_password(password)
+    if not clinic.store.set_password(account.id, chosen, token=(credentials.digest(token), "invite")):
         raise SignInRefused(
             "This invitation has been used or has expired. Ask your clinic's admin for a new one."
         )
-    clinic.store.update_account(account.id, password_hash=credentials.hash_password(password))
     return start_session(clinic, account, "enrol", device)
 
 
 def request_reset(clinic: Clinic, email: str, address: str) -> None:
-    """Email a member of staff a link to choose a new password; silent about unknown addresses."""
+    """Email a member of staff a link to choose a new password; the reply and the work are the
+    same for an unknown address (told by email that no staff account uses it)."""
     typed = clean_email(email)
-    account_key = (f"reset:{typed}", ACCOUNT_LIMIT)
-    check_limits(clinic, account_key, address_key(address))
-    clinic.store.record_attempt(account_key[0], address_key(address)[0])
+    take_attempt(clinic, (f"reset:{typed}", ACCOUNT_LIMIT), address_key(address))
     account = clinic.store.account_by_email(typed)
-    if account is None or account.role == "patient" or account.password_hash is None:
-        return
     token = credentials.new_token()
+    if account is None or account.role == "patient" or account.password_hash is None:
+        clinic.store.record_attempt(f"told-none:{typed}")  # one write, as a link's is
+        clinic.outbox.send(mail.no_account(typed, "staff", clinic.link_to("/signin/staff")))
+        return
     clinic.store.add_token(credentials.digest(token), account.id, "reset", RESET_LIFETIME)
     clinic_name = clinic.store.clinic_name(account.clinic_id)
     clinic.outbox.send(
@@ -249,7 +273,7 @@ def request_reset(clinic: Clinic, email: str, address: str) -> None:
 
 
 def reset_password(clinic: Clinic, token: str, password: str) -> Account:
-    """The new password from a reset link; every session of the account ends."""
+    """The new password from a reset link; every session, and every other link, of the account ends."""
     account_id = clinic.store.token_account(credentials.digest(token), "reset")
     account = clinic.store.account(account_id) if account_id is not None else None
     if account is None:
@@ -257,11 +281,9 @@ def reset_password(clinic: Clinic, token: str, password: str) -> Account:
     problem = credentials.password_problem(password, email=account.email or "")
     if problem:
         raise InputError(f"The password will not do: {problem}.")
-    if clinic.store.use_token(credentials.digest(token), "reset") is None:
+    chosen = credentials.hash_password(password)
+    if not clinic.store.set_password(account.id, chosen, token=(credentials.digest(token), "reset")):
         raise SignInRefused("This link has been used or has expired. Ask for a new one.")
-    clinic.store.update_account(account.id, password_hash=credentials.hash_password(password))
-    for session in clinic.store.sessions_of(account.id, IDLE["admin"]):
-        clinic.store.end_session(account.id, session.id)
     clinic.store.audit(
         account.clinic_id,
         account.id,

@@ -65,7 +65,7 @@ def add_patient(
         )
     except InputError as error:
         return _list(request, 422, error=str(error).capitalize() + ".", typed=typed)
-    return _patient(request, added.account.id, code=added.code, emailed=bool(added.account.email))
+    return _patient(request, added.account.id, code=added.code, emailed=added.emailed or "")
 
 
 def _patient(request: Request, patient_id: int, **extra: object) -> Response:

@@ -1,7 +1,8 @@
 """`glutewake clinic`: run glutewake for a physiotherapy clinic, on PostgreSQL.
 
-`init` sets up the database and the first admin, `serve` runs the web app with several worker
-processes, `worker` runs the background jobs (emails). See README, "Running a clinic server".
+`init` sets up the database (as the owner role) and the first admin, `grant` gives the serving role
+its rights, `serve` runs the web app with several worker processes, `worker` runs the background
+jobs (emails), `audit verify` checks the audit log's hash chain. See README, "Running a clinic server".
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ _DATABASE = click.option(
     metavar="URL",
     help="The clinic's PostgreSQL database, such as postgresql://glutewake@db.internal/glutewake"
     " (or GLUTEWAKE_DATABASE_URL).",
+)
+
+_OWNER = click.option(
+    "--owner-url",
+    envvar="GLUTEWAKE_OWNER_DATABASE_URL",
+    metavar="URL",
+    help="The role that runs the migrations and owns the tables, such as"
+    " postgresql://glutewake_owner@db.internal/glutewake (or GLUTEWAKE_OWNER_DATABASE_URL);"
+    " --database-url's role, which serves, then owns nothing and cannot truncate or alter the audit log.",
 )
 
 
@@ -87,7 +97,8 @@ def clinic() -> None:
 
     \b
     Examples:
-      glutewake clinic init --database-url postgresql://glutewake@db/glutewake \\
+      glutewake clinic init --owner-url postgresql://glutewake_owner@db/glutewake \\
+          --database-url postgresql://glutewake@db/glutewake \\
           --name "Riverside Physio" --admin-email admin@riverside.example
       glutewake clinic serve --database-url postgresql://glutewake@db/glutewake \\
           --base-url https://glutewake.riverside.example --workers 4
@@ -99,6 +110,7 @@ def clinic() -> None:
 
 @clinic.command()
 @_DATABASE
+@_OWNER
 @click.option("--name", required=True, help="The clinic's name, as patients and staff see it.")
 @click.option("--admin-email", required=True, metavar="EMAIL", help="The first admin's email address.")
 @click.option("--admin-name", metavar="NAME", help="The first admin's name (default: from the address).")
@@ -112,6 +124,7 @@ def clinic() -> None:
 )
 def init(
     database_url: str,
+    owner_url: str | None,
     name: str,
     admin_email: str,
     admin_name: str | None,
@@ -120,9 +133,14 @@ def init(
 ) -> None:
     """Set up the clinic's database and its first admin (run once; add more clinics by running it again).
 
+    With --owner-url, the owner role migrates the schema and owns the tables, and the role of
+    --database-url (made if missing, when the owner may make roles) gets only what serving needs
+    (`glutewake clinic grant` does that part alone).
+
     \b
     Example:
-      glutewake clinic init --database-url postgresql://glutewake@db/glutewake \\
+      glutewake clinic init --owner-url postgresql://glutewake_owner@db/glutewake \\
+          --database-url postgresql://glutewake@db/glutewake \\
           --name "Riverside Physio" --admin-email admin@riverside.example \\
           --base-url https://glutewake.riverside.example --password-file admin-password.txt
     """
@@ -133,11 +151,16 @@ def init(
     from glutewake.store.clinic import ClinicStore
 
     url = _postgresql(database_url)
+    owner = _postgresql(owner_url) if owner_url else None
     base = _base_url(base_url)
     password = _password(password_file)
-    engine = _engine(url, migrate=True)
+    if owner is not None:
+        _set_up_roles(owner, url)
+    engine = _engine(url, migrate=owner is None)
     try:
-        apply_schema(url)
+        if owner is None:
+            apply_schema(url)
+            _warn_about_role(engine)
         store = ClinicStore(engine, SystemClock())
         display = admin_name or admin_email.split("@")[0].replace(".", " ").title()
         admin = set_up_clinic(Clinic(store, _NoOutbox(), base), name, admin_email, display, password)
@@ -153,6 +176,85 @@ def init(
 class _NoOutbox:
     def send(self, email: object) -> None:  # setting up a clinic sends nothing
         raise AssertionError("no email while setting up")
+
+
+def _set_up_roles(owner_url: str, url: str) -> None:
+    """Migrate and make the queue's tables as the owner, then give the serving role its rights."""
+    from sqlalchemy.engine import make_url
+
+    from glutewake.runtime.jobs import apply_schema
+    from glutewake.store import StoreError
+    from glutewake.store.engine import HEAD, current_revision, upgrade
+    from glutewake.store.roles import RoleError, check_roles, set_up_runtime_role
+
+    runtime = make_url(url)
+    if not runtime.username:
+        raise CommandError(
+            "--database-url must name the role the server connects as: postgresql://ROLE@HOST/DATABASE"
+        )
+    if make_url(owner_url).username == runtime.username:
+        raise CommandError(
+            f"--database-url and --owner-url both connect as {runtime.username!r}: the server must"
+            " connect as a role that owns no table, or it could truncate or alter the audit log;"
+            " give --database-url another role, such as postgresql://glutewake@HOST/DATABASE"
+        )
+    engine = _engine(owner_url, migrate=False)
+    try:
+        check_roles(engine, runtime.username)  # before anything changes
+        if current_revision(engine) != HEAD:
+            upgrade(engine)
+        apply_schema(owner_url)
+        setup = set_up_runtime_role(engine, runtime.username, runtime.password)
+    except (RoleError, StoreError) as error:
+        raise CommandError(str(error)) from None
+    finally:
+        engine.dispose()
+    made = f"made the role {setup.runtime!r} and " if setup.created else ""
+    click.echo(
+        f"The tables belong to {setup.owner!r}; {made}gave {setup.runtime!r} what serving needs on"
+        f" {setup.tables} tables (the audit log: read and add only)."
+    )
+    served = _engine(url, migrate=False)
+    try:
+        _warn_about_role(served)
+    finally:
+        served.dispose()
+
+
+def _warn_about_role(engine: Engine) -> None:
+    from glutewake.store.roles import runtime_role_problems
+
+    for problem in runtime_role_problems(engine):
+        click.echo(
+            f"warning: {problem}, so the server could truncate or alter the audit log; give"
+            " `glutewake clinic init` or `glutewake clinic grant` an --owner-url (README,"
+            ' "Running a clinic server")',
+            err=True,
+        )
+
+
+@clinic.command()
+@_DATABASE
+@click.option(
+    "--owner-url",
+    envvar="GLUTEWAKE_OWNER_DATABASE_URL",
+    required=True,
+    metavar="URL",
+    help="The role that owns the tables (or GLUTEWAKE_OWNER_DATABASE_URL).",
+)
+def grant(database_url: str, owner_url: str) -> None:
+    """Give the serving role (--database-url's) what it needs and no more, as the owner role.
+
+    Migrates the schema first, as the owner. Run it once to move a server that served as the
+    tables' owner to two roles (after `REASSIGN OWNED BY glutewake TO glutewake_owner`, as a
+    superuser); it does no harm to run again.
+
+    \b
+    Example:
+      glutewake clinic grant --owner-url postgresql://glutewake_owner@db/glutewake \\
+          --database-url postgresql://glutewake@db/glutewake
+    """
+    _set_up_roles(_postgresql(owner_url), _postgresql(database_url))
 
 
 def _password(path: Path | None) -> str:
@@ -241,6 +343,8 @@ def serve(
     engine = _engine(url, migrate=False)
     try:
         revision = current_revision(engine)
+        if revision == HEAD:
+            _warn_about_role(engine)
     except StoreError as error:
         raise CommandError(str(error)) from None
     finally:
@@ -508,3 +612,47 @@ def unlink() -> None:
         click.echo("This computer no longer shares anything with the clinic.")
     else:
         click.echo("This computer was not linked to a clinic.")
+
+
+# --- the audit log ------------------------------------------------------------------------------
+
+
+@clinic.group()
+def audit() -> None:
+    """The clinic server's audit log."""
+
+
+@audit.command()
+@_DATABASE
+def verify(database_url: str) -> None:
+    """Check the whole audit log's hash chain: every entry unchanged, none removed, moved or added.
+
+    Exits 0 when it is intact; otherwise names each entry where the chain breaks and exits 1.
+    The last line's hash stands for the whole log so far: note it somewhere else, and a log
+    rewritten from scratch is caught too (it would end in another hash).
+
+    \b
+    Example:
+      glutewake clinic audit verify --database-url postgresql://glutewake@db/glutewake
+    """
+    from glutewake.app.clinic.audit import verify as verify_log
+    from glutewake.clock import SystemClock
+    from glutewake.store.clinic import ClinicStore
+
+    engine = _engine(_postgresql(database_url), migrate=False)
+    try:
+        report = verify_log(ClinicStore(engine, SystemClock()))
+    finally:
+        engine.dispose()
+    if report.intact:
+        click.echo(f"The audit log is intact: {report.entries} entries, each following the one before.")
+        click.echo(f"Its newest hash: {report.last_hash}")
+        return
+    for found in report.breaks:
+        where = "At the end" if found.entry_id is None else f"Entry {found.entry_id}"
+        when = f" ({found.at:%Y-%m-%d %H:%M:%S} UTC)" if found.at is not None else ""
+        click.echo(f"{where}{when}: {found.problem}.", err=True)
+    click.echo(
+        f"The audit log is NOT intact: {len(report.breaks)} break(s) in {report.entries} entries.", err=True
+    )
+    sys.exit(1)

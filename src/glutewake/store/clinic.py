@@ -20,6 +20,7 @@ from sqlalchemy import Engine, and_, delete, exists, func, insert, select, updat
 from sqlalchemy.exc import IntegrityError
 
 from glutewake.clock import Clock
+from glutewake.core.audit_chain import ChainEntry, ChainHead, entry_hash
 from glutewake.store import tables as t
 from glutewake.store.engine import WRITE
 
@@ -95,12 +96,20 @@ class SignedIn:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """An entry as stored (naming people by account number only), with the names of the people it
+    names as they are now: None once their account is gone (an erased patient)."""
+
     at: datetime
-    actor: str
+    actor: str  # such as "clinician (account 3)"
     patient_id: int | None
     patient: str | None  # the patient's name now, if they still have an account
     action: str
     what: str
+    actor_id: int | None = None
+    actor_name: str | None = None
+    subject_id: int | None = None
+    subject_name: str | None = None
+    id: int = 0
 
 
 def _account(row: Any, passkeys: int = 0) -> Account:
@@ -366,7 +375,7 @@ class ClinicStore:
         self._run(update(t.accounts).where(t.accounts.c.id == account_id).values(**values), write=True)
 
     def remove_account(self, account_id: int) -> None:
-        """Sign them out everywhere and close the account (their name stays for the audit log)."""
+        """Sign them out everywhere and close the account (the audit log shows their name from it)."""
         now = self.clock.now()
         with self._write() as db, db.begin():
             db.execute(
@@ -764,33 +773,115 @@ class ClinicStore:
         action: str,
         what: str,
         patient_id: int | None = None,
+        subject_id: int | None = None,
     ) -> None:
-        self._run(
-            insert(t.audit_log).values(
-                at=self.clock.now(),
-                clinic_id=clinic_id,
-                actor_id=actor_id,
-                actor=actor[:400],
-                patient_id=patient_id,
-                action=action,
-                what=what[:400],
-            ),
-            write=True,
-        )
+        """Append an entry to the hash chain: the chain's head is locked (`FOR UPDATE`) in the same
+        transaction as the insert, so concurrent writers queue and the chain never forks.
+
+        `actor` and `what` name people by account number only (the log outlives erasure)."""
+        now = self.clock.now()
+        actor, what = actor[:400], what[:400]
+        head = t.audit_chain.c
+        with self._write() as db, db.begin():
+            found = db.execute(
+                select(head.last_hash, head.entries).where(head.id == 1).with_for_update()
+            ).one()
+            own = entry_hash(
+                found.last_hash, now, clinic_id, actor_id, actor, patient_id, subject_id, action, what
+            )
+            entry_id = db.execute(
+                insert(t.audit_log)
+                .values(
+                    at=now,
+                    clinic_id=clinic_id,
+                    actor_id=actor_id,
+                    actor=actor,
+                    patient_id=patient_id,
+                    subject_id=subject_id,
+                    action=action,
+                    what=what,
+                    prev_hash=found.last_hash,
+                    hash=own,
+                )
+                .returning(t.audit_log.c.id)
+            ).scalar_one()
+            db.execute(
+                update(t.audit_chain)
+                .where(head.id == 1)
+                .values(last_id=entry_id, last_hash=own, entries=found.entries + 1)
+            )
 
     def audit_entries(self, clinic_id: int, *, limit: int | None = 200) -> Iterator[AuditEntry]:
-        """The clinic's log, newest first (`limit` None: all of it, streamed)."""
-        patient = t.accounts.alias("patient")
+        """The clinic's log, newest first (`limit` None: all of it, streamed), with the names of the
+        accounts it names, looked up now and only in this clinic."""
+        log = t.audit_log.c
+        actor, patient, subject = (t.accounts.alias(name) for name in ("actor", "patient", "subject"))
         query = (
-            select(t.audit_log, patient.c.display_name.label("patient_name"))
-            .outerjoin(patient, patient.c.id == t.audit_log.c.patient_id)
-            .where(t.audit_log.c.clinic_id == clinic_id)
-            .order_by(t.audit_log.c.at.desc(), t.audit_log.c.id.desc())
+            select(
+                t.audit_log,
+                actor.c.display_name.label("actor_name"),
+                patient.c.display_name.label("patient_name"),
+                subject.c.display_name.label("subject_name"),
+            )
+            .outerjoin(actor, and_(actor.c.id == log.actor_id, actor.c.clinic_id == log.clinic_id))
+            .outerjoin(patient, and_(patient.c.id == log.patient_id, patient.c.clinic_id == log.clinic_id))
+            .outerjoin(subject, and_(subject.c.id == log.subject_id, subject.c.clinic_id == log.clinic_id))
+            .where(log.clinic_id == clinic_id)
+            .order_by(log.at.desc(), log.id.desc())
             .limit(limit)
         )
+        connection = self.engine.connect()
+        if limit is None:  # a server-side cursor, read 500 rows at a time
+            connection = connection.execution_options(yield_per=500)
+        with connection as db:
+            result = db.execute(query)
+            try:
+                for row in result:
+                    yield AuditEntry(
+                        row.at,
+                        row.actor,
+                        row.patient_id,
+                        row.patient_name,
+                        row.action,
+                        row.what,
+                        row.actor_id,
+                        row.actor_name,
+                        row.subject_id,
+                        row.subject_name,
+                        row.id,
+                    )
+            finally:  # also when the reader stops early: the cursor closes before its connection
+                result.close()
+
+    def audit_chain(self) -> tuple[ChainHead | None, Iterator[ChainEntry]]:
+        """The chain's head and every entry of every clinic, oldest first (streamed), to verify."""
         with self.engine.connect() as db:
-            for row in db.execute(query):
-                yield AuditEntry(row.at, row.actor, row.patient_id, row.patient_name, row.action, row.what)
+            found = db.execute(select(t.audit_chain).where(t.audit_chain.c.id == 1)).first()
+        head = None if found is None else ChainHead(found.last_id, found.last_hash, found.entries)
+        return head, self._chain_entries()
+
+    def _chain_entries(self) -> Iterator[ChainEntry]:
+        log = t.audit_log.c
+        query = select(t.audit_log).order_by(log.id)
+        with self.engine.connect().execution_options(yield_per=2000) as db:
+            result = db.execute(query)
+            try:
+                for row in result:
+                    yield ChainEntry(
+                        row.id,
+                        row.at,
+                        row.clinic_id,
+                        row.actor_id,
+                        row.actor,
+                        row.patient_id,
+                        row.subject_id,
+                        row.action,
+                        row.what,
+                        row.prev_hash,
+                        row.hash,
+                    )
+            finally:
+                result.close()
 
     # --- programme templates ------------------------------------------------------------------
 

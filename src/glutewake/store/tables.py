@@ -36,6 +36,7 @@ __all__ = [
     "accounts",
     "alert_acknowledgements",
     "assessments",
+    "audit_chain",
     "audit_log",
     "care",
     "checkins",
@@ -470,7 +471,23 @@ audit_log = Table(
     Column("patient_id", Integer, nullable=True),
     Column("action", String(16), nullable=False),  # read, change, sign-in, staff
     Column("what", String(400), nullable=False),
+    # People are named by account number only; names are looked up when the log is read, from
+    # the accounts, so erasing a patient leaves no name here. The member of staff an entry is about:
+    Column("subject_id", Integer, nullable=True),
+    # A hash chain (core/audit_chain.py): the hash of the entry before, and of this one with it.
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
     Index("ix_audit_log_clinic_id_at", "clinic_id", "at"),
+)
+
+audit_chain = Table(  # the chain's head, one row: appends take its lock, so the chain never forks
+    "audit_chain",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last_id", Integer, nullable=True),  # the newest entry
+    Column("last_hash", String(64), nullable=False),
+    Column("entries", Integer, nullable=False),
+    CheckConstraint("id = 1", name="one_row"),
 )
 
 access_tokens = Table(
@@ -529,6 +546,7 @@ CLINIC_TABLES = (
     signin_tokens,
     signin_attempts,
     audit_log,
+    audit_chain,
     access_tokens,
     shared_sitting,
     server_secrets,

@@ -28,6 +28,7 @@ __all__ = [
     "Clinic",
     "NewPatient",
     "NotFound",
+    "account_label",
     "add_patient",
     "audit",
     "clean_email",
@@ -83,12 +84,28 @@ def clean_name(name: str, what: str = "name") -> str:
     return cleaned
 
 
-def audit(clinic: Clinic, who: Who, action: str, what: str, patient_id: int | None = None) -> None:
-    clinic.store.audit(who.clinic_id, who.account_id, describe(who), action, what, patient_id)
+def audit(
+    clinic: Clinic,
+    who: Who,
+    action: str,
+    what: str,
+    patient_id: int | None = None,
+    *,
+    subject_id: int | None = None,
+) -> None:
+    clinic.store.audit(who.clinic_id, who.account_id, describe(who), action, what, patient_id, subject_id)
 
 
 def describe(who: Who) -> str:
-    return f"{who.role} {who.name} (account {who.account_id})"
+    """Who acted, for the audit log: role and account number, never a name (names are looked up
+    when the log is read, so an erased patient's name goes with their account)."""
+    if who.account_id == 0:  # no account: the server's command line
+        return who.name
+    return account_label(who.role, who.account_id)
+
+
+def account_label(role: str, account_id: int) -> str:
+    return f"{role} (account {account_id})"
 
 
 def set_up_clinic(clinic: Clinic, name: str, admin_email: str, admin_name: str, password: str) -> Account:
@@ -111,9 +128,7 @@ def set_up_clinic(clinic: Clinic, name: str, admin_email: str, admin_name: str, 
         )
     except EmailTaken:
         raise InputError(f"{email} already has an account on this server; use another address") from None
-    clinic.store.audit(
-        clinic_id, admin.id, f"admin {admin.display_name} (account {admin.id})", "staff", "set up the clinic"
-    )
+    clinic.store.audit(clinic_id, admin.id, account_label("admin", admin.id), "staff", "set up the clinic")
     return admin
 
 
@@ -133,7 +148,7 @@ def invite_clinician(clinic: Clinic, by: Who, email: str, name: str, *, admin: b
             address, account.display_name, clinic_name, by.name, clinic.link("/signin/invite", token)
         )
     )
-    audit(clinic, by, "staff", f"invited {role} {account.display_name} <{address}>")
+    audit(clinic, by, "staff", f"invited {account_label(role, account.id)}", subject_id=account.id)
     return account
 
 
@@ -154,7 +169,7 @@ def remove_clinician(clinic: Clinic, by: Who, account_id: int) -> Account:
     if account.id == by.account_id:
         raise InputError("you cannot remove your own account; ask another admin")
     clinic.store.remove_account(account.id)
-    audit(clinic, by, "staff", f"removed {account.role} {account.display_name} (account {account.id})")
+    audit(clinic, by, "staff", f"removed {account_label(account.role, account.id)}", subject_id=account.id)
     return account
 
 
@@ -162,7 +177,8 @@ def reset_second_factor(clinic: Clinic, by: Who, account_id: int) -> Account:
     """Clear a colleague's authenticator and passkeys and sign them out; they set up a new one at next sign-in."""
     account = _staff_member(clinic, by, account_id)
     clinic.store.clear_second_factor(account.id)
-    audit(clinic, by, "staff", f"reset the second factor of {account.display_name} (account {account.id})")
+    label = account_label(account.role, account.id)
+    audit(clinic, by, "staff", f"reset the second factor of {label}", subject_id=account.id)
     return account
 
 

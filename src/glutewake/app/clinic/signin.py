@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from glutewake.app.clinic import mail
-from glutewake.app.clinic.accounts import Clinic, clean_email, describe
+from glutewake.app.clinic.accounts import Clinic, account_label, clean_email, describe
 from glutewake.app.refusals import InputError, Refusal
 from glutewake.identity import Who, credentials
 from glutewake.store.clinic import Account, WebSession
@@ -117,7 +117,7 @@ def start_session(clinic: Clinic, account: Account, stage: Stage, device: str) -
         clinic.store.audit(
             account.clinic_id,
             account.id,
-            f"{account.role} {account.display_name} (account {account.id})",
+            account_label(account.role, account.id),
             "sign-in",
             "signed in",
             account.id if account.role == "patient" else None,
@@ -287,7 +287,7 @@ def reset_password(clinic: Clinic, token: str, password: str) -> Account:
     clinic.store.audit(
         account.clinic_id,
         account.id,
-        f"{account.role} {account.display_name} (account {account.id})",
+        account_label(account.role, account.id),
         "staff",
         "chose a new password by email link",
     )

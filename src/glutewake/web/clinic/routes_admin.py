@@ -10,6 +10,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from glutewake.app.clinic import accounts
+from glutewake.app.clinic.audit import audit_log
 from glutewake.app.refusals import InputError
 from glutewake.identity import Who
 from glutewake.web.security import require_csrf
@@ -88,7 +89,7 @@ def reset_second_factor(request: Request, account_id: int, csrf_token: FormText 
 @router.get("/admin/audit", response_class=HTMLResponse)
 def audit(request: Request) -> Response:
     who: Who = request.state.who
-    entries = list(request.app.state.clinic.store.audit_entries(who.clinic_id, limit=500))
+    entries = list(audit_log(request.app.state.clinic, who, limit=500))
     return render(request, "clinic_audit.html", {"entries": entries})
 
 
@@ -108,7 +109,7 @@ def _cell(value: object) -> object:
 def audit_csv(request: Request) -> Response:
     """The whole log, streamed as CSV (newest first)."""
     who: Who = request.state.who
-    entries = request.app.state.clinic.store.audit_entries(who.clinic_id, limit=None)
+    entries = audit_log(request.app.state.clinic, who, limit=None)
 
     def rows() -> Iterator[str]:
         buffer = io.StringIO()

@@ -113,7 +113,8 @@ def serving(app: Any, port: int = 0) -> Iterator[str]:
         raise AssertionError("the in-process server did not start")
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
-        yield f"http://{app.state.owner.host_name}:{port}/"  # the browser's name for it
+        owner = getattr(app.state, "owner", None)  # the personal app: the browser's own name for it
+        yield f"http://{owner.host_name if owner else '127.0.0.1'}:{port}/"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

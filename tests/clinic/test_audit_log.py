@@ -441,3 +441,20 @@ def test_0009_writes_the_names_out_of_earlier_entries_and_chains_them(postgres_s
         engine.dispose()
         with psycopg.connect(postgres_server, autocommit=True) as su:
             su.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_an_upgrade_as_the_runtime_role_says_to_use_the_owner(two_roles: Roles) -> None:
+    """The runtime role may not change the schema: `db upgrade` with its URL says in one line
+    which role to use, and changes nothing."""
+    with psycopg.connect(two_roles.owner_url, autocommit=True) as owner:
+        (head,) = owner.execute("SELECT version_num FROM alembic_version").fetchone() or ("",)
+        owner.execute("UPDATE alembic_version SET version_num = '0008'")  # as if 0009 were still due
+    result = CliRunner().invoke(main, ["--database-url", two_roles.runtime_url, "db", "upgrade"])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "the database role may not do this" in message
+    assert "glutewake --database-url OWNER_URL db upgrade" in message
+    assert "Traceback" not in result.output
+    with psycopg.connect(two_roles.owner_url, autocommit=True) as owner:
+        assert owner.execute("SELECT version_num FROM alembic_version").fetchone() == ("0008",)
+        owner.execute("UPDATE alembic_version SET version_num = %s", (head,))

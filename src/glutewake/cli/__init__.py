@@ -153,4 +153,9 @@ def _store_problem(error: Exception) -> str:
         )
     if "not a database" in reason or "malformed" in reason:
         return f"glutewake's database is damaged ({reason}); restore it from an export or move it aside"
+    if "permission denied" in reason or "must be owner" in reason:
+        return (
+            f"the database role may not do this ({reason}); a clinic server's schema is changed by its "
+            "owner role: run `glutewake --database-url OWNER_URL db upgrade` with that role's URL"
+        )
     return f"the database could not be used: {reason}"

@@ -242,3 +242,26 @@ def test_an_import_meets_the_rules_the_api_meets_or_changes_nothing(
     assert code == 2, err
     assert message in " ".join(err.split())
     assert repo_for(database_url).is_empty(), "all or nothing"
+
+
+def test_what_glutewake_derives_is_derived_again_on_import(
+    database_url: str, tmp_path: Path, repo_for: Callable[[str], Repository]
+) -> None:
+    """A file whose check has a warning sign but says "self-care", and whose check-in has one but
+    says all is well, cannot clear anyone to exercise: both are judged again on the way in."""
+    fill(database_url, tmp_path)
+    document = exported(database_url)
+    run(database_url, "forget", "--yes")
+    document["checks"][0]["case"]["answers"]["saddle_numbness"] = True
+    document["checkins"][0]["red_flags"]["saddle_numbness"] = True
+    document["checkins"][0]["outcome"] = "ok"
+    path = tmp_path / "doctored.json"
+    path.write_text(json.dumps(document))
+    code, _, err = run(database_url, "import", str(path))
+    assert code == 0, err
+    again = exported(database_url)
+    assert again["checks"][0]["result"]["urgency"] == "emergency"
+    assert again["checkins"][0]["outcome"] == "red_flag"
+    code, out, _ = run(database_url, "today", flat=True)
+    assert code == 3
+    assert "999" in out

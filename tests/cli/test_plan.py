@@ -206,3 +206,33 @@ def test_the_plan_and_today_name_a_session_left_part_way(
     code, _, err = run(database_url, "session", "--abandon", clock=tuesday)
     assert code == 2
     assert "no session is part-way, so there is nothing to abandon" in err
+
+
+def test_the_calendar_goes_to_a_pipe_as_it_is_and_to_a_file_privately(tmp_path: Path) -> None:
+    """`--ics /dev/stdout` (or a named pipe) is written into, never replaced; a file is 0600."""
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'ics.db'}"
+    checked(url)
+    assert run(url, "plan", "--new")[0] == 0
+    pipe = tmp_path / "calendar.pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    assert run(url, "plan", "--ics", str(pipe))[0] == 0
+    reader.join(timeout=10)
+    assert received[0].startswith(b"BEGIN:VCALENDAR")
+    assert pipe.is_fifo(), "the pipe is still a pipe"
+    environment = {**os.environ, "GLUTEWAKE_HOME": str(tmp_path / "home")}
+    shown = subprocess.run([sys.executable, "-m", "glutewake", "--database-url", url, "plan", "--ics", "/dev/stdout"],
+                           capture_output=True, env=environment, check=False)  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert b"BEGIN:VCALENDAR" in shown.stdout
+    assert Path("/dev/stdout").is_symlink(), "the link in /dev is left as it was"
+    target = tmp_path / "plan.ics"
+    assert run(url, "plan", "--ics", str(target))[0] == 0
+    assert target.stat().st_mode & 0o777 == 0o600

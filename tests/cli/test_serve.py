@@ -11,6 +11,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.servers import owner_headers, running
 
 
@@ -103,3 +105,21 @@ def test_serve_works_without_fcntl_and_termios_with_the_windows_control_channel(
         assert json.loads(status.stdout)["phase"] == coach["phase"]
         assert _coach_cli(glutewake_home, "pause", "10m", env=windows).returncode == 0
         assert json.loads(get(url + "api/coach", glutewake_home))["quiet_until"] is not None
+
+
+def test_the_app_holds_its_port_on_both_loopback_addresses(glutewake_home: Path) -> None:
+    """Browsers try ::1 first for a *.localhost name: no other program may sit on the app's port
+    there, before the app starts (it then picks another port) or after."""
+    with socket.socket(socket.AF_INET6) as squatter:
+        squatter.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        squatter.bind(("::1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        with running("serve", "--no-browser", "--port", str(taken), home=glutewake_home) as (url, lines):
+            port = int(url.rsplit(":", 1)[1].strip("/"))
+            assert port != taken
+            assert any(f"port {taken} was in use" in line for line in lines)
+            for family, address in ((socket.AF_INET6, "::1"), (socket.AF_INET, "127.0.0.1")):
+                with socket.socket(family) as late, pytest.raises(OSError, match="in use"):
+                    late.bind((address, port))
+            assert "glutewake" in get(f"http://[::1]:{port}/", glutewake_home)

@@ -69,3 +69,33 @@ def test_the_sessions_command_lists_and_ends(glutewake_home: Path, tmp_path: Pat
     code, out, _ = run(url, "sessions", "end", session_id)
     assert (code, out.strip()) == (0, f"Signed out {session_id}.")
     assert book.sessions(now) == []
+
+
+def test_an_ended_session_never_comes_back_while_the_app_writes_beside_it(tmp_path: Path) -> None:
+    """The app brings "last used" up to date while `glutewake sessions end --all` runs in
+    another process: the two never write over each other, so nothing ended comes back."""
+    import threading
+
+    from glutewake.identity.browser_sessions import TOUCH_SECONDS
+
+    app = SessionBook(tmp_path / "sessions.json")
+    values = [app.begin(1_000, f"browser {n}") for n in range(20)]
+    stop = threading.Event()
+
+    def use() -> None:
+        now = 1_000
+        while not stop.is_set():
+            now += TOUCH_SECONDS
+            for value in values:
+                SessionBook(tmp_path / "sessions.json").find(value, now)
+
+    users = [threading.Thread(target=use) for _ in range(3)]
+    for user in users:
+        user.start()
+    ended = SessionBook(tmp_path / "sessions.json").end_all(1_000)
+    stop.set()
+    for user in users:
+        user.join()
+    assert ended == 20
+    assert SessionBook(tmp_path / "sessions.json").sessions(1_000 + 30 * TOUCH_SECONDS) == []
+    assert all(app.find(value, 2_000) is None for value in values)

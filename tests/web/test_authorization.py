@@ -65,3 +65,28 @@ def test_a_form_token_is_bound_to_the_session(tmp_path: Path) -> None:
     assert secret.signin_nonce(code, 1_000 + 599) is not None
     assert secret.signin_nonce(code, 1_000 + 601) is None, "a link lasts ten minutes"
     assert secret.signin_nonce(code.replace(".", "x", 1), 1_000) is None
+
+
+def test_only_a_genuine_sign_in_link_learns_the_apps_own_name(tmp_path: Path) -> None:
+    """Any program may call 127.0.0.1: a made-up link there is answered like any bad link and
+    names nothing; a genuine one is passed on to the app's own name, unused."""
+    from urllib.parse import parse_qs, urlsplit
+
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+    secret = app.state.owner
+    with TestClient(app, base_url="http://127.0.0.1:8765", follow_redirects=False) as c:
+        for code in ("x", "1.2.3", secret.signin_code(0)):  # made up, malformed, expired
+            response = c.get("/signin", params={"code": code})
+            assert response.status_code == 401
+            assert "location" not in response.headers
+            assert secret.host_name.split(".")[0] not in response.text
+        genuine = secret.signin_code(int(FakeClock().now().timestamp()))
+        passed_on = c.get("/signin", params={"code": genuine})
+        assert passed_on.status_code == 303
+        where = urlsplit(passed_on.headers["location"])
+        assert (where.hostname, where.port) == (secret.host_name, 8765)
+        assert parse_qs(where.query)["code"] == [genuine], "passed on unused"
+    with TestClient(app, base_url=f"http://{secret.host_name}:8765", follow_redirects=False) as c:
+        signed_in = c.get("/signin", params={"code": genuine})
+        assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/")
+        assert c.get("/signin", params={"code": genuine}).status_code == 401, "once"

@@ -41,7 +41,8 @@ OFFERS = (
 
 
 def save_check(client: TestClient, answers: dict[str, Any], then: str = "") -> None:
-    token = encode_case(Case(35, "female", 21, answers), client.app.state.owner.sealing_key)  # type: ignore[attr-defined]
+    key = client.app.state.owner.sealing_key  # type: ignore[attr-defined]
+    token = encode_case(Case(35, "female", 21, answers), key, "owner 1 0")  # as the owner's pages seal it
     response = client.post(
         "/check/save",
         data={"token": token, "then": then, "csrf_token": csrf(client, f"/check/result/{token}")},

@@ -420,3 +420,18 @@ def test_no_answer_ever_appears_in_an_address(client: TestClient, kb: Knowledge)
     token = addresses[-1].rsplit("/", 1)[1]
     flipped = token[:20] + ("A" if token[20] != "A" else "B") + token[21:]
     assert client.get(f"/check/result/{flipped}").status_code == 400, "a changed token is refused"
+
+
+def test_a_sealed_check_opens_only_for_whom_it_was_sealed(kb: Knowledge) -> None:
+    """On a clinic server every patient's pages share one key: a check's address sealed for one
+    patient is damaged for any other (who might have been shown it)."""
+    import pytest
+
+    from glutewake.core.triage import Case
+    from glutewake.web.state import BadState, decode_case, encode_case
+
+    key = bytes(range(32))
+    token = encode_case(Case(40, "male", 10, {"saddle_numbness": True}), key, "patient 7 12")
+    assert decode_case(token, kb, key, "patient 7 12").answers == {"saddle_numbness": True}
+    with pytest.raises(BadState):
+        decode_case(token, kb, key, "patient 8 13")

@@ -70,10 +70,42 @@ def import_data(ctx: Context, document: object) -> dict[str, int]:
     try:
         _read_back(ctx)
         _check_meaning(ctx)
+        _derive_again(ctx)
     except InputError:
         ctx.records.forget()
         raise
     return {name: len(rows) for name, rows in decoded.items()}
+
+
+def _derive_again(ctx: Context) -> None:
+    """What a file states but glutewake derives is derived again, by today's rules: each
+    check's result from its answers, and each check-in's outcome from its answers and the
+    history before it. A file cannot make a warning sign count as "self-care" (an older
+    glutewake's milder verdict gives way too); the strictest reading wins, and a check-in
+    once judged a warning sign stays one."""
+    from glutewake.app.checks import triage_case
+    from glutewake.app.journal import todays_answers
+    from glutewake.core.progress import Checkin, assess_checkin
+    from glutewake.interop.records import Records, to_tables
+
+    kept = Records.model_validate(export_data(ctx))
+    zone = ctx.clock.now().tzinfo
+    checks = [c.model_copy(update={"result": triage_case(todays_answers(c.case, ctx))}) for c in kept.checks]
+    checkins, previous = [], None
+    for entry in kept.checkins:
+        at = entry.at
+        before = [c.case for c in kept.checks if c.at <= at]
+        now = Checkin(at.astimezone(zone).date(), entry.pain, entry.numbness, entry.psfs, entry.red_flags)
+        verdict = assess_checkin(
+            now, previous, ctx.knowledge, todays_answers(before[-1], ctx) if before else None
+        )
+        outcome = "red_flag" if "red_flag" in (entry.outcome, verdict.outcome) else verdict.outcome
+        checkins.append(entry.model_copy(update={"outcome": outcome}))
+        previous = now
+    again = kept.model_copy(update={"checks": checks, "checkins": checkins})
+    if again != kept:
+        ctx.records.forget()
+        ctx.records.load(to_tables(again, ctx.records.clock.now()))
 
 
 def _check_meaning(ctx: Context) -> None:
@@ -118,9 +150,24 @@ def _check_meaning(ctx: Context) -> None:
         for block in plan.maintenance:
             exercise(f"plan {n}, maintenance", block.exercise_id)
             _check_dose(f"plan {n}, maintenance", block)
+    if sum(kept.status == "active" for kept in records.plans) > 1:
+        raise InputError("the export has more than one current plan; a person has one at a time")
+    for n, kept in enumerate(records.plans, start=1):
+        if kept.status not in ("active", "stopped", "replaced"):
+            raise InputError(f"plan {n}: {_show(kept.status)} is not a plan's status")
     for n, done_session in enumerate(records.sessions, start=1):
+        if done_session.status not in ("in_progress", "completed", "quit"):
+            raise InputError(f"session {n}: {_show(done_session.status)} is not a session's status")
         for m, done in enumerate(done_session.sets, start=1):
             exercise(f"session {n}, set {m}", done.exercise_id)
+    for n, checkin in enumerate(records.checkins, start=1):  # as /api/checkins takes them
+        if len(checkin.psfs) > 5 or not all(1 <= len(name) <= 80 for name in checkin.psfs):
+            raise InputError(
+                f"check-in {n}: at most five everyday activities, each named in 1 to 80 characters"
+            )
+        unknown = [f for f in checkin.red_flags if f not in kb.findings]
+        if unknown:
+            raise InputError(f"check-in {n}: {_show(unknown[0])} is not a warning sign glutewake asks about")
     for n, event in enumerate(records.coach_events, start=1):
         exercise(f"coach event {n}", event.exercise_id)
 

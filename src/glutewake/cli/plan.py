@@ -142,7 +142,12 @@ def plan(
         from glutewake.privatefile import write_private
 
         try:
-            write_private(Path(ics_file), plan_ics(shown, clock(ctx).now()))
+            calendar, target = plan_ics(shown, clock(ctx).now()), Path(ics_file)
+            if target.exists() and not target.is_file():  # /dev/stdout, a pipe: nothing there to keep
+                with target.open("wb") as stream:
+                    stream.write(calendar)
+            else:
+                write_private(target, calendar)
         except OSError as error:
             raise CommandError(f"cannot write {ics_file}: {error.strerror}") from None
     if as_json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -22,16 +23,41 @@ __all__ = ["open_app", "serve", "start_server"]
 DEFAULT_PORT = 8765
 
 
-def _free_port(host: str, wanted: int) -> int:
-    """`wanted` if nothing listens there, else a free port the system picks."""
-    for port in (wanted, 0):
-        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-            try:
-                probe.bind((host, port))
-            except OSError:
-                continue
-            bound: int = probe.getsockname()[1]
-            return bound
+def _listen(host: str, wanted: int) -> list[socket.socket]:
+    """Sockets listening on `wanted` (or, if that is taken, on a port the system picks).
+
+    On this computer the browser reaches the app by a `*.localhost` name, which browsers try on
+    ::1 before 127.0.0.1: the app holds the same port on both, so no other program can sit on
+    the one it left free and receive the sign-in link or the session cookie meant for it.
+    Elsewhere (`--host`) it holds the one address it was given.
+    """
+    addresses = [("127.0.0.1", socket.AF_INET), ("::1", socket.AF_INET6)] if host in LOCAL_HOSTS else []
+    addresses = addresses or [(host, socket.AF_INET6 if ":" in host else socket.AF_INET)]
+    for attempt in range(20):
+        port = wanted if attempt == 0 else 0
+        held: list[socket.socket] = []
+        try:
+            for address, family in addresses:
+                if held and family == socket.AF_INET6 and not socket.has_ipv6:
+                    continue
+                listening = socket.socket(family, socket.SOCK_STREAM)
+                held.append(listening)
+                listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:
+                    listening.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                try:
+                    listening.bind((address, port))
+                except OSError as error:
+                    if held[0] is not listening and error.errno == errno.EADDRNOTAVAIL:
+                        held.pop().close()  # no IPv6 on this computer: nobody can listen there either
+                        continue
+                    raise
+                listening.listen(128)
+                port = listening.getsockname()[1]  # the others take the same port
+            return held
+        except OSError:
+            for listening in held:
+                listening.close()
     raise CommandError(f"no free port on {host}")
 
 
@@ -70,14 +96,15 @@ def start_server(
         records_of(app).is_empty()  # a store that cannot be opened is reported now, not on the first page
     except (StoreError, TokenFileError) as error:
         raise CommandError(str(error)) from None
-    chosen = _free_port(host, port)
+    sockets = _listen(host, port)
+    chosen = sockets[0].getsockname()[1]
     direct = f"http://{'[' + host + ']' if ':' in host else host}:{chosen}/"
     # On this computer, browsers use the app's own secret name (`*.localhost` is this computer),
     # whose cookies no program on another port can receive; scripts use the address itself.
     url = f"http://{app.state.owner.host_name}:{chosen}/" if host in LOCAL_HOSTS else direct
     signin = _signin_link(url, app.state.owner, ctx)
     click.echo(knowledge().triage.notice)
-    if chosen != port:
+    if chosen != port and port != 0:
         click.echo(f"(port {port} was in use, so it picked {chosen})")
     click.echo(f"Sign in with this link (it works once, for ten minutes): {signin}")
     if url != direct:
@@ -90,7 +117,7 @@ def start_server(
         threading.Timer(0.8, _open_signed_in, args=(signin,)).start()
     _settle()
     try:
-        uvicorn.run(app, host=host, port=chosen, **serve_options())
+        uvicorn.Server(uvicorn.Config(app, **serve_options())).run(sockets=sockets)
     finally:
         _forget_running()
 

@@ -12,10 +12,13 @@ Time is a parameter (seconds since the epoch); nothing here reads a clock.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import secrets
 import threading
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -50,8 +53,7 @@ class SessionBook:
     def begin(self, now: int, browser: str) -> str:
         """A new session; the cookie's value, which only the browser keeps."""
         value = secrets.token_urlsafe(32)
-        with self._lock:
-            self._refresh()
+        with self._changing():
             digest = _digest(value)
             self._sessions[digest] = BrowserSession(digest, now, now, browser[:80])
             self._save(now)
@@ -66,11 +68,15 @@ class SessionBook:
             found = self._sessions.get(_digest(value))
             if found is None or not _live(found, now):
                 return None
-            if now - found.last_used >= TOUCH_SECONDS:
-                found = BrowserSession(found.digest, found.began, now, found.browser)
+        if now - found.last_used >= TOUCH_SECONDS:
+            with contextlib.suppress(OSError), self._changing():  # a disk that refuses costs the date only
+                kept = self._sessions.get(found.digest)
+                if kept is None:  # ended meanwhile, by another process
+                    return None
+                found = BrowserSession(kept.digest, kept.began, now, kept.browser)
                 self._sessions[found.digest] = found
-                self._save(now, quiet=True)  # a disk that refuses costs the date, not the session
-            return found
+                self._save(now)
+        return found
 
     def sessions(self, now: int) -> list[BrowserSession]:
         """The live sessions, the most recently used first."""
@@ -81,8 +87,7 @@ class SessionBook:
 
     def end(self, session_id: str, now: int) -> bool:
         """End the session of this id (or digest); whether there was one."""
-        with self._lock:
-            self._refresh()
+        with self._changing():
             chosen = [d for d in self._sessions if session_id and d.startswith(session_id)]
             if len(chosen) != 1:
                 return False
@@ -92,12 +97,31 @@ class SessionBook:
 
     def end_all(self, now: int, keep: str = "") -> int:
         """End every session (except the one whose digest is `keep`); how many ended."""
-        with self._lock:
-            self._refresh()
+        with self._changing():
             ended = [d for d in self._sessions if d != keep and _live(self._sessions[d], now)]
             self._sessions = {d: s for d, s in self._sessions.items() if d == keep}
             self._save(now)
             return len(ended)
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the book, in this process and against other processes (the running app and
+        `glutewake sessions`), and read it afresh, so that no change is written over another."""
+        with self._lock:
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                try:
+                    import fcntl
+                except ImportError:  # Windows: one process at a time is all this can promise
+                    fcntl = None  # type: ignore[assignment]
+                if fcntl is not None:
+                    fcntl.flock(handle, fcntl.LOCK_EX)
+                self._seen = None
+                self._refresh()
+                yield
+            finally:
+                os.close(handle)  # closing releases the lock
 
     def _refresh(self) -> None:
         try:
@@ -114,17 +138,11 @@ class SessionBook:
             sessions = {}  # a damaged file signs every browser out; it never lets one in
         self._seen, self._sessions = (stat.st_mtime_ns, stat.st_size), sessions
 
-    def _save(self, now: int, *, quiet: bool = False) -> None:
+    def _save(self, now: int) -> None:
         from glutewake.privatefile import write_private
 
         rows = [asdict(s) for s in self._sessions.values() if _live(s, now)]
-        try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            write_private(self.path, json.dumps({"sessions": rows}, indent=1).encode())
-        except OSError:
-            if not quiet:
-                raise
-            return
+        write_private(self.path, json.dumps({"sessions": rows}, indent=1).encode())
         stat = self.path.stat()
         self._seen = (stat.st_mtime_ns, stat.st_size)
 

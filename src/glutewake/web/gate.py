@@ -103,7 +103,7 @@ class Gate:
         found = _HOST.fullmatch(host)
         name = (found.group("v6") or found.group("name") or "") if found else ""
         if name.lower() not in self.allowed:
-            raise _Refused(421, "glutewake answers only at the address it printed (127.0.0.1 or localhost).")
+            raise _Refused(421, "glutewake answers only at the addresses it printed when it started.")
 
     async def _read_body(self, scope: Scope, receive: Receive, path: str) -> tuple[Receive, Any]:
         """A `receive` that replays the whole body (read here, within the limits), and its spool."""

@@ -26,14 +26,19 @@ _UNITS = {"days": 1, "weeks": 7, "months": 30, "years": 365}
 _ANSWERS = {"yes": True, "no": False, "unknown": None}
 
 
-def _key(request: Request) -> bytes:
-    key: bytes = request.app.state.csrf_key.sealing_key
-    return key
+def _seal(request: Request, case: Case) -> str:
+    """The case, sealed by the app's key for this caller alone (a clinic patient opens only their own)."""
+    return encode_case(case, request.app.state.csrf_key.sealing_key, _holder(request))
+
+
+def _holder(request: Request) -> str:
+    who = request.state.who
+    return "" if who is None else f"{who.role} {who.person_id} {who.account_id}"
 
 
 def _case(request: Request, token: str) -> Case:
     try:
-        return decode_case(token, knowledge(), _key(request))
+        return decode_case(token, knowledge(), request.app.state.csrf_key.sealing_key, _holder(request))
     except BadState as error:
         raise HTTPException(
             400, "This check's link is damaged or incomplete. Please start the check again."
@@ -85,7 +90,7 @@ def check_begin(
         values = {"age": age[:10], "sex": sex, "duration": duration[:10], "unit": unit}
         return render(request, "check_intro.html", {"errors": errors, "values": values}, status=422)
     case = Case(years, sex, amount * _UNITS[unit], {})  # type: ignore[arg-type]  # checked above
-    return RedirectResponse(f"/check/q/{encode_case(case, _key(request))}", status_code=303)
+    return RedirectResponse(f"/check/q/{_seal(request, case)}", status_code=303)
 
 
 @router.get("/check/q/{token}", response_class=HTMLResponse)
@@ -98,7 +103,7 @@ def check_question(request: Request, token: str) -> Response:
     if screen.before is not None:
         earlier = {f.id for f in screen.before.findings}
         before = case.with_answers({k: v for k, v in case.answers.items() if k not in earlier}, replace=True)
-        back = f"/check/q/{encode_case(before, _key(request))}"
+        back = f"/check/q/{_seal(request, before)}"
     context = {
         "step": screen.step,
         "token": token,
@@ -131,7 +136,7 @@ def check_answer(
         answered = case.with_answer(shown.findings[0].id, _ANSWERS[answer])
     else:
         answered = answer_screen(case, shown, yes or (), None if answer == "unknown" else False)
-    return RedirectResponse(f"/check/q/{encode_case(answered, _key(request))}", status_code=303)
+    return RedirectResponse(f"/check/q/{_seal(request, answered)}", status_code=303)
 
 
 @router.get("/check/result/{token}", response_class=HTMLResponse)

@@ -9,6 +9,7 @@ them, or all the others, can be signed out (`glutewake sessions` does the same i
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -18,7 +19,7 @@ from glutewake.identity.browser_sessions import SESSION_SECONDS, BrowserSession,
 from glutewake.web.deps import AppClock
 from glutewake.web.hosts import LOCAL_HOSTS
 from glutewake.web.security import require_csrf
-from glutewake.web.who import SESSION_COOKIE, Owner, owner_secret
+from glutewake.web.who import SESSION_COOKIE, Owner, cookie_values, owner_secret
 
 __all__ = ["browser_name", "router", "signed_in_browsers"]
 
@@ -28,18 +29,24 @@ router = APIRouter(include_in_schema=False)
 @router.get("/signin")
 def signin(request: Request, clock: AppClock, code: str = Query("", max_length=200)) -> Response:
     secret = owner_secret(request)
-    host, port = request.url.hostname or "", request.url.port
-    if code and host.lower() in LOCAL_HOSTS:
-        # Cookies for 127.0.0.1 would reach every program on this computer's other ports.
-        where = f"{secret.host_name}:{port}" if port else secret.host_name
-        return RedirectResponse(f"http://{where}/signin?code={code}", status_code=303)
     now = int(clock.now().timestamp())
     nonce = secret.signin_nonce(code, now) if code else None
     used: set[str] = request.app.state.used_signins
     if nonce is None or nonce in used:
         return _signin_page(request, "expired" if code else "")
+    host, port = request.url.hostname or "", request.url.port
+    if host.lower() in LOCAL_HOSTS:
+        # Cookies for 127.0.0.1 would reach every program on this computer's other ports; the
+        # link goes on to the app's own name, unused. Only a genuine link learns that name.
+        where = f"{secret.host_name}:{port}" if port else secret.host_name
+        return RedirectResponse(f"http://{where}/signin?{urlencode({'code': code})}", status_code=303)
     used.add(nonce)
-    value = _sessions(request).begin(now, browser_name(request.headers.get("user-agent", "")))
+    book = _sessions(request)
+    for earlier in cookie_values(request.headers.get("cookie", ""), SESSION_COOKIE):
+        found = book.find(earlier, now)  # this browser's earlier session: replaced, not left listed
+        if found is not None:
+            book.end(found.digest, now)
+    value = book.begin(now, browser_name(request.headers.get("user-agent", "")))
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(
         SESSION_COOKIE, value, max_age=SESSION_SECONDS, httponly=True, samesite="strict", path="/"

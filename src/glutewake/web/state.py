@@ -33,31 +33,36 @@ class BadState(ValueError):
     """The link's answers cannot be read (edited, cut off, or sealed by another key)."""
 
 
-def encode_case(case: Case, key: bytes) -> str:
+def encode_case(case: Case, key: bytes, holder: str = "") -> str:
+    """The case, sealed for `holder` (who may open it: on a clinic server, each patient only their own)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     text = json.dumps(dump(case), separators=(",", ":"), sort_keys=True).encode()
     nonce = os.urandom(_NONCE)
-    sealed = nonce + AESGCM(key).encrypt(nonce, zlib.compress(text, 9), b"glutewake check")
+    sealed = nonce + AESGCM(key).encrypt(nonce, zlib.compress(text, 9), _bound(holder))
     return base64.urlsafe_b64encode(sealed).decode().rstrip("=")
 
 
-def decode_case(token: str, kb: Knowledge, key: bytes) -> Case:
+def decode_case(token: str, kb: Knowledge, key: bytes, holder: str = "") -> Case:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     try:
         if len(token) > _MAX_TOKEN:
-            raise BadState("this link is too long")
+            raise ValueError("too long")
         sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
         if len(sealed) <= _NONCE + 16:
-            raise BadState("this link is cut off")
-        packed = AESGCM(key).decrypt(sealed[:_NONCE], sealed[_NONCE:], b"glutewake check")
+            raise ValueError("cut off")
+        packed = AESGCM(key).decrypt(sealed[:_NONCE], sealed[_NONCE:], _bound(holder))
         unpacker = zlib.decompressobj()
         text = unpacker.decompress(packed, _MAX_TEXT)
         if unpacker.unconsumed_tail:
-            raise BadState("this link's answers are too long")
+            raise ValueError("too long")
         raw: Any = json.loads(text)
         return parse_case(raw, kb.findings, kb.regions)
     except (ValueError, FieldErrors, RecursionError, TypeError, InvalidTag, zlib.error) as error:
         raise BadState("this link's answers cannot be read") from error
+
+
+def _bound(holder: str) -> bytes:
+    return f"glutewake check for {holder}".encode()

@@ -80,7 +80,7 @@ def _book(ctx: click.Context) -> tuple[SessionBook, int]:
     from glutewake.config import home_dir
     from glutewake.identity.browser_sessions import SessionBook
 
-    return SessionBook(home_dir() / "sessions.json"), int(clock(ctx).now().timestamp())
+    return SessionBook.of(home_dir()), int(clock(ctx).now().timestamp())
 
 
 def _when(seconds: int) -> str:

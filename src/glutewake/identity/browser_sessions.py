@@ -45,10 +45,15 @@ class SessionBook:
     """The sessions in `path`; safe to use from the app's threads."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path = path  # in the data directory: `SessionBook.of(home)`
         self._lock = threading.Lock()
         self._seen: tuple[int, int] | None = None  # the file's (mtime_ns, size) when last read
         self._sessions: dict[str, BrowserSession] = {}
+
+    @classmethod
+    def of(cls, home: Path) -> SessionBook:
+        """The book in the data directory `home`."""
+        return cls(home / "sessions.json")
 
     def begin(self, now: int, browser: str) -> str:
         """A new session; the cookie's value, which only the browser keeps."""

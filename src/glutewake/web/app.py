@@ -78,7 +78,7 @@ def create_app(
     # The browser's own name for the app is always served: its cookies go to no other program.
     app = build_app(lifespan, who_is_asking, clock or SystemClock(), (*allowed_hosts, secret.host_name))
     app.state.owner = secret
-    app.state.sessions = sessions or SessionBook(home / "sessions.json")
+    app.state.sessions = sessions or SessionBook.of(home)
     app.state.csrf_key = secret  # forms' anti-forgery tokens are signed with the owner's secret
     app.state.used_signins = set()
     app.state.database_url = database_url

@@ -8,6 +8,7 @@ import re
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
@@ -123,3 +124,27 @@ def test_the_app_holds_its_port_on_both_loopback_addresses(glutewake_home: Path)
                 with socket.socket(family) as late, pytest.raises(OSError, match="in use"):
                     late.bind((address, port))
             assert "glutewake" in get(f"http://[::1]:{port}/", glutewake_home)
+
+
+def test_a_cookie_from_before_a_restart_is_worth_nothing(glutewake_home: Path) -> None:
+    """While the app is stopped any program may listen on its port and be sent the browser's
+    cookie: each start ends the sessions from before."""
+    import urllib.error
+
+    from glutewake.identity import load_owner_secret
+    from glutewake.identity.browser_sessions import SessionBook
+
+    glutewake_home.mkdir(parents=True, exist_ok=True)
+    cookie = SessionBook.of(glutewake_home).begin(int(time.time()), "Firefox on Linux")
+    name = load_owner_secret(glutewake_home).host_name
+    with running("serve", "--no-browser", "--port", "0", home=glutewake_home) as (url, lines):
+        assert any("Browsers signed in before were signed out (1)" in line for line in lines)
+        port = url.rsplit(":", 1)[1].strip("/")
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/sessions",
+            headers={"Host": f"{name}:{port}", "Cookie": f"glutewake_session={cookie}"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=5)
+        refused.value.close()
+        assert refused.value.code == 401

@@ -49,8 +49,9 @@ def site(glutewake_home: Path, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def page(browser: Browser, glutewake_home: Path) -> Iterator[Page]:
-    """A page of a browser the owner has signed in (its session cookie, as the sign-in link sets it)."""
+def page(browser: Browser, glutewake_home: Path, site: str) -> Iterator[Page]:
+    """A page of a browser the owner has signed in to the running `site` (its session cookie, as
+    the sign-in link sets it; a session lasts only while the app runs, so it starts first)."""
     context = browser.new_context(viewport=DESKTOP)
     context.add_cookies([signed_in_cookie(glutewake_home)])
     opened = context.new_page()

@@ -103,7 +103,12 @@ def start_server(
     # whose cookies no program on another port can receive; scripts use the address itself.
     url = f"http://{app.state.owner.host_name}:{chosen}/" if host in LOCAL_HOSTS else direct
     signin = _signin_link(url, app.state.owner, ctx)
+    # A browser session lasts only while this app runs: while it was stopped, any program could
+    # have listened on its port and been sent a cookie, which must be worth nothing now.
+    ended = app.state.sessions.end_all(int(clock(ctx).now().timestamp()))
     click.echo(knowledge().triage.notice)
+    if ended:
+        click.echo(f"Browsers signed in before were signed out ({ended}); the link below signs this one in.")
     if chosen != port and port != 0:
         click.echo(f"(port {port} was in use, so it picked {chosen})")
     click.echo(f"Sign in with this link (it works once, for ten minutes): {signin}")

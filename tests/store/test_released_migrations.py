@@ -56,6 +56,7 @@ RELEASED_HASHES = {
     "0007_camera_sets.py": "db1b5ab916592fbfcb93175a59e83823272a066c4c59c2b0fdc46527aa99c98b",
     "0008_repair_edited_migrations.py": "00b64e339b87a7d84128e5247f83149897bab2d94dcca339340d1269941cc1cc",
     "0009_audit_chain.py": "5de15211d1de4f7d5340977d787495bfca0fb5793bca7d59d86452b8b1ec4c21",
+    "0010_session_logs_by_planned.py": "a4944f0f3685689ba0451d9ef3acb84c44498a1a46d551383ab4c94c8450ae28",
 }
 
 

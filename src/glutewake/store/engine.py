@@ -40,7 +40,7 @@ __all__ = [
     "upgrade",
 ]
 
-HEAD = "0009"  # the newest migration in migrations/versions (a test keeps this in step)
+HEAD = "0010"  # the newest migration in migrations/versions (a test keeps this in step)
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "glutewake_write"  # execution option: this connection writes
 

@@ -189,7 +189,11 @@ session_logs = Table(
     Column("id", Integer, primary_key=True),
     _owner(indexed=False),
     Column(
-        "planned_session_id", Integer, ForeignKey("planned_sessions.id", ondelete="SET NULL"), nullable=True
+        "planned_session_id",
+        Integer,
+        ForeignKey("planned_sessions.id", ondelete="SET NULL"),
+        nullable=True,
+        index=True,  # whether a planned session was done (migration 0010)
     ),
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),

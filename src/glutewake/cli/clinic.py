@@ -619,7 +619,12 @@ def unlink() -> None:
 
 @clinic.group()
 def audit() -> None:
-    """The clinic server's audit log."""
+    """The clinic server's audit log: who read or changed which record, and when.
+
+    \b
+    Example:
+      glutewake clinic audit verify --database-url postgresql://glutewake@db/glutewake
+    """
 
 
 @audit.command()

@@ -221,6 +221,8 @@ def test_an_export_into_a_shared_folder_is_private_and_follows_no_link(
         (lambda d: d["sessions"][0]["sets"][0].update(exercise_id="nope"), "session 1, set 1: 'nope' is not an"),
         (lambda d: d["plans"][0]["plan"]["sessions"][0]["main"][0].update(sets=5000), "has 5000 sets; a plan has 1 to 10"),
         (lambda d: d["profile"].update(minutes_per_session=-3), "profile: kit one of"),
+        (lambda d: d["sessions"][0]["sets"][0].update(side="middle"), "session 1: a set's side is left, right or none"),
+        (lambda d: d["sessions"][0].update(finished_at="2001-01-01T00:00:00+00:00"), "session 1 finishes before it starts"),
     ],
 )  # fmt: skip
 def test_an_import_meets_the_rules_the_api_meets_or_changes_nothing(

@@ -150,16 +150,23 @@ def _check_meaning(ctx: Context) -> None:
         for block in plan.maintenance:
             exercise(f"plan {n}, maintenance", block.exercise_id)
             _check_dose(f"plan {n}, maintenance", block)
-    if sum(kept.status == "active" for kept in records.plans) > 1:
+    if sum(kept.status != "replaced" for kept in records.plans) > 1:
         raise InputError("the export has more than one current plan; a person has one at a time")
     for n, kept in enumerate(records.plans, start=1):
-        if kept.status not in ("active", "stopped", "replaced"):
+        if kept.status not in ("active", "stopped", "not_started", "replaced"):
             raise InputError(f"plan {n}: {_show(kept.status)} is not a plan's status")
     for n, done_session in enumerate(records.sessions, start=1):
         if done_session.status not in ("in_progress", "completed", "quit"):
             raise InputError(f"session {n}: {_show(done_session.status)} is not a session's status")
+        if done_session.finished_at is not None and done_session.finished_at < done_session.started_at:
+            raise InputError(f"session {n} finishes before it starts")
+        if any(done.side not in (None, "left", "right") for done in done_session.sets):
+            raise InputError(f"session {n}: a set's side is left, right or none")
         for m, done in enumerate(done_session.sets, start=1):
             exercise(f"session {n}, set {m}", done.exercise_id)
+    for n, bout in enumerate(records.sitting_bouts, start=1):
+        if bout.ended_at < bout.started_at:
+            raise InputError(f"sitting bout {n} ends before it starts")
     for n, checkin in enumerate(records.checkins, start=1):  # as /api/checkins takes them
         if len(checkin.psfs) > 5 or not all(1 <= len(name) <= 80 for name in checkin.psfs):
             raise InputError(

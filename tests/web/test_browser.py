@@ -26,6 +26,8 @@ def start_check(page: Page, site: str) -> None:
     page.get_by_label("Female").check()
     page.get_by_label("How long have you had these symptoms?").fill("3")
     page.get_by_role("button", name="Start the questions").click()
+    page.wait_for_url("**/check/q/**")  # posted, then sent on to the first screen
+    page.wait_for_load_state()
 
 
 def answer_until_result(page: Page, yes: set[str]) -> None:

@@ -8,6 +8,7 @@ after leaving the page, and the feedback form.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -187,7 +188,12 @@ def test_the_player_shows_the_current_exercise_drawn_and_keeps_its_controls_in_v
     expect(page.locator("#what")).to_have_text("Glute bridge")
     expect(figure).to_be_visible()
     assert (figure.get_attribute("alt") or "").startswith("Glute bridge: ")
-    assert page.evaluate("document.getElementById('figure').naturalWidth") > 0, "the drawing loaded"
+    drawn = "document.getElementById('figure').complete && document.getElementById('figure').naturalWidth > 0"
+    for _ in range(100):  # real time: the page's own clock is the test's, but loading is not
+        if page.evaluate(drawn):
+            break
+        time.sleep(0.1)
+    assert page.evaluate(drawn), "the drawing loaded"
     for name in ("Pause", "Done with this set", "Skip", "Stop for now"):
         expect(page.get_by_role("button", name=name)).to_be_in_viewport()
     page.keyboard.press("p")

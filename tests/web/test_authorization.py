@@ -90,3 +90,25 @@ def test_only_a_genuine_sign_in_link_learns_the_apps_own_name(tmp_path: Path) ->
         signed_in = c.get("/signin", params={"code": genuine})
         assert (signed_in.status_code, signed_in.headers["location"]) == (303, "/")
         assert c.get("/signin", params={"code": genuine}).status_code == 401, "once"
+
+
+def test_signing_out_ends_this_browsers_session_and_says_so(tmp_path: Path) -> None:
+    import re
+
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+    secret = app.state.owner
+    with TestClient(app, base_url=f"http://{secret.host_name}:8765", follow_redirects=False) as c:
+        code = secret.signin_code(int(FakeClock().now().timestamp()))
+        assert c.get("/signin", params={"code": code}).status_code == 303
+        page = c.get("/data")
+        assert page.status_code == 200
+        token = re.search(
+            r'action="/signout">\s*<input type="hidden" name="csrf_token" value="([^"]+)"', page.text
+        )
+        assert token is not None
+        out = c.post("/signout", data={"csrf_token": token.group(1)})
+        assert (out.status_code, out.headers["location"]) == (303, "/signin?done=signed-out")
+        said = c.get(out.headers["location"])
+        assert (said.status_code, "This browser is signed out" in said.text) == (200, True)
+        assert c.get("/data").status_code == 401
+        assert app.state.sessions.sessions(int(FakeClock().now().timestamp())) == []

@@ -27,8 +27,15 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/signin")
-def signin(request: Request, clock: AppClock, code: str = Query("", max_length=200)) -> Response:
+def signin(
+    request: Request,
+    clock: AppClock,
+    code: str = Query("", max_length=200),
+    done: str = Query("", max_length=20),
+) -> Response:
     secret = owner_secret(request)
+    if not code and done == "signed-out":
+        return _signin_page(request, "signed-out")
     now = int(clock.now().timestamp())
     nonce = secret.signin_nonce(code, now) if code else None
     used: set[str] = request.app.state.used_signins
@@ -60,7 +67,7 @@ def signout(request: Request, who: Owner, clock: AppClock, csrf_token: str = For
     require_csrf(request, csrf_token)
     if who.how == "session":
         _sessions(request).end(who.session, int(clock.now().timestamp()))
-    response = _signin_page(request, "signed-out")
+    response = RedirectResponse("/signin?done=signed-out", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -9,6 +9,7 @@ them, or all the others, can be signed out (`glutewake sessions` does the same i
 from __future__ import annotations
 
 import re
+from datetime import datetime, tzinfo
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -94,22 +95,24 @@ def list_sessions(request: Request, who: Owner) -> dict[str, object]:
 
 
 def signed_in_browsers(request: Request, who: Owner) -> list[dict[str, object]]:
-    """The browsers signed in, the most recently used first (the data page lists them too)."""
-    now = int(request.app.state.clock.now().timestamp())
-    return [_described(s, who.session) for s in _sessions(request).sessions(now)]
+    """The browsers signed in, the most recently used first (the data page lists them too);
+    times in the person's own zone."""
+    now = request.app.state.clock.now()
+    zone = now.tzinfo
+    return [_described(s, who.session, zone) for s in _sessions(request).sessions(int(now.timestamp()))]
 
 
-def _described(session: BrowserSession, current: str) -> dict[str, object]:
-    from datetime import UTC, datetime
-
-    def when(seconds: int) -> str:
-        return datetime.fromtimestamp(seconds, UTC).isoformat()
+def _described(session: BrowserSession, current: str, zone: tzinfo | None) -> dict[str, object]:
+    def when(seconds: int) -> datetime:
+        return datetime.fromtimestamp(seconds, zone)
 
     return {
         "id": session.id,
         "browser": session.browser,
-        "began": when(session.began),
-        "last_used": when(session.last_used),
+        "began": when(session.began).isoformat(),
+        "last_used": when(session.last_used).isoformat(),
+        "began_shown": f"{when(session.began):%-d %b, %H:%M}",
+        "last_used_shown": f"{when(session.last_used):%-d %b, %H:%M}",
         "this_browser": session.digest == current,
     }
 

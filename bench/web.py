@@ -85,6 +85,7 @@ def main() -> None:
             _,
         ):
             owner = owner_headers(Path(home))  # every request carries the token, as a script's would
+            url = f"http://127.0.0.1:{urlsplit(url).port}/"  # where scripts reach it
             server_times(url, "/progress", 5, owner)  # warm up
             for path in ("/progress", "/api/progress"):
                 times = server_times(url, path, args.requests, owner)

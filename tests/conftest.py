@@ -16,22 +16,11 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def localhost_names() -> Iterator[None]:
-    """`*.localhost` is this computer (RFC 6761), as browsers and most Linux desktops (systemd's
-    nss-myhostname) resolve it; this container's resolver does not, so the tests' own HTTP
-    clients get the same answer here (the app's browser name is `glutewake-....localhost`)."""
-    import socket
+def localhost_names() -> None:
+    """`*.localhost` is this computer for the tests' own HTTP clients too (see `resolve_localhost_names`)."""
+    from tests.servers import resolve_localhost_names
 
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
-        if isinstance(host, str) and host.lower().endswith(".localhost"):
-            host = "127.0.0.1"
-        return real(host, *args, **kwargs)  # type: ignore[arg-type]
-
-    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
-    yield
-    socket.getaddrinfo = real
+    resolve_localhost_names()
 
 
 @pytest.fixture(autouse=True)

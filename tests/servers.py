@@ -12,6 +12,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def resolve_localhost_names() -> None:
+    """Let this process's HTTP clients resolve `*.localhost` to this computer (RFC 6761), as
+    browsers and most Linux desktops (systemd's nss-myhostname) do and this container's resolver
+    does not: the app prints its browser address as `glutewake-....localhost`. Idempotent."""
+    import socket
+
+    real = socket.getaddrinfo
+    if getattr(real, "resolves_localhost", False):
+        return
+
+    def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
+        if isinstance(host, str) and host.lower().endswith(".localhost"):
+            host = "127.0.0.1"
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    getaddrinfo.resolves_localhost = True  # type: ignore[attr-defined]
+    socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
+
+
 def signin_link(home: Path, url: str) -> str:
     """A fresh one-time sign-in link for the server at `url`, as `glutewake open` makes it."""
     from glutewake.identity import load_owner_secret
@@ -31,6 +50,7 @@ def running(
     *args: str, home: Path, command: tuple[str, ...] = ("glutewake",), env: dict[str, str] | None = None
 ) -> Iterator[tuple[str, list[str]]]:
     """Start glutewake (`command`) with `args`; yield its URL and the lines it printed first."""
+    resolve_localhost_names()  # the address it prints is its browser name
     environment = {**os.environ, "GLUTEWAKE_HOME": str(home), **(env or {})}
     server = subprocess.Popen(
         [*command, *args], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True

@@ -148,3 +148,38 @@ def test_a_cookie_from_before_a_restart_is_worth_nothing(glutewake_home: Path) -
             urllib.request.urlopen(request, timeout=5)
         refused.value.close()
         assert refused.value.code == 401
+
+
+def test_the_apps_connections_send_small_replies_at_once() -> None:
+    """The sockets the app listens on are TCP sockets that say so, so asyncio turns Nagle's
+    algorithm off on each connection: without it every keep-alive reply waited for the
+    client's delayed ACK (about 40 ms; bench/web.py's start page fell from 468 to 22 per second)."""
+    import asyncio
+
+    from glutewake.cli.serve import _listen
+
+    async def nodelay_of_an_accepted_connection() -> list[int]:
+        seen: list[int] = []
+        held = _listen("127.0.0.1", 0)
+        servers = []
+        for listening in held:
+            accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+            class Probe(asyncio.Protocol):
+                def connection_made(
+                    self, transport: asyncio.BaseTransport, done: asyncio.Future[int] = accepted
+                ) -> None:
+                    done.set_result(
+                        transport.get_extra_info("socket").getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                    )
+
+            servers.append(await asyncio.get_running_loop().create_server(Probe, sock=listening))
+            address = listening.getsockname()
+            _, writer = await asyncio.open_connection(address[0], address[1])
+            seen.append(await asyncio.wait_for(accepted, 5))
+            writer.close()
+        for server in servers:
+            server.close()
+        return seen
+
+    assert all(flag == 1 for flag in asyncio.run(nodelay_of_an_accepted_connection()))

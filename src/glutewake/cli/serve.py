@@ -40,7 +40,9 @@ def _listen(host: str, wanted: int) -> list[socket.socket]:
             for address, family in addresses:
                 if held and family == socket.AF_INET6 and not socket.has_ipv6:
                     continue
-                listening = socket.socket(family, socket.SOCK_STREAM)
+                # IPPROTO_TCP named, as getaddrinfo gives it: asyncio turns Nagle off only on
+                # sockets that say so (without it each keep-alive reply waited ~40 ms for an ACK)
+                listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
                 held.append(listening)
                 listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 if family == socket.AF_INET6:

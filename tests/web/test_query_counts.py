@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -64,3 +65,60 @@ def test_each_page_reads_what_the_person_may_do_now_in_a_few_queries(
         with counting() as selects:
             assert client.get(path).status_code == 200
         assert len(selects) <= budget, (path, len(selects))
+
+
+HISTORY = {
+    "session_logs",
+    "set_logs",
+    "checkins",
+    "session_feedback",
+    "sitting_bouts",
+    "triage_runs",
+    "coach_events",
+}
+
+
+def test_no_page_reads_a_whole_history_table_on_sqlite(
+    tmp_path: Path, repo_for: Callable[[str], Repository]
+) -> None:
+    """Each query of each page, asked of SQLite's planner (EXPLAIN QUERY PLAN): a history table
+    is searched through an index, never scanned whole, so a page's cost does not grow with
+    years of records. (PostgreSQL's plans: tests/clinic/test_query_plans.py.)"""
+    import sqlite3
+
+    from glutewake.app.region import save_region
+    from glutewake.web import create_app
+    from tests.fakes import FakeClock
+    from tests.web.conftest import owner_client
+
+    save_region("uk")
+    url = f"sqlite:///{tmp_path / 'plans.db'}"
+    with owner_client(create_app(url, FakeClock())) as client:
+        ctx = acting_for(repo_for(url), "uk")
+        case = Case(35, "female", 20, {"numb_when_sitting": True, "eases_on_standing": True})
+        record_triage(ctx, case, triage_case(case))
+        new_plan(ctx, PlanChoices(), ctx.clock.now().date())
+        for _ in range(5):
+            record_checkin(ctx, Checkin(ctx.clock.now().date(), 2, 2, {"sitting": 6}, {}))
+        client.get("/plan")
+        asked: list[tuple[str, object]] = []
+
+        def keep(conn: object, cursor: object, statement: str, parameters: object, *args: object) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                asked.append((statement, parameters))
+
+        event.listen(Engine, "before_cursor_execute", keep)
+        try:
+            for path in (*BUDGET, "/checkin", "/coach", "/data", "/api/progress", "/api/history"):
+                assert client.get(path).status_code == 200, path
+        finally:
+            event.remove(Engine, "before_cursor_execute", keep)
+        database = sqlite3.connect(url.removeprefix("sqlite:///"))
+        scans = set()
+        for statement, parameters in asked:
+            for _, _, _, detail in database.execute(f"EXPLAIN QUERY PLAN {statement}", parameters or ()):  # type: ignore[arg-type]
+                words = detail.split()
+                if words[:1] == ["SCAN"] and words[1] in HISTORY:
+                    scans.add(f"{words[1]}: {' '.join(statement.split())[:160]}")
+        database.close()
+        assert sorted(scans) == []

@@ -11,7 +11,8 @@ connections, then sends for a fixed time a mix of 80% reads and 20% writes:
     writes  patient  POST /api/checkins 10%, POST /api/session/{id}/sets 10%
 
 and reports requests per second, latency percentiles per kind, errors, and the peak memory of
-each worker; then, with nothing else running, the progress page of the ten-year patient
+each worker. Before the load at one worker, with nothing else running, it reports first the
+clinician's dashboard and a FHIR export, then the progress page of the ten-year patient
 against a one-year one (server time from Server-Timing, and end to end).
 
     python3 bench/clinic.py [--seconds 20] [--patients 2000] [--clients 16]
@@ -369,6 +370,12 @@ def main() -> None:
             server, port = serve(url, workers, Path(scratch))
             try:
                 run_load(port, 3, options.clients, data)  # warm up
+                if workers == 1:  # first, with nothing else running: what a clinician waits for
+                    print("\nthe clinician's dashboard and a FHIR export, nothing else running (1 worker):")
+                    dashboard_and_fhir(port, data)
+                    print("\nthe progress page, nothing else running (1 worker):")
+                    ten_years_against_one(port, data)
+                    print()
                 results = run_load(port, options.seconds, options.clients, data)
                 rates[workers] = report(
                     f"{workers} worker(s), {options.clients} clients", results, options.seconds
@@ -376,11 +383,6 @@ def main() -> None:
                 print(
                     f"  peak memory per worker: {', '.join(f'{kb / 1024:.0f} MB' for kb in _worker_memory(port))}"
                 )
-                if workers == 1:
-                    print("\nthe progress page, nothing else running (1 worker):")
-                    ten_years_against_one(port, data)
-                    print("\nthe clinician's dashboard and a FHIR export, nothing else running (1 worker):")
-                    dashboard_and_fhir(port, data)
             finally:
                 server.terminate()
                 server.wait(timeout=30)

@@ -267,3 +267,17 @@ def test_what_glutewake_derives_is_derived_again_on_import(
     code, out, _ = run(database_url, "today", flat=True)
     assert code == 3
     assert "999" in out
+
+
+def test_a_stricter_verdict_in_a_file_is_kept(database_url: str, tmp_path: Path) -> None:
+    """A check an older glutewake judged more strictly than today's rules would keeps that
+    verdict: judging again never makes a result milder."""
+    fill(database_url, tmp_path)
+    document = exported(database_url)
+    run(database_url, "forget", "--yes")
+    document["checks"][0]["result"].update(urgency="urgent", exercise="none")
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(document))
+    assert run(database_url, "import", str(path))[0] == 0
+    kept = exported(database_url)["checks"][0]["result"]
+    assert (kept["urgency"], kept["exercise"]) == ("urgent", "none")

@@ -14,6 +14,7 @@ from glutewake.interop.records import FORMAT, VERSION
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
+    from glutewake.core.triage import TriageResult
 
 __all__ = ["FORMAT", "READS", "VERSION", "export_data", "import_data"]
 
@@ -78,30 +79,37 @@ def import_data(ctx: Context, document: object) -> dict[str, int]:
 
 
 def _derive_again(ctx: Context) -> None:
-    """What a file states but glutewake derives is derived again, by today's rules: each
+    """What a file states but glutewake derives is judged again, by today's rules: each
     check's result from its answers, and each check-in's outcome from its answers and the
-    history before it. A file cannot make a warning sign count as "self-care" (an older
-    glutewake's milder verdict gives way too); the strictest reading wins, and a check-in
-    once judged a warning sign stays one."""
+    history before it. The stricter of the file's and today's reading is kept, so a file
+    cannot make a warning sign count as "self-care", and a verdict once stricter stays so."""
     from glutewake.app.checks import triage_case
     from glutewake.app.journal import todays_answers
     from glutewake.core.progress import Checkin, assess_checkin
     from glutewake.interop.records import Records, to_tables
+    from glutewake.knowledge.schema import EXERCISE_ORDER, URGENCY_ORDER
+
+    def strictness(result: TriageResult) -> tuple[int, int]:  # lower is stricter
+        return EXERCISE_ORDER.index(result.exercise), -URGENCY_ORDER.index(result.urgency)
 
     kept = Records.model_validate(export_data(ctx))
     zone = ctx.clock.now().tzinfo
-    checks = [c.model_copy(update={"result": triage_case(todays_answers(c.case, ctx))}) for c in kept.checks]
+    checks = []
+    for check in kept.checks:
+        fresh = triage_case(todays_answers(check.case, ctx))
+        checks.append(check.model_copy(update={"result": min(check.result, fresh, key=strictness)}))
     checkins, previous = [], None
     for entry in kept.checkins:
-        at = entry.at
-        before = [c.case for c in kept.checks if c.at <= at]
-        now = Checkin(at.astimezone(zone).date(), entry.pain, entry.numbness, entry.psfs, entry.red_flags)
+        before = [c.case for c in kept.checks if c.at <= entry.at]
+        judged = Checkin(
+            entry.at.astimezone(zone).date(), entry.pain, entry.numbness, entry.psfs, entry.red_flags
+        )
         verdict = assess_checkin(
-            now, previous, ctx.knowledge, todays_answers(before[-1], ctx) if before else None
+            judged, previous, ctx.knowledge, todays_answers(before[-1], ctx) if before else None
         )
         outcome = "red_flag" if "red_flag" in (entry.outcome, verdict.outcome) else verdict.outcome
         checkins.append(entry.model_copy(update={"outcome": outcome}))
-        previous = now
+        previous = judged
     again = kept.model_copy(update={"checks": checks, "checkins": checkins})
     if again != kept:
         ctx.records.forget()

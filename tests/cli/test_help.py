@@ -8,6 +8,7 @@ import sys
 import click
 import pytest
 from click.testing import CliRunner
+from click.utils import make_default_short_help
 
 from glutewake.cli import COMMANDS, main
 
@@ -54,6 +55,34 @@ def test_runs_as_an_installed_command(argv: list[str]) -> None:
     done = subprocess.run([*argv, "--version"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("glutewake, version")
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_listed_summary_is_the_commands_own(name: str) -> None:
+    """`glutewake --help` lists each command from the table without importing it; the table's
+    summary must say what the command's own help says first, so the two never drift."""
+    command = main.get_command(click.Context(main), name)
+    assert command is not None
+    assert command.help is not None
+    first_paragraph = " ".join(command.help.split("\n\n")[0].split())
+    assert COMMANDS[name][2] == first_paragraph
+    for width in (40, 60, 100):  # and at each width it reads as Click itself would shorten it
+        limit = width - 6 - max(map(len, COMMANDS))
+        assert make_default_short_help(COMMANDS[name][2], limit) == command.get_short_help_str(limit)
+
+
+def test_help_imports_no_command() -> None:
+    """Listing the commands imports none of their modules (each pulls in what it needs)."""
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from glutewake.cli import main\n"
+        "assert CliRunner().invoke(main, ['--help']).exit_code == 0\n"
+        "print(sorted(m for m in sys.modules if m.startswith('glutewake.') and m.count('.') >= 2\n"
+        "             and not m.startswith('glutewake.cli._')))\n"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_help_loads_neither_the_web_framework_nor_the_store() -> None:

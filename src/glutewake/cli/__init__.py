@@ -9,36 +9,41 @@ from __future__ import annotations
 import importlib
 
 import click
+from click.utils import make_default_short_help
 
 from glutewake import __version__
 
 __all__ = ["COMMANDS", "main"]
 
-# name -> (module, function); the order here is the order in `glutewake --help`.
-COMMANDS: dict[str, tuple[str, str]] = {
-    "serve": ("glutewake.cli.serve", "serve"),
-    "open": ("glutewake.cli.serve", "open_app"),
-    "check": ("glutewake.cli.check", "check"),
-    "selftest": ("glutewake.cli.selftest", "selftest"),
-    "learn": ("glutewake.cli.learn", "learn"),
-    "plan": ("glutewake.cli.plan", "plan"),
-    "today": ("glutewake.cli.session", "today"),
-    "session": ("glutewake.cli.session", "session"),
-    "log": ("glutewake.cli.session", "log"),
-    "reps": ("glutewake.cli.reps", "reps"),
-    "checkin": ("glutewake.cli.journal", "checkin"),
-    "progress": ("glutewake.cli.journal", "progress"),
-    "coach": ("glutewake.cli.coach", "coach"),
-    "stats": ("glutewake.cli.stats", "stats"),
-    "history": ("glutewake.cli.history", "history"),
-    "export": ("glutewake.cli.data", "export"),
-    "import": ("glutewake.cli.data", "import_"),
-    "forget": ("glutewake.cli.data", "forget"),
-    "sessions": ("glutewake.cli.sessions", "sessions"),
-    "config": ("glutewake.cli.config", "config"),
-    "db": ("glutewake.cli.db", "db"),
-    "clinic": ("glutewake.cli.clinic", "clinic"),
+# name -> (module in glutewake.cli, function, summary). The order here is the order in
+# `glutewake --help`; the summary is the first paragraph of the command's own help (a test
+# holds them equal), so that `--help` lists every command without importing any of them.
+# fmt: off
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "serve": ("serve", "serve", "Start the web app on this computer and open it in your browser, signed in."),
+    "open": ("serve", "open_app", "Sign a browser in to the running web app: a fresh one-time link, opened or printed."),
+    "check": ("check", "check", "Check your symptoms: sleepy glutes, or something a doctor should see?"),
+    "selftest": ("selftest", "selftest", "Test how well your glutes switch on, side by side."),
+    "learn": ("learn", "learn", "Browse what glutewake knows: conditions, exercises and self-tests."),
+    "plan": ("plan", "plan", "Build or show your personal plan: about four weeks, three phases."),
+    "today": ("session", "today", "Show today's session and desk habits."),
+    "session": ("session", "session", "Do today's session, guided: timers, reps, rests, sides, then how it felt."),
+    "log": ("session", "log", "Record exercise done without the guide."),
+    "reps": ("reps", "reps", "Count the reps (or time the hold) and find form mistakes in a recorded sequence of pose landmarks, by the same rules as the camera coach. Nothing is sent anywhere."),
+    "checkin": ("journal", "checkin", "Record how you are: pain, numbness, everyday activities, and warning signs."),
+    "progress": ("journal", "progress", "Show how things are going: pain, numbness, activities, self-tests, sessions."),
+    "coach": ("coach", "coach", "Prompt glute breaks from real computer activity, and log sitting."),
+    "stats": ("stats", "stats", "Show sitting statistics: active sitting, bouts, prolonged sitting, breaks."),
+    "history": ("history", "history", "Show your past symptom checks and self-test results, newest first."),
+    "export": ("data", "export", "Write everything glutewake keeps about you to one JSON file."),
+    "import": ("data", "import_", "Restore an export into an empty store."),
+    "forget": ("data", "forget", "Delete everything glutewake keeps about you, for good."),
+    "sessions": ("sessions", "sessions", "List the browsers signed in to the web app (each for 30 days at most)."),
+    "config": ("config", "config", "Your settings, kept in config.toml in the data directory."),
+    "db": ("db", "db", "Check or upgrade the database schema (it is also upgraded automatically on first use)."),
+    "clinic": ("clinic", "clinic", "Run glutewake for a physiotherapy clinic: staff and patients sign in, on PostgreSQL."),
 }
+# fmt: on
 
 
 class _LazyGroup(click.Group):
@@ -95,10 +100,17 @@ class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return [*COMMANDS, *(name for name in super().list_commands(ctx) if name not in COMMANDS)]
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """As Click's, from the table's summaries: listing the commands imports none of them."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, make_default_short_help(summary, limit)) for name, (_, _, summary) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
-            module, attribute = COMMANDS[cmd_name]
-            command: click.Command = getattr(importlib.import_module(module), attribute)
+            module, attribute, _ = COMMANDS[cmd_name]
+            command: click.Command = getattr(importlib.import_module(f"glutewake.cli.{module}"), attribute)
             return command
         return super().get_command(ctx, cmd_name)
 

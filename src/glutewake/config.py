@@ -7,6 +7,7 @@ Nothing here creates the directory: callers that write ask for it with `ensure=T
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -25,16 +26,19 @@ ENV_HOME = "GLUTEWAKE_HOME"
 
 def home_dir(*, ensure: bool = False) -> Path:
     """The directory that holds everything of the user's (data, settings, caches)."""
-    override = os.environ.get(ENV_HOME)
-    if override:
-        path = Path(override).expanduser()
-    else:
-        import platformdirs  # lazy: only needed when no override is set
-
-        path = Path(platformdirs.user_data_dir("glutewake", appauthor=False))
+    path = _home_for(os.environ.get(ENV_HOME) or None)
     if ensure:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+@functools.lru_cache(maxsize=8)
+def _home_for(override: str | None) -> Path:  # every page asks; the answer changes only with the setting
+    if override:
+        return Path(override).expanduser()
+    import platformdirs  # lazy: only needed when no override is set
+
+    return Path(platformdirs.user_data_dir("glutewake", appauthor=False))
 
 
 _OWN = ("glutewake.db", "token", "config.toml", "server.json", "signin.html", "cache", "coach.")
@@ -63,7 +67,12 @@ class ConfigError(ValueError):
 
 
 def config_path() -> Path:
-    return home_dir() / "config.toml"
+    return _config_in(home_dir())
+
+
+@functools.lru_cache(maxsize=8)
+def _config_in(home: Path) -> Path:  # every page asks where it is (to see whether it changed)
+    return home / "config.toml"
 
 
 def read_section(name: str) -> dict[str, object]:

@@ -76,6 +76,10 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert "frame-ancestors 'none'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
         assert headers["x-frame-options"] == "DENY"
+        assert headers["cache-control"] == "no-store"
+        # the time the app spent, once (bench/web.py reads it)
+        assert re.fullmatch(r"app;dur=[0-9]+\.[0-9]{2}", headers["server-timing"])
+        assert len(headers.get_list("content-security-policy")) == 1, "each header once"
 
 
 def test_bad_details_are_explained_and_kept(client: TestClient) -> None:

@@ -122,3 +122,50 @@ def test_no_page_reads_a_whole_history_table_on_sqlite(
                     scans.add(f"{words[1]}: {' '.join(statement.split())[:160]}")
         database.close()
         assert sorted(scans) == []
+
+
+def test_the_start_page_reads_the_records_again_only_once_they_change(
+    client: TestClient, database_url: str, repo_for: Callable[[str], Repository]
+) -> None:
+    """What every page leads with (help needed now?) is kept until the store changes: on SQLite
+    the start page, asked again with nothing changed, reads no record at all. A change by anyone
+    (here another connection, as a `glutewake` command in another process would be) is seen
+    on the very next page: the emergency result leads at once. PostgreSQL cannot say cheaply
+    that nothing changed, so there every page reads again."""
+    ctx = acting_for(repo_for(database_url), "uk")
+    calm = Case(35, "female", 20, {"numb_when_sitting": True, "eases_on_standing": True})
+    record_triage(ctx, calm, triage_case(calm))
+    assert 'class="help-first"' not in client.get("/").text
+    with counting() as selects:
+        assert 'class="help-first"' not in client.get("/").text
+    assert len(selects) == (0 if database_url.startswith("sqlite") else 2)
+
+    emergency = Case(35, "female", 20, {"numb_when_sitting": True, "saddle_numbness": True})
+    record_triage(ctx, emergency, triage_case(emergency))
+    with counting() as selects:
+        page = client.get("/").text
+    assert 'class="help-first"' in page
+    assert "999" in page
+    assert selects, "read again after the change"
+    record_checkin(ctx, Checkin(ctx.clock.now().date(), 2, 2, {"sitting": 6}, {}))  # changes nothing of it
+    assert 'class="help-first"' in client.get("/").text
+
+
+def test_every_request_passes_one_layer_of_glutewakes_own(tmp_path: Path) -> None:
+    """The gate (hosts, body limits, security headers, Server-Timing) is the app's one middleware:
+    no `BaseHTTPMiddleware`, which runs each response through a stream of its own."""
+    from starlette.middleware.base import BaseHTTPMiddleware
+
+    from glutewake.web import create_app
+    from glutewake.web.gate import Gate
+    from tests.fakes import FakeClock
+
+    app = create_app(f"sqlite:///{tmp_path / 'a.db'}", FakeClock())
+    assert app.user_middleware == []
+    layers: list[type] = []
+    layer = app.build_middleware_stack()
+    while layer is not None:
+        layers.append(type(layer))
+        layer = getattr(layer, "app", None)
+    assert layers[0] is Gate
+    assert not any(issubclass(k, BaseHTTPMiddleware) for k in layers), layers

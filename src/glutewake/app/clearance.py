@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.store import Stored
 
-__all__ = ["current_clearance", "help_needed", "plan_on_file"]
+__all__ = ["current_clearance", "help_needed", "help_needed_is_kept", "plan_on_file"]
 
 
 def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
@@ -29,7 +29,23 @@ def help_needed(ctx: Context) -> Clearance | None:
     """What the person may do now, when it says they need help today or now (else None): what
     every page of theirs leads with. Only the latest check and the check-ins since can call for
     help, so those two are read first; the whole clearance only when they do (a clinician's
-    override, which needs the plan, can answer it)."""
+    override, which needs the plan, can answer it). The answer is kept until anything in the
+    store changes (every page asks; on SQLite, the records are read again only after a write)."""
+    return ctx.records.kept(_help_key(ctx), lambda: _help_needed(ctx))
+
+
+def help_needed_is_kept(ctx: Context) -> bool:
+    """Whether `help_needed` would answer now without reading any record."""
+    return ctx.records.is_kept(_help_key(ctx))
+
+
+def _help_key(ctx: Context) -> tuple[str, str, str, object]:
+    # What the answer depends on besides the records: the knowledge's rules and words, and the
+    # person's offset from UTC (which day a record falls on).
+    return ("help_needed", ctx.knowledge.digest, ctx.knowledge.region, ctx.clock.now().utcoffset())
+
+
+def _help_needed(ctx: Context) -> Clearance | None:
     runs = ctx.records.triage_runs(limit=1)
     check, checkins = _check_and_checkins(ctx, runs[0] if runs else None)
     if not clearance(check, checkins, None, ctx.knowledge).seek_help:

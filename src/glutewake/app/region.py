@@ -19,9 +19,10 @@ def knowledge(region: str | None = None) -> Knowledge:
     return load_knowledge(region=region or region_setting())
 
 
-def emergency_signs() -> list[str]:
-    """What on its own means an emergency, in the user's region's words (for safety notices)."""
-    kb = knowledge()
+def emergency_signs(kb: Knowledge | None = None) -> list[str]:
+    """What on its own means an emergency, in the user's region's words (for safety notices);
+    `kb`: the knowledge already in hand, if any."""
+    kb = kb or knowledge()
     return _emergency_signs(kb.digest, kb.region)
 
 

@@ -124,7 +124,9 @@ def start_server(
         threading.Timer(0.8, _open_signed_in, args=(signin,)).start()
     _settle()
     try:
-        uvicorn.Server(uvicorn.Config(app, **serve_options())).run(sockets=sockets)
+        # Never behind a proxy: no X-Forwarded-* header is believed, whoever on this computer sends it.
+        config = uvicorn.Config(app, proxy_headers=False, server_header=False, **serve_options())
+        uvicorn.Server(config).run(sockets=sockets)
     finally:
         _forget_running()
 

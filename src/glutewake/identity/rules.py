@@ -66,7 +66,7 @@ _RECORDS = (
 _DESKTOP = (
     "/region",
     "/api/data", "/api/coach", "/api/coach/settings", "/data", "/data/export", "/data/import", "/data/forget",
-    "/coach", "/coach/status", "/coach/prompt", "/coach/settings", "/coach/{action}",
+    "/coach", "/coach/status", "/coach/prompt", "/coach/settings", "/coach/{action:coach_action}",
     "/signout", "/sessions/end", "/api/sessions",
 )  # fmt: skip
 

@@ -19,13 +19,15 @@ from __future__ import annotations
 
 import os
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from glutewake.store.changes import ChangeWatch
 
 __all__ = [
     "HEAD",
@@ -34,6 +36,7 @@ __all__ = [
     "back_up",
     "connect",
     "current_revision",
+    "data_version",
     "database_url",
     "downgrade",
     "newer_than_known",
@@ -61,9 +64,17 @@ class StoreTooNew(StoreError):
 class _SqliteFile:
     path: Path
     read_only: str | None  # why it was opened read-only (None: it is written as usual)
+    changes: ChangeWatch = field(compare=False)
 
 
 _FILES: weakref.WeakKeyDictionary[Engine, _SqliteFile] = weakref.WeakKeyDictionary()
+
+
+def data_version(engine: Engine) -> int | None:
+    """A number that changes whenever anything commits to the store (see `store/changes.py`);
+    None when it cannot tell (PostgreSQL, or the number cannot be read now)."""
+    file = _FILES.get(engine)
+    return None if file is None else file.changes.version()
 
 
 def database_url(override: str | None = None) -> str:
@@ -159,7 +170,7 @@ def _sqlite(database: str | None, *, read_only: bool = False) -> Engine:
         engine = create_engine(
             "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         )
-    _FILES[engine] = _SqliteFile(path, why)
+    _FILES[engine] = _SqliteFile(path, why, ChangeWatch(path))
     _sqlite_settings(engine, writable=why is None)
     _explain_errors(engine, path, why)
     return engine

@@ -11,11 +11,11 @@ types (or plain rows), and the core decides what they mean.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -37,7 +37,7 @@ from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.core.progress import Checkin, ScoreTrends, SessionTotals, Trend, WeekMean
 from glutewake.core.sitting import SharedDay, SittingStats
 from glutewake.store import tables as t
-from glutewake.store.engine import WRITE
+from glutewake.store.engine import WRITE, data_version
 
 __all__ = ["ActivePlan", "NotTheirs", "Repository", "SessionLog", "SessionRecord", "SetRecord", "Stored"]
 
@@ -98,6 +98,9 @@ class SessionLog:
     has_feedback: bool
 
 
+_T = TypeVar("_T")
+
+
 class NotTheirs(LookupError):
     """A record this person does not have (it is someone else's, or does not exist)."""
 
@@ -107,9 +110,36 @@ class Repository:
         self.engine = engine
         self.clock = clock
         self.person_id = person_id
+        self._kept: tuple[int | None, dict[Hashable, Any]] = (None, {})
+
+    def kept(self, key: Hashable, derive: Callable[[], _T]) -> _T:
+        """`derive()`, kept under `key` until anything in the store changes (see `version`);
+        derived afresh every time when the store cannot tell. The version is read before
+        deriving, so a change made meanwhile is never hidden: it makes the next call derive again."""
+        version = self.version()
+        if version is None:
+            return derive()
+        seen, values = self._kept
+        if seen != version:
+            values = {}
+            self._kept = (version, values)
+        if key not in values:
+            values[key] = derive()
+        return cast(_T, values[key])
+
+    def is_kept(self, key: Hashable) -> bool:
+        """Whether `kept(key, ...)` would answer now without reading any record."""
+        version = self.version()
+        seen, values = self._kept
+        return version is not None and seen == version and key in values
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def version(self) -> int | None:
+        """A number that changes whenever anything in the store changes (anyone's records, by
+        any process); None when the store cannot tell, and then nothing derived may be kept."""
+        return data_version(self.engine)
 
     @contextmanager
     def _writing(self) -> Iterator[Connection]:

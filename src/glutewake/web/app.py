@@ -23,7 +23,7 @@ from glutewake.knowledge import vocabulary
 from glutewake.store.engine import StoreError
 from glutewake.web.deps import context_of
 from glutewake.web.gate import IMPORT_PATHS, Gate
-from glutewake.web.security import HEADERS, security_headers
+from glutewake.web.security import HEADERS
 from glutewake.web.views import help_first
 from glutewake.web.who import NotSignedIn, identify, who_is_asking
 
@@ -83,6 +83,7 @@ def create_app(
     app.state.used_signins = set()
     app.state.database_url = database_url
     app.state.context_for = lambda request: context_of(app)
+    app.state.help_first_known = lambda request: _help_first_known(app, request)
     app.state.signed_in = lambda headers: _owner_signed_in(app, headers)
     app.state.templates.env.globals["navigation"] = lambda request: _PERSONAL_NAV
     app.state.templates.env.globals["personal_app"] = (
@@ -103,12 +104,12 @@ def create_app(
         routes_signin,
     )
 
-    for module in (
+    for module in (  # the pages people open most first: a request is matched in this order
+        routes_pages,
         routes_signin,
         routes_api,
         routes_api_records,
         routes_api_data,
-        routes_pages,
         routes_region,
         routes_records,
         routes_data,
@@ -157,6 +158,18 @@ def _owner_signed_in(app: FastAPI, headers: dict[bytes, bytes]) -> bool:
     return found is not None
 
 
+def _help_first_known(app: FastAPI, request: Request) -> bool:
+    """Whether a page can say what it leads with (`views.help_first`) without reading records."""
+    from glutewake.app.clearance import help_needed_is_kept
+
+    state = request.state
+    return (
+        getattr(state, "who", None) is None
+        or hasattr(state, "help_first")
+        or help_needed_is_kept(context_of(app))
+    )
+
+
 def build_app(
     lifespan: Any,
     who: Callable[..., Any],
@@ -187,10 +200,12 @@ def build_app(
     app.state.allowed_hosts = tuple(allowed_hosts)
     app.state.headers = headers  # on every response, refusals and error pages too
     app.state.clock = clock
+    app.state.help_first_known = lambda request: False  # unless the app can tell (the personal app)
+    # The templates ship with glutewake and do not change while it runs: no page checks their files.
     app.state.templates = Jinja2Templates(directory=HERE / "templates")
+    app.state.templates.env.auto_reload = False
     app.state.templates.env.globals["vocabulary"] = vocabulary  # the choices forms offer, once
     app.state.templates.env.globals["help_first"] = help_first  # what to do first, on every page
-    app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(FieldErrors)

@@ -21,6 +21,7 @@ import asyncio
 import json
 import re
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
@@ -67,6 +68,9 @@ class Gate:
         self.import_paths = import_paths
         self.allowed = frozenset(h.lower().strip("[]") for h in allowed_hosts) | LOCAL_HOSTS
         self.headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]  # encoded once
+        self._static_headers = [
+            (name, b"no-cache" if name == b"cache-control" else value) for name, value in self.headers
+        ]
         self.import_limit = import_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -81,19 +85,28 @@ class Gate:
             await self._refuse(send, refusal, json_reply=path.startswith("/api/"))
             return
         try:
-            await self.app(scope, replay, self._with_headers(send))
+            await self.app(scope, replay, self._with_headers(send, path))
         finally:
             if spool is not None:
                 spool.close()
 
-    def _with_headers(self, send: Send) -> Send:
-        """`send` that adds the security headers a response lacks (even an error page for a bug)."""
-        extra = self.headers
+    def _with_headers(self, send: Send, path: str) -> Send:
+        """`send` that adds the security headers a response lacks (even an error page for a bug),
+        and Server-Timing: the time the app took, from the body's arrival to the response.
+        Static files (no records in them) are revalidated rather than never stored."""
+        extra = self._static_headers if path.startswith("/static/") else self.headers
+        started = time.perf_counter()
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", ())}
-                message["headers"] = [*message.get("headers", ()), *(h for h in extra if h[0] not in present)]
+                given = message.get("headers", ())
+                present = {name.lower() for name, _ in given}
+                timing = f"app;dur={(time.perf_counter() - started) * 1000:.2f}".encode()
+                message["headers"] = [
+                    *given,
+                    *(h for h in extra if h[0] not in present),
+                    (b"server-timing", timing),
+                ]
             await send(message)
 
         return sending

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from glutewake.app.coach import GLUTE_BREAK, bouts_between
 from glutewake.core.errors import FieldErrors
@@ -200,7 +201,17 @@ def _save_settings(request: Request, changes: dict[str, object]) -> Any:
     return settings
 
 
-@router.post("/coach/{action}", include_in_schema=False)
+class _CoachAction(StringConvertor):
+    """What `/coach/{action}` takes: the prompt's answers and pausing (so that no other address,
+    `/coach/settings` say, is also this route's)."""
+
+    regex = "done|postpone|skip|pause|resume"
+
+
+register_url_convertor("coach_action", _CoachAction())
+
+
+@router.post("/coach/{action:coach_action}", include_in_schema=False)
 async def coach_action(
     request: Request,
     action: str,

@@ -16,7 +16,7 @@ from glutewake.core.triage import Case
 from glutewake.web.deps import Ctx
 from glutewake.web.security import require_csrf
 from glutewake.web.state import BadState, decode_case, encode_case
-from glutewake.web.views import render
+from glutewake.web.views import render, render_soon
 
 __all__ = ["router"]
 
@@ -46,10 +46,11 @@ def _case(request: Request, token: str) -> Case:
 
 
 @router.get("/", response_class=HTMLResponse)
-def start(request: Request) -> Response:
+async def start(request: Request) -> Response:
     """The start page; after a result that needs help today or now it leads with what to do
     (base.html's `help_first`); the sessions it links to say themselves when they are paused."""
-    return render(request, "start.html", {"emergency_signs": emergency_signs()})
+    kb = knowledge()
+    return await render_soon(request, "start.html", {"kb": kb, "emergency_signs": emergency_signs(kb)})
 
 
 @router.get("/favicon.ico")

@@ -8,11 +8,8 @@ which a cross-site page cannot do without a CORS preflight that this app never g
 from __future__ import annotations
 
 import secrets
-import time
-from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import Response
 
 __all__ = [
     "CLINIC_HEADERS",
@@ -21,7 +18,6 @@ __all__ = [
     "csrf_ok",
     "csrf_token",
     "require_csrf",
-    "security_headers",
 ]
 
 HEADERS = {
@@ -62,18 +58,6 @@ CLINIC_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Strict-Transport-Security": "max-age=31536000",
 }
-
-
-async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-    """The headers above on every response, and Server-Timing with the time spent in the app."""
-    started = time.perf_counter()
-    response = await call_next(request)
-    if request.url.path.startswith("/static/"):  # no records there; revalidated, never stale
-        response.headers["Cache-Control"] = "no-cache"
-    for name, value in request.app.state.headers.items():
-        response.headers.setdefault(name, value)
-    response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.2f}"
-    return response
 
 
 def csrf_token(request: Request) -> str:

@@ -13,17 +13,28 @@ from glutewake.web.security import csrf_token
 if TYPE_CHECKING:
     from glutewake.core.clearance import Clearance
 
-__all__ = ["FormText", "RecordId", "help_first", "render", "sentence"]
+__all__ = ["FormText", "RecordId", "help_first", "render", "render_soon", "sentence"]
 
 
 def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
     response: Response = request.app.state.templates.TemplateResponse(
         request,
         template,
-        {"csrf_token": csrf_token(request), "kb": knowledge(), **context},
+        {"csrf_token": csrf_token(request), **context, "kb": context.get("kb") or knowledge()},
         status_code=status,
     )
     return response
+
+
+async def render_soon(request: Request, template: str, context: dict[str, Any]) -> Response:
+    """`render`, for a page that reads no records of its own: on the event loop when what every
+    page leads with (`help_first`) is already known, else in a worker thread (then it reads
+    records, which must not hold up the loop). A thread costs more than such a page's render."""
+    if request.app.state.help_first_known(request):
+        return render(request, template, context)
+    from starlette.concurrency import run_in_threadpool
+
+    return await run_in_threadpool(render, request, template, context)
 
 
 def help_first(request: Request) -> Clearance | None:

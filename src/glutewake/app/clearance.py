@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.store import Stored
 
-__all__ = ["current_clearance", "help_needed", "help_needed_is_kept", "plan_on_file"]
+__all__ = ["current_clearance", "help_needed", "help_needed_if_kept", "plan_on_file"]
 
 
 def current_clearance(ctx: Context, state: Snapshot | None = None) -> Clearance:
@@ -34,9 +34,11 @@ def help_needed(ctx: Context) -> Clearance | None:
     return ctx.records.kept(_help_key(ctx), lambda: _help_needed(ctx))
 
 
-def help_needed_is_kept(ctx: Context) -> bool:
-    """Whether `help_needed` would answer now without reading any record."""
-    return ctx.records.is_kept(_help_key(ctx))
+def help_needed_if_kept(ctx: Context) -> tuple[bool, Clearance | None]:
+    """(True, `help_needed`'s answer) when it is kept and current (no record need be read);
+    else (False, None)."""
+    found, answer = ctx.records.peek(_help_key(ctx))
+    return found, answer
 
 
 def _help_key(ctx: Context) -> tuple[str, str, str, object]:

@@ -27,7 +27,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from glutewake.store.changes import ChangeWatch
+from glutewake.store.changes import ChangeWatch, Version
 
 __all__ = [
     "HEAD",
@@ -70,7 +70,7 @@ class _SqliteFile:
 _FILES: weakref.WeakKeyDictionary[Engine, _SqliteFile] = weakref.WeakKeyDictionary()
 
 
-def data_version(engine: Engine) -> int | None:
+def data_version(engine: Engine) -> Version | None:
     """A number that changes whenever anything commits to the store (see `store/changes.py`);
     None when it cannot tell (PostgreSQL, or the number cannot be read now)."""
     file = _FILES.get(engine)
@@ -170,7 +170,9 @@ def _sqlite(database: str | None, *, read_only: bool = False) -> Engine:
         engine = create_engine(
             "sqlite://", creator=lambda: sqlite3.connect(uri, uri=True, timeout=30, check_same_thread=False)
         )
-    _FILES[engine] = _SqliteFile(path, why, ChangeWatch(path))
+    watch = ChangeWatch(path)
+    _FILES[engine] = _SqliteFile(path, why, watch)
+    event.listen(engine, "engine_disposed", lambda _engine: watch.close())
     _sqlite_settings(engine, writable=why is None)
     _explain_errors(engine, path, why)
     return engine

@@ -37,6 +37,7 @@ from glutewake.core.programme import Plan, PlannedSession, Profile
 from glutewake.core.progress import Checkin, ScoreTrends, SessionTotals, Trend, WeekMean
 from glutewake.core.sitting import SharedDay, SittingStats
 from glutewake.store import tables as t
+from glutewake.store.changes import Version
 from glutewake.store.engine import WRITE, data_version
 
 __all__ = ["ActivePlan", "NotTheirs", "Repository", "SessionLog", "SessionRecord", "SetRecord", "Stored"]
@@ -110,35 +111,42 @@ class Repository:
         self.engine = engine
         self.clock = clock
         self.person_id = person_id
-        self._kept: tuple[int | None, dict[Hashable, Any]] = (None, {})
+        self._kept: tuple[Version | None, dict[Hashable, Any]] = (None, {})
 
     def kept(self, key: Hashable, derive: Callable[[], _T]) -> _T:
         """`derive()`, kept under `key` until anything in the store changes (see `version`);
         derived afresh every time when the store cannot tell. The version is read before
         deriving, so a change made meanwhile is never hidden: it makes the next call derive again."""
-        version = self.version()
-        if version is None:
+        values = self._values_at(self.version())
+        if values is None:
             return derive()
-        seen, values = self._kept
-        if seen != version:
-            values = {}
-            self._kept = (version, values)
         if key not in values:
             values[key] = derive()
         return cast(_T, values[key])
 
-    def is_kept(self, key: Hashable) -> bool:
-        """Whether `kept(key, ...)` would answer now without reading any record."""
-        version = self.version()
+    def peek(self, key: Hashable) -> tuple[bool, Any]:
+        """(True, what `kept` keeps under `key`) when that is current and no record need be
+        read for it; else (False, None)."""
+        values = self._values_at(self.version())
+        return (True, values[key]) if values is not None and key in values else (False, None)
+
+    def _values_at(self, version: Version | None) -> dict[Hashable, Any] | None:
+        """What is kept at `version` (nothing yet, if it is new); None when nothing may be kept."""
         seen, values = self._kept
-        return version is not None and seen == version and key in values
+        if version is None:
+            self._kept = (None, {})  # what was kept before can no longer be vouched for
+            return None
+        if seen != version:
+            values = {}
+            self._kept = (version, values)
+        return values
 
     def close(self) -> None:
         self.engine.dispose()
 
-    def version(self) -> int | None:
-        """A number that changes whenever anything in the store changes (anyone's records, by
-        any process); None when the store cannot tell, and then nothing derived may be kept."""
+    def version(self) -> Version | None:
+        """A version that changes whenever anything in the store changes (anyone's records, by
+        any process); None when the store cannot tell now, and then nothing derived may be kept."""
         return data_version(self.engine)
 
     @contextmanager

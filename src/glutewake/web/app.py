@@ -159,15 +159,19 @@ def _owner_signed_in(app: FastAPI, headers: dict[bytes, bytes]) -> bool:
 
 
 def _help_first_known(app: FastAPI, request: Request) -> bool:
-    """Whether a page can say what it leads with (`views.help_first`) without reading records."""
-    from glutewake.app.clearance import help_needed_is_kept
+    """Whether a page can say what it leads with (`views.help_first`) without reading records:
+    when it is known, it is set on the request for the page."""
+    from glutewake.app.clearance import help_needed_if_kept
 
     state = request.state
-    return (
-        getattr(state, "who", None) is None
-        or hasattr(state, "help_first")
-        or help_needed_is_kept(context_of(app))
-    )
+    if getattr(state, "who", None) is None or hasattr(state, "help_first"):
+        return True
+    if getattr(app.state, "repo", None) is None:
+        return False  # the store is opened (and brought up to date) in a worker thread
+    found, answer = help_needed_if_kept(context_of(app))
+    if found:
+        state.help_first = answer
+    return found
 
 
 def build_app(

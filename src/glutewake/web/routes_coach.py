@@ -201,11 +201,15 @@ def _save_settings(request: Request, changes: dict[str, object]) -> Any:
     return settings
 
 
+_ANSWERS = ("done", "postpone", "skip")  # to the break prompt
+_ACTIONS = (*_ANSWERS, "pause", "resume")
+
+
 class _CoachAction(StringConvertor):
-    """What `/coach/{action}` takes: the prompt's answers and pausing (so that no other address,
+    """What `/coach/{action}` takes: the coach's actions (so that no other address,
     `/coach/settings` say, is also this route's)."""
 
-    regex = "done|postpone|skip|pause|resume"
+    regex = "|".join(_ACTIONS)
 
 
 register_url_convertor("coach_action", _CoachAction())
@@ -228,7 +232,7 @@ def _act(request: Request, action: str, seconds: float | None = None) -> str:
     runner = request.app.state.coach
     if runner is None:
         raise HTTPException(409, request.app.state.coach_note)
-    if action in ("done", "postpone", "skip"):
+    if action in _ANSWERS:
         return str(runner.answer(action) or "")
     if action == "pause" and (seconds is None or seconds > 0):
         runner.pause(seconds)
@@ -253,7 +257,7 @@ class CoachSettingsIO(BaseModel):
 
 class CoachAction(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    action: str = Field(description="done, postpone, skip, pause or resume")
+    action: str = Field(description=", ".join(_ACTIONS[:-1]) + " or " + _ACTIONS[-1])
     minutes: int | None = Field(None, ge=1, le=1440, description="For pause: how long (none: until resumed)")
 
 

@@ -7,12 +7,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine
 
 from glutewake.knowledge import Knowledge, load_knowledge
 
 if TYPE_CHECKING:
     from glutewake.store import Repository
+
+
+# Property tests check what the code says, not how fast it says it: the suite runs on every core
+# at once (./scripts/test), where a share of the CPU can make any single example slow.
+settings.register_profile("glutewake", deadline=None)
+settings.load_profile("glutewake")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Once every test module is imported, set what is alive now (modules, the knowledge base,
+    Hypothesis's and Schemathesis's strategies) aside from the garbage collector: it lives until
+    the run ends anyway, and each full collection (the clinic tests force one after every test,
+    to catch leaks where they are made) then looks only at what the tests made since."""
+    import gc
+
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -15,7 +15,6 @@ from glutewake.knowledge import Knowledge, load_knowledge
 if TYPE_CHECKING:
     from glutewake.store import Repository
 
-
 # Property tests check what the code says, not how fast it says it: the suite runs on every core
 # at once (./scripts/test), where a share of the CPU can make any single example slow.
 settings.register_profile("glutewake", deadline=None)
@@ -79,23 +78,60 @@ def postgres_server() -> Iterator[str]:
         cluster.__exit__(None, None, None)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_at_head(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store that glutewake has migrated to its newest schema, once for the run."""
+    from glutewake.store.engine import connect
+
+    path = tmp_path_factory.mktemp("store-at-head") / "glutewake.db"
+    connect(f"sqlite:///{path}").dispose()
+    assert list(path.parent.iterdir()) == [path], "the store is one file (its write-ahead log checkpointed)"
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_at_head(postgres_server: str) -> Iterator[str]:
+    """A PostgreSQL database that glutewake has migrated to its newest schema, once for the run."""
+    from glutewake.store.engine import connect
+    from tests.pg_cluster import create_database, drop_database
+
+    url = create_database(postgres_server, "template_head")
+    connect(url).dispose()  # nothing may stay connected to a database that is copied
+    yield url
+    drop_database(url)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database on each engine."""
+    """A fresh database on each engine, at glutewake's newest schema: a copy of one migrated once for
+    the run (the migrations take longer than most tests), as it is after glutewake first opened it.
+    Tests of the migrations themselves take `blank_database_url`."""
+    if request.param == "sqlite":
+        import shutil
+
+        path = tmp_path / "glutewake.db"
+        shutil.copy(request.getfixturevalue("_sqlite_at_head"), path)  # its permissions too
+        yield f"sqlite:///{path}"
+        return
+    from tests.pg_cluster import create_database, drop_database
+
+    template = request.getfixturevalue("_postgres_at_head")
+    url = create_database(request.getfixturevalue("postgres_server"), "test", template)
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each engine (no schema yet)."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'glutewake.db'}"
         return
-    import uuid
+    from tests.pg_cluster import create_database, drop_database
 
-    import psycopg
-
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield server.replace("/postgres?", f"/{name}?", 1)
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = create_database(request.getfixturevalue("postgres_server"), "test")
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture

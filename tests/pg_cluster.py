@@ -1,7 +1,8 @@
 """A throwaway PostgreSQL 15 cluster on a Unix socket, run as the `postgres` user when root.
 
 Used by the test suite (tests/conftest.py) and by bench/history.py; `stop_cluster`, `start_cluster`
-and `restart_cluster` take a cluster down and up again under a running program (tests/clinic/test_worker.py).
+and `restart_cluster` take a cluster down and up again under a running program (tests/clinic/test_worker.py);
+`create_database` and `drop_database` make and remove the tests' databases on it.
 """
 
 from __future__ import annotations
@@ -75,3 +76,29 @@ def restart_cluster(url: str, *, down_for: float = 0.0) -> None:
     stop_cluster(url)
     time.sleep(down_for)
     start_cluster(url)
+
+
+def create_database(server: str, prefix: str, template: str | None = None) -> str:
+    """A new database on the server whose `postgres` database `server` names (an empty one, or a
+    copy of the database `template` names); its URL."""
+    import uuid
+
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    copy = f' TEMPLATE "{_name(template)}"' if template else ""
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"{copy}')
+    return server.replace("/postgres?", f"/{name}?", 1)
+
+
+def drop_database(url: str) -> None:
+    """Remove the database `url` names, ending any connection to it."""
+    import psycopg
+
+    with psycopg.connect(url.replace(f"/{_name(url)}?", "/postgres?", 1), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{_name(url)}" WITH (FORCE)')
+
+
+def _name(url: str) -> str:
+    return urlsplit(url).path.lstrip("/")

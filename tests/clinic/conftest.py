@@ -47,28 +47,56 @@ def _leaks_found_where_made() -> Iterator[None]:
     gc.collect()
 
 
-@pytest.fixture
-def clinic_db(postgres_server: str) -> Iterator[str]:
-    """A fresh PostgreSQL database with glutewake's schema."""
-    import uuid
-
-    import psycopg
-
+@pytest.fixture(scope="session")
+def _schema_template(postgres_server: str) -> Iterator[str]:
+    """A database with glutewake's schema, migrated once for the run, that `clinic_db` copies."""
     from glutewake.store.engine import connect
+    from tests.pg_cluster import create_database, drop_database
 
-    name = f"clinic_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    url = postgres_server.replace("/postgres?", f"/{name}?", 1)
-    connect(url).dispose()
+    url = create_database(postgres_server, "template_schema")
+    connect(url).dispose()  # nothing may stay connected to a database that is copied
     yield url
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def _world_template(postgres_server: str, _schema_template: str) -> Iterator[str]:
+    """`_schema_template` with the `World` set up in it, once for the run (its five staff
+    passwords take argon2 half a second to hash), for `clinic_db` to copy when a test uses `world`."""
+    from glutewake.store.engine import connect
+    from tests.pg_cluster import create_database, drop_database
+
+    url = create_database(postgres_server, "template_world", _schema_template)
+    engine = connect(url, migrate=False)
+    try:
+        built = _set_up_world(ClinicStore(engine, _start_clock()), Outbox())
+        assert _world_in(built.store, built.outbox, built.clock) == built, "the world reads back as made"
+        assert built.outbox.sent == [], "setting up the world sends no email (a copy of it has none either)"
+    finally:
+        engine.dispose()
+    yield url
+    drop_database(url)
+
+
+@pytest.fixture
+def clinic_db(postgres_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh PostgreSQL database with glutewake's schema: a copy of a template migrated once for the
+    run; for a test that uses `world`, with the world in it (as `world` would have set it up)."""
+    from tests.pg_cluster import create_database, drop_database
+
+    template = "_world_template" if "world" in request.fixturenames else "_schema_template"
+    url = create_database(postgres_server, "clinic", request.getfixturevalue(template))
+    yield url
+    drop_database(url)
+
+
+def _start_clock() -> FakeClock:
+    return FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    return _start_clock()
 
 
 @dataclass
@@ -90,13 +118,20 @@ class World:
     bob: Account
 
 
-@pytest.fixture
-def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
-    from glutewake.store.engine import connect
+WORLD_EMAILS = {
+    "admin": "admin@riverside.example",
+    "cleo": "cleo@riverside.example",
+    "cal": "cal@riverside.example",
+    "pat": "pat@example.org",
+    "peg": "peg@example.org",
+    "b_admin": "admin@hilltop.example",
+    "bea": "bea@hilltop.example",
+    "bob": "bob@example.org",
+}
 
-    engine = connect(clinic_db, migrate=False)
-    store = ClinicStore(engine, clock)
-    outbox = Outbox()
+
+def _set_up_world(store: ClinicStore, outbox: Outbox) -> World:
+    """Set up the two clinics, their staff and patients, in `store` (on its clock)."""
     clinic = Clinic(store, outbox, BASE)
     admin = set_up_clinic(clinic, "Riverside Physio", "admin@riverside.example", "Ada Admin", PASSWORD)
     b_admin = set_up_clinic(clinic, "Hilltop Clinic", "admin@hilltop.example", "Bo Admin", PASSWORD)
@@ -115,11 +150,12 @@ def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
             clinician.clinic_id, "patient", name, email=email, birth_year=1980, clinicians=(clinician.id,)
         )
 
-    world = World(
+    assert isinstance(store.clock, FakeClock)
+    return World(
         store,
         clinic,
         outbox,
-        clock,
+        store.clock,
         admin,
         cleo,
         cal,
@@ -129,7 +165,29 @@ def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
         bea,
         patient(bea, "Bob Patient", "bob@example.org"),
     )
-    yield world
+
+
+def _world_in(store: ClinicStore, outbox: Outbox, clock: FakeClock) -> World:
+    """The `World` already set up in `store`'s database (a copy of `_world_template`)."""
+
+    def account(key: str) -> Account:
+        found = store.account_by_email(WORLD_EMAILS[key])
+        assert found is not None, f"{WORLD_EMAILS[key]} is not in this database"
+        return found
+
+    return World(
+        store, Clinic(store, outbox, BASE), outbox, clock, **{key: account(key) for key in WORLD_EMAILS}
+    )
+
+
+@pytest.fixture
+def world(clinic_db: str, clock: FakeClock) -> Iterator[World]:
+    """The world in `clinic_db` (a copy of the one set up once for the run), on this test's clock
+    and with an empty outbox."""
+    from glutewake.store.engine import connect
+
+    engine = connect(clinic_db, migrate=False)
+    yield _world_in(ClinicStore(engine, clock), Outbox(), clock)
     engine.dispose()
 
 
@@ -184,13 +242,8 @@ def mailbox() -> Iterator[tuple[Any, int]]:
 @pytest.fixture
 def server_db(postgres_server: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database (for `glutewake clinic init` to set up)."""
-    import uuid
+    from tests.pg_cluster import create_database, drop_database
 
-    import psycopg
-
-    name = f"server_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield postgres_server.replace("/postgres?", f"/{name}?", 1)
-    with psycopg.connect(postgres_server, autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    url = create_database(postgres_server, "server")
+    yield url
+    drop_database(url)

@@ -31,16 +31,16 @@ Opener = Callable[..., Engine]
 
 
 def test_blank_database_is_migrated_on_first_use_to_exactly_the_tables(
-    database_url: str, engine_for: Opener
+    blank_database_url: str, engine_for: Opener
 ) -> None:
-    engine = engine_for(database_url)
+    engine = engine_for(blank_database_url)
     assert current_revision(engine) == HEAD
     assert set(inspect(engine).get_table_names()) == {*metadata.tables, "alembic_version"}
     assert schema_differences(engine) == []
 
 
-def test_down_to_the_previous_schema_and_up_again(database_url: str, engine_for: Opener) -> None:
-    engine = engine_for(database_url)
+def test_down_to_the_previous_schema_and_up_again(blank_database_url: str, engine_for: Opener) -> None:
+    engine = engine_for(blank_database_url)
     downgrade(engine, "base")
     assert current_revision(engine) is None
     assert set(inspect(engine).get_table_names()) == {"alembic_version"}
@@ -49,9 +49,9 @@ def test_down_to_the_previous_schema_and_up_again(database_url: str, engine_for:
     assert schema_differences(engine) == []
 
 
-def test_opening_twice_does_not_migrate_again(database_url: str, engine_for: Opener) -> None:
-    engine_for(database_url)
-    engine = engine_for(database_url)
+def test_opening_twice_does_not_migrate_again(blank_database_url: str, engine_for: Opener) -> None:
+    engine_for(blank_database_url)
+    engine = engine_for(blank_database_url)
     assert current_revision(engine) == HEAD
 
 
@@ -63,10 +63,12 @@ def test_sqlite_runs_in_wal_mode_with_full_sync(tmp_path: Path, engine_for: Open
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
 
 
-def test_upgrading_from_the_previous_schema_keeps_every_record(database_url: str, engine_for: Opener) -> None:
+def test_upgrading_from_the_previous_schema_keeps_every_record(
+    blank_database_url: str, engine_for: Opener
+) -> None:
     from sqlalchemy import text
 
-    engine = engine_for(database_url, migrate=False)
+    engine = engine_for(blank_database_url, migrate=False)
     upgrade(engine, "0001")
     with engine.begin() as connection:
         connection.execute(

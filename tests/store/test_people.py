@@ -200,13 +200,13 @@ ROWS_0002 = [
 
 
 def test_migration_0003_gives_a_single_user_stores_records_to_person_1(
-    database_url: str, engine_for: Opener, kb: Knowledge
+    blank_database_url: str, engine_for: Opener, kb: Knowledge
 ) -> None:
     import json
 
     from tests.store.test_migrations import schema_differences
 
-    engine = engine_for(database_url, migrate=False)
+    engine = engine_for(blank_database_url, migrate=False)
     upgrade(engine, "0002")
     result = triage(CASE, kb)
     plan = dump(build_plan(Profile(), result, None, date(2026, 11, 20), kb))
@@ -245,8 +245,8 @@ def test_migration_0003_gives_a_single_user_stores_records_to_person_1(
     assert orphans == 0
 
 
-def test_migration_0003_on_an_empty_store_makes_no_one(database_url: str, engine_for: Opener) -> None:
-    engine = engine_for(database_url, migrate=False)
+def test_migration_0003_on_an_empty_store_makes_no_one(blank_database_url: str, engine_for: Opener) -> None:
+    engine = engine_for(blank_database_url, migrate=False)
     upgrade(engine, "0002")
     upgrade(engine)
     store = Store(engine, FakeClock())

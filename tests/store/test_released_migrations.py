@@ -165,11 +165,11 @@ Opener = Callable[..., Engine]
 
 @pytest.mark.parametrize("release", RELEASES)
 def test_a_store_made_at_any_release_opens_up_to_date_with_its_records(
-    release: str, database_url: str, engine_for: Opener, tmp_path: Path
+    release: str, blank_database_url: str, engine_for: Opener, tmp_path: Path
 ) -> None:
-    _make_store(engine_for(database_url, migrate=False), release, tmp_path)
+    _make_store(engine_for(blank_database_url, migrate=False), release, tmp_path)
 
-    engine = engine_for(database_url)  # as glutewake opens it: migrated to HEAD
+    engine = engine_for(blank_database_url)  # as glutewake opens it: migrated to HEAD
     assert current_revision(engine) == HEAD
     assert schema_differences(engine) == []
     with engine.connect() as connection:
@@ -190,14 +190,16 @@ def test_a_store_made_at_any_release_opens_up_to_date_with_its_records(
     patient.save_profile(Profile(equipment="none"))
     assert patient.profile() == Profile(equipment="none")
 
-    code, out, err = run(database_url, "progress")
+    code, out, err = run(blank_database_url, "progress")
     assert code == 0, out + err
-    code, out, err = run(database_url, "progress", "--json")
+    code, out, err = run(blank_database_url, "progress", "--json")
     assert code == 0, out + err
 
 
-def test_the_repair_changes_nothing_on_a_store_made_right(database_url: str, engine_for: Opener) -> None:
-    engine = engine_for(database_url)
+def test_the_repair_changes_nothing_on_a_store_made_right(
+    blank_database_url: str, engine_for: Opener
+) -> None:
+    engine = engine_for(blank_database_url)
     before = schema_differences(engine)
     from glutewake.store.engine import downgrade
 

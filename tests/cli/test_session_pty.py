@@ -7,6 +7,7 @@ import io
 import os
 import re
 import signal
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -44,6 +45,20 @@ def spawn(url: str, home: Path, *args: str, columns: int = 120) -> pexpect.spawn
     )  # fmt: skip
     child.logfile_read = io.StringIO()  # the whole transcript, for checks after the fact
     return child
+
+
+def waiting_for_an_answer(child: pexpect.spawn) -> None:
+    """Wait until the program is blocked reading its terminal, as a person finds it who presses
+    Ctrl-C at a question. A Ctrl-C in the moment between the question's last character and the read
+    is only acted on once the read returns: CPython's `input()` writes the prompt itself, past
+    the last point at which it looks for signals (on a busy machine, that moment can be long)."""
+    read = {"x86_64": "0", "aarch64": "63"}.get(os.uname().machine)  # the read(2) system call
+    deadline = time.monotonic() + 30
+    while read is not None:
+        if Path(f"/proc/{child.pid}/syscall").read_text().split()[:2] == [read, "0x0"]:  # read(0, ...)
+            return
+        assert time.monotonic() < deadline, "the program never waited for an answer"
+        time.sleep(0.01)
 
 
 def sessions(url: str) -> list[SessionRecord]:
@@ -266,6 +281,7 @@ def test_ctrl_c_at_the_feedback_questions_keeps_the_session_and_exits_130(
     child.send("s")
     child.expect("Hold: done", timeout=10)
     child.expect("How hard was it")
+    waiting_for_an_answer(child)
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()
@@ -294,6 +310,7 @@ def test_ctrl_c_at_any_prompt_is_one_line_and_exit_130(
     save_region("uk")  # so the check asks its own questions first
     child = spawn(store, glutewake_home, *args)
     child.expect(prompt)
+    waiting_for_an_answer(child)
     child.sendintr()
     child.expect(pexpect.EOF)
     child.close()

@@ -287,7 +287,11 @@ def _median_ms(values: list[float]) -> float:
 def test_asking_for_a_link_takes_as_long_for_an_address_with_no_account(
     clinic_db: str, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Through the real queue (the outbox the server uses), as the attack timed it."""
+    """Through the real queue (the outbox the server uses), as the attack timed it.
+
+    The suite runs on every core at once, so another test's burst of work can land on a few of
+    one kind's requests: the timing is taken again (up to three rounds) before a difference counts.
+    A real difference shows in every round."""
     from glutewake.app.region import REGION_ENV
     from glutewake.runtime.jobs import apply_schema
     from glutewake.web.clinic import create_clinic_app
@@ -295,27 +299,33 @@ def test_asking_for_a_link_takes_as_long_for_an_address_with_no_account(
     monkeypatch.setenv(REGION_ENV, "uk")
     apply_schema(clinic_db)
     app = create_clinic_app(clinic_db, BASE, clock=world.clock)
-    times: dict[str, list[float]] = {"patient": [], "staff": [], "none": []}
+    rounds: list[dict[str, float]] = []
     with TestClient(app, base_url=BASE.rstrip("/"), follow_redirects=False) as client:
-        for n in range(18):
-            asked = [
-                ("patient", "pat@example.org"),
-                ("staff", "cleo@riverside.example"),
-                ("none", f"nobody{n}@example.org"),
-            ]
-            for kind, email in asked[n % 3 :] + asked[: n % 3]:
-                world.clock.wall += timedelta(minutes=16)  # past every limit's window
-                start = time.perf_counter()
-                reply = client.post("/signin", data={"email": email})
-                took = time.perf_counter() - start
-                assert reply.status_code == 200
-                if n >= 3:
-                    times[kind].append(took)
+        for attempt in range(3):
+            times: dict[str, list[float]] = {"patient": [], "staff": [], "none": []}
+            for n in range(18):
+                asked = [
+                    ("patient", "pat@example.org"),
+                    ("staff", "cleo@riverside.example"),
+                    ("none", f"nobody{attempt}-{n}@example.org"),
+                ]
+                for kind, email in asked[n % 3 :] + asked[: n % 3]:
+                    world.clock.wall += timedelta(minutes=16)  # past every limit's window
+                    start = time.perf_counter()
+                    reply = client.post("/signin", data={"email": email})
+                    took = time.perf_counter() - start
+                    assert reply.status_code == 200
+                    if n >= 3:
+                        times[kind].append(took)
+            medians = {kind: _median_ms(values) for kind, values in times.items()}
+            print(f"link requests, median ms of 15: {medians}")
+            rounds.append(medians)
+            slow, fast = max(medians.values()), min(medians.values())
+            if slow - fast < 15 or slow / fast < 1.5:
+                break
     app.state.engine.dispose()
-    medians = {kind: _median_ms(values) for kind, values in times.items()}
-    print(f"link requests, median ms of 15: {medians}")
-    slow, fast = max(medians.values()), min(medians.values())
-    assert slow - fast < 15 or slow / fast < 1.5, medians
+    slow, fast = max(rounds[-1].values()), min(rounds[-1].values())
+    assert slow - fast < 15 or slow / fast < 1.5, rounds
 
 
 def test_asking_for_a_link_does_the_same_work_for_any_address(world: World) -> None:

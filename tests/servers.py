@@ -66,14 +66,27 @@ def running(
         else:
             raise AssertionError(f"glutewake did not say where it runs: {lines}")
         url = found.group(1)
-        for _ in range(50):  # the socket opens a moment after the message
-            try:
-                urllib.request.urlopen(url + "api/health", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        _wait_until_it_answers(server, url, lines)
         yield url, lines
     finally:
         server.terminate()
         server.wait(timeout=15)
         server.stdout.close()
+
+
+def _wait_until_it_answers(server: subprocess.Popen[str], url: str, lines: list[str]) -> None:
+    """The socket opens a moment after the message; on a busy machine (the suite runs on several
+    workers) that moment can be seconds. Wait for it, and say why if it never comes."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "api/health", timeout=2).close()
+            return
+        except OSError as error:
+            if server.poll() is not None:
+                raise AssertionError(
+                    f"glutewake stopped before it answered ({server.returncode}): {lines}"
+                ) from error
+            if time.monotonic() > deadline:
+                raise AssertionError(f"glutewake did not answer at {url} within 60 s: {lines}") from error
+            time.sleep(0.1)

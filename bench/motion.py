@@ -66,7 +66,7 @@ def main() -> None:
                 seconds += time.perf_counter() - began
                 frames_seen += len(frames) * (1 if kb.motion[v.exercise].watch == "upper" else 2)
                 if kb.motion[v.exercise].count == "reps":
-                    errors.append(len(result.reps) - v.reps)
+                    errors.append(len(result.reps) - v.counted)
                 else:
                     holds.append(abs(result.hold_seconds - v.hold_seconds))
                 found, wanted = {f.id for f in result.flags}, set(v.flags)

@@ -114,15 +114,65 @@ def _reps(up: float, n: int, seconds: float = 2.0, fps: float = 10) -> list[floa
     ("values", "expected"),
     [
         (_reps(1.7, 4), 4),  # four full reps
-        (_reps(1.3, 4), 0),  # never reach the top: nothing counts
+        (_reps(1.15, 4), 0),  # never as far from their own rest as `rest` is from `top`: nothing counts
         ([0.8, 1.1, 0.9, 1.2, 0.95, 1.15, 0.9] * 20, 0),  # jitter around `rest`
         ([1.45, 1.55] * 40, 0),  # jitter around `top`, never back to rest
-        (_reps(1.7, 3, seconds=0.5), 0),  # too fast to be a rep
+        (_reps(1.7, 3, seconds=0.3), 0),  # too fast to be anyone's rep
+        (_reps(1.7, 4, seconds=0.7), 4),  # brisk, and counted
         (_reps(1.7, 2, seconds=20), 0),  # too slow: a pause, not a rep
+        ([v * 0.7 for v in _reps(1.7, 4)], 4),  # someone whose rest reads lower: their own reps count
+        ([v * 1.4 for v in _reps(1.7, 4)], 4),  # ... or higher
+        ([max(v, 1.1) for v in _reps(1.7, 4)], 4),  # brisk reps that do not go all the way back
+        (_reps(1.7, 3) + _reps(1.12, 1)[5:], 3),  # a rep a third as far as their own: not one
     ],
 )
-def test_reps_need_the_top_a_return_and_a_plausible_time(values: list[float], expected: int) -> None:
+def test_reps_are_the_persons_own_movement_back_and_forth_in_a_plausible_time(
+    values: list[float], expected: int
+) -> None:
     assert len(evaluate(_rule(), _series(values)).reps) == expected
+
+
+def test_a_rep_far_quicker_than_the_prescribed_tempo_or_the_persons_own_pace_is_not_one() -> None:
+    assert len(evaluate(_rule(tempo_seconds=8.0), _series(_reps(1.7, 3, seconds=0.6))).reps) == 0
+    assert len(evaluate(_rule(tempo_seconds=6.0), _series(_reps(1.7, 3, seconds=0.7))).reps) == 3
+    slow_then_a_twitch = _reps(1.7, 3, seconds=4.0) + _reps(1.7, 1, seconds=0.7)[5:]
+    assert len(evaluate(_rule(), _series(slow_then_a_twitch)).reps) == 3
+
+
+def test_a_set_that_starts_or_ends_part_way_through_a_rep_counts_what_is_whole_and_says_so() -> None:
+    whole = _reps(1.7, 3)
+    began = evaluate(_rule(), _series([1.7, 1.6, 1.4, 1.2, 1.0, 0.9, 0.8, 0.8, 0.8, 0.8, *whole]))
+    assert (len(began.reps), began.began_mid_rep, began.ended_mid_rep) == (3, True, False)
+    ended = evaluate(_rule(), _series([*whole, 0.9, 1.2, 1.5, 1.7, 1.7]))
+    assert (len(ended.reps), ended.began_mid_rep, ended.ended_mid_rep) == (3, False, True)
+    plain = evaluate(_rule(), _series(whole))
+    assert (len(plain.reps), plain.began_mid_rep, plain.ended_mid_rep) == (3, False, False)
+
+
+def _elsewhere(frames: list[Frame], between: range, dx: float = 0.35, size: float = 1.0) -> list[Frame]:
+    """The frames, with those in `between` showing a body `dx` to the right and `size` times as big."""
+    out = []
+    for n, f in enumerate(frames):
+        if n in between:
+            moved = [
+                (0.5 + (x - 0.5) * size + dx, 0.5 + (y - 0.5) * size, z, v) for x, y, z, v in f.landmarks
+            ]
+            f = Frame(f.t, tuple(moved))
+        out.append(f)
+    return out
+
+
+def test_another_person_in_the_picture_is_left_out_and_said_but_one_slip_is_not() -> None:
+    frames = _series(_reps(1.7, 1) + [0.8] * 20 + _reps(1.7, 2))  # someone else between reps 1 and 2
+    beside = evaluate(_rule(), _elsewhere(frames, range(32, 47)))
+    assert (len(beside.reps), beside.switches, beside.frames_other) == (3, 1, 15)
+    bigger = evaluate(_rule(), _elsewhere(frames, range(32, 47), dx=0.0, size=2.0))
+    assert (len(bigger.reps), bigger.switches) == (3, 1)
+    slip = evaluate(_rule(), _elsewhere(frames, range(32, 34)))
+    assert (len(slip.reps), slip.switches, slip.frames_other) == (3, 0, 2)
+    gone = evaluate(_rule(), _elsewhere(frames, range(20, len(frames))))  # and never back
+    assert gone.switches == 1
+    assert gone.frames_other == pytest.approx(5.0 * 10, abs=1), "after 5 s, whoever is in view is followed"
 
 
 def test_one_wild_frame_changes_no_count() -> None:
@@ -136,6 +186,16 @@ def test_a_hold_counts_the_time_in_position_through_missed_frames() -> None:
     values = [0.8] * 10 + [1.7] * 100 + [0.8] * 10  # ten seconds held at 10 frames a second
     frames = [f for n, f in enumerate(_series(values)) if n % 7]  # the detector missed every seventh frame
     assert evaluate(rule, frames).hold_seconds == pytest.approx(10, abs=0.3)
+
+
+def test_a_hold_starts_once_the_person_is_up_from_where_they_lay_or_at_once_if_they_began_up() -> None:
+    rule = _rule(count="hold", rest=0.0, top=0.2, calibrate="shift", rest_up_to=0.35)
+    lying_high = [0.3] * 30 + [0.6] * 100 + [0.3] * 10  # lying reads 0.3 (above `top`): not held
+    assert evaluate(rule, _series(lying_high)).hold_seconds == pytest.approx(10, abs=0.3)
+    lying_still = [0.3] * 60
+    assert evaluate(rule, _series(lying_still)).hold_seconds == 0
+    already_up = [0.6] * 100 + [0.3] * 10
+    assert evaluate(rule, _series(already_up)).hold_seconds == pytest.approx(10, abs=0.3)
 
 
 def _bridge_front(t: float, tilt: float) -> Frame:
@@ -212,9 +272,11 @@ def test_time_going_back_is_named() -> None:
 def test_each_vector_is_counted_as_a_physiotherapist_would(vector: Any, kb: Knowledge) -> None:
     frames = [parse_frame(f) for f in frames_for(vector, kb)]
     result = evaluate(kb.motion[vector.exercise], frames)
-    assert len(result.reps) == vector.reps
+    assert len(result.reps) == vector.counted
     assert result.hold_seconds == pytest.approx(vector.hold_seconds, abs=1.0)
     assert {f.id for f in result.flags} == set(vector.flags)
+    assert (result.began_mid_rep, result.ended_mid_rep) == (vector.began_mid_rep, vector.ended_mid_rep)
+    assert result.switches == vector.switches
 
 
 CAMERAS = {"16:9": 16 / 9, "4:3": 4 / 3, "square": 1.0, "phone upright (9:16)": 9 / 16, "3:4": 3 / 4}
@@ -240,7 +302,7 @@ def test_the_pictures_aspect_is_found_from_the_landmarks_and_the_counts_survive_
         )
         lines = [json.dumps({"t": f.t, "landmarks": [list(p) for p in f.landmarks]}) for f in frames]
         result = count_reps(lines, vector.exercise)
-        assert len(result.reps) == vector.reps, (vector.name, found)
+        assert len(result.reps) == vector.counted, (vector.name, found)
         assert result.hold_seconds == pytest.approx(vector.hold_seconds, abs=1.0), vector.name
 
 
@@ -277,3 +339,26 @@ def test_the_cli_counts_a_file_and_names_a_bad_line(tmp_path: Path, kb: Knowledg
     unknown = CliRunner().invoke(main, ["reps", "--landmarks", str(path), "--exercise", "handstand"])
     assert unknown.exit_code == 2
     assert "'handstand' is not an exercise; the camera coach follows glute_bridge" in unknown.output
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("squat-4-cut", ["4 reps", "began part way through a rep", "ended before the last rep came back"]),
+        ("squat-5-someone-beside", ["5 reps", "someone else came into view 1 time: their"]),
+    ],
+)
+def test_the_cli_says_what_it_did_not_count(
+    name: str, said: list[str], tmp_path: Path, kb: Knowledge
+) -> None:
+    from click.testing import CliRunner
+
+    from glutewake.cli import main
+
+    vector = next(v for v in VECTORS if v.name == name)
+    path = tmp_path / "set.jsonl"
+    path.write_text("".join(json.dumps(f) + "\n" for f in frames_for(vector, kb)))
+    result = CliRunner().invoke(main, ["reps", "--landmarks", str(path), "--exercise", vector.exercise])
+    assert result.exit_code == 0, result.output
+    for words in said:
+        assert words in result.output

@@ -46,5 +46,48 @@ def test_both_evaluators_agree_on_every_vector(tmp_path: Path, kb: Knowledge) ->
         assert [(f["id"], f["rep"]) for f in got["flags"]] == [(f.id, f.rep) for f in python.flags], name
         assert {f["id"] for f in got["flags"]} == set(expected["flags"]), name
         assert got["side"] == python.side, name
+        said = ("began_mid_rep", "ended_mid_rep", "switches")
+        assert [got[k] for k in said] == [getattr(python, k) for k in said] == [expected[k] for k in said], (
+            name
+        )
+        assert got["frames_other"] == python.frames_other, name
         live = got.pop("live")
         assert live == {k: v for k, v in got.items() if k not in ("nanoseconds", "frames")}, name
+
+
+REAL = Path(__file__).resolve().parents[2] / "bench" / "real"
+
+
+def test_on_a_real_persons_recording_both_evaluators_count_what_was_done(
+    tmp_path: Path, kb: Knowledge
+) -> None:
+    """The clip of bench/real whose licence lets it be shared: a real person's squats, through
+    each pose model the browser has, counted as they were done (by eye), the same in both."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is not installed; ./scripts/test installs it with npm")
+    clips = {c["id"]: c for c in json.loads((REAL / "clips.json").read_text())}
+    shared = sorted(REAL.glob("landmarks/*.jsonl"))
+    assert shared, "bench/real/landmarks has the shareable clips"
+    vectors = tmp_path / "real"
+    vectors.mkdir()
+    for path in shared:
+        clip = clips[path.name.split(".")[0]]
+        name = path.name.removesuffix(".jsonl")
+        shutil.copy(path, vectors / path.name)
+        (vectors / f"{name}.json").write_text(json.dumps({"exercise": clip["exercise"], "frames": path.name}))
+    rules = tmp_path / "rules.json"
+    rules.write_text(json.dumps({exercise: dump(rule) for exercise, rule in kb.motion.items()}))
+    run = subprocess.run(
+        [node, str(RUNNER), str(rules), str(vectors)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    for name, got in json.loads(run.stdout).items():
+        clip = clips[name.split(".")[0]]
+        with (vectors / f"{name}.jsonl").open() as lines:
+            python = evaluate(kb.motion[clip["exercise"]], read(lines))
+        assert len(got["reps"]) == len(python.reps) == clip["true_reps"], name
+        for js_rep, py_rep, (start, end) in zip(got["reps"], python.reps, clip["rep_times"], strict=True):
+            assert js_rep["start"] == pytest.approx(py_rep.start, abs=0.002)
+            assert py_rep.start >= start - 1.0, "the rep the person did"
+            assert py_rep.end <= end + 1.0, "the rep the person did"

@@ -50,6 +50,16 @@ class Vector:
     pause: float = 1.0  # seconds at rest between reps
     seed: int = 1
     tweak: Callable[[dict[str, list[float]], float], None] | None = None  # a mistake no figure shows
+    faster: float = 1.0  # each rep this many times quicker than the exercise's tempo
+    cut: tuple[float, float] = (0.0, 0.0)  # seconds of the recording lost at its start and its end
+    began_mid_rep: bool = False  # what the evaluator should say of the cut
+    ended_mid_rep: bool = False
+    switches: int = 0  # times someone else took the picture's place
+
+    @property
+    def counted(self) -> int:
+        """The reps a physiotherapist would count: those done, less any the cut broke off."""
+        return self.reps - self.began_mid_rep - self.ended_mid_rep
 
 
 def _side_names(view: str) -> tuple[str, str]:
@@ -126,17 +136,19 @@ def frames_for(vector: Vector, kb: Knowledge) -> list[dict[str, Any]]:
                 timeline.append((t, at(k / n)))
                 t += step
     else:
-        length = fig.timeline(exercise)[-1][0]
+        length = fig.timeline(exercise)[-1][0] / vector.faster
         for _ in range(round(vector.pause * FPS)):
             timeline.append((t, exercise.figure.poses[0]))
             t += step
         for _ in range(vector.reps):
             for k in range(round(length * FPS)):
-                timeline.append((t, _pose_at(exercise, k / FPS, vector.depth)))
+                timeline.append((t, _pose_at(exercise, k * vector.faster / FPS, vector.depth)))
                 t += step
             for _ in range(round(vector.pause * FPS)):
                 timeline.append((t, exercise.figure.poses[0]))
                 t += step
+    start, end = vector.cut[0], timeline[-1][0] - vector.cut[1]
+    timeline = [(moment - start, pose) for moment, pose in timeline if start <= moment <= end]
     frames = []
     for moment, pose in timeline:
         if rng.random() < vector.missed:
@@ -160,6 +172,24 @@ def frames_for(vector: Vector, kb: Knowledge) -> list[dict[str, Any]]:
     return frames
 
 
+def _someone_beside(points: dict[str, list[float]], t: float) -> None:
+    """For a second and a half (4 s to 5.5 s in), the detector follows someone standing beside
+    the person exercising (drawn as the same figure, half a picture to the right)."""
+    if 4.0 <= t <= 5.5:
+        for values in points.values():
+            values[0] += 0.5
+
+
+def _short_legs(points: dict[str, list[float]], t: float) -> None:
+    """Legs 30% shorter against the torso than the figure's (people differ; so do cameras): a
+    standing hip about 1.2 torso lengths above the ankle, not 1.75."""
+    for side in ("left", "right"):
+        hip_x, hip_y = points[f"{side}_hip"][:2]
+        for part in ("knee", "ankle", "heel", "foot_index"):
+            values = points[f"{side}_{part}"]
+            values[0], values[1] = hip_x + (values[0] - hip_x) * 0.7, hip_y + (values[1] - hip_y) * 0.7
+
+
 def _sag(points: dict[str, list[float]], t: float) -> None:
     """The hips sinking for two seconds mid-hold (from 4 s to 6 s in)."""
     if 4.5 <= t <= 6.5:
@@ -175,6 +205,11 @@ VECTORS: tuple[Vector, ...] = (
     Vector("hip-thrust-6", "hip_thrust", 6, seed=5),
     Vector("squat-8", "squat", 8, seed=6),
     Vector("squat-6-shallow", "squat", 6, depth=0.6, flags=("not_deep_enough",), seed=7),
+    Vector("squat-6-short-legs", "squat", 6, seed=14, tweak=_short_legs),
+    Vector("squat-8-brisk", "squat", 8, faster=5, pause=0.2, seed=15),
+    Vector("squat-5-someone-beside", "squat", 5, seed=16, tweak=_someone_beside, switches=1),
+    # starts as the first rep reaches its bottom, ends at the last rep's bottom: neither counts
+    Vector("squat-4-cut", "squat", 6, seed=17, cut=(3.5, 3.5), began_mid_rep=True, ended_mid_rep=True),
     Vector("split-squat-6", "split_squat", 6, seed=8),
     Vector("clamshell-10", "clamshell", 10, seed=9),
     Vector("leg-lift-8", "side_lying_leg_lift", 8, seed=10),
@@ -194,8 +229,10 @@ def write_vectors(directory: Path, kb: Knowledge) -> list[Path]:
         frames = frames_for(vector, kb)
         (directory / f"{vector.name}.jsonl").write_text("".join(json.dumps(f) + "\n" for f in frames))
         expected = {
-            "exercise": vector.exercise, "frames": f"{vector.name}.jsonl", "reps": vector.reps,
+            "exercise": vector.exercise, "frames": f"{vector.name}.jsonl", "reps": vector.counted,
             "hold_seconds": vector.hold_seconds, "flags": list(vector.flags),
+            "began_mid_rep": vector.began_mid_rep, "ended_mid_rep": vector.ended_mid_rep,
+            "switches": vector.switches,
         }  # fmt: skip
         path = directory / f"{vector.name}.json"
         path.write_text(json.dumps(expected, indent=1))

@@ -60,6 +60,15 @@ def reps(path: Path, exercise_id: str, side: str | None, aspect: float | None, a
             click.echo(f"  {n:>3}. {rep.start:7.2f} s to {rep.end:7.2f} s")
     if result.hold_seconds:
         click.echo(f"held for {result.hold_seconds:.1f} s")
+    if result.began_mid_rep:
+        click.echo("(it began part way through a rep: that rep is not counted)")
+    if result.ended_mid_rep:
+        click.echo("(it ended before the last rep came back: that rep is not counted)")
+    if result.switches:
+        click.echo(
+            f"(someone else came into view {result.switches} time{'s' if result.switches != 1 else ''}:"
+            f" their {result.frames_other} frames were left out)"
+        )
     if aspect is None:
         click.echo(
             f"(the picture taken as {result.aspect:.2f} wide to 1 high, from the landmarks; --aspect to say)"

@@ -6,9 +6,18 @@ browser's evaluator (`web/static/motion.js`) applies the same rules in the same 
 pass the same test vectors. Frames are MediaPipe Pose's 33 landmarks, x and y as fractions of
 the image (y downwards), z in about the same scale as x, and a visibility from 0 to 1.
 
-Counting a rep is a state machine with two thresholds (`rest`, `top`), so jitter around either
-never counts; a value is the median of the last three readable frames, so a single wild frame
-changes nothing. A frame where a needed landmark is not visible enough is skipped.
+Counting a rep is a state machine with two thresholds, so jitter around either never counts;
+a value is the median of the last three readable frames, so a single wild frame changes nothing.
+A frame where a needed landmark is not visible enough is skipped.
+
+The thresholds are the person's own, not fixed levels: people stand, lie and are filmed
+differently, so the same squat reads anywhere from 1.2 to 1.7 torso lengths of hip height. The
+tracker keeps the person's rest level (where the measure sits furthest towards `rest`, following
+them back slowly while they rest) and lays it onto the rule's `rest` (`MotionRule.calibration`);
+the rule's `top` then says how far from their own rest a rep must go, and its checks judge the
+calibrated value. A rep is over once the person has come back most of the way (half of how far
+the rep went, or near rest), as people doing brisk reps do not return all the way. A rep far
+quicker than the prescribed tempo and the person's own pace is not one.
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ __all__ = [
     "Rep",
     "RepState",
     "Result",
+    "Subject",
     "Tracker",
     "estimate_aspect",
     "evaluate",
@@ -53,6 +63,22 @@ REP_TRANSITIONS: dict[tuple[RepState, Zone], RepState] = {
 }
 MAX_GAP_SECONDS = 1.0  # a hold goes on through missed frames up to this long
 EXIT_SECONDS = 0.7  # going into and out of a hold looks like sagging: nothing this near either end is a flag
+NEAR_REST = 0.35  # within this share of the rule's span (`top` - `rest`) of rest is at rest
+RETURN_SHARE = 0.5  # back from the top once this share of the rep's way is undone
+TOP_SHARE = 0.5  # a rep goes at least this share of the way the person's own reps go ...
+TYPICAL_OF = 5  # ... as the median of their last this many
+SETTLE_SECONDS = 0.3  # the rest level follows the measure towards rest over about this long ...
+RELAX_SECONDS = 3.0  # ... and, while the person rests, away from it over about this long
+TEMPO_SHARE = 0.1  # before a rep is counted, one quicker than this share of the prescribed tempo is not one;
+PACE_SHARE = 0.3  # after, one quicker than this share of the person's own typical rep
+# Another person: the body jumped further than this many torso lengths (plus what a person can
+# move in the time since it was last seen), or its torso changed length by more than this factor.
+JUMP_TORSOS = 1.0
+MOVE_TORSOS_PER_SECOND = 1.5
+MOVE_TORSOS_MOST = 1.0
+SIZE_CHANGE = 1.6
+SWITCH_FRAMES = 3  # frames in a row of someone else that make a switch
+LOST_SECONDS = 5.0  # the person not back after this long: follow who is there
 
 
 class FramesError(ValueError):
@@ -89,6 +115,10 @@ class Result:
     frames_used: int
     frames_skipped: int
     aspect: float = 1.0  # the picture's width over its height, as used for angles and lengths
+    began_mid_rep: bool = False  # the first frames were part way through a rep: not counted
+    ended_mid_rep: bool = False  # the last rep had not come back when the frames ended: not counted
+    frames_other: int = 0  # frames of someone else (the picture jumped to another person): skipped
+    switches: int = 0  # times another person took the picture's place
 
 
 def parse_frame(data: object) -> Frame:
@@ -224,7 +254,8 @@ class Tracker:
     state: RepState = "rest"
     recent: list[float] = field(default_factory=list)
     started: float = 0.0
-    furthest: float = 0.0
+    furthest: float = 0.0  # calibrated, the furthest towards the top in this rep
+    furthest_judged: float = 0.0  # the same, as the rule's checks judge it
     reps: list[Rep] = field(default_factory=list)
     flags: list[Flag] = field(default_factory=list)
     hold_seconds: float = 0.0
@@ -232,18 +263,69 @@ class Tracker:
     used: int = 0
     skipped: int = 0
     checks: list[_Check] = field(default_factory=list)
+    level: float | None = None  # the person's own rest level, as measured
+    first: float | None = None  # the first value read
+    last_t: float | None = None
+    seconds: list[float] = field(default_factory=list)  # how long each counted rep took
+    ways: list[float] = field(default_factory=list)  # how far each counted rep went (calibrated)
+    began_mid_rep: bool = False
 
     def __post_init__(self) -> None:
         self.checks = [_Check(spec) for spec in self.rule.checks if spec.short_of is None]
 
-    def _zone(self, reading: float) -> Zone:
-        rule = self.rule
-        sign = 1 if rule.rising else -1
-        if sign * (reading - rule.top) >= 0:
+    @property
+    def _sign(self) -> int:
+        return 1 if self.rule.rising else -1
+
+    def _calibrated(self, reading: float) -> float:
+        """The reading laid onto the rule's scale, the person's rest level onto `rest`: how far
+        from their own rest they are, which is what counts."""
+        rule, level = self.rule, self.level
+        if level is None:
+            return reading
+        if rule.calibration == "scale" and abs(level) > 1e-6:
+            return reading * (rule.rest / level)
+        return reading + (rule.rest - level)
+
+    def _judged(self, reading: float) -> float:
+        """The reading as the rule's checks judge it: an angle as it is (a straight line is 180
+        degrees for everyone), anything else calibrated."""
+        return reading if self.rule.calibration == "none" else self._calibrated(reading)
+
+    def _zone(self, calibrated: float) -> Zone:
+        rule, sign = self.rule, self._sign
+        span = abs(rule.top - rule.rest)
+        need = span
+        if self.ways:
+            need = max(span, TOP_SHARE * statistics.median(self.ways[-TYPICAL_OF:]))
+        if sign * (calibrated - rule.rest) >= need:
             return "top"
-        if sign * (reading - rule.rest) <= 0:
+        near = NEAR_REST * span
+        if rule.count == "hold":
+            near = NEAR_REST * span  # a hold is over once the person is back near the floor
+        elif self.state == "top":
+            near = max(near, RETURN_SHARE * sign * (self.furthest - rule.rest))
+        if sign * (calibrated - rule.rest) <= near:
             return "rest"
         return "between"
+
+    def _follow(self, t: float, smooth: float, resting: bool) -> None:
+        """Keep the rest level: quickly where the measure goes past it towards rest, and slowly
+        back towards the measure while the person rests."""
+        if self.level is None or self.last_t is None:
+            self.level = self.first = smooth
+        elif self._sign * (smooth - self.level) < 0:
+            self.level += (smooth - self.level) * min(1.0, (t - self.last_t) / SETTLE_SECONDS)
+            first = self._calibrated(self.first if self.first is not None else smooth)
+            span = abs(self.rule.top - self.rule.rest)
+            if self.rule.count == "reps" and not self.reps and self._sign * (first - self.rule.rest) >= span:
+                self.began_mid_rep = True  # it started near the top and came back: half a rep
+        elif resting:
+            self.level += (smooth - self.level) * min(1.0, (t - self.last_t) / RELAX_SECONDS)
+        limit = self.rule.rest_up_to
+        if limit is not None and self._sign * (self.level - limit) > 0:
+            self.level = limit  # no one rests there: they began in position
+        self.last_t = t
 
     def add(self, frame: Frame) -> None:
         rule = self.rule
@@ -255,19 +337,27 @@ class Tracker:
         self.recent = [*self.recent[-2:], reading]
         smooth = statistics.median(self.recent)
         if rule.count == "hold":
-            self._hold(frame, smooth)
+            # Out of a hold is not at rest (a dip, a pause on the way down): the level it is
+            # measured from is where the person lay, and never follows them up.
+            self._follow(frame.t, smooth, resting=False)
+            self._hold(frame, self._calibrated(smooth))
         else:
-            self._rep(frame, smooth)
+            self._follow(frame.t, smooth, self.state == "rest")
+            self._rep(frame, self._calibrated(smooth), self._judged(smooth))
 
-    def _rep(self, frame: Frame, smooth: float) -> None:
+    def _rep(self, frame: Frame, smooth: float, judged: float) -> None:
         before = self.state
         after = REP_TRANSITIONS.get((before, self._zone(smooth)), before)
         if before == "rest" and after != "rest":
-            self.started, self.furthest = frame.t, smooth
+            self.started, self.furthest, self.furthest_judged = frame.t, smooth, judged
             for check in self.checks:
                 check.run, check.flagged = 0, False
         if after != "rest":
-            self.furthest = max(self.furthest, smooth) if self.rule.rising else min(self.furthest, smooth)
+            further = max if self.rule.rising else min
+            self.furthest, self.furthest_judged = (
+                further(self.furthest, smooth),
+                further(self.furthest_judged, judged),
+            )
             self._watch(frame, len(self.reps) + 1)
         if before == "top" and after == "rest":
             self._finish(frame.t)
@@ -275,15 +365,29 @@ class Tracker:
             self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]
         self.state = after
 
+    def shortest_rep(self) -> float:
+        """The quickest a rep may be: well under the person's own pace once they have done a
+        rep, under the prescribed tempo before, and never under the rule's floor."""
+        rule = self.rule
+        if self.seconds:
+            return max(rule.min_rep_seconds, PACE_SHARE * statistics.median(self.seconds[-TYPICAL_OF:]))
+        if rule.tempo_seconds is not None:
+            return max(rule.min_rep_seconds, TEMPO_SHARE * rule.tempo_seconds)
+        return rule.min_rep_seconds
+
     def _finish(self, end: float) -> None:
         rule = self.rule
-        if not rule.min_rep_seconds <= end - self.started <= rule.max_rep_seconds:
+        took = end - self.started
+        if not self.shortest_rep() <= took <= rule.max_rep_seconds:
             self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]  # not a rep: nor its flags
             return
-        self.reps.append(Rep(round(self.started, 3), round(end, 3), round(self.furthest, 1)))
+        self.seconds.append(took)
+        self.ways.append(abs(self.furthest - rule.rest))
+        self.reps.append(Rep(round(self.started, 3), round(end, 3), round(self.furthest_judged, 1)))
         for spec in rule.checks:
             if spec.short_of is not None:
-                short = self.furthest < spec.short_of if rule.rising else self.furthest > spec.short_of
+                furthest = self.furthest_judged
+                short = furthest < spec.short_of if rule.rising else furthest > spec.short_of
                 if short:
                     self.flags.append(Flag(spec.id, round(end, 3), spec.cue, len(self.reps)))
 
@@ -318,7 +422,9 @@ class Tracker:
             )
             if reading is None:
                 continue
-            if spec.measure is not None and spec.measure.kind == "tilt":
+            if spec.measure is None:
+                reading = self._judged(reading)
+            elif spec.measure.kind == "tilt":
                 reading = abs(reading)
             if check.past(reading):
                 check.run += 1
@@ -338,7 +444,60 @@ class Tracker:
             self.side,
             self.used,
             self.skipped,
+            began_mid_rep=self.began_mid_rep,
+            ended_mid_rep=self.rule.count == "reps" and self.state == "top",
         )
+
+
+@dataclass
+class Subject:
+    """The person being followed. MediaPipe Pose follows one body, and with two people in view it
+    can jump to the other (a coach beside the person exercising): a body further from where the
+    person was than they could have moved, or of another size, is someone else. Its frames are
+    left out until the person is back; a few such frames in a row are a switch (one or two are a
+    detector's slip). If the person is not back within `LOST_SECONDS`, the body in view is
+    followed from then on (the switch has been counted, so it is never silent)."""
+
+    aspect: float = 1.0
+    min_visibility: float = 0.5
+    centre: tuple[float, float] | None = None
+    size: float = 0.0
+    seen_at: float = 0.0  # when the person was last in the picture
+    last_at: float = 0.0  # when anyone was (while someone else is, the person cannot be told to have moved)
+    away: int = 0  # frames in a row of someone else
+    frames_other: int = 0
+    switches: int = 0
+
+    def accepts(self, frame: Frame) -> bool:
+        body = _body(frame, self.aspect, self.min_visibility)
+        if body is None:
+            return True  # nothing to tell by: the measures skip it if they cannot read it
+        centre, size = body
+        since, self.last_at = frame.t - self.last_at, frame.t
+        if self.centre is not None and frame.t - self.seen_at <= LOST_SECONDS:
+            moved = min(MOVE_TORSOS_PER_SECOND * since, MOVE_TORSOS_MOST)
+            jumped = math.dist(centre, self.centre) > self.size * (JUMP_TORSOS + moved)
+            if jumped or max(size / self.size, self.size / size) > SIZE_CHANGE:
+                self.away += 1
+                self.frames_other += 1
+                if self.away == SWITCH_FRAMES:
+                    self.switches += 1
+                return False
+        self.centre, self.size, self.seen_at, self.away = centre, size, frame.t, 0
+        return True
+
+
+def _body(frame: Frame, aspect: float, min_visibility: float) -> tuple[tuple[float, float], float] | None:
+    """Where the body is (the middle of its shoulders and hips) and its size (torso length)."""
+    seen = [
+        p
+        for name in ("left_shoulder", "right_shoulder", "left_hip", "right_hip")
+        if (p := _point(frame, name, "left", aspect, min_visibility)) is not None
+    ]
+    size = _torso(frame, "left", aspect, min_visibility)
+    if len(seen) < 2 or size is None:
+        return None
+    return (sum(p[0] for p in seen) / len(seen), sum(p[1] for p in seen) / len(seen)), size
 
 
 def upper_side(frames: Sequence[Frame], min_visibility: float = 0.5) -> Side:
@@ -432,17 +591,20 @@ def evaluate(
     rule: MotionRule, frames: Sequence[Frame], *, side: Side | None = None, aspect: float = 1.0
 ) -> Result:
     """Reps (or hold seconds) and form flags over a whole recording. Without `side`, both sides are
-    followed and the one that counted more (held longer, then was seen more) is the answer."""
+    followed and the one that counted more (held longer, then was seen more) is the answer.
+    Frames of someone else (`Subject`) are left out, and counted in the result."""
+    subject = Subject(aspect, rule.min_visibility)
+    followed = [frame for frame in frames if subject.accepts(frame)]
     sides: tuple[Side, ...] = (side,) if side else ("left", "right")
     if not any(p in SIDED for p in rule.measure.points):
         sides = sides[:1]
     elif side is None and rule.watch == "upper":
-        sides = (upper_side(frames, rule.min_visibility),)
+        sides = (upper_side(followed, rule.min_visibility),)
     results = []
     for watched in sides:
         tracker = Tracker(rule, watched, aspect)
-        for frame in frames:
+        for frame in followed:
             tracker.add(frame)
         results.append(tracker.result())
     best = max(results, key=lambda r: (len(r.reps), r.hold_seconds, r.frames_used))
-    return replace(best, aspect=aspect)
+    return replace(best, aspect=aspect, frames_other=subject.frames_other, switches=subject.switches)

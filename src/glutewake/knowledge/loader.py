@@ -3,8 +3,8 @@
 The YAML files are validated with pydantic against `schema.py` and every cross-reference
 is checked. Validation costs more than the rest of a command together, so the validated
 `Knowledge` is kept in memory and pickled under the data directory, keyed by a digest of
-the files' bytes and the package version: an edited file is validated again, and a damaged
-cache is ignored and rewritten.
+the files' bytes, the package version and the schema's and loader's source: an edited file is
+validated again, and a damaged cache is ignored and rewritten.
 
 Texts name services through placeholders such as `{emergency_number}`; `load_knowledge`
 returns them filled in for one region of `regions.yaml` (the first, by default).
@@ -150,6 +150,9 @@ def _read_bytes(path: Path) -> bytes:
 
 def _digest(raw_files: dict[str, bytes]) -> str:
     hasher = hashlib.blake2b(__version__.encode(), digest_size=16)
+    # What the files are validated into, and how: a change there makes a new knowledge base too.
+    for module in (Path(__file__), Path(__file__).with_name("schema.py")):
+        hasher.update(module.read_bytes())
     for name, data in raw_files.items():
         hasher.update(name.encode() + b"\0" + data + b"\0")
     return hasher.hexdigest()
@@ -216,6 +219,9 @@ def validate(documents: dict[str, Any], digest: str = "") -> Knowledge:
     for rule in parse("motion", list[MotionRule]):
         if rule.exercise in motion:
             raise KnowledgeError(f"motion.yaml: exercise {rule.exercise!r} has more than one rule")
+        tempo = exercises[rule.exercise].tempo if rule.exercise in exercises else None
+        if tempo is not None and rule.tempo_seconds is None:
+            rule = replace(rule, tempo_seconds=tempo.lift_seconds + tempo.hold_seconds + tempo.lower_seconds)
         motion[rule.exercise] = rule
     knowledge = Knowledge(
         references, findings, conditions, triage, selftests, exercises, programme, regions, "", digest, motion

@@ -718,17 +718,38 @@ class MotionRule:
     rest: float
     top: float
     checks: tuple[FormCheck, ...] = ()
-    min_rep_seconds: float = 0.8
+    min_rep_seconds: float = 0.4  # quicker than this is no one's rep, whatever the pace
     max_rep_seconds: float = 15.0
     min_visibility: float = 0.5
     # Which side's points to follow: whichever counts more ("either"), or the side higher in
     # the picture ("upper": the top side of someone lying or propped on their side).
     watch: Literal["either", "upper"] = "either"
+    # How the person's own rest level is laid onto `rest` (core/motion.py): "scale" stretches it
+    # there (a length that differs from person to person and camera to camera, such as a
+    # standing hip's height), "shift" moves it there (a level above the floor, a distance
+    # apart), "none" counts from it but judges the checks on the reading as it is (an angle: a
+    # straight line is 180 degrees for everyone). By default: "scale" for heights, "none" for
+    # angles, "shift" for the rest.
+    calibrate: Literal["shift", "scale", "none"] | None = None
+    # The furthest towards `top` a person's rest level can be (a hold's position is not a rest):
+    # someone already in position when the set starts is timed from the start.
+    rest_up_to: float | None = None
+    # Seconds one rep takes at the exercise's prescribed tempo (the loader fills it in from
+    # exercises.yaml); a rep far quicker than both this and the person's own pace is not one.
+    tempo_seconds: float | None = None
 
     @property
     def rising(self) -> bool:
         """Whether the measure grows towards the top (a bridge's hip angle) or falls (a squat's hip height)."""
         return self.top > self.rest
+
+    @property
+    def calibration(self) -> Literal["shift", "scale", "none"]:
+        if self.calibrate is not None:
+            return self.calibrate
+        if self.measure.kind == "height":
+            return "scale"
+        return "none" if self.measure.kind in ("angle", "tilt") else "shift"
 
 
 @dataclass(frozen=True)

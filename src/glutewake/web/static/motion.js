@@ -23,6 +23,22 @@
   };
   const MAX_GAP_SECONDS = 1.0;
   const EXIT_SECONDS = 0.7;
+  // The person's own thresholds (core/motion.py's constants, the same values).
+  const NEAR_REST = 0.35;
+  const RETURN_SHARE = 0.5;
+  const TOP_SHARE = 0.5;
+  const TYPICAL_OF = 5;
+  const SETTLE_SECONDS = 0.3;
+  const RELAX_SECONDS = 3.0;
+  const TEMPO_SHARE = 0.1;
+  const PACE_SHARE = 0.3;
+  // Another person in the picture (core/motion.py's Subject).
+  const JUMP_TORSOS = 1.0;
+  const MOVE_TORSOS_PER_SECOND = 1.5;
+  const MOVE_TORSOS_MOST = 1.0;
+  const SIZE_CHANGE = 1.6;
+  const SWITCH_FRAMES = 3;
+  const LOST_SECONDS = 5.0;
 
   function median(values) {
     const sorted = [...values].sort((a, b) => a - b);
@@ -83,23 +99,68 @@
   }
 
   function rising(rule) { return rule.top > rule.rest; }
+  function given(x) { return x !== null && x !== undefined; }
+  function calibration(rule) {
+    if (given(rule.calibrate)) return rule.calibrate;
+    return { height: "scale", angle: "none", tilt: "none" }[rule.measure.kind] || "shift";
+  }
   function round(x, places) { const k = 10 ** places; return Math.round(x * k) / k; }
 
   class Tracker {
     constructor(rule, side, aspect = 1.0) {
       this.rule = rule; this.side = side; this.aspect = aspect;
-      this.state = "rest"; this.recent = []; this.started = 0; this.furthest = 0;
+      this.state = "rest"; this.recent = []; this.started = 0; this.furthest = 0; this.furthestJudged = 0;
       this.reps = []; this.flags = []; this.holdSeconds = 0; this.lastIn = null;
       this.used = 0; this.skipped = 0;
-      this.checks = rule.checks.filter((c) => c.short_of === null || c.short_of === undefined)
+      this.level = null; this.first = null; this.lastT = null; this.seconds = []; this.ways = [];
+      this.beganMidRep = false;
+      this.checks = rule.checks.filter((c) => !given(c.short_of))
         .map((spec) => ({ spec, run: 0, flagged: false }));
     }
 
-    zone(reading) {
-      const sign = rising(this.rule) ? 1 : -1;
-      if (sign * (reading - this.rule.top) >= 0) return "top";
-      if (sign * (reading - this.rule.rest) <= 0) return "rest";
+    sign() { return rising(this.rule) ? 1 : -1; }
+
+    calibrated(reading) {
+      const rule = this.rule;
+      const level = this.level;
+      if (level === null) return reading;
+      if (calibration(rule) === "scale" && Math.abs(level) > 1e-6) return reading * (rule.rest / level);
+      return reading + (rule.rest - level);
+    }
+
+    judged(reading) {
+      return calibration(this.rule) === "none" ? reading : this.calibrated(reading);
+    }
+
+    zone(calibrated) {
+      const rule = this.rule;
+      const sign = this.sign();
+      const span = Math.abs(rule.top - rule.rest);
+      let need = span;
+      if (this.ways.length) need = Math.max(span, TOP_SHARE * median(this.ways.slice(-TYPICAL_OF)));
+      if (sign * (calibrated - rule.rest) >= need) return "top";
+      let near = NEAR_REST * span;
+      if (rule.count === "hold") near = NEAR_REST * span;
+      else if (this.state === "top") near = Math.max(near, RETURN_SHARE * sign * (this.furthest - rule.rest));
+      if (sign * (calibrated - rule.rest) <= near) return "rest";
       return "between";
+    }
+
+    follow(t, smooth, resting) {
+      const rule = this.rule;
+      const sign = this.sign();
+      if (this.level === null || this.lastT === null) {
+        this.level = smooth; this.first = smooth;
+      } else if (sign * (smooth - this.level) < 0) {
+        this.level += (smooth - this.level) * Math.min(1.0, (t - this.lastT) / SETTLE_SECONDS);
+        const first = this.calibrated(this.first !== null ? this.first : smooth);
+        const span = Math.abs(rule.top - rule.rest);
+        if (rule.count === "reps" && !this.reps.length && sign * (first - rule.rest) >= span) this.beganMidRep = true;
+      } else if (resting) {
+        this.level += (smooth - this.level) * Math.min(1.0, (t - this.lastT) / RELAX_SECONDS);
+      }
+      if (given(rule.rest_up_to) && sign * (this.level - rule.rest_up_to) > 0) this.level = rule.rest_up_to;
+      this.lastT = t;
     }
 
     add(frame) {
@@ -109,19 +170,27 @@
       this.used += 1;
       this.recent = [...this.recent.slice(-2), reading];
       const smooth = median(this.recent);
-      if (rule.count === "hold") this.hold(frame, smooth); else this.rep(frame, smooth);
+      if (rule.count === "hold") {
+        this.follow(frame.t, smooth, false);  // out of a hold is not at rest: the level never follows them up
+        this.hold(frame, this.calibrated(smooth));
+      } else {
+        this.follow(frame.t, smooth, this.state === "rest");
+        this.rep(frame, this.calibrated(smooth), this.judged(smooth));
+      }
       return smooth;
     }
 
-    rep(frame, smooth) {
+    rep(frame, smooth, judged) {
       const before = this.state;
       const after = REP_TRANSITIONS[`${before}|${this.zone(smooth)}`] || before;
       if (before === "rest" && after !== "rest") {
-        this.started = frame.t; this.furthest = smooth;
+        this.started = frame.t; this.furthest = smooth; this.furthestJudged = judged;
         for (const check of this.checks) { check.run = 0; check.flagged = false; }
       }
       if (after !== "rest") {
-        this.furthest = rising(this.rule) ? Math.max(this.furthest, smooth) : Math.min(this.furthest, smooth);
+        const further = rising(this.rule) ? Math.max : Math.min;
+        this.furthest = further(this.furthest, smooth);
+        this.furthestJudged = further(this.furthestJudged, judged);
         this.watch(frame, this.reps.length + 1);
       }
       if (before === "top" && after === "rest") this.finish(frame.t);
@@ -129,17 +198,27 @@
       this.state = after;
     }
 
+    shortestRep() {
+      const rule = this.rule;
+      if (this.seconds.length) return Math.max(rule.min_rep_seconds, PACE_SHARE * median(this.seconds.slice(-TYPICAL_OF)));
+      if (given(rule.tempo_seconds)) return Math.max(rule.min_rep_seconds, TEMPO_SHARE * rule.tempo_seconds);
+      return rule.min_rep_seconds;
+    }
+
     finish(end) {
       const rule = this.rule;
-      const seconds = end - this.started;
-      if (!(rule.min_rep_seconds <= seconds && seconds <= rule.max_rep_seconds)) {
+      const took = end - this.started;
+      if (!(this.shortestRep() <= took && took <= rule.max_rep_seconds)) {
         this.flags = this.flags.filter((f) => f.rep !== this.reps.length + 1);
         return;
       }
-      this.reps.push({ start: round(this.started, 3), end: round(end, 3), top: round(this.furthest, 1) });
+      this.seconds.push(took);
+      this.ways.push(Math.abs(this.furthest - rule.rest));
+      this.reps.push({ start: round(this.started, 3), end: round(end, 3), top: round(this.furthestJudged, 1) });
       for (const spec of rule.checks) {
-        if (spec.short_of === null || spec.short_of === undefined) continue;
-        const short = rising(rule) ? this.furthest < spec.short_of : this.furthest > spec.short_of;
+        if (!given(spec.short_of)) continue;
+        const furthest = this.furthestJudged;
+        const short = rising(rule) ? furthest < spec.short_of : furthest > spec.short_of;
         if (short) this.flags.push({ id: spec.id, t: round(end, 3), cue: spec.cue, rep: this.reps.length });
       }
     }
@@ -173,7 +252,8 @@
         }
         let reading = value(spec.measure || this.rule.measure, frame, this.side, this.aspect, this.rule.min_visibility);
         if (reading === null) continue;
-        if (spec.measure && spec.measure.kind === "tilt") reading = Math.abs(reading);
+        if (!spec.measure) reading = this.judged(reading);
+        else if (spec.measure.kind === "tilt") reading = Math.abs(reading);
         const past = spec.above !== null && spec.above !== undefined ? reading > spec.above
           : spec.below !== null && spec.below !== undefined && reading < spec.below;
         if (past) {
@@ -192,8 +272,46 @@
     result() {
       return {
         reps: this.reps, hold_seconds: round(this.holdSeconds, 2), flags: this.flags, side: this.side,
-        frames_used: this.used, frames_skipped: this.skipped,
+        frames_used: this.used, frames_skipped: this.skipped, began_mid_rep: this.beganMidRep,
+        ended_mid_rep: this.rule.count === "reps" && this.state === "top", frames_other: 0, switches: 0,
       };
+    }
+  }
+
+  // The person being followed (core/motion.py's Subject): frames of a body further than the
+  // person could have moved, or of another size, are someone else's and are left out.
+  function body(frame, aspect, minVisibility) {
+    const seen = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
+      .map((name) => point(frame, name, "left", aspect, minVisibility)).filter((p) => p);
+    const size = torso(frame, "left", aspect, minVisibility);
+    if (seen.length < 2 || size === null) return null;
+    return { centre: [seen.reduce((a, p) => a + p[0], 0) / seen.length, seen.reduce((a, p) => a + p[1], 0) / seen.length], size };
+  }
+
+  class Subject {
+    constructor(aspect = 1.0, minVisibility = 0.5) {
+      this.aspect = aspect; this.minVisibility = minVisibility;
+      this.centre = null; this.size = 0; this.seenAt = 0; this.lastAt = 0; this.away = 0; this.framesOther = 0; this.switches = 0;
+    }
+
+    accepts(frame) {
+      const found = body(frame, this.aspect, this.minVisibility);
+      if (found === null) return true;
+      const { centre, size } = found;
+      const since = frame.t - this.lastAt;
+      this.lastAt = frame.t;
+      if (this.centre !== null && frame.t - this.seenAt <= LOST_SECONDS) {
+        const moved = Math.min(MOVE_TORSOS_PER_SECOND * since, MOVE_TORSOS_MOST);
+        const jumped = Math.hypot(centre[0] - this.centre[0], centre[1] - this.centre[1]) > this.size * (JUMP_TORSOS + moved);
+        if (jumped || Math.max(size / this.size, this.size / size) > SIZE_CHANGE) {
+          this.away += 1;
+          this.framesOther += 1;
+          if (this.away === SWITCH_FRAMES) this.switches += 1;
+          return false;
+        }
+      }
+      this.centre = centre; this.size = size; this.seenAt = frame.t; this.away = 0;
+      return true;
     }
   }
 
@@ -215,16 +333,18 @@
     let sides = side ? [side] : ["left", "right"];
     if (!sided(rule)) sides = sides.slice(0, 1);
     else if (!side && rule.watch === "upper") sides = [upperSide(frames, rule.min_visibility)];
+    const subject = new Subject(aspect, rule.min_visibility);
+    const followed = frames.filter((frame) => subject.accepts(frame));
     let best = null;
     for (const watched of sides) {
       const tracker = new Tracker(rule, watched, aspect);
-      for (const frame of frames) tracker.add(frame);
+      for (const frame of followed) tracker.add(frame);
       const result = tracker.result();
       const key = [result.reps.length, result.hold_seconds, result.frames_used];
       if (best === null || key[0] > best.key[0] || (key[0] === best.key[0] && (key[1] > best.key[1]
           || (key[1] === best.key[1] && key[2] > best.key[2])))) best = { key, result };
     }
-    return best.result;
+    return { ...best.result, frames_other: subject.framesOther, switches: subject.switches };
   }
 
   // The same as `evaluate`, a frame at a time, for the live camera: both sides are followed and
@@ -236,10 +356,12 @@
       this.upper = !side && sided(rule) && rule.watch === "upper";
       this.minVisibility = rule.min_visibility;
       this.higher = 0;
+      this.subject = new Subject(aspect, rule.min_visibility);
       this.trackers = sides.map((watched) => new Tracker(rule, watched, aspect));
     }
 
     add(frame) {
+      if (!this.subject.accepts(frame)) return this.result();
       for (const tracker of this.trackers) tracker.add(frame);
       if (this.upper) {
         const a = frame.landmarks[INDEX.left_hip];
@@ -250,7 +372,8 @@
     }
 
     result() {
-      if (this.upper) return this.trackers[this.higher >= 0 ? 0 : 1].result();
+      const seen = { frames_other: this.subject.framesOther, switches: this.subject.switches };
+      if (this.upper) return { ...this.trackers[this.higher >= 0 ? 0 : 1].result(), ...seen };
       let best = null;
       for (const tracker of this.trackers) {
         const result = tracker.result();
@@ -258,7 +381,7 @@
         if (best === null || key[0] > best.key[0] || (key[0] === best.key[0] && (key[1] > best.key[1]
             || (key[1] === best.key[1] && key[2] > best.key[2])))) best = { key, result };
       }
-      return best.result;
+      return { ...best.result, ...seen };
     }
   }
 
@@ -296,7 +419,7 @@
     return { ok: lit && body && facing, body, view, facing, light: lit, says };
   }
 
-  const api = { LANDMARKS, REP_TRANSITIONS, Tracker, Live, evaluate, setupCheck, value, viewOf, upperSide };
+  const api = { LANDMARKS, REP_TRANSITIONS, Subject, Tracker, Live, evaluate, setupCheck, value, viewOf, upperSide };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.GlutewakeMotion = api;
 })(typeof window === "undefined" ? globalThis : window);

@@ -237,6 +237,9 @@
       }));
       if (step.reps !== null) saveSet(index, Math.min(500, counted.reps.length), null, flags);
       else saveSet(index, null, Math.min(3600, Math.round(counted.hold_seconds)), flags);
+      if (counted.ended_mid_rep) {  // said, not counted: half a rep is not a rep
+        ui.cameraCue.textContent = "The last rep had not come back when the set ended, so it is not counted.";
+      }
     } else if (step.kind === "set" && how !== "skip") {
       const seconds = Math.round(Math.min(elapsed(), total) / 1000);
       if (step.reps !== null) {
@@ -394,7 +397,12 @@
     }
     if (!live || !frame.landmarks || pausedAt !== null) return;
     const before = counted.reps.length;
+    const switches = counted.switches || 0;
     counted = live.add(frame);
+    if (counted.switches > switches) {  // the pose model jumped to someone else: never counted silently
+      ui.cameraCue.textContent = "Someone else came into view: I am counting only the person who started the set.";
+      sayNext("Someone else came into view. I am counting only you.");
+    }
     const reached = step.reps !== null ? counted.reps.length >= step.reps : counted.hold_seconds >= step.hold_seconds;
     if (counted.reps.length > before) {
       if (reached) spokenCount = String(counted.reps.length); else sayNext(String(counted.reps.length));

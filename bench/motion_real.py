@@ -9,7 +9,7 @@ Pose offline at the browser's settings, with the true counts made by eye (bench/
 says how, and how to rebuild the set). Only what a licence allows is in the repository
 (bench/real/landmarks/); the rest is rebuilt into a directory of your own and named with --data.
 
-    python3 bench/motion_real.py [--data DIR] [--model lite|full] [--verbose]
+    python3 bench/motion_real.py [--data DIR] [--model lite|full] [--fps N] [--verbose]
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from glutewake.core.motion import Result, evaluate, read
+from glutewake.core.motion import Frame, Result, evaluate, read
 from glutewake.knowledge import load_knowledge
 
 HERE = Path(__file__).resolve().parent / "real"
@@ -46,7 +46,18 @@ class Outcome:
         return self.got - self.true
 
 
-def run(data: Path, models: tuple[str, ...]) -> list[Outcome]:
+def at_most(frames: list[Frame], fps: float | None) -> list[Frame]:
+    """The frames a pose model answering `fps` times a second would have given."""
+    if fps is None:
+        return frames
+    kept: list[Frame] = []
+    for frame in frames:
+        if not kept or frame.t - kept[-1].t >= 1 / fps - 1e-9:
+            kept.append(frame)
+    return kept
+
+
+def run(data: Path, models: tuple[str, ...], fps: float | None = None) -> list[Outcome]:
     kb = load_knowledge()
     clips = json.loads((data / "clips.json").read_text())
     outcomes = []
@@ -59,7 +70,7 @@ def run(data: Path, models: tuple[str, ...]) -> list[Outcome]:
             if not path.exists():
                 continue
             with path.open() as lines:
-                frames = read(lines)
+                frames = at_most(read(lines), fps)
             # The browser knows its camera's picture size; so does the recording.
             result = evaluate(rule, frames, aspect=clip["width"] / clip["height"])
             if rule.count == "hold":
@@ -118,11 +129,14 @@ def main() -> None:
     )
     parser.add_argument("--model", choices=MODELS, action="append", help="the pose model (default: both)")
     parser.add_argument("--verbose", action="store_true", help="every clip, not only miscounts")
+    parser.add_argument(
+        "--fps", type=float, help="keep only as many frames a second as a slow device's pose model answers"
+    )
     args = parser.parse_args()
     models = tuple(args.model or MODELS)
     if not (args.data / "clips.json").exists():
         parser.error(f"{args.data} has no clips.json; bench/real/README.md says how to build the set")
-    outcomes = run(args.data, models)
+    outcomes = run(args.data, models, args.fps)
     if not outcomes:
         parser.error(f"no landmark files under {args.data / 'landmarks'}")
     for model in models:

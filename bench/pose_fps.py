@@ -6,7 +6,12 @@ The picture is scikit-image's astronaut photograph (640 x 480, as a webcam's), s
 as the camera's video would be. Chromium runs with its software WebGL, as on a machine without
 a GPU: a real browser on a laptop or phone is faster.
 
-    python3 bench/pose_fps.py [--frames 40]
+    python3 bench/pose_fps.py [--frames 40] [--pictures DIR]
+
+With --pictures, the frames are a real recording's, one after another (a clip of bench/real:
+`/work/mpvenv/bin/python bench/real/make_landmarks.py --pictures ID DIR` writes them, as
+Debian's Chromium cannot play MP4); decoding them is left out of the time, as a camera hands
+its frames over already decoded.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from glutewake.clock import SystemClock
 from glutewake.knowledge import load_knowledge
 from glutewake.store import Store, connect
 
-MEASURE = """async ({ png, complexity, frames }) => {
+MEASURE = """async ({ png, pictures, complexity, frames }) => {
   if (!window.Pose) {
     await new Promise((resolve, reject) => {
       const script = document.createElement("script");
@@ -41,9 +46,21 @@ MEASURE = """async ({ png, complexity, frames }) => {
       document.head.appendChild(script);
     });
   }
-  const image = new Image();
-  image.src = "data:image/png;base64," + png;
-  await image.decode();
+  let image = new Image();
+  let next = async () => {};
+  if (pictures) {  // a real recording's frames, one after another, as a camera would give them
+    let n = 0;
+    next = async () => {
+      n += 1;
+      image = new Image();
+      image.src = "data:image/jpeg;base64," + pictures[n % pictures.length];
+      await image.decode();
+    };
+    await next();
+  } else {
+    image.src = "data:image/png;base64," + png;
+    await image.decode();
+  }
   const pose = new Pose({ locateFile: (file) => "/static/vendor/pose/" + file });
   pose.setOptions({ modelComplexity: complexity, smoothLandmarks: true });
   let found = 0;
@@ -52,15 +69,27 @@ MEASURE = """async ({ png, complexity, frames }) => {
   await pose.initialize();
   await pose.send({ image });
   const first = performance.now() - began;
-  for (let i = 0; i < 5; i += 1) await pose.send({ image });
-  began = performance.now();
-  for (let i = 0; i < frames; i += 1) await pose.send({ image });
-  const seconds = (performance.now() - began) / 1000;
+  for (let i = 0; i < 5; i += 1) { await next(); await pose.send({ image }); }
+  let seconds = 0;
+  for (let i = 0; i < frames; i += 1) {
+    await next();  // not timed: a camera hands over its next frame already decoded
+    began = performance.now();
+    await pose.send({ image });
+    seconds += (performance.now() - began) / 1000;
+  }
   await pose.close();
   return { fps: frames / seconds, first_ms: first, found };
 }"""
 
-EVALUATE = """({ rules, vectors }) => {
+EVALUATE = """async ({ rules, vectors }) => {
+  if (!window.GlutewakeMotion) {  // the page shows it only when a session may start
+    await new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = "/static/motion.js";
+      script.onload = resolve; script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
   let frames = 0, ms = 0;
   for (const { exercise, frames: list } of vectors) {
     for (let round = 0; round < 5; round += 1) {
@@ -78,7 +107,21 @@ EVALUATE = """({ rules, vectors }) => {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--frames", type=int, default=40, help="frames timed for each model (default 40)")
-    frames = parser.parse_args().frames
+    parser.add_argument(
+        "--pictures",
+        type=Path,
+        help="a directory of a recording's frames as JPEG files, in name order (bench/real/make_landmarks.py"
+        " --pictures makes them from a clip)",
+    )
+    args = parser.parse_args()
+    frames = args.frames
+    pictures = None
+    if args.pictures:
+        files = sorted(args.pictures.glob("*.jpg"))
+        if not files:
+            parser.error(f"{args.pictures} has no .jpg files")
+        files = files[:: max(1, len(files) // (frames + 6))]  # spread over the recording
+        pictures = [base64.b64encode(f.read_bytes()).decode() for f in files]
     from glutewake.codec import dump
 
     kb = load_knowledge()
@@ -100,9 +143,16 @@ def main() -> None:
             context.add_cookies([signed_in_cookie(home)])
             page = context.new_page()
             page.goto(site + "session")
-            print(f"MediaPipe Pose in headless Chromium, {frames} frames of a 640 x 480 picture each")
+            what = (
+                f"frames of the recording in {args.pictures}"
+                if pictures
+                else "frames of a 640 x 480 picture each"
+            )
+            print(f"MediaPipe Pose in headless Chromium, {frames} {what}")
             for complexity, name in ((0, "lite"), (1, "full")):
-                got = page.evaluate(MEASURE, {"png": png, "complexity": complexity, "frames": frames})
+                got = page.evaluate(
+                    MEASURE, {"png": png, "pictures": pictures, "complexity": complexity, "frames": frames}
+                )
                 print(f"  {name:5} {got['fps']:5.1f} frames/s; first frame (loading included) {got['first_ms'] / 1000:.1f} s;"
                       f" a person found in {got['found']} of {frames + 6}")  # fmt: skip
             rules = {e: dump(rule) for e, rule in kb.motion.items()}

@@ -68,6 +68,7 @@ Rebuilding the set from scratch
        /work/mpvenv/bin/python bench/real/make_landmarks.py ID [ID..]  # some clips
        ... --force   redo clips whose landmark files already exist
        ... --check   also fill width/height/fps/seconds in clips.json from the videos
+       ... --pictures ID DIR   write clip ID's frames to DIR as JPEG files (bench/pose_fps.py --pictures)
 
 The true rep counts in clips.json were made by eye from contact sheets, never
 from these landmarks (see README.md).
@@ -209,6 +210,15 @@ def main(argv):
     ids = [a for a in argv if not a.startswith("--")]
     with open(CLIPS) as f:
         clips = json.load(f)
+    if "--pictures" in argv:  # a clip's frames as JPEG files, for bench/pose_fps.py --pictures
+        import cv2
+
+        clip_id, out_dir = ids[0], ids[1]
+        os.makedirs(out_dir, exist_ok=True)
+        clip = next(c for c in clips if c["id"] == clip_id)
+        for n, (_t, rgb) in enumerate(frames(video_path(clip), clip.get("cut"))):
+            cv2.imwrite(os.path.join(out_dir, f"{n:05d}.jpg"), cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        return
     if "--fetch-cmds" in argv:
         for c in clips:
             s = c["source"]

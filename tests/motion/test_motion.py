@@ -145,6 +145,11 @@ def test_a_set_that_starts_or_ends_part_way_through_a_rep_counts_what_is_whole_a
     assert (len(began.reps), began.began_mid_rep, began.ended_mid_rep) == (3, True, False)
     ended = evaluate(_rule(), _series([*whole, 0.9, 1.2, 1.5, 1.7, 1.7]))
     assert (len(ended.reps), ended.began_mid_rep, ended.ended_mid_rep) == (3, False, True)
+    # It began part way into a rep, went on to its top and back past where it began: what looked
+    # like a first rep was the end of one begun before; it is taken back once their rest shows.
+    rising = [1.3, 1.3, 1.5, 1.8, 2.1, 2.2, 2.2, 2.0, 1.7, 1.4, 1.1, 0.9, 0.8, 0.8, 0.8, 0.8, 0.8]
+    taken_back = evaluate(_rule(), _series(rising + whole))
+    assert (len(taken_back.reps), taken_back.began_mid_rep) == (3, True)
     plain = evaluate(_rule(), _series(whole))
     assert (len(plain.reps), plain.began_mid_rep, plain.ended_mid_rep) == (3, False, False)
 

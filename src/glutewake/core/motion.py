@@ -269,6 +269,7 @@ class Tracker:
     seconds: list[float] = field(default_factory=list)  # how long each counted rep took
     ways: list[float] = field(default_factory=list)  # how far each counted rep went (calibrated)
     began_mid_rep: bool = False
+    first_from: float | None = None  # the rest level the first rep started from, until a second is counted
 
     def __post_init__(self) -> None:
         self.checks = [_Check(spec) for spec in self.rule.checks if spec.short_of is None]
@@ -316,16 +317,34 @@ class Tracker:
             self.level = self.first = smooth
         elif self._sign * (smooth - self.level) < 0:
             self.level += (smooth - self.level) * min(1.0, (t - self.last_t) / SETTLE_SECONDS)
-            first = self._calibrated(self.first if self.first is not None else smooth)
-            span = abs(self.rule.top - self.rule.rest)
-            if self.rule.count == "reps" and not self.reps and self._sign * (first - self.rule.rest) >= span:
-                self.began_mid_rep = True  # it started near the top and came back: half a rep
+            self._began_part_way()
         elif resting:
             self.level += (smooth - self.level) * min(1.0, (t - self.last_t) / RELAX_SECONDS)
         limit = self.rule.rest_up_to
         if limit is not None and self._sign * (self.level - limit) > 0:
             self.level = limit  # no one rests there: they began in position
         self.last_t = t
+
+    def _began_part_way(self) -> None:
+        """Whether the set began part way through a rep, now that the rest level has moved
+        further towards rest than where it began: the first value read was far from this rest
+        (nothing counted of it), or the first rep counted started from there (then it was the
+        end of a rep begun before the recording, and is taken back)."""
+        if self.rule.count != "reps":
+            return
+        span = abs(self.rule.top - self.rule.rest)
+
+        def far(value: float | None) -> bool:
+            return value is not None and self._sign * (self._calibrated(value) - self.rule.rest) >= span
+
+        if not self.reps and far(self.first):
+            self.began_mid_rep = True
+        elif len(self.reps) == 1 and self.state != "top" and far(self.first_from):
+            self.reps.pop()
+            self.seconds.pop()
+            self.ways.pop()
+            self.flags = [f for f in self.flags if f.rep != 1]
+            self.began_mid_rep, self.first_from = True, None
 
     def add(self, frame: Frame) -> None:
         rule = self.rule
@@ -350,6 +369,8 @@ class Tracker:
         after = REP_TRANSITIONS.get((before, self._zone(smooth)), before)
         if before == "rest" and after != "rest":
             self.started, self.furthest, self.furthest_judged = frame.t, smooth, judged
+            if not self.reps:
+                self.first_from = self.level
             for check in self.checks:
                 check.run, check.flagged = 0, False
         if after != "rest":
@@ -382,6 +403,8 @@ class Tracker:
             self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]  # not a rep: nor its flags
             return
         self.seconds.append(took)
+        if self.reps:
+            self.first_from = None  # a second rep: the first stands
         self.ways.append(abs(self.furthest - rule.rest))
         self.reps.append(Rep(round(self.started, 3), round(end, 3), round(self.furthest_judged, 1)))
         for spec in rule.checks:

@@ -113,7 +113,7 @@
       this.reps = []; this.flags = []; this.holdSeconds = 0; this.lastIn = null;
       this.used = 0; this.skipped = 0;
       this.level = null; this.first = null; this.lastT = null; this.seconds = []; this.ways = [];
-      this.beganMidRep = false;
+      this.beganMidRep = false; this.firstFrom = null;
       this.checks = rule.checks.filter((c) => !given(c.short_of))
         .map((spec) => ({ spec, run: 0, flagged: false }));
     }
@@ -153,14 +153,30 @@
         this.level = smooth; this.first = smooth;
       } else if (sign * (smooth - this.level) < 0) {
         this.level += (smooth - this.level) * Math.min(1.0, (t - this.lastT) / SETTLE_SECONDS);
-        const first = this.calibrated(this.first !== null ? this.first : smooth);
-        const span = Math.abs(rule.top - rule.rest);
-        if (rule.count === "reps" && !this.reps.length && sign * (first - rule.rest) >= span) this.beganMidRep = true;
+        this.beganPartWay();
       } else if (resting) {
         this.level += (smooth - this.level) * Math.min(1.0, (t - this.lastT) / RELAX_SECONDS);
       }
       if (given(rule.rest_up_to) && sign * (this.level - rule.rest_up_to) > 0) this.level = rule.rest_up_to;
       this.lastT = t;
+    }
+
+    // core/motion.py's Tracker._began_part_way: a first value far from rest, or a first rep that
+    // started from there, was part of a rep begun before the recording.
+    beganPartWay() {
+      const rule = this.rule;
+      if (rule.count !== "reps") return;
+      const sign = this.sign();
+      const span = Math.abs(rule.top - rule.rest);
+      if (!this.reps.length && this.first !== null) {
+        if (sign * (this.calibrated(this.first) - rule.rest) >= span) this.beganMidRep = true;
+      } else if (this.reps.length === 1 && this.state !== "top" && this.firstFrom !== null) {
+        if (sign * (this.calibrated(this.firstFrom) - rule.rest) >= span) {
+          this.reps.pop(); this.seconds.pop(); this.ways.pop();
+          this.flags = this.flags.filter((f) => f.rep !== 1);
+          this.beganMidRep = true; this.firstFrom = null;
+        }
+      }
     }
 
     add(frame) {
@@ -185,6 +201,7 @@
       const after = REP_TRANSITIONS[`${before}|${this.zone(smooth)}`] || before;
       if (before === "rest" && after !== "rest") {
         this.started = frame.t; this.furthest = smooth; this.furthestJudged = judged;
+        if (!this.reps.length) this.firstFrom = this.level;
         for (const check of this.checks) { check.run = 0; check.flagged = false; }
       }
       if (after !== "rest") {
@@ -213,6 +230,7 @@
         return;
       }
       this.seconds.push(took);
+      if (this.reps.length) this.firstFrom = null;
       this.ways.push(Math.abs(this.furthest - rule.rest));
       this.reps.push({ start: round(this.started, 3), end: round(end, 3), top: round(this.furthestJudged, 1) });
       for (const spec of rule.checks) {

@@ -91,3 +91,47 @@ def test_on_a_real_persons_recording_both_evaluators_count_what_was_done(
             assert js_rep["start"] == pytest.approx(py_rep.start, abs=0.002)
             assert py_rep.start >= start - 1.0, "the rep the person did"
             assert py_rep.end <= end + 1.0, "the rep the person did"
+
+
+LIVE_SEEN = """
+const motion = require(process.argv[1]);
+const { rule, seen, frames } = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const answer = (options) => {
+  const live = new motion.Live(rule, options);
+  let last = null;
+  for (const frame of frames) last = live.add(frame);
+  return { reps: last.reps.length, switches: last.switches };
+};
+process.stdout.write(JSON.stringify({ seeded: answer({ seen }), unseeded: answer({}) }));
+"""
+
+
+def test_the_live_counter_follows_the_person_the_setup_check_found() -> None:
+    """Two people in view: the one the setup check passed is counted, the other's frames are not
+    (and said); without the setup's frame, whoever the model follows from the first frame is."""
+    from glutewake.knowledge.schema import Measure, MotionRule
+    from tests.motion.test_motion import _elsewhere, _reps, _series
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("Node.js is not installed; ./scripts/test installs it with npm")
+    rule = MotionRule("glute_bridge", "side", "reps", Measure("height", ("hip", "ankle")), 1.0, 1.5)
+    frames = _series([0.8] * 5 + _reps(1.7, 3))
+    someone_else = _elsewhere(frames, range(1, len(frames)))  # from the set's first frame on
+    payload = {
+        "rule": dump(rule),
+        "seen": {"t": frames[0].t, "landmarks": [list(p) for p in frames[0].landmarks]},
+        "frames": [{"t": f.t + 0.1, "landmarks": [list(p) for p in f.landmarks]} for f in someone_else[1:]],
+    }
+    motion_js = Path(__file__).resolve().parents[2] / "src" / "glutewake" / "web" / "static" / "motion.js"
+    run = subprocess.run(
+        [node, "-e", LIVE_SEEN, str(motion_js)],
+        input=json.dumps(payload),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    assert got["seeded"]["switches"] == 1, "the person found at setup is the one followed; the other is said"
+    assert got["unseeded"] == {"reps": 3, "switches": 0}

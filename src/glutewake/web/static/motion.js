@@ -368,13 +368,15 @@
   // The same as `evaluate`, a frame at a time, for the live camera: both sides are followed and
   // the answer so far is the one `evaluate` would give on the frames so far (a test holds them equal).
   class Live {
-    constructor(rule, { side = null, aspect = 1.0 } = {}) {
+    // `seen`: a frame of the person to follow (the setup check's), when two could be in view.
+    constructor(rule, { side = null, aspect = 1.0, seen = null } = {}) {
       let sides = side ? [side] : ["left", "right"];
       if (!sided(rule)) sides = sides.slice(0, 1);
       this.upper = !side && sided(rule) && rule.watch === "upper";
       this.minVisibility = rule.min_visibility;
       this.higher = 0;
       this.subject = new Subject(aspect, rule.min_visibility);
+      if (seen && seen.landmarks) this.subject.accepts(seen);
       this.trackers = sides.map((watched) => new Tracker(rule, watched, aspect));
     }
 

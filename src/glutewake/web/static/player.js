@@ -60,6 +60,7 @@
   // The camera coach: the camera (camera.js) while it is on, and the current set's live counter.
   let camera = null;
   let live = null;       // motion.Live for the set running, when the camera counts it
+  let readyFrame = null; // the last frame the setup check passed: whom the next set follows
   let liveStart = 0;     // the set's start, in the camera's clock (seconds)
   let counted = { reps: [], hold_seconds: 0, flags: [] };
   let cuesSaid = new Map();
@@ -367,7 +368,7 @@
     }
     cuesSaid = new Map();
     ui.cameraCue.textContent = "";  // the last set's cue stays up through the rest, until this one
-    live = new motion.Live(rule, { aspect: camera.aspect() });
+    live = new motion.Live(rule, { aspect: camera.aspect(), seen: readyFrame });
     liveStart = performance.now() / 1000;
   }
 
@@ -393,6 +394,7 @@
       showSetup(`The camera does not follow ${now.name} yet: the clock times it.`);
     } else {
       const check = motion.setupCheck(now.rule, frame.landmarks ? frame : null, { aspect, light: camera.light() });
+      if (check.ok && !live) readyFrame = frame;  // the person the setup check found: the one to count
       showSetup(check.says);
     }
     if (!live || !frame.landmarks || pausedAt !== null) return;

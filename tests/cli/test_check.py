@@ -121,20 +121,24 @@ def test_json_without_answers_is_a_usage_error() -> None:
 
 
 def interview_input(
-    kb: Knowledge, case: Case, yes: set[str], dont_know: set[str] = frozenset()
+    kb: Knowledge, case: Case, yes: set[str], dont_know: set[str] = frozenset(), *, one_by_one: bool = False
 ) -> tuple[str, Case]:  # type: ignore[assignment]
     """The keystrokes for an interview that ticks `yes`, is not sure about a screen with any of
-    `dont_know`, and otherwise answers n (none of these)."""
+    `dont_know` (or, `one_by_one`, about just those: `?N`), and otherwise answers n (none of these)."""
     keys = [str(case.age), "1" if case.sex == "female" else "2", f"{case.duration_days} days"]
     while (step := next_step(case, kb)) is not None:
         ticked = [f.id for f in step.findings if f.id in yes]
-        unsure = any(f.id in dont_know for f in step.findings)
+        doubts = [f.id for f in step.findings if f.id in dont_know]
+        unsure = bool(doubts) and not one_by_one
         if step.kind == "question":
-            keys.append("y" if ticked else "?" if unsure else "n")
-        else:
-            numbers = [str(n) for n, f in enumerate(step.findings, start=1) if f.id in yes]
-            keys.append(" ".join([*numbers, "?"] if unsure else numbers) or "n")
-        case = answer_step(case, step, ticked, None if unsure else False)
+            keys.append("y" if ticked else "?" if doubts else "n")
+            case = answer_step(case, step, ticked, None if doubts else False)
+            continue
+        numbers = [str(n) for n, f in enumerate(step.findings, start=1) if f.id in yes]
+        if one_by_one:
+            numbers += [f"?{n}" for n, f in enumerate(step.findings, start=1) if f.id in dont_know]
+        keys.append(" ".join([*numbers, "?"] if unsure else numbers) or "n")
+        case = answer_step(case, step, ticked, None if unsure else False, doubts)
     return "\n".join(keys) + "\n", case
 
 
@@ -165,6 +169,26 @@ def test_not_sure_on_a_safety_screen_is_not_green_and_says_what_to_check(kb: Kno
     assert "Looks suitable for self-care" not in out
 
 
+def test_not_sure_of_one_warning_sign_leaves_the_others_on_its_screen_answered_no(kb: Knowledge) -> None:
+    keys, final = interview_input(
+        kb,
+        Case(32, "female", 20, {}),
+        yes={"numb_when_sitting", "eases_on_standing"},
+        dont_know={"saddle_numbness"},
+        one_by_one=True,
+    )
+    assert "?" in keys
+    result = CliRunner().invoke(main, ["check"], input=keys)
+    assert result.exit_code == 0, result.output
+    out = flat(result.output)
+    assert "Not sure of one? Put ? before its number (1 3 ?2)" in out
+    assert "Not ruled out: numbness, tingling or less feeling in the saddle area" in out
+    assert out.count("Not ruled out:") == 1, "only the one the person was not sure of"
+    assert "Looks suitable for self-care" not in out
+    assert final.answers["saddle_numbness"] is None
+    assert [f for f, a in final.answers.items() if a is None] == ["saddle_numbness"]
+
+
 def test_interview_stops_at_the_first_emergency_sign(kb: Knowledge) -> None:
     result = CliRunner().invoke(main, ["check"], input="45\n2\n3 days\n2\n")
     assert result.exit_code == 0, result.output
@@ -181,7 +205,7 @@ def test_interview_explains_unclear_words_and_re_asks_unclear_replies(kb: Knowle
     assert "Please type a whole number from 0 to 120" in out
     assert "Please type a number from 1 to 3" in out
     assert 'for example "5 days"' in out
-    assert "Please type numbers from 1 to 10, n, or ?" in out
+    assert "Please type numbers from 1 to 10, ? before a number, n, or ?" in out
     assert "The saddle area is the skin" in out
     assert "Emergency" in out
 

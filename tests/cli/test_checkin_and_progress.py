@@ -149,3 +149,12 @@ def test_not_sure_at_a_check_in_is_not_reassuring(database_url: str) -> None:
     assert code == 0, out
     assert "A warning sign could not be ruled out: get medical help today" in out
     assert "Check-in saved." not in out
+
+
+def test_not_sure_of_one_sign_at_a_check_in_names_that_one(database_url: str) -> None:
+    planned(database_url)
+    keys = "2\n2\nfilm\nsocks\ndriving\n\n5\n5\n5\n" + "?1\n" + "n\n" * 2
+    code, out, _ = run(database_url, "checkin", stdin=keys)
+    assert code == 0, out
+    assert "A warning sign could not be ruled out: get medical help today" in out
+    assert " ".join(out.split()).count("Not ruled out:") == 1

@@ -82,8 +82,11 @@ def next_screen(case: Case) -> Screen | None:
     return Screen(step, len(shown) + 1, len(shown) + screens_left(case, kb), shown[-1] if shown else None)
 
 
-def answer_screen(case: Case, step: Step, ticked: Iterable[str], rest: bool | None) -> Case:
-    """`case` with one screen answered: the ticked findings yes, the rest `rest`."""
+def answer_screen(
+    case: Case, step: Step, ticked: Iterable[str], rest: bool | None, unsure: Iterable[str] = ()
+) -> Case:
+    """`case` with one screen answered: the ticked findings yes, the `unsure` ones not sure,
+    the rest `rest`."""
     from glutewake.core.flow import answer_step
 
-    return answer_step(case, step, ticked, rest)
+    return answer_step(case, step, ticked, rest, unsure)

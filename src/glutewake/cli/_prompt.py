@@ -91,26 +91,36 @@ class Asker:
         )
         self.say(click.style(wrapped, **(style or {})))
 
-    def checklist(self, title: str, items: list[tuple[str, str | None]]) -> tuple[list[int], bool | None]:
-        """Show numbered items; return (indexes ticked, what the rest are): type the numbers that
-        apply, n for none of these, ? alone or after numbers for "not sure" about the rest."""
+    def checklist(
+        self, title: str, items: list[tuple[str, str | None]]
+    ) -> tuple[list[int], list[int], bool | None]:
+        """Show numbered items; return (indexes ticked, indexes not sure of, what the rest are).
+        Type the numbers that apply, ? before a number not sure of (`1 3 ?2`), n for none of
+        these, and ? alone (or after the numbers) for "not sure" about all the rest."""
         self.tell(title, style={"bold": True})
         for number, (text, explanation) in enumerate(items, start=1):
             label = f"{number}. "
             self.tell(f"{label}{text[:1].upper()}{text[1:]}", indent="  ", hang=" " * (2 + len(label)))
             if explanation:
                 self.tell(explanation, indent=" " * (2 + len(label)), style={"dim": True})
-        hint = "Type the numbers that apply (for example 1 3), n for none of these, or ? if you are not sure:"
+        hint = (
+            "Type the numbers that apply (for example 1 3), n for none of these. Not sure of one?"
+            " Put ? before its number (1 3 ?2). Not sure of any? Type ? alone."
+        )
         while True:
             self.tell(hint)
             parts = [p for p in re.split(r"[,\s]+", self._ask(">")) if p]
             if parts in (["n"], ["no"], ["none"], ["0"]):
-                return [], False
-            unsure = bool(parts) and parts[-1] in _UNKNOWN
-            numbers = parts[:-1] if unsure else parts
-            if (numbers or unsure) and all(whole_number(p, 1, len(items)) for p in numbers):
-                return sorted({int(p) - 1 for p in numbers}), None if unsure else False
-            self.say(f"  Please type numbers from 1 to {len(items)}, n, or ?.")
+                return [], [], False
+            rest_unsure = bool(parts) and parts[-1] in _UNKNOWN
+            given = parts[:-1] if rest_unsure else parts
+            ticked = [whole_number(p, 1, len(items)) for p in given if not p.startswith("?")]
+            unsure = [whole_number(p[1:], 1, len(items)) for p in given if p.startswith("?")]
+            if (given or rest_unsure) and None not in ticked and None not in unsure:
+                sure = {n - 1 for n in ticked if n is not None}
+                doubts = {n - 1 for n in unsure if n is not None} - sure
+                return sorted(sure), sorted(doubts), None if rest_unsure else False
+            self.say(f"  Please type numbers from 1 to {len(items)}, ? before a number, n, or ?.")
 
     def _ask(self, prompt: str) -> str:
         reply: str = click.prompt(prompt, default="", show_default=False, err=self.err, prompt_suffix=" ")

@@ -124,8 +124,11 @@ def _interview(ask: Asker) -> Case:
             ask.tell(_HEADINGS[safety], style={"bold": True})
         ask.tell(f"Screen {screen.number} of about {screen.about}", style={"dim": True})
         if step.kind == "checklist":
-            ticked, rest = ask.checklist(step.title, [(f.label_yes, f.explanation) for f in step.findings])
-            case = answer_screen(case, step, [step.findings[i].id for i in ticked], rest)
+            ticked, unsure, rest = ask.checklist(
+                step.title, [(f.label_yes, f.explanation) for f in step.findings]
+            )
+            ids = [f.id for f in step.findings]
+            case = answer_screen(case, step, [ids[i] for i in ticked], rest, [ids[i] for i in unsure])
         else:
             finding = step.findings[0]
             case = case.with_answer(finding.id, ask.yes_no_unknown(finding.question, finding.explanation))

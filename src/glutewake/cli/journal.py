@@ -88,8 +88,12 @@ def checkin(
             # one screen at a time, until an answer means an emergency: then straight to what to do
             while (screen := next_rescreen(answers, kb, check_case)) is not None:
                 items = [kb.findings[f] for f in screen.findings]
-                ticked, rest = ask.checklist(screen.title, [(f.label_yes, f.explanation) for f in items])
-                answers |= {f.id: True if n in ticked else rest for n, f in enumerate(items)}
+                ticked, unsure, rest = ask.checklist(
+                    screen.title, [(f.label_yes, f.explanation) for f in items]
+                )
+                answers |= {
+                    f.id: True if n in ticked else None if n in unsure else rest for n, f in enumerate(items)
+                }
     except (click.Abort, KeyboardInterrupt) as abort:
         raise stopped("The check-in", "glutewake checkin", abort) from None
     verdict = record_checkin(records, Checkin(clock(ctx).now().date(), pain, numbness, psfs, answers))

@@ -105,11 +105,14 @@ def _answer_all(case: Case, finding_ids: Iterable[str], value: bool | None) -> C
     return case.with_answers(dict.fromkeys(finding_ids, value))
 
 
-def answer_step(case: Case, step: Step, ticked: Iterable[str], rest: bool | None) -> Case:
-    """A checklist's answer: the ticked findings are yes, the others `rest` (no for "none of
-    these" or "that is all", None for "not sure"). Ticks for findings not on the step are ignored."""
-    yes = set(ticked)
-    answers = {f.id: True if f.id in yes else rest for f in step.findings}
+def answer_step(
+    case: Case, step: Step, ticked: Iterable[str], rest: bool | None, unsure: Iterable[str] = ()
+) -> Case:
+    """A checklist's answer: the ticked findings are yes, those `unsure` None (not sure), the
+    others `rest` (no for "none of these" or "that is all", None for "not sure"). Ticks for
+    findings not on the step are ignored; a finding both ticked and unsure is yes."""
+    yes, doubts = set(ticked), set(unsure)
+    answers = {f.id: True if f.id in yes else None if f.id in doubts else rest for f in step.findings}
     return case.with_answers(answers)
 
 

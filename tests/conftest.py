@@ -13,6 +13,8 @@ from sqlalchemy import Engine
 from glutewake.knowledge import Knowledge, load_knowledge
 
 if TYPE_CHECKING:
+    import subprocess
+
     from glutewake.store import Repository
 
 # Property tests check what the code says, not how fast it says it: the suite runs on every core
@@ -168,6 +170,26 @@ def repo_for(engine_for: Callable[..., Engine]) -> Callable[[str], Repository]:
     return lambda url: Store(engine_for(url), FakeClock()).owner()
 
 
+def _wait_for_x(display: str, server: subprocess.Popen[bytes]) -> None:
+    """Until the X server takes connections: it names its display a moment before, and on a
+    busy machine (the suite on several workers) a test that came at once was refused."""
+    import time
+
+    import Xlib.display
+    import Xlib.error
+
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            Xlib.display.Display(display).close()
+            return
+        except (Xlib.error.DisplayError, Xlib.error.ConnectionClosedError, OSError) as error:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"Xvfb on {display} took no connection: {error}")
+            time.sleep(0.05)
+
+
 @pytest.fixture(scope="session")
 def x_display() -> Iterator[str]:
     """A real X server (Xvfb) for this test run; its display name, such as ":7"."""
@@ -192,6 +214,7 @@ def x_display() -> Iterator[str]:
     if not number:
         server.kill()
         pytest.fail("Xvfb did not start")
+    _wait_for_x(f":{number}", server)
     try:
         yield f":{number}"
     finally:

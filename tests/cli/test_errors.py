@@ -8,6 +8,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from glutewake.cli import main
@@ -93,3 +94,20 @@ def test_a_poisoned_import_exits_2_and_keeps_the_store_empty(tmp_path: Path) -> 
 
 def test_open_without_a_running_app(tmp_path: Path) -> None:
     assert "the web app is not running" in one_line(glutewake("open", "--no-browser", home=tmp_path / "h"))
+
+
+@pytest.mark.parametrize("args", [["learn", "exercises"], ["history"], ["--help"], ["learn", "--help"]])
+def test_output_into_a_reader_that_stopped_reading_ends_quietly(
+    args: list[str], glutewake_home: Path
+) -> None:
+    """`glutewake learn exercises | head -1`: the reader is gone before glutewake writes, which
+    is no error of the person's (exit 0, nothing on standard error)."""
+    env = {**os.environ, "GLUTEWAKE_HOME": str(glutewake_home)}
+    command = subprocess.Popen(["glutewake", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert command.stdout is not None
+    assert command.stderr is not None
+    command.stdout.close()  # before it has started: whatever it writes finds no reader
+    errors = command.stderr.read().decode()
+    command.stderr.close()
+    assert command.wait(timeout=60) == 0, errors
+    assert errors == ""

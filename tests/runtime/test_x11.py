@@ -43,7 +43,7 @@ def test_detect_picks_x11_and_reports_it(x_display: str, monkeypatch: pytest.Mon
     monkeypatch.setenv("XDG_CURRENT_DESKTOP", "")
     monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")
     source, probes = detect()
-    assert source is not None
+    assert source is not None, probes
     assert source.name == "x11"
     assert probes[-1].works
     assert "idle for" in probes[-1].detail

@@ -7,6 +7,7 @@ and a single command start fast. Commands are thin: parse, call `app/`, print.
 from __future__ import annotations
 
 import importlib
+import sys
 
 import click
 from click.utils import make_default_short_help
@@ -51,9 +52,12 @@ class _LazyGroup(click.Group):
         """Run the command; a problem with the computer (a folder that cannot be made, a
         read-only or damaged database) is one clear line and exit 2, never a traceback.
         Ctrl-C, anywhere in any command (at a prompt too), is one line and exit 130; what
-        the command had saved until then stays saved."""
+        the command had saved until then stays saved. Output piped to a reader that stopped
+        reading (`glutewake today | head -2`) ends quietly, exit 0."""
         try:
-            return super().invoke(ctx)
+            done = super().invoke(ctx)
+            sys.stdout.flush()  # here, where a reader that has gone is caught (below)
+            return done
         except KeyboardInterrupt:
             from glutewake.cli._errors import interrupted
 
@@ -65,6 +69,10 @@ class _LazyGroup(click.Group):
             raise (input_ended() if isinstance(abort.__context__, EOFError) else interrupted()) from None
         except (click.ClickException, click.exceptions.Exit):
             raise
+        except BrokenPipeError:
+            from glutewake.cli._errors import reader_gone
+
+            raise reader_gone() from None
         except RuntimeError as error:
             from glutewake.store.engine import StoreError
 
@@ -84,6 +92,15 @@ class _LazyGroup(click.Group):
             from glutewake.cli._errors import CommandError
 
             raise CommandError(_store_problem(error)) from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """As Click's; `glutewake --help | head -1` ends quietly too (see `invoke`)."""
+        try:
+            return super().parse_args(ctx, args)
+        except BrokenPipeError:
+            from glutewake.cli._errors import reader_gone
+
+            raise reader_gone() from None
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]

@@ -14,7 +14,7 @@ from glutewake.core.triage import Case, TriageResult, condition_escalation
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import Condition, Exercise, SelfTest
 
-__all__ = ["clearance", "condition", "exercise", "selftest", "selftest_result", "triage_result"]
+__all__ = ["clearance", "condition", "console", "exercise", "selftest", "selftest_result", "triage_result"]
 
 _BANNER = {
     "emergency": "bold white on red",
@@ -24,8 +24,22 @@ _BANNER = {
 }
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """What reads the output stopped reading (`| head`): end quietly, as any command does."""
+        from glutewake.cli._errors import reader_gone
+
+        self.quiet = True
+        raise reader_gone()
+
+
+def console(*, err: bool = False) -> Console:
+    """The console every command prints rich text with (to standard error with `err`)."""
+    return _Console(highlight=False, stderr=err)
+
+
 def _console() -> Console:
-    return Console(highlight=False)
+    return console()
 
 
 def _bullets(lines: tuple[str, ...] | list[str]) -> Table:
@@ -67,16 +81,16 @@ def triage_result(result: TriageResult, case: Case, kb: Knowledge) -> None:
 def clearance(cleared: Clearance, *, err: bool = False) -> None:
     """Why exercise is not on offer now, led by what to do: the check's own banner and number
     when help is needed, in the words the check used."""
-    console = Console(highlight=False, stderr=err)
+    out = console(err=err)
     style = _BANNER[cleared.urgency] if cleared.urgency in ("emergency", "urgent") else "bold"
-    console.print(Panel(Text(cleared.title, justify="center"), style=style, padding=(1, 2)))
+    out.print(Panel(Text(cleared.title, justify="center"), style=style, padding=(1, 2)))
     if cleared.call:
-        console.print(Text(f"Phone {cleared.call} now.", style="bold"))
+        out.print(Text(f"Phone {cleared.call} now.", style="bold"))
     if cleared.actions:
-        console.print(Text("What to do now", style="bold"))
-        console.print(_bullets(cleared.actions))
-    console.print(Text(cleared.reason))
-    console.print(Text(what_lifts_it(cleared)))
+        out.print(Text("What to do now", style="bold"))
+        out.print(_bullets(cleared.actions))
+    out.print(Text(cleared.reason))
+    out.print(Text(what_lifts_it(cleared)))
 
 
 def selftest_result(result: SelfTestResult, kb: Knowledge) -> None:

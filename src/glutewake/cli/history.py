@@ -37,10 +37,11 @@ def history(ctx: click.Context, limit: int, as_json: bool) -> None:
             "Nothing yet. Run `glutewake check` or `glutewake selftest` and the results will be kept here."
         )
         return
-    from rich.console import Console
     from rich.table import Table
+
+    from glutewake.cli import _render
 
     table = Table("when", "what", "result", title="Your history")
     for entry in entries:
         table.add_row(entry.at.astimezone().strftime("%a %d %b %Y %H:%M"), entry.title, entry.summary)
-    Console(highlight=False).print(table)
+    _render.console().print(table)

@@ -57,14 +57,12 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
     """
     import difflib
 
-    from rich.console import Console
-
     from glutewake.app import region
     from glutewake.app.library import search_library
     from glutewake.cli import _render
 
     kb = region.knowledge()
-    console = Console(highlight=False)
+    console = _render.console()
     if topic is None:
         for name, about in _TOPICS.items():
             console.print(f"[bold]{name:<11}[/bold] {about}")

@@ -198,9 +198,9 @@ def _changed(equipment: str | None, minutes: int | None, days: str | None, start
 
 def _show(shown: Plan, kb: Knowledge, today: date, due: Due | None) -> None:
     """The plan, with `due` (what `glutewake session --next` does) as its next session."""
-    from rich.console import Console
+    from glutewake.cli import _render
 
-    console = Console(highlight=False)
+    console = _render.console()
     if shown.status == "not_started":
         console.print("[bold]No exercise plan for now.[/bold]")
         for line in shown.advice:

@@ -109,12 +109,11 @@ def selftest(
 
 
 def _guide(tests: list[SelfTest], ask: Asker, clock: Clock) -> SelfTestAnswers:
-    from rich.console import Console
 
     from glutewake.cli import _render
     from glutewake.core.selftests import BELT_LINES, SIDES, WHERE_FELT, Clench, SelfTestAnswers
 
-    console = Console(stderr=ask.err, highlight=False)
+    console = _render.console(err=ask.err)
     squeeze: dict[Side, float | None] = {}
     felt: tuple[str, ...] | None = None
     belt = None

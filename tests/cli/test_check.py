@@ -103,9 +103,26 @@ BAD: list[Any] = [
 def test_bad_input_exits_2_and_names_the_problem(tmp_path: Path, data: Any, message: str) -> None:
     result = CliRunner().invoke(main, ["check", "--answers", write(tmp_path, data), "--json"])
     assert result.exit_code == 2
-    assert result.stdout == ""
     assert message in result.stderr
     assert "glutewake learn findings" in result.stderr
+    answer = json.loads(result.stdout)  # asked for JSON: the error comes as JSON too
+    assert answer["exit_code"] == 2
+    assert message in answer["error"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "--json"], "--json needs --answers FILE"),
+        (["learn", "exercises", "--json"], "No such option '--json'"),
+        (["coach", "status", "--json"], "No coach is running"),
+    ],
+)
+def test_asked_for_json_every_answer_is_json_errors_too(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code in (1, 2)
+    answer = json.loads(result.stdout)
+    assert message in (answer.get("error") or answer.get("message"))
 
 
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:

@@ -67,7 +67,14 @@ class _LazyGroup(click.Group):
 
             # click.prompt turns Ctrl-C and the end of input into Abort; the first is kept as its context
             raise (input_ended() if isinstance(abort.__context__, EOFError) else interrupted()) from None
-        except (click.ClickException, click.exceptions.Exit):
+        except click.ClickException as error:
+            if ctx.meta.get("glutewake.json"):
+                # what was asked for is JSON on standard output, even when it cannot be had
+                from glutewake.cli._json import echo_json
+
+                echo_json({"error": error.format_message(), "exit_code": error.exit_code})
+            raise
+        except click.exceptions.Exit:
             raise
         except BrokenPipeError:
             from glutewake.cli._errors import reader_gone
@@ -94,7 +101,9 @@ class _LazyGroup(click.Group):
             raise CommandError(_store_problem(error)) from None
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        """As Click's; `glutewake --help | head -1` ends quietly too (see `invoke`)."""
+        """As Click's; `glutewake --help | head -1` ends quietly too (see `invoke`), and whether
+        JSON was asked for is noted, for an error to answer in JSON too."""
+        ctx.meta["glutewake.json"] = "--json" in args
         try:
             return super().parse_args(ctx, args)
         except BrokenPipeError:

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-import click
-
 __all__ = ["load_answers"]
 
 T = TypeVar("T")
@@ -19,7 +17,7 @@ def load_answers(
 ) -> T:
     """Parse the file at `path` ('-' for standard input) as JSON, or hand over its text when `raw`.
 
-    On any problem, print it (with `hints`) and exit 2.
+    On any problem, a `CommandError` names it (with `hints`): one error style, exit 2.
     """
     from glutewake.app import refusals
 
@@ -36,6 +34,6 @@ def load_answers(
         problems = [str(error)]
     except refusals.FieldErrors as error:
         problems = [f"{field}: {message}" for field, message in error.problems]
-    for line in (*(f"error: {problem}" for problem in problems), *hints):
-        click.echo(line, err=True)
-    raise SystemExit(2)
+    from glutewake.cli._errors import CommandError
+
+    raise CommandError("\n".join([*problems, *hints]))

@@ -110,11 +110,16 @@ def status(as_json: bool) -> None:
     """
     reply = _home_request({"command": "status"})
     if reply is None:
-        click.echo("No coach is running. Start one with `glutewake coach` or `glutewake coach install`.")
+        message = "No coach is running. Start one with `glutewake coach` or `glutewake coach install`."
+        if as_json:
+            echo_json({"running": False, "message": message})
+        else:
+            click.echo(message)
         raise SystemExit(1)
     state = reply["status"]
     if as_json:
-        echo_json(state)
+        assert isinstance(state, dict)
+        echo_json({"running": True, **state})
         return
     assert isinstance(state, dict)
     today = state["today"]

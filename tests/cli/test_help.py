@@ -111,3 +111,14 @@ def test_a_command_nothing_is_close_to_gets_no_guess() -> None:
     assert result.exit_code == 2
     assert "No such command 'xyzzy'." in result.stderr
     assert "Did you mean" not in result.stderr
+
+
+def test_help_command_shows_a_commands_help_and_names_one_it_does_not_know() -> None:
+    for names in (["session"], ["coach", "status"], []):
+        result = CliRunner().invoke(main, ["help", *names])
+        assert result.exit_code == 0, result.output
+        direct = CliRunner().invoke(main, [*names, "--help"])
+        assert result.stdout == direct.stdout
+    unknown = CliRunner().invoke(main, ["help", "coach", "nope"])
+    assert unknown.exit_code == 2
+    assert "`glutewake coach` has no command 'nope'; `glutewake coach --help` lists them." in unknown.stderr

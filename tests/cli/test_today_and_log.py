@@ -158,3 +158,15 @@ def test_a_log_that_fails_part_way_keeps_nothing_and_can_be_given_again(
     assert (code, out) == (0, "Logged 26 sets.")
     (entry,) = repo_for(url).session_logs()
     assert (entry.status, entry.sets) == ("completed", 26)
+
+
+def test_a_session_without_a_terminal_is_refused_and_nothing_starts(database_url: str) -> None:
+    planned(database_url)
+    code, out, err = run(database_url, "session")
+    assert code == 2
+    assert "the guided session needs a terminal" in err
+    assert "\x1b" not in out, "no control codes into a pipe"
+    code, out, _ = run(database_url, "today")
+    assert code == 0
+    assert "Resuming" not in out
+    assert "part-way" not in out, "no session was started"

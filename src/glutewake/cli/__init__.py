@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "sessions": ("sessions", "sessions", "List the browsers signed in to the web app (each for 30 days at most)."),
     "config": ("config", "config", "Your settings, kept in config.toml in the data directory."),
     "db": ("db", "db", "Check or upgrade the database schema (it is also upgraded automatically on first use)."),
+    "help": ("help", "help_", "Show the help of a command, or of glutewake itself."),
     "clinic": ("clinic", "clinic", "Run glutewake for a physiotherapy clinic: staff and patients sign in, on PostgreSQL."),
 }
 # fmt: on

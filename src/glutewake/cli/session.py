@@ -121,6 +121,11 @@ def session(ctx: click.Context, allow_next: bool, abandon: bool, no_bell: bool) 
         hint = f" Next session: {due.next_day:%A %d %b} (or use --next)." if due.next_day else ""
         Asker().tell(not_due(due) + hint)
         return
+    if not (click.get_text_stream("stdin").isatty() and click.get_text_stream("stdout").isatty()):
+        raise CommandError(
+            "the guided session needs a terminal: it shows timers and takes your keys as you go. "
+            "Run `glutewake session` in one; `glutewake today` prints the session instead."
+        )
     started = start_or_resume(records, due)
     if due.part_way:
         done = started.done

@@ -122,7 +122,7 @@ def test_a_broken_config_file_is_reported(glutewake_home: Path, tmp_path: Path) 
     (glutewake_home / "config.toml").write_text("[coach]\ninterval_minutes = 'often'\n")
     result = CliRunner().invoke(main, ["coach", "simulate", "--events", day(minutes(0, 2), tmp_path)])
     assert result.exit_code == 2
-    assert "[coach] interval_minutes: must be a whole number from 15 to 60" in result.stderr
+    assert "[coach] interval_minutes: must be a whole number from 15 to 60" in " ".join(result.stderr.split())
 
 
 def test_install_writes_a_systemd_user_unit_and_uninstall_removes_it(

@@ -62,7 +62,7 @@ def test_export_then_import_into_an_empty_store_round_trips(database_url: str, t
     path = tmp_path / "backup.json"
     code, out, _ = run(database_url, "export", str(path))
     assert code == 0
-    assert f"to {path}" in out
+    assert f"to {path}" in " ".join(out.split())
     assert run(database_url, "forget", "--yes")[0] == 0
     assert records_of(exported(database_url)) == records_of({"profile": None})
     code, out, err = run(database_url, "import", str(path))

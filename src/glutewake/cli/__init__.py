@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import click
 from click.utils import make_default_short_help
@@ -100,6 +101,16 @@ class _LazyGroup(click.Group):
             from glutewake.cli._errors import CommandError
 
             raise CommandError(_store_problem(error)) from None
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra: Any
+    ) -> click.Context:
+        """As Click's, its help (and every command's) fitted to the terminal from 40 columns up,
+        where Click's own stops at 50."""
+        from glutewake.cli._text import width
+
+        extra.setdefault("terminal_width", min(width(), 80) - 1)
+        return super().make_context(info_name, args, parent, **extra)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         """As Click's; `glutewake --help | head -1` ends quietly too (see `invoke`), and whether

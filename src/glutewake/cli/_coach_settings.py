@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import click
+from glutewake.cli._text import say
 
 if TYPE_CHECKING:
     from glutewake.core.coach import Settings
@@ -21,9 +21,9 @@ def settings_or_exit() -> Settings:
     try:
         return coach_settings()
     except ConfigError as error:
-        click.echo(f"error: {error}", err=True)
+        say(f"error: {error}", err=True)
         raise SystemExit(2) from error
     except FieldErrors as error:
         for field, message in error.problems:
-            click.echo(f"error: config.toml [coach] {field}: {message}", err=True)
+            say(f"error: config.toml [coach] {field}: {message}", err=True)
         raise SystemExit(2) from error

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -14,7 +16,16 @@ from glutewake.core.triage import Case, TriageResult, condition_escalation
 from glutewake.knowledge import Knowledge
 from glutewake.knowledge.schema import Condition, Exercise, SelfTest
 
-__all__ = ["clearance", "condition", "console", "exercise", "selftest", "selftest_result", "triage_result"]
+__all__ = [
+    "clearance",
+    "condition",
+    "console",
+    "exercise",
+    "listing",
+    "selftest",
+    "selftest_result",
+    "triage_result",
+]
 
 _BANNER = {
     "emergency": "bold white on red",
@@ -40,6 +51,51 @@ def console(*, err: bool = False) -> Console:
 
 def _console() -> Console:
     return console()
+
+
+def listing(out: Console, title: str, headings: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    """Rows as a table when the terminal has room for every column's words, else each row as
+    a short paragraph: its first cell (what people type) on a line, the others under it as
+    "heading: value", wrapped between words. No word is ever cut."""
+    import textwrap
+
+    from rich.table import Table
+
+    first = max(len(cell) for cell in [headings[0], *(row[0] for row in rows)])
+    longest_words = [
+        max((len(word) for row in rows for word in (row[n] or "-").split()), default=1)
+        for n in range(1, len(headings))
+    ]
+    # borders and padding: 3 columns a cell and 1 at the end
+    if (
+        first
+        + sum(max(w, len(h)) for w, h in zip(longest_words, headings[1:], strict=True))
+        + 3 * len(headings)
+        + 1
+        <= out.width
+    ):
+        table = Table(title=title)
+        table.add_column(headings[0], no_wrap=True, min_width=first)
+        for heading in headings[1:]:
+            table.add_column(heading)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+        return
+    out.print(Text(title, style="bold"))
+    for row in rows:
+        out.print(Text(row[0], style="bold"))
+        for heading, cell in zip(headings[1:], row[1:], strict=True):
+            if cell:
+                lines = textwrap.fill(
+                    cell,
+                    out.width,
+                    initial_indent=f"  {heading}: ",
+                    subsequent_indent="    ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                out.print(Text(lines))
 
 
 def _bullets(lines: tuple[str, ...] | list[str]) -> Table:

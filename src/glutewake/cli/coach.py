@@ -8,6 +8,7 @@ import click
 
 from glutewake.cli._coach_settings import settings_or_exit
 from glutewake.cli._json import echo_json
+from glutewake.cli._text import say
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -82,14 +83,14 @@ def simulate(events_file: str, interval: int | None, as_json: bool) -> None:
         echo_json(report)
         return
     for prompt in report.prompts:
-        click.echo(f"{prompt.at:%H:%M}  {prompt.text}")
+        say(f"{prompt.at:%H:%M}  {prompt.text}")
     if not report.prompts:
-        click.echo("No prompts that day.")
+        say("No prompts that day.")
     click.echo()
     from glutewake.cli.stats import stat_rows
 
     for label, value in stat_rows(report.stats):
-        click.echo(f"{label:<25} {value}")
+        say(f"{label:<25} {value}")
 
 
 def _home_request(request: dict[str, object]) -> dict[str, object] | None:
@@ -114,7 +115,7 @@ def status(as_json: bool) -> None:
         if as_json:
             echo_json({"running": False, "message": message})
         else:
-            click.echo(message)
+            say(message)
         raise SystemExit(1)
     state = reply["status"]
     if as_json:
@@ -123,24 +124,24 @@ def status(as_json: bool) -> None:
         return
     assert isinstance(state, dict)
     today = state["today"]
-    click.echo(f"phase: {state['phase']} (activity from {state['source']})")
-    click.echo(f"sitting for {state['sitting_minutes']} min; next break in {state['next_break_minutes']} min")
+    say(f"phase: {state['phase']} (activity from {state['source']})")
+    say(f"sitting for {state['sitting_minutes']} min; next break in {state['next_break_minutes']} min")
     if state["overdue_minutes"]:
-        click.echo(f"the break is overdue by {state['overdue_minutes']} min")
+        say(f"the break is overdue by {state['overdue_minutes']} min")
     if state["quiet_until"]:
-        click.echo(f"paused until {state['quiet_until']}")
-    click.echo(
+        say(f"paused until {state['quiet_until']}")
+    say(
         f"today: {today['prompts']} prompts, {today['followed']} followed, {today['natural_breaks']} natural breaks"
     )
     saving = state.get("saving") or {}
     if saving.get("problem"):
-        click.echo(
+        say(
             f"not saving since {str(saving['failing_since'])[11:16]}: {saving['problem']}; "
             f"{saving['unsaved'] or 'the stretch in progress'}{' records' if saving['unsaved'] else ''} "
             f"kept in memory, next try at {str(saving['next_try'])[11:19]}"
         )
     if state.get("fault"):
-        click.echo(f"the coach hit a problem and carries on: {state['fault']}")
+        say(f"the coach hit a problem and carries on: {state['fault']}")
 
 
 @coach.command()
@@ -158,9 +159,9 @@ def pause(duration: str | None) -> None:
     seconds = None if duration is None else _duration(duration)
     reply = _home_request({"command": "pause", "seconds": seconds})
     if reply is None:
-        click.echo("No coach is running, so there is nothing to pause.")
+        say("No coach is running, so there is nothing to pause.")
         raise SystemExit(1)
-    click.echo("Prompts paused" + (f" for {duration}." if duration else " until `glutewake coach resume`."))
+    say("Prompts paused" + (f" for {duration}." if duration else " until `glutewake coach resume`."))
 
 
 @coach.command()
@@ -172,9 +173,9 @@ def resume() -> None:
       glutewake coach resume
     """
     if _home_request({"command": "resume"}) is None:
-        click.echo("No coach is running.")
+        say("No coach is running.")
         raise SystemExit(1)
-    click.echo("Prompts are back on.")
+    say("Prompts are back on.")
 
 
 def _duration(text: str) -> float:
@@ -207,7 +208,7 @@ def install(no_start: bool) -> None:
     path, content = autostart_entry()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
-    click.echo(f"Wrote {path}.")
+    say(f"Wrote {path}.")
     if no_start:
         return
     if sys.platform.startswith("linux") and shutil.which("systemctl"):
@@ -222,12 +223,10 @@ def install(no_start: bool) -> None:
     for argv in steps:
         done = subprocess.run(argv, capture_output=True, text=True, check=False)
         if done.returncode != 0:
-            click.echo(f"`{' '.join(argv)}` failed: {done.stderr.strip() or done.returncode}", err=True)
-            click.echo("The entry is written; it takes effect at your next login.", err=True)
+            say(f"`{' '.join(argv)}` failed: {done.stderr.strip() or done.returncode}", err=True)
+            say("The entry is written; it takes effect at your next login.", err=True)
             raise SystemExit(1)
-    click.echo(
-        "The coach starts at login" + (" and is running now." if steps else "; log out and in to start it.")
-    )
+    say("The coach starts at login" + (" and is running now." if steps else "; log out and in to start it."))
 
 
 @coach.command()
@@ -253,9 +252,9 @@ def uninstall() -> None:
         subprocess.run(["launchctl", "unload", "-w", str(path)], capture_output=True, check=False)
     if path.exists():
         path.unlink()
-        click.echo(f"Removed {path}.")
+        say(f"Removed {path}.")
     else:
-        click.echo("The coach was not set to start at login.")
+        say("The coach was not set to start at login.")
 
 
 @coach.command()
@@ -270,23 +269,21 @@ def doctor() -> None:
     from glutewake.runtime.activity import detect
 
     source, probes = detect()
-    click.echo("Activity (seconds since the last keyboard or mouse input; keystrokes are never read):")
+    say("Activity (seconds since the last keyboard or mouse input; keystrokes are never read):")
     for probe in probes:
-        click.echo(f"  {'ok ' if probe.works else 'no '} {probe.backend}: {probe.detail}")
+        say(f"  {'ok ' if probe.works else 'no '} {probe.backend}: {probe.detail}")
     if source is None:
-        click.echo(
-            "  -> nothing works here, so the coach would run timer-only (all clock time counts as sitting)."
-        )
+        say("  -> nothing works here, so the coach would run timer-only (all clock time counts as sitting).")
     else:
-        click.echo(f"  -> the coach will use {source.name}.")
+        say(f"  -> the coach will use {source.name}.")
         source.close()
-    click.echo(f"Settings: {config_path()} ({'present' if config_path().exists() else 'defaults in use'})")
+    say(f"Settings: {config_path()} ({'present' if config_path().exists() else 'defaults in use'})")
     settings = settings_or_exit()
-    click.echo(
+    say(
         f"  every {settings.interval_minutes} min of sitting; a natural break is {settings.natural_break_seconds} s idle"
     )
     running = _home_request({"command": "status"})
-    click.echo("A coach is running." if running else "No coach is running now.")
+    say("A coach is running." if running else "No coach is running now.")
 
 
 _CONFIG_KEYS = {
@@ -330,7 +327,7 @@ def config(key: str | None, value: str | None) -> None:
     current = settings_to_config(settings_or_exit())
     if key is None:
         for name, field in _CONFIG_KEYS.items():
-            click.echo(f"{name:<14} {_shown(current[field])}")
+            say(f"{name:<14} {_shown(current[field])}")
         return
     field = _CONFIG_KEYS[key]
     if value is None:
@@ -341,7 +338,7 @@ def config(key: str | None, value: str | None) -> None:
         saved = settings_to_config(save_coach_settings({field: value if number is None else number}))
     except FieldErrors as error:
         for _, message in error.problems:
-            click.echo(f"error: {key}: {message}", err=True)
+            say(f"error: {key}: {message}", err=True)
         raise SystemExit(2) from error
     value, path = _shown(saved[field]), config_path()
-    click.echo(f"{key} is now {value} (saved in {path}). A running coach picks it up when restarted.")
+    say(f"{key} is now {value} (saved in {path}). A running coach picks it up when restarted.")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 import signal
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+
+from glutewake.cli._text import say
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
@@ -38,10 +42,10 @@ def run_coach(
     if source is None:
         source, probes = detect()
         if source is None:
-            click.echo("glutewake cannot see keyboard and mouse activity here:", err=True)
+            say("glutewake cannot see keyboard and mouse activity here:", err=True)
             for probe in probes:
-                click.echo(f"  {probe.backend}: {probe.detail}", err=True)
-            click.echo("Running in timer-only mode: all clock time counts as sitting. "
+                say(f"  {probe.backend}: {probe.detail}", err=True)
+            say("Running in timer-only mode: all clock time counts as sitting. "
                        "`glutewake coach doctor` explains what would help.", err=True)  # fmt: skip
             source = TimerSource()
     try:
@@ -57,7 +61,7 @@ def run_coach(
             )
         )
     except AlreadyRunning as error:
-        click.echo(f"{error}; `glutewake coach status` shows it.", err=True)
+        say(f"{error}; `glutewake coach status` shows it.", err=True)
         raise SystemExit(1) from error
     finally:
         source.close()
@@ -129,16 +133,22 @@ async def _watch(runner: CoachRunner, source: ActivitySource, *, terminal: bool,
         if desktop_prompt is not None and await desktop_prompt.available():
             runner.notifiers.append(desktop_prompt)
         elif sys.stdout.isatty():
-            click.echo("No desktop notification service answers here; prompts show in this terminal.")
+            say("No desktop notification service answers here; prompts show in this terminal.")
     stop = asyncio.Event()
     _stop_on_signals(loop, stop)
     interactive = sys.stdout.isatty()
     if interactive:
-        click.echo(f"The coach is watching activity ({source.name}). Ctrl-C stops it.")
+        say(f"The coach is watching activity ({source.name}). Ctrl-C stops it.")
 
     def show_status(line: str) -> None:
         if interactive:
-            sys.stdout.write("\r" + line + "\x1b[K")
+            # one row, redrawn in place: a line wider than the terminal would wrap and leave its
+            # start behind on every redraw, so it is shortened (between words) to fit
+            columns = shutil.get_terminal_size((80, 24)).columns - 1
+            fitted = (
+                line if len(line) <= columns else textwrap.shorten(line, max(columns, 10), placeholder="…")
+            )
+            sys.stdout.write("\r" + fitted + "\x1b[K")
             sys.stdout.flush()
 
     try:
@@ -150,10 +160,10 @@ async def _watch(runner: CoachRunner, source: ActivitySource, *, terminal: bool,
             if isinstance(notifier, DesktopNotifier):
                 await notifier.shutdown()
         if runner.unsaved:  # the last try, in `run`, failed too: say what is lost, wherever it runs
-            click.echo(
+            say(
                 f"\nThe coach stopped, but {len(runner.unsaved)} records could not be saved "
                 f"({runner.saving.problem}).",
                 err=True,
             )
         elif interactive:
-            click.echo("\nThe coach stopped; today's sitting is kept (`glutewake stats`).")
+            say("\nThe coach stopped; today's sitting is kept (`glutewake stats`).")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from glutewake.cli._text import say
+
 __all__ = ["config"]
 
 
@@ -47,13 +49,13 @@ def region(region_id: str | None) -> None:
     kb = region.knowledge()
     chosen = kb.regions[kb.region]
     if region_id is not None:
-        click.echo(
+        say(
             f"Saved: {chosen.name}. In an emergency glutewake will tell you to call {chosen.emergency_number}."
         )
         return
     note = "" if current else " (the default; set yours with `glutewake config region ID`)"
-    click.echo(f"Region: {chosen.id}, {chosen.name}{note}")
+    say(f"Region: {chosen.id}, {chosen.name}{note}")
     for item in kb.regions.values():
-        click.echo(
+        say(
             f"  {item.id:3} {item.name}: emergency {item.emergency_number}, urgent help {item.urgent_service}"
         )

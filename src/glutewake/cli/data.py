@@ -9,6 +9,7 @@ import click
 
 from glutewake.cli._errors import CommandError
 from glutewake.cli._prompt import confirm_or_refuse
+from glutewake.cli._text import say
 
 __all__ = ["export", "forget", "import_"]
 
@@ -51,7 +52,7 @@ def export(ctx: click.Context, file: str | None, force: bool) -> None:
         write_private(target, data)
     except OSError as error:
         raise CommandError(f"cannot write {target}: {error.strerror}") from None
-    click.echo(
+    say(
         f"Exported your records to {target}: {_count(document['checks'], 'symptom check')}, "
         f"{_count(document['sessions'], 'session')}, {_count(document['checkins'], 'check-in')}."
     )
@@ -83,7 +84,7 @@ def import_(ctx: click.Context, file: str) -> None:
         return import_data(records, document)
 
     counts = load_answers(file, restore)
-    click.echo(f"Imported {sum(counts.values())} records.")
+    say(f"Imported {sum(counts.values())} records.")
 
 
 @click.command()
@@ -102,8 +103,8 @@ def forget(ctx: click.Context, yes: bool) -> None:
     if not yes and not click.confirm(
         "Delete all your checks, plans, sessions and check-ins? This cannot be undone"
     ):
-        click.echo("Nothing was deleted.")
+        say("Nothing was deleted.")
         raise SystemExit(1)
 
     forget_records(acting(ctx))
-    click.echo("Everything is deleted.")
+    say("Everything is deleted.")

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from glutewake.cli._text import say
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -30,7 +32,7 @@ def _open(ctx: click.Context) -> tuple[Engine, str]:
     try:
         engine = connect(url, migrate=False)
     except StoreError as error:
-        click.echo(f"error: {error}", err=True)
+        say(f"error: {error}", err=True)
         raise SystemExit(2) from error
     ctx.call_on_close(engine.dispose)
     return engine, url
@@ -53,14 +55,14 @@ def status(ctx: click.Context) -> None:
     try:
         revision = current_revision(engine)
     except StoreError as error:
-        click.echo(f"error: {error}", err=True)
+        say(f"error: {error}", err=True)
         raise SystemExit(1) from error
-    click.echo(f"database: {make_url(url).render_as_string(hide_password=True)}")
-    click.echo(f"schema:   {revision or 'not set up yet'} (newest this glutewake knows: {HEAD})")
+    say(f"database: {make_url(url).render_as_string(hide_password=True)}")
+    say(f"schema:   {revision or 'not set up yet'} (newest this glutewake knows: {HEAD})")
     if newer_than_known(revision):
-        click.echo("status:   made by a newer glutewake: upgrade glutewake to use it (not the database)")
+        say("status:   made by a newer glutewake: upgrade glutewake to use it (not the database)")
         raise SystemExit(1)
-    click.echo("status:   up to date" if revision == HEAD else "status:   needs `glutewake db upgrade`")
+    say("status:   up to date" if revision == HEAD else "status:   needs `glutewake db upgrade`")
 
 
 @db.command()
@@ -84,12 +86,12 @@ def upgrade(ctx: click.Context) -> None:
         kept = back_up(engine)
         migrate(engine)
         if kept is not None:
-            click.echo(f"kept a copy of the store as it was: {kept}")
-    click.echo(
+            say(f"kept a copy of the store as it was: {kept}")
+    say(
         "already up to date" if before == HEAD else f"upgraded from {before or 'an empty database'} to {HEAD}"
     )
     if engine.dialect.name == "postgresql":  # a clinic's database also holds its task queue
         from glutewake.runtime.jobs import apply_schema
 
         if apply_schema(url):
-            click.echo("made the task queue's tables (for `glutewake clinic worker`)")
+            say("made the task queue's tables (for `glutewake clinic worker`)")

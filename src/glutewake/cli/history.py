@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from glutewake.cli._json import echo_json
+from glutewake.cli._text import say
 
 __all__ = ["history"]
 
@@ -33,15 +34,11 @@ def history(ctx: click.Context, limit: int, as_json: bool) -> None:
         echo_json(entries)
         return
     if not entries:
-        click.echo(
-            "Nothing yet. Run `glutewake check` or `glutewake selftest` and the results will be kept here."
-        )
+        say("Nothing yet. Run `glutewake check` or `glutewake selftest` and the results will be kept here.")
         return
-    from rich.table import Table
-
     from glutewake.cli import _render
 
-    table = Table("when", "what", "result", title="Your history")
-    for entry in entries:
-        table.add_row(entry.at.astimezone().strftime("%a %d %b %Y %H:%M"), entry.title, entry.summary)
-    _render.console().print(table)
+    rows = [
+        (entry.at.astimezone().strftime("%a %d %b %Y %H:%M"), entry.title, entry.summary) for entry in entries
+    ]
+    _render.listing(_render.console(), "Your history", ("when", "what", "result"), rows)

@@ -8,6 +8,7 @@ import click
 
 from glutewake.cli._json import echo_json
 from glutewake.cli._prompt import Asker, stopped
+from glutewake.cli._text import say
 
 if TYPE_CHECKING:
     from glutewake.app.context import Context
@@ -107,7 +108,7 @@ def checkin(
             ask.tell("You reported: " + "; ".join(verdict.reasons) + ".")
         ask.tell("Your check-in is saved.")
     else:
-        click.echo("\nCheck-in saved. `glutewake progress` shows how things are going.")
+        say("\nCheck-in saved. `glutewake progress` shows how things are going.")
 
 
 def _pair(text: str) -> tuple[str, int]:
@@ -169,7 +170,7 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
         and not report.selftests
         and report.sitting_minutes_per_day.latest is None
     ):
-        click.echo(
+        say(
             "Nothing to show yet: `glutewake checkin` records how you are, `glutewake session` your exercise."
         )
         return
@@ -178,15 +179,15 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
         ("Numbness (0-10)", report.numbness, True),
         ("Activities (PSFS, 0-10)", report.psfs_mean, False),
     ):
-        click.echo(_trend_line(label, trend, weeks, lower_is_better=lower_is_better))
+        say(_trend_line(label, trend, weeks, lower_is_better=lower_is_better))
     sitting = report.sitting_minutes_per_day
     if sitting.latest is not None:
         hours = [w.mean / 60 for w in sitting.weekly[-weeks:]]
         spark = "".join(_BARS[min(7, int(h / 10 * 7.999))] for h in hours)
-        click.echo(f"{'Sitting (h/day, coach)':<25} {spark}  latest day {sitting.latest / 60:.1f} h")
+        say(f"{'Sitting (h/day, coach)':<25} {spark}  latest day {sitting.latest / 60:.1f} h")
     if report.selftests:
         last = report.selftests[-1]
-        click.echo(
+        say(
             f"{'Latest self-tests':<25} {last.day:%d %b}: "
             f"left {last.left.replace('_', ' ')}, right {last.right.replace('_', ' ')}"
         )
@@ -195,11 +196,9 @@ def progress(ctx: click.Context, as_json: bool, weeks: int) -> None:
         bars = "".join(_BARS[round(7 * w.done / w.planned)] if w.planned else " " for w in recent)
         done = sum(w.done for w in recent)
         planned = sum(w.planned for w in recent)
-        click.echo(f"{'Sessions done / planned':<25} {bars}  {done}/{planned} ({done / planned:.0%})")
-    click.echo(
-        f"{'Streak':<25} {report.current_streak} planned sessions in a row (best {report.longest_streak})"
-    )
-    click.echo(f"{'All time':<25} {report.sessions_done} sessions, {report.sets_done} sets")
+        say(f"{'Sessions done / planned':<25} {bars}  {done}/{planned} ({done / planned:.0%})")
+    say(f"{'Streak':<25} {report.current_streak} planned sessions in a row (best {report.longest_streak})")
+    say(f"{'All time':<25} {report.sessions_done} sessions, {report.sets_done} sets")
 
 
 def _trend_line(label: str, trend: Trend, weeks: int, *, lower_is_better: bool) -> str:

@@ -10,7 +10,6 @@ from glutewake.knowledge.vocabulary import EQUIPMENT, POSITIONS
 
 if TYPE_CHECKING:
     from rich.console import Console
-    from rich.table import Table
 
     from glutewake.app.library import LibraryItem
     from glutewake.knowledge import Knowledge
@@ -101,23 +100,14 @@ _KINDS = {"condition": "condition", "exercise": "exercise", "selftest": "self-te
 
 
 def _matches(console: Console, topic: str, items: list[LibraryItem]) -> None:
-    table = _table(("id", "kind", "name"), [item.id for item in items], title=f"{len(items)} match {topic!r}")
+    from glutewake.cli import _render
+
+    rows = []
     for item in items:
         called = f" (also called {item.called})" if item.called not in (item.name, item.id) else ""
-        table.add_row(item.id, _KINDS[item.kind], item.name + called)
-    console.print(table)
+        rows.append((item.id, _KINDS[item.kind], item.name + called))
+    _render.listing(console, f"{len(items)} match {topic!r}", ("id", "kind", "name"), rows)
     console.print(f"Show one with `glutewake learn ID`, for example `glutewake learn {items[0].id}`.")
-
-
-def _table(headings: tuple[str, ...], ids: list[str], *, title: str) -> Table:
-    """A table whose first column, the ids people type, is never cut short: the others wrap."""
-    from rich.table import Table
-
-    table = Table(title=title)
-    table.add_column(headings[0], no_wrap=True, min_width=max(map(len, [headings[0], *ids])))
-    for heading in headings[1:]:
-        table.add_column(heading, overflow="fold")
-    return table
 
 
 def _exercise_table(
@@ -125,29 +115,28 @@ def _exercise_table(
 ) -> None:
 
     from glutewake.app.library import find_exercises
+    from glutewake.cli import _render
 
     found = find_exercises(position, equipment, level)
-    headings = ("id", "name", "position", "equipment", "level")
-    table = _table(headings, [ex.id for ex in found], title="Exercises")
-    for ex in found:
-        table.add_row(ex.id, ex.name, ex.position, ", ".join(ex.equipment) or "none", str(ex.level))
     if not found:
         raise click.UsageError("no exercise matches those filters; try fewer of them.")
-    console.print(table)  # type: ignore[attr-defined]
+    rows = [(ex.id, ex.name, ex.position, ", ".join(ex.equipment) or "none", str(ex.level)) for ex in found]
+    _render.listing(console, "Exercises", ("id", "name", "position", "equipment", "level"), rows)  # type: ignore[arg-type]
 
 
 def _topic_table(kb: Knowledge, console: object, topic: str) -> None:
 
+    from glutewake.cli import _render
+
+    rows: list[tuple[str, ...]]
+    headings: tuple[str, ...]
     if topic == "conditions":
-        table = _table(("id", "name", "also called"), list(kb.conditions), title="Conditions")
-        for c in kb.conditions.values():
-            table.add_row(c.id, c.name, ", ".join(c.aliases))
+        title, headings = "Conditions", ("id", "name", "also called")
+        rows = [(c.id, c.name, ", ".join(c.aliases)) for c in kb.conditions.values()]
     elif topic == "selftests":
-        table = _table(("id", "name", "what it shows"), list(kb.selftests), title="Self-tests")
-        for t in kb.selftests.values():
-            table.add_row(t.id, t.name, t.purpose)
+        title, headings = "Self-tests", ("id", "name", "what it shows")
+        rows = [(t.id, t.name, t.purpose) for t in kb.selftests.values()]
     else:
-        table = _table(("id", "question"), list(kb.findings), title="Triage questions (red flags first)")
-        for f in kb.findings.values():
-            table.add_row(f.id, f.question)
-    console.print(table)  # type: ignore[attr-defined]
+        title, headings = "Triage questions (red flags first)", ("id", "question")
+        rows = [(f.id, f.question) for f in kb.findings.values()]
+    _render.listing(console, title, headings, rows)  # type: ignore[arg-type]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 import click
 
 from glutewake.cli._json import echo_json
+from glutewake.cli._text import say
 from glutewake.knowledge.vocabulary import EQUIPMENT, WEEKDAYS
 from glutewake.knowledge.vocabulary import SESSION_MINUTES as MINUTES
 
@@ -121,14 +122,14 @@ def plan(
         try:
             shown = new_plan(records, choices, start.date() if start else today)
         except NoTriage as error:
-            click.echo("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
+            say("error: run `glutewake check` first: the plan depends on what it finds.", err=True)
             raise SystemExit(1) from error
         except NotCleared as error:
             raise not_cleared(error.clearance) from error
         except InputError as error:
             raise click.BadParameter(str(error)) from error
         if first_time and not as_json:
-            click.echo(
+            say(
                 f"Using: {_choices(plan_profile(records))}. Change with --equipment, --minutes and --days.",
                 err=True,
             )
@@ -169,7 +170,7 @@ def plan(
             "`glutewake plan --new` builds one fitted to it."
         )
     if ics_file:
-        click.echo(f"Calendar written to {ics_file} ({len(shown.sessions)} sessions).")
+        say(f"Calendar written to {ics_file} ({len(shown.sessions)} sessions).")
 
 
 def _choices(profile: Profile) -> str:
@@ -209,7 +210,27 @@ def _show(shown: Plan, kb: Knowledge, today: date, due: Due | None) -> None:
     if shown.status == "stopped":
         console.print("[bold red]This plan is paused.[/bold red] " + shown.changes[-1].reason)
     phases = {p.id: p for p in kb.programme.phases}
-    console.print(_calendar(shown, kb, today, wide=console.width >= 120))
+    if console.width >= 120:
+        console.print(_calendar(shown, kb, today))
+    else:  # a week-by-week list
+        from glutewake.cli import _render
+
+        names = {p.id: p.name for p in kb.programme.phases}
+        rows = [
+            (
+                f"{s.day:%a} {s.day.day} {s.day:%b}" + (" (today)" if s.day == today else ""),
+                str((s.day - shown.start_date).days // 7 + 1),
+                names[s.phase],
+                ", ".join(kb.exercises[b.exercise_id].name for b in s.main),
+            )
+            for s in shown.sessions
+        ]
+        _render.listing(
+            console,
+            f"Your plan from {shown.start_date:%d %b %Y}",
+            ("day", "week", "phase", "main exercises"),
+            rows,
+        )
     if due:
         upcoming = due.session
         console.print(f"\n[bold]Next session: {upcoming.day:%A %d %b}[/bold] ({phases[upcoming.phase].goal})")
@@ -237,21 +258,13 @@ def _show(shown: Plan, kb: Knowledge, today: date, due: Due | None) -> None:
             console.print(f"  {change.on:%d %b}: {change.reason}")
 
 
-def _calendar(shown: Plan, kb: Knowledge, today: date, *, wide: bool) -> Table:
-    """A month-style grid on wide terminals; a week-by-week list on narrow ones."""
+def _calendar(shown: Plan, kb: Knowledge, today: date) -> Table:
+    """A month-style grid, for a wide terminal."""
     from rich.table import Table
     from rich.text import Text
 
     phases = {p.id: p.name for p in kb.programme.phases}
     title = f"Your plan from {shown.start_date:%d %b %Y}"
-    if not wide:
-        table = Table("week", "day", "phase", "main exercises", title=title)
-        for session in shown.sessions:
-            week = (session.day - shown.start_date).days // 7 + 1
-            style = "reverse" if session.day == today else ""
-            names = ", ".join(kb.exercises[b.exercise_id].name for b in session.main)
-            table.add_row(str(week), f"{session.day:%a %d %b}", phases[session.phase], names, style=style)
-        return table
     grid = Table(*(d.capitalize() for d in WEEKDAYS), title=title, show_lines=True)
     by_day = {s.day: s for s in shown.sessions}
     first = shown.sessions[0].day if shown.sessions else shown.start_date

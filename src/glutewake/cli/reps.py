@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from glutewake.cli._text import say
+
 __all__ = ["reps"]
 
 
@@ -52,29 +54,27 @@ def reps(path: Path, exercise_id: str, side: str | None, aspect: float | None, a
         click.echo(json.dumps(dump(result), indent=1))
         return
     if result.reps or not result.hold_seconds:
-        click.echo(
+        say(
             f"{len(result.reps)} rep{'s' if len(result.reps) != 1 else ''}"
             + (f" ({result.side} side)" if result.side else "")
         )
         for n, rep in enumerate(result.reps, start=1):
-            click.echo(f"  {n:>3}. {rep.start:7.2f} s to {rep.end:7.2f} s")
+            say(f"  {n:>3}. {rep.start:7.2f} s to {rep.end:7.2f} s")
     if result.hold_seconds:
-        click.echo(f"held for {result.hold_seconds:.1f} s")
+        say(f"held for {result.hold_seconds:.1f} s")
     if result.began_mid_rep:
-        click.echo("(it began part way through a rep: that rep is not counted)")
+        say("(it began part way through a rep: that rep is not counted)")
     if result.ended_mid_rep:
-        click.echo("(it ended before the last rep came back: that rep is not counted)")
+        say("(it ended before the last rep came back: that rep is not counted)")
     if result.switches:
-        click.echo(
+        say(
             f"(someone else came into view {result.switches} time{'s' if result.switches != 1 else ''}:"
             f" their {result.frames_other} frames were left out)"
         )
     if aspect is None:
-        click.echo(
-            f"(the picture taken as {result.aspect:.2f} wide to 1 high, from the landmarks; --aspect to say)"
-        )
+        say(f"(the picture taken as {result.aspect:.2f} wide to 1 high, from the landmarks; --aspect to say)")
     if result.flags:
-        click.echo("form:")
+        say("form:")
         for flag_id in dict.fromkeys(f.id for f in result.flags):
             seen = [f for f in result.flags if f.id == flag_id]
             reps_named = [str(f.rep) for f in seen if f.rep]
@@ -83,11 +83,11 @@ def reps(path: Path, exercise_id: str, side: str | None, aspect: float | None, a
                 if reps_named
                 else "at " + ", ".join(f"{f.t:.1f} s" for f in seen)
             )
-            click.echo(f"  {flag_id.replace('_', ' ')} ({where}): {seen[0].cue}")
+            say(f"  {flag_id.replace('_', ' ')} ({where}): {seen[0].cue}")
     else:
-        click.echo("form: nothing to correct")
+        say("form: nothing to correct")
     skipped = result.frames_skipped
     if skipped:
-        click.echo(
+        say(
             f"({skipped} of {skipped + result.frames_used} frames could not be read: points not visible enough)"
         )

@@ -12,6 +12,7 @@ import click
 from glutewake.cli._clearance_words import what_lifts_it
 from glutewake.cli._errors import INTERRUPTED, CommandError, not_cleared
 from glutewake.cli._prompt import Asker
+from glutewake.cli._text import fit, say
 
 if TYPE_CHECKING:
     from datetime import date
@@ -48,27 +49,27 @@ def today(ctx: click.Context) -> None:
         Asker().tell(not_due(due) + (f" Next session: {due.next_day:%A %d %b}." if due.next_day else ""))
         return
     if due.part_way:
-        click.echo(f"You stopped part-way through the session of {due.session.day:%A %d %b}.\n")
+        say(f"You stopped part-way through the session of {due.session.day:%A %d %b}.\n")
     _describe(due.session, knowledge())
     start = "Go on from where you stopped" if due.part_way else "Start it"
-    click.echo(f"\n{start} with `glutewake session`.")
+    say(f"\n{start} with `glutewake session`.")
 
 
 def _describe(planned: PlannedSession, kb: Knowledge) -> None:
     phase = next(p for p in kb.programme.phases if p.id == planned.phase)
-    click.echo(click.style(f"{planned.day:%A %d %b}: {phase.name} session", bold=True) + f" ({phase.goal})")
+    say(click.style(f"{planned.day:%A %d %b}: {phase.name} session", bold=True) + f" ({phase.goal})")
     for title, blocks in (
         ("Warm-up", planned.warm_up),
         ("Main", planned.main),
         ("Stretches", planned.stretches),
     ):
-        click.echo(f"\n{title}")
+        say(f"\n{title}")
         for block in blocks:
             exercise = kb.exercises[block.exercise_id]
-            click.echo(f"  • {exercise.name}: {block.describe()}. {exercise.cues[0]}")
-    click.echo("\nThrough the day")
+            say(f"  • {exercise.name}: {block.describe()}. {exercise.cues[0]}")
+    say("\nThrough the day")
     for habit in planned.desk_habits:
-        click.echo(f"  • {habit}")
+        say(f"  • {habit}")
 
 
 @click.command()
@@ -109,7 +110,7 @@ def session(ctx: click.Context, allow_next: bool, abandon: bool, no_bell: bool) 
                 "no session is part-way, so there is nothing to abandon; `glutewake today` shows what is next"
             )
         kept = left.sets_kept
-        click.echo(
+        say(
             f"Left the session of {left.session.day:%A %d %b} as it was "
             f"({kept} set{'s' * (kept != 1)} kept). {_next_line(records, today_)}"
         )
@@ -129,7 +130,7 @@ def session(ctx: click.Context, allow_next: bool, abandon: bool, no_bell: bool) 
     started = start_or_resume(records, due)
     if due.part_way:
         done = started.done
-        click.echo(
+        say(
             f"Resuming the session of {due.session.day:%A %d %b} where you stopped: "
             f"{done} set{'s' * (done != 1)} already done."
         )
@@ -164,7 +165,7 @@ def _guide(ctx: click.Context, records: Context, started: Started, *, bell: bool
     kept = finish(records, log_id, completed=completed)
     sets = f"{kept} set{'s' * (kept != 1)}"
     if not completed:
-        click.echo(
+        say(
             f"\nStopped. What you did is kept ({sets}). `glutewake session` goes on from there, "
             "today or any day; `glutewake session --abandon` leaves it as it is."
         )
@@ -174,13 +175,11 @@ def _guide(ctx: click.Context, records: Context, started: Started, *, bell: bool
     total = sum(step.kind == "set" for step in started.steps)
     today_ = clock(ctx).now().date()
     if kept == 0:
-        click.echo(f"\nSession over: every set was skipped ({total}), so none was recorded as done.")
-        click.echo(_next_line(records, today_))
+        say(f"\nSession over: every set was skipped ({total}), so none was recorded as done.")
+        say(_next_line(records, today_))
         return
     skipped = total - kept
-    click.echo(
-        f"\nSession complete: {sets} done" + (f", {skipped} skipped." if skipped else ", none skipped.")
-    )
+    say(f"\nSession complete: {sets} done" + (f", {skipped} skipped." if skipped else ", none skipped."))
     _feedback(records, log_id, today_)
 
 
@@ -196,14 +195,14 @@ def _feedback(records: Context, log_id: int, today_: date) -> None:
         many=True,
     )
     changes = save_feedback(records, log_id, rpe, pain, felt)
-    click.echo(f"\nSaved: effort {rpe}/10, pain {pain}/10, felt in {_felt_words(felt)}.")
+    say(f"\nSaved: effort {rpe}/10, pain {pain}/10, felt in {_felt_words(felt)}.")
     for change in changes:
-        click.echo(f"Your plan changed: {change.reason}.")
+        say(f"Your plan changed: {change.reason}.")
     if not changes:
-        click.echo("Your plan stays as it is.")
+        say("Your plan stays as it is.")
     if pain >= 5:
-        click.echo("If pain or numbness is getting worse, stop and run `glutewake check` again.")
-    click.echo(_next_line(records, today_))
+        say("If pain or numbness is getting worse, stop and run `glutewake check` again.")
+    say(_next_line(records, today_))
 
 
 _FELT_WORDS = {
@@ -281,7 +280,7 @@ class _Player:
 
     def _say(self, text: str) -> None:
         """A line of its own, wrapped to the terminal, after a blank line."""
-        self._write("\n" + click.wrap_text(text, _width(), preserve_paragraphs=False) + "\n")
+        self._write("\n" + fit(text, _width()) + "\n")
 
     def _ding(self) -> None:
         if self.bell:
@@ -424,7 +423,7 @@ def log(ctx: click.Context, entries: tuple[str, ...], side: str | None, load_kg:
         _render.clearance(cleared, err=True)
         Asker(err=True).tell("Logged anyway, so that your history is complete.")
     log_done(person, clock(ctx).now().date(), records)
-    click.echo(f"Logged {len(records)} set{'s' * (len(records) != 1)}.")
+    say(f"Logged {len(records)} set{'s' * (len(records) != 1)}.")
 
 
 def _dose(text: str) -> tuple[int, int, bool]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from glutewake.cli._errors import CommandError
+from glutewake.cli._text import say
 
 if TYPE_CHECKING:
     from glutewake.identity.browser_sessions import SessionBook
@@ -38,12 +39,12 @@ def sessions(ctx: click.Context, as_json: bool) -> None:
                    for s in live])  # fmt: skip
         return
     if not live:
-        click.echo("No browser is signed in. `glutewake` opens one, signed in.")
+        say("No browser is signed in. `glutewake` opens one, signed in.")
         return
     for s in live:
-        click.echo(f"{s.id}  {s.browser}")
-        click.echo(f"    signed in {_shown(s.began)}, last used {_shown(s.last_used)}")
-    click.echo("Sign one out with `glutewake sessions end ID`, or all with `glutewake sessions end --all`.")
+        say(f"{s.id}  {s.browser}")
+        say(f"    signed in {_shown(s.began)}, last used {_shown(s.last_used)}")
+    say("Sign one out with `glutewake sessions end ID`, or all with `glutewake sessions end --all`.")
 
 
 @sessions.command()
@@ -67,12 +68,12 @@ def end(ctx: click.Context, session_id: str | None, every: bool) -> None:
     book, now = _book(ctx)
     if every:
         ended = book.end_all(now)
-        click.echo(f"Signed out {ended} browser{'s' * (ended != 1)}.")
+        say(f"Signed out {ended} browser{'s' * (ended != 1)}.")
         return
     assert session_id is not None
     if len(session_id) < 4 or not book.end(session_id.lower(), now):
         raise CommandError(f"no signed-in browser has the ID {session_id!r}; `glutewake sessions` lists them")
-    click.echo(f"Signed out {session_id}.")
+    say(f"Signed out {session_id}.")
 
 
 def _book(ctx: click.Context) -> tuple[SessionBook, int]:

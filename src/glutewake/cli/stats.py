@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from glutewake.cli._json import echo_json
+from glutewake.cli._text import say
 from glutewake.codec import dump
 
 if TYPE_CHECKING:
@@ -48,12 +49,10 @@ def stats(ctx: click.Context, day: datetime | None, week: bool, as_json: bool) -
     title = f"Week of {first:%d %b %Y}" if week else f"{first:%A %d %b %Y}"
     click.echo(click.style(title, bold=True))
     if not figures.bouts and not figures.prompts:
-        click.echo(
-            "No sitting recorded. Start the coach with `glutewake coach` (or `glutewake coach install`)."
-        )
+        say("No sitting recorded. Start the coach with `glutewake coach` (or `glutewake coach install`).")
         return
     for label, value in stat_rows(figures):
-        click.echo(f"  {label:<25}{value}")
+        say(f"  {label:<25}{value}")
 
 
 def stat_rows(figures: SittingStats) -> list[tuple[str, str]]:

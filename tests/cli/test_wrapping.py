@@ -102,3 +102,6 @@ def test_prose_is_fitted_between_words_a_command_whole_a_bullet_hung(columns: in
     assert any("`glutewake session --abandon`" in line for line in lines)
     assert all(line.startswith("    ") for line in lines[1:]), "later lines hang under the bullet's text"
     assert all(len(line) <= columns or len(line.split()) == 1 for line in lines)
+    dose = fit("  • Kneeling hip flexor stretch: 2 × 30 s each side, then 3 × 10 reps of the bridge.", 40)
+    assert "2 × 30 s" in dose
+    assert "3 × 10 reps" in dose

@@ -18,6 +18,8 @@ __all__ = ["fit", "say", "width"]
 _HANG = re.compile(r"^(\s*)((?:[•*-]|\d+[.)]|\(\d+\))\s+)?")
 _COMMAND = re.compile(r"`[^`\n]{1,60}`")
 _HOLD = "\x00"  # stands for a space that must not break a line (textwrap breaks only ASCII spaces)
+# a number and its unit, and a dose such as "3 × 10", stay together
+_UNIT = re.compile(r"(?<=\d) (?=×|s\b|reps?\b|min\b|minutes?\b|seconds?\b|kg\b|%)|(?<=×) (?=\d)")
 
 
 def width() -> int:
@@ -40,6 +42,7 @@ def fit(text: str, columns: int | None = None) -> str:
         indent = found.group(1) if found else ""
         # a command in backticks stays on one line, to be read (and copied) whole
         kept = _COMMAND.sub(lambda m: m.group(0).replace(" ", _HOLD), line[len(indent) :])
+        kept = _UNIT.sub(_HOLD, kept)
         wrapped = textwrap.fill(
             kept,
             columns,

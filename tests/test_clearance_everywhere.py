@@ -5,6 +5,7 @@ what the person may do now, says (issue 23; DESIGN.md, "One policy object every 
 from __future__ import annotations
 
 import contextlib
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -119,6 +120,10 @@ def test_every_surface_says_what_the_core_says(monkeypatch: Any, history: list[E
         # the terminal
         today = CliRunner().invoke(main, ["--database-url", url, "today"], obj={"clock": clock})
         assert (today.exit_code == 3) == (not allowed), (history, today.output)
+        as_json = CliRunner().invoke(main, ["--database-url", url, "today", "--json"], obj={"clock": clock})
+        said = json.loads(as_json.stdout)
+        assert (said["clearance"] is None) == allowed, (history, said)
+        assert said["session"] is None or allowed, (history, "no session offered when it is ruled out")
         # the desktop coach's break prompt
         title, _ = break_prompt(ShowPrompt(clock.now(), "seated_glute_squeeze", 1500, 2), core)
         assert (title == GLUTE_BREAK) == allowed, history

@@ -114,7 +114,8 @@ def test_bad_input_exits_2_and_names_the_problem(tmp_path: Path, data: Any, mess
     ("args", "message"),
     [
         (["check", "--json"], "--json needs --answers FILE"),
-        (["learn", "exercises", "--json"], "No such option '--json'"),
+        (["learn", "zzz", "--json"], "nothing called 'zzz'"),
+        (["plan", "--bogus", "--json"], "No such option '--bogus'"),
         (["coach", "status", "--json"], "No coach is running"),
     ],
 )

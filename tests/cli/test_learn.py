@@ -157,3 +157,17 @@ def test_an_unknown_kit_is_refused_with_the_choices() -> None:
         "Invalid value for '--equipment': 'chairr' is not one of 'none', 'band', 'dumbbells', 'gym'"
         in " ".join(err.split())
     )
+
+
+def test_learn_answers_in_json_what_it_shows_in_text(kb: Knowledge) -> None:
+    import json
+
+    topics = json.loads(CliRunner().invoke(main, ["learn", "--json"]).stdout)
+    assert set(topics["topics"]) == {"conditions", "exercises", "selftests", "findings"}
+    easy = json.loads(CliRunner().invoke(main, ["learn", "exercises", "--level", "1", "--json"]).stdout)
+    assert easy["exercises"]
+    assert all(e["level"] <= 1 for e in easy["exercises"])
+    one = json.loads(CliRunner().invoke(main, ["learn", "sciatica", "--json"]).stdout)
+    assert [m["item"]["id"] for m in one["matches"]] == ["sciatica"]
+    findings = json.loads(CliRunner().invoke(main, ["learn", "findings", "--json"]).stdout)
+    assert [f["id"] for f in findings["findings"]] == list(kb.findings)

@@ -40,7 +40,10 @@ _TOPICS = {
 @click.option(
     "--level", type=click.IntRange(1, 3), help="Only exercises up to this level (1 easy to 3 hard)."
 )
-def learn(topic: str | None, position: str | None, equipment: str | None, level: int | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print what is found as JSON.")
+def learn(
+    topic: str | None, position: str | None, equipment: str | None, level: int | None, as_json: bool
+) -> None:
     """Browse what glutewake knows: conditions, exercises and self-tests.
 
     TOPIC is one of conditions, exercises, selftests or findings, or the name or id
@@ -53,6 +56,7 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
       glutewake learn "dead butt syndrome"
       glutewake learn exercises --position seated
       glutewake learn glute_bridge
+      glutewake learn exercises --level 1 --json
     """
     import difflib
 
@@ -62,6 +66,9 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
 
     kb = region.knowledge()
     console = _render.console()
+    if as_json:
+        _as_json(kb, topic, position, equipment, level)
+        return
     if topic is None:
         for name, about in _TOPICS.items():
             console.print(f"[bold]{name:<11}[/bold] {about}")
@@ -97,6 +104,37 @@ def learn(topic: str | None, position: str | None, equipment: str | None, level:
 
 
 _KINDS = {"condition": "condition", "exercise": "exercise", "selftest": "self-test"}
+
+
+def _as_json(
+    kb: Knowledge, topic: str | None, position: str | None, equipment: str | None, level: int | None
+) -> None:
+    """The same lookups as the text, as JSON: the topics, a list, or one item whole."""
+    from glutewake.app.library import find_exercises, search_library
+    from glutewake.cli._json import echo_json
+
+    key = (topic or "").strip().lower()
+    if topic is None and not (position or equipment or level):
+        echo_json({"topics": _TOPICS})
+    elif key == "exercises" or position or equipment or level:
+        echo_json({"exercises": find_exercises(position, equipment, level)})
+    elif key == "conditions":
+        echo_json({"conditions": list(kb.conditions.values())})
+    elif key == "selftests":
+        echo_json({"selftests": list(kb.selftests.values())})
+    elif key == "findings":
+        echo_json({"findings": list(kb.findings.values())})
+    else:
+        found = search_library(kb, topic or "")
+        if not found.items:
+            raise click.UsageError(f"nothing called {topic!r}; `glutewake learn` lists the topics.")
+
+        def whole(kind: str, item_id: str) -> object:
+            if kind == "condition":
+                return kb.conditions[item_id]
+            return kb.exercises[item_id] if kind == "exercise" else kb.selftests[item_id]
+
+        echo_json({"matches": [{"kind": i.kind, "item": whole(i.kind, i.id)} for i in found.items]})
 
 
 def _matches(console: Console, topic: str, items: list[LibraryItem]) -> None:

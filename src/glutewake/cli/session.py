@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from glutewake.cli._clearance_words import what_lifts_it
-from glutewake.cli._errors import INTERRUPTED, CommandError, not_cleared
+from glutewake.cli._errors import INTERRUPTED, NOT_CLEARED, CommandError, not_cleared
 from glutewake.cli._prompt import Asker
 from glutewake.cli._text import fit, say
 
@@ -29,20 +29,34 @@ __all__ = ["log", "session", "today"]
 
 
 @click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print it as JSON.")
 @click.pass_context
-def today(ctx: click.Context) -> None:
+def today(ctx: click.Context, as_json: bool) -> None:
     """Show today's session and desk habits.
 
     \b
-    Example:
+    Examples:
       glutewake today
+      glutewake today --json
     """
     from glutewake.app.region import knowledge
     from glutewake.app.sessions import Due, due_session
+    from glutewake.cli._json import echo_json
     from glutewake.cli._store import acting, clock
 
     day = clock(ctx).now().date()
     due = due_session(acting(ctx), day)
+    if as_json:  # what the web app's Today reads: the session due, or why there is none
+        if isinstance(due, Due):
+            echo_json({"today": day, "session": due.session, "part_way": due.part_way, "clearance": None})
+            return
+        echo_json(
+            {"today": day, "session": None, "why_none": not_due(due) if due.clearance is None else None,
+             "next_day": due.next_day, "clearance": due.clearance}
+        )  # fmt: skip
+        if due.clearance is not None:
+            raise SystemExit(NOT_CLEARED)
+        return
     if not isinstance(due, Due):
         if due.clearance is not None:
             raise not_cleared(due.clearance)

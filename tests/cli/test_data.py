@@ -281,3 +281,15 @@ def test_a_stricter_verdict_in_a_file_is_kept(database_url: str, tmp_path: Path)
     assert run(database_url, "import", str(path))[0] == 0
     kept = exported(database_url)["checks"][0]["result"]
     assert (kept["urgency"], kept["exercise"]) == ("urgent", "none")
+
+
+def test_export_import_and_forget_name_the_same_kinds_of_record() -> None:
+    from click.testing import CliRunner
+
+    from glutewake.app.transfer import KINDS
+    from glutewake.cli import main
+
+    for command in ("export", "import", "forget"):
+        words = " ".join(CliRunner().invoke(main, [command, "--help"]).stdout.split())
+        for _, _, many in KINDS:
+            assert many in words, (command, many)

@@ -16,7 +16,30 @@ if TYPE_CHECKING:
     from glutewake.app.context import Context
     from glutewake.core.triage import TriageResult
 
-__all__ = ["FORMAT", "READS", "VERSION", "export_data", "import_data"]
+__all__ = ["FORMAT", "KINDS", "READS", "VERSION", "export_data", "import_data", "kinds_in"]
+
+# What a person's records are, in the words every surface (export, import, forget) names them:
+# the export's key, one, and many.
+KINDS: tuple[tuple[str, str, str], ...] = (
+    ("checks", "symptom check", "symptom checks"),
+    ("selftests", "self-test", "self-tests"),
+    ("plans", "plan", "plans"),
+    ("sessions", "session (with its sets)", "sessions (with their sets)"),
+    ("checkins", "check-in", "check-ins"),
+    ("sitting_bouts", "stretch of sitting", "stretches of sitting"),
+    ("coach_events", "break-coach event", "break-coach events"),
+)
+
+
+def kinds_in(document: dict[str, Any]) -> str:
+    """What an export holds, in words: "2 symptom checks, 1 plan, ..." (none: "no records")."""
+    said = []
+    for key, one, many in KINDS:
+        count = len(document.get(key) or [])
+        if count:
+            said.append(f"{count} {one if count == 1 else many}")
+    return ", ".join(said) or "no records"
+
 
 READS = (1, VERSION)  # what imports are read from; exports are written as VERSION
 # Version 1 profiles held these; nothing used them (schema 0003 dropped them).

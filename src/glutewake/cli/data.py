@@ -21,6 +21,9 @@ __all__ = ["export", "forget", "import_"]
 def export(ctx: click.Context, file: str | None, force: bool) -> None:
     """Write everything glutewake keeps about you to one JSON file.
 
+    Everything is your symptom checks, self-tests, plans, sessions (with their sets), check-ins, stretches of
+    sitting and break-coach events.
+
     FILE defaults to glutewake-export-DATE.json in this folder; '-' writes to standard output.
     A file that exists is overwritten only if you say so (or with --force).
     The file can be restored with `glutewake import`.
@@ -52,14 +55,9 @@ def export(ctx: click.Context, file: str | None, force: bool) -> None:
         write_private(target, data)
     except OSError as error:
         raise CommandError(f"cannot write {target}: {error.strerror}") from None
-    say(
-        f"Exported your records to {target}: {_count(document['checks'], 'symptom check')}, "
-        f"{_count(document['sessions'], 'session')}, {_count(document['checkins'], 'check-in')}."
-    )
+    from glutewake.app.transfer import kinds_in
 
-
-def _count(items: list[object], what: str) -> str:
-    return f"{len(items)} {what}{'s' * (len(items) != 1)}"
+    say(f"Exported your records to {target}: {kinds_in(document)}.")
 
 
 @click.command("import")
@@ -67,6 +65,9 @@ def _count(items: list[object], what: str) -> str:
 @click.pass_context
 def import_(ctx: click.Context, file: str) -> None:
     """Restore an export into an empty store.
+
+    It brings back the export's symptom checks, self-tests, plans, sessions (with their sets), check-ins, stretches of
+    sitting and break-coach events.
 
     Nothing is imported unless everything is: a damaged file changes nothing.
 
@@ -83,8 +84,18 @@ def import_(ctx: click.Context, file: str) -> None:
     def restore(document: object) -> dict[str, int]:
         return import_data(records, document)
 
-    counts = load_answers(file, restore)
-    say(f"Imported {sum(counts.values())} records.")
+    from glutewake.app.transfer import kinds_in
+
+    document: dict[str, object] = {}
+
+    def restore_and_keep(loaded: object) -> dict[str, int]:
+        counts = restore(loaded)
+        if isinstance(loaded, dict):
+            document.update(loaded)
+        return counts
+
+    load_answers(file, restore_and_keep)
+    say(f"Imported {kinds_in(document)}.")
 
 
 @click.command()
@@ -93,18 +104,22 @@ def import_(ctx: click.Context, file: str) -> None:
 def forget(ctx: click.Context, yes: bool) -> None:
     """Delete everything glutewake keeps about you, for good.
 
+    Everything is your symptom checks, self-tests, plans, sessions (with their sets), check-ins, stretches of
+    sitting and break-coach events: it says how many of each
+    before it asks.
+
     \b
     Examples:
       glutewake export backup.json && glutewake forget --yes
     """
     from glutewake.app.records import forget as forget_records
+    from glutewake.app.transfer import export_data, kinds_in
     from glutewake.cli._store import acting
 
-    if not yes and not click.confirm(
-        "Delete all your checks, plans, sessions and check-ins? This cannot be undone"
-    ):
+    records = acting(ctx)
+    held = kinds_in(export_data(records))
+    if not yes and not click.confirm(f"Delete {held}, for good? This cannot be undone"):
         say("Nothing was deleted.")
         raise SystemExit(1)
-
-    forget_records(acting(ctx))
-    say("Everything is deleted.")
+    forget_records(records)
+    say(f"Deleted {held}.")

@@ -124,3 +124,13 @@ def test_a_very_narrow_terminal_still_gets_one_line(
     player(kb, clock, []).run(Step("rest", seconds=3))
     for line in redraws(capsys.readouterr().out):
         assert len(line.removesuffix("\x1b[K")) < 24
+
+
+def test_between_the_sides_of_a_hold_the_player_says_switch_and_waits(
+    kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clock = FakeClock()
+    switch = Step("get_ready", seconds=5, exercise_id="side_plank", side="right")
+    assert player(kb, clock, []).run(switch) == "done"
+    assert 5 <= clock.counter < 5.5
+    assert "Switch sides: turn over for your right side." in capsys.readouterr().out

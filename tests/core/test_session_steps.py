@@ -33,6 +33,25 @@ def test_starts_with_get_ready_then_alternates_sides_with_rests_between_sets(kb:
     assert result[3].seconds == kb.exercises["clamshell"].dose.rest_seconds
 
 
+def test_a_two_sided_hold_gives_time_to_turn_over_between_sides_and_reps_do_not(kb: Knowledge) -> None:
+    from glutewake.core.session import SWITCH_SIDES_SECONDS
+
+    held = steps(one(Block("side_plank", 2, hold_seconds=20, per_side=True)), kb)
+    assert [(s.kind, s.side) for s in held] == [
+        ("get_ready", None),
+        ("set", "left"),
+        ("get_ready", "right"),
+        ("set", "right"),
+        ("rest", None),
+        ("set", "left"),
+        ("get_ready", "right"),
+        ("set", "right"),
+    ]
+    assert held[2].seconds == SWITCH_SIDES_SECONDS
+    reps = steps(one(Block("clamshell", 1, reps=12, per_side=True)), kb)
+    assert [s.kind for s in reps] == ["get_ready", "set", "set"]
+
+
 def test_the_weaker_side_gets_its_extra_set_last(kb: Knowledge) -> None:
     result = [
         s

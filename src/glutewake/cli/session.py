@@ -303,6 +303,10 @@ class _Player:
     def run(self, step: Step) -> str | tuple[int | None, int | None]:
         """ "quit", "skip", "done", or for a set what was done: (reps, seconds)."""
         if step.kind == "get_ready":
+            if step.side:  # between the two sides of a hold
+                self._write("\n")
+                self._say(f"Switch sides: turn over for your {step.side} side.")
+                return self._timer(step.seconds, "Starting in", skippable=True)
             if step.exercise_id:
                 exercise = self.kb.exercises[step.exercise_id]
                 self._write("\n")

@@ -14,10 +14,11 @@ from glutewake.core.programme import Block, PlannedSession
 from glutewake.core.selftests import Side
 from glutewake.knowledge.schema import Knowledge
 
-__all__ = ["GET_READY_SECONDS", "NEXT_EXERCISE_SECONDS", "Step", "resume_at", "steps"]
+__all__ = ["GET_READY_SECONDS", "NEXT_EXERCISE_SECONDS", "SWITCH_SIDES_SECONDS", "Step", "resume_at", "steps"]
 
 GET_READY_SECONDS = 5
 NEXT_EXERCISE_SECONDS = 10
+SWITCH_SIDES_SECONDS = 5  # between the two sides of a hold: to turn over, not a rest
 
 Section = Literal["warm_up", "main", "stretches"]
 
@@ -50,7 +51,17 @@ def _block_steps(block: Block, section: Section, kb: Knowledge) -> list[Step]:
     for number, round_sides in enumerate(rounds, start=1):
         if number > 1 and rest:
             result.append(Step("rest", seconds=rest, exercise_id=block.exercise_id, section=section))
-        for side in round_sides:
+        for index, side in enumerate(round_sides):
+            if index and block.hold_seconds:  # time to turn over before the other side's hold
+                result.append(
+                    Step(
+                        "get_ready",
+                        seconds=SWITCH_SIDES_SECONDS,
+                        exercise_id=block.exercise_id,
+                        section=section,
+                        side=side,
+                    )
+                )
             result.append(
                 Step(
                     "set",

@@ -146,6 +146,9 @@
 
   function describe(s) {
     const e = exercise(s);
+    if (s.kind === "get_ready" && s.side) {  // between the two sides of a hold
+      return { what: "Switch sides", detail: `Turn over for your ${s.side} side.`, cue: "", spoken: `Switch sides. Now your ${s.side} side.` };
+    }
     if (s.kind === "get_ready") {
       return e ? { what: `Next: ${e.name}`, detail: e.how, cue: "", spoken: `Next, ${e.name}. ${e.how}` }
                : { what: "Get ready", detail: "The session starts in a moment.", cue: "", spoken: "Get ready." };

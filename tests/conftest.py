@@ -203,7 +203,9 @@ def x_display() -> Iterator[str]:
         )
     read_end, write_end = os.pipe()
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp"],
+        # -noreset: an X server resets when its last client leaves, and refuses whoever connects
+        # meanwhile ("connection closed by server"), which one test after another hit at random
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1024x768x24", "-nolisten", "tcp", "-noreset"],
         pass_fds=(write_end,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

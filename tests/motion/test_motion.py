@@ -171,7 +171,7 @@ def test_another_person_in_the_picture_is_left_out_and_said_but_one_slip_is_not(
     frames = _series(_reps(1.7, 1) + [0.8] * 20 + _reps(1.7, 2))  # someone else between reps 1 and 2
     beside = evaluate(_rule(), _elsewhere(frames, range(32, 47)))
     assert (len(beside.reps), beside.switches, beside.frames_other) == (3, 1, 15)
-    bigger = evaluate(_rule(), _elsewhere(frames, range(32, 47), dx=0.0, size=2.0))
+    bigger = evaluate(_rule(), _elsewhere(frames, range(32, 47), dx=0.2, size=2.0))
     assert (len(bigger.reps), bigger.switches) == (3, 1)
     slip = evaluate(_rule(), _elsewhere(frames, range(32, 34)))
     assert (len(slip.reps), slip.switches, slip.frames_other) == (3, 0, 2)
@@ -367,3 +367,40 @@ def test_the_cli_says_what_it_did_not_count(
     assert result.exit_code == 0, result.output
     for words in said:
         assert words in result.output
+
+
+def _at(values: list[float], fps: float) -> list[Frame]:
+    return _series(values, fps=fps)
+
+
+@pytest.mark.parametrize(
+    ("values", "fps", "expected"),
+    [
+        ([-0.2, *_reps(1.7, 5)], 10, 5),  # one odd first frame is not where the person rests
+        ([*_reps(1.7, 1), 0.3, 0.3, *_reps(1.7, 3)], 10, 4),  # a two-frame glitch past rest
+        (_reps(1.7, 1, seconds=10) + _reps(1.7, 5), 10, 6),  # a slow first rep does not rule out brisker ones
+        (_reps(2.6, 1) + _reps(1.7, 6), 10, 7),  # nor does one that went twice as far
+        # a pause at half depth on the way up, swaying, is one rep, not two
+        (
+            [0.8] * 5
+            + [1.0, 1.3, 1.6, 1.7, 1.6]
+            + [1.25, 1.27, 1.23, 1.26, 1.24] * 3
+            + [1.0, 0.8]
+            + [0.8] * 5,
+            10,
+            1,
+        ),
+    ],
+)
+def test_one_odd_frame_rep_or_pause_does_not_throw_the_count(
+    values: list[float], fps: float, expected: int
+) -> None:
+    assert len(evaluate(_rule(), _at(values, fps)).reps) == expected
+
+
+def test_a_side_plank_begun_up_is_timed_and_one_odd_frame_does_not_time_lying_down(kb: Knowledge) -> None:
+    rule = kb.motion["side_plank"]
+    up = [0.45] * 200 + [0.1] * 10  # already up at 0.45 when the set starts, 20 s
+    assert evaluate(rule, _series(up)).hold_seconds == pytest.approx(20, abs=0.5)
+    lying = [-0.15] + [0.1] * 200  # one low first frame, then lying for 20 s
+    assert evaluate(rule, _series(lying)).hold_seconds == 0

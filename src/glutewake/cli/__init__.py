@@ -79,7 +79,7 @@ class _LazyGroup(click.Group):
         except click.exceptions.Exit:
             raise
         except BrokenPipeError:
-            from glutewake.cli._errors import reader_gone
+            from glutewake.cli._text import reader_gone
 
             raise reader_gone() from None
         except RuntimeError as error:
@@ -119,7 +119,7 @@ class _LazyGroup(click.Group):
         try:
             return super().parse_args(ctx, args)
         except BrokenPipeError:
-            from glutewake.cli._errors import reader_gone
+            from glutewake.cli._text import reader_gone
 
             raise reader_gone() from None
 

@@ -18,7 +18,6 @@ __all__ = [
     "input_ended",
     "interrupted",
     "not_cleared",
-    "reader_gone",
 ]
 
 INTERRUPTED = 130
@@ -43,21 +42,6 @@ def input_ended(message: str = "Stopped: the input ended; whatever was already s
     """The exit for the end of input at a prompt (Ctrl-D, or a pipe that ran dry): exit 1."""
     click.echo(f"\n{message}", err=True)
     return SystemExit(1)
-
-
-def reader_gone() -> SystemExit:
-    """The exit when what reads the output stopped reading (a pipe into `head`): quietly, exit
-    0, as the command did what it was asked; what it had saved stays saved. Standard output is
-    pointed at nothing, so the interpreter's last flush has nowhere to fail."""
-    import os
-    import sys
-
-    try:
-        nothing = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(nothing, sys.stdout.fileno())
-    except (OSError, ValueError):  # no real file behind standard output (a test's runner)
-        pass
-    return SystemExit(0)
 
 
 def not_cleared(clearance: Clearance, *, err: bool = False) -> SystemExit:

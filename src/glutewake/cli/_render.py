@@ -38,7 +38,7 @@ _BANNER = {
 class _Console(Console):
     def on_broken_pipe(self) -> None:
         """What reads the output stopped reading (`| head`): end quietly, as any command does."""
-        from glutewake.cli._errors import reader_gone
+        from glutewake.cli._text import reader_gone
 
         self.quiet = True
         raise reader_gone()

@@ -13,7 +13,7 @@ import textwrap
 
 import click
 
-__all__ = ["fit", "say", "width"]
+__all__ = ["fit", "reader_gone", "say", "width"]
 
 _HANG = re.compile(r"^(\s*)((?:[•*-]|\d+[.)]|\(\d+\))\s+)?")
 _COMMAND = re.compile(r"`[^`\n]{1,60}`")
@@ -58,3 +58,18 @@ def fit(text: str, columns: int | None = None) -> str:
 def say(text: str = "", *, err: bool = False, nl: bool = True) -> None:
     """Print prose fitted to the terminal."""
     click.echo(fit(text), err=err, nl=nl)
+
+
+def reader_gone() -> SystemExit:
+    """The exit when what reads the output stopped reading (a pipe into `head`): quietly, exit
+    0, as the command did what it was asked; what it had saved stays saved. Standard output is
+    pointed at nothing, so the interpreter's last flush has nowhere to fail."""
+    import os
+    import sys
+
+    try:
+        nothing = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(nothing, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file behind standard output (a test's runner)
+        pass
+    return SystemExit(0)

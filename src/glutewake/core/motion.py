@@ -65,18 +65,27 @@ MAX_GAP_SECONDS = 1.0  # a hold goes on through missed frames up to this long
 EXIT_SECONDS = 0.7  # going into and out of a hold looks like sagging: nothing this near either end is a flag
 NEAR_REST = 0.35  # within this share of the rule's span (`top` - `rest`) of rest is at rest
 RETURN_SHARE = 0.5  # back from the top once this share of the rep's way is undone
-TOP_SHARE = 0.5  # a rep goes at least this share of the way the person's own reps go ...
-TYPICAL_OF = 5  # ... as the median of their last this many
+REARM_SHARE = 0.35  # the next rep goes this share of a typical rep further than where the last ended
+TOP_SHARE = 0.6  # a rep goes at least this share of the way the person's own reps go ...
+TYPICAL_OF = 5  # ... as the median of their last this many, once there are
+TYPICAL_FROM = 3  # this many (one odd rep is never the measure)
+OPENING_SECONDS = 0.5  # the first rest level is the median of the set's first half second
 SETTLE_SECONDS = 0.3  # the rest level follows the measure towards rest over about this long ...
+SETTLE_MOST = 0.5  # (never more than half the way in one frame, however slow the frames) ...
+BEYOND_SECONDS = 0.4  # ... once it has been past the level this long ...
+BEYOND_FRAMES = 3  # ... over at least this many frames (a glitch of a frame or two moves nothing)
 RELAX_SECONDS = 3.0  # ... and, while the person rests, away from it over about this long
-TEMPO_SHARE = 0.1  # before a rep is counted, one quicker than this share of the prescribed tempo is not one;
-PACE_SHARE = 0.3  # after, one quicker than this share of the person's own typical rep
+TEMPO_SHARE = 0.1  # quicker than this share of the prescribed tempo ...
+PACE_SHARE = 0.3  # ... and than this share of the person's own typical rep ...
+PACE_MOST = 0.8  # ... (which asks at most this many seconds) is not a rep
 # Another person: the body jumped further than this many torso lengths (plus what a person can
 # move in the time since it was last seen), or its torso changed length by more than this factor.
 JUMP_TORSOS = 1.0
 MOVE_TORSOS_PER_SECOND = 1.5
 MOVE_TORSOS_MOST = 1.0
 SIZE_CHANGE = 1.6
+RESIZED_MOVE = 0.5  # torso lengths a body of another size must also have moved
+SIZE_FOLLOWS = 0.2  # the share of a frame's size the person's size takes on
 SWITCH_FRAMES = 3  # frames in a row of someone else that make a switch
 LOST_SECONDS = 5.0  # the person not back after this long: follow who is there
 
@@ -269,7 +278,11 @@ class Tracker:
     seconds: list[float] = field(default_factory=list)  # how long each counted rep took
     ways: list[float] = field(default_factory=list)  # how far each counted rep went (calibrated)
     began_mid_rep: bool = False
-    first_from: float | None = None  # the rest level the first rep started from, until a second is counted
+    first_from: float | None = None  # the rest level the first rep started from, until a second starts
+    opening: list[float] = field(default_factory=list)  # the values of the set's first half second
+    lowest: float = 0.0  # how near rest it has come (calibrated) since the last rep ended
+    opened_at: float = 0.0
+    beyond: list[float] = field(default_factory=list)  # when each frame in a row past the level came
 
     def __post_init__(self) -> None:
         self.checks = [_Check(spec) for spec in self.rule.checks if spec.short_of is None]
@@ -284,7 +297,7 @@ class Tracker:
         rule, level = self.rule, self.level
         if level is None:
             return reading
-        if rule.calibration == "scale" and abs(level) > 1e-6:
+        if rule.calibration == "scale" and level * rule.rest > 1e-9:  # same sign, not zero
             return reading * (rule.rest / level)
         return reading + (rule.rest - level)
 
@@ -296,17 +309,20 @@ class Tracker:
     def _zone(self, calibrated: float) -> Zone:
         rule, sign = self.rule, self._sign
         span = abs(rule.top - rule.rest)
+        way = sign * (calibrated - rule.rest)
         need = span
-        if self.ways:
-            need = max(span, TOP_SHARE * statistics.median(self.ways[-TYPICAL_OF:]))
-        if sign * (calibrated - rule.rest) >= need:
+        if len(self.ways) >= TYPICAL_FROM:
+            need = max(need, TOP_SHARE * statistics.median(self.ways[-TYPICAL_OF:]))
+        if self.ways and rule.count == "reps":  # two thresholds: never where the last rep ended
+            need = max(
+                need, self.lowest + REARM_SHARE * max(span, statistics.median(self.ways[-TYPICAL_OF:]))
+            )
+        if way >= need:
             return "top"
-        near = NEAR_REST * span
-        if rule.count == "hold":
-            near = NEAR_REST * span  # a hold is over once the person is back near the floor
-        elif self.state == "top":
+        near = NEAR_REST * span  # (a hold is over once the person is back near where they lay)
+        if rule.count == "reps" and self.state == "top":
             near = max(near, RETURN_SHARE * sign * (self.furthest - rule.rest))
-        if sign * (calibrated - rule.rest) <= near:
+        if way <= near:
             return "rest"
         return "between"
 
@@ -315,11 +331,22 @@ class Tracker:
         back towards the measure while the person rests."""
         if self.level is None or self.last_t is None:
             self.level = self.first = smooth
+            self.opening, self.opened_at = [smooth], t
+        elif t - self.opened_at <= OPENING_SECONDS:
+            self.opening.append(smooth)  # one odd first frame is not where the person rests
+            self.level = statistics.median(self.opening)
         elif self._sign * (smooth - self.level) < 0:
-            self.level += (smooth - self.level) * min(1.0, (t - self.last_t) / SETTLE_SECONDS)
-            self._began_part_way()
+            # past the rest level towards rest: far past it is a glitch until it lasts
+            span = abs(self.rule.top - self.rule.rest)
+            far = self._sign * (self._calibrated(smooth) - self.rule.rest) < -NEAR_REST * span
+            self.beyond = [*self.beyond, t] if far else []
+            if not far or (len(self.beyond) >= BEYOND_FRAMES and t - self.beyond[0] >= BEYOND_SECONDS):
+                self.level += (smooth - self.level) * min(SETTLE_MOST, (t - self.last_t) / SETTLE_SECONDS)
+                self._began_part_way()
         elif resting:
             self.level += (smooth - self.level) * min(1.0, (t - self.last_t) / RELAX_SECONDS)
+        if self._sign * (smooth - self.level) >= 0:
+            self.beyond = []
         limit = self.rule.rest_up_to
         if limit is not None and self._sign * (self.level - limit) > 0:
             self.level = limit  # no one rests there: they began in position
@@ -343,7 +370,8 @@ class Tracker:
             self.reps.pop()
             self.seconds.pop()
             self.ways.pop()
-            self.flags = [f for f in self.flags if f.rep != 1]
+            # its flags go with it; those of a rep under way are renumbered
+            self.flags = [replace(f, rep=f.rep - 1) if f.rep else f for f in self.flags if f.rep != 1]
             self.began_mid_rep, self.first_from = True, None
 
     def add(self, frame: Frame) -> None:
@@ -355,16 +383,25 @@ class Tracker:
         self.used += 1
         self.recent = [*self.recent[-2:], reading]
         smooth = statistics.median(self.recent)
+        if frame.t - self.opened_at <= OPENING_SECONDS and self.level is not None and self.used > 1:
+            self._follow(frame.t, smooth, resting=True)
+            return  # the set's first half second finds where the person rests; nothing counts yet
         if rule.count == "hold":
-            # Out of a hold is not at rest (a dip, a pause on the way down): the level it is
-            # measured from is where the person lay, and never follows them up.
-            self._follow(frame.t, smooth, resting=False)
+            # Out of position the level follows where the person lies (slowly); in position it
+            # stays where they lay, so a dip is measured from the floor, not from the dip.
+            self._follow(frame.t, smooth, resting=self.last_in is None)
             self._hold(frame, self._calibrated(smooth))
         else:
+            if self.state != "rest" and frame.t - self.started > rule.max_rep_seconds:
+                # no rep takes this long: whatever this was is over, and where the person is now
+                # is where they rest (a level that slipped would otherwise hold them at the top)
+                self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]
+                self.state, self.level = "rest", smooth
             self._follow(frame.t, smooth, self.state == "rest")
             self._rep(frame, self._calibrated(smooth), self._judged(smooth))
 
     def _rep(self, frame: Frame, smooth: float, judged: float) -> None:
+        rule = self.rule
         before = self.state
         after = REP_TRANSITIONS.get((before, self._zone(smooth)), before)
         if before == "rest" and after != "rest":
@@ -373,6 +410,11 @@ class Tracker:
                 self.first_from = self.level
             for check in self.checks:
                 check.run, check.flagged = 0, False
+        if after == "top" and before != "top" and self.reps:
+            self.first_from = None  # a second rep under way: the first stands
+        span = abs(rule.top - rule.rest)
+        if before == after == "moving" and self._sign * (smooth - rule.rest) <= 2 * NEAR_REST * span:
+            self.started = frame.t  # still near rest: a sway; the rep starts when they go
         if after != "rest":
             further = max if self.rule.rising else min
             self.furthest, self.furthest_judged = (
@@ -382,19 +424,23 @@ class Tracker:
             self._watch(frame, len(self.reps) + 1)
         if before == "top" and after == "rest":
             self._finish(frame.t)
+            self.lowest = self._sign * (smooth - rule.rest)
         elif before == "moving" and after == "rest":  # turned back short of the top: nothing counts
             self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]
+        if after != "top":
+            self.lowest = min(self.lowest, self._sign * (smooth - rule.rest))
         self.state = after
 
     def shortest_rep(self) -> float:
-        """The quickest a rep may be: well under the person's own pace once they have done a
-        rep, under the prescribed tempo before, and never under the rule's floor."""
+        """The quickest a rep may be: far quicker than both the prescribed tempo and the
+        person's own pace is not a rep; never under the rule's floor."""
         rule = self.rule
-        if self.seconds:
-            return max(rule.min_rep_seconds, PACE_SHARE * statistics.median(self.seconds[-TYPICAL_OF:]))
+        limits = []
         if rule.tempo_seconds is not None:
-            return max(rule.min_rep_seconds, TEMPO_SHARE * rule.tempo_seconds)
-        return rule.min_rep_seconds
+            limits.append(TEMPO_SHARE * rule.tempo_seconds)
+        if self.seconds:
+            limits.append(min(PACE_MOST, PACE_SHARE * statistics.median(self.seconds[-TYPICAL_OF:])))
+        return max(rule.min_rep_seconds, min(limits)) if limits else rule.min_rep_seconds
 
     def _finish(self, end: float) -> None:
         rule = self.rule
@@ -403,8 +449,6 @@ class Tracker:
             self.flags = [f for f in self.flags if f.rep != len(self.reps) + 1]  # not a rep: nor its flags
             return
         self.seconds.append(took)
-        if self.reps:
-            self.first_from = None  # a second rep: the first stands
         self.ways.append(abs(self.furthest - rule.rest))
         self.reps.append(Rep(round(self.started, 3), round(end, 3), round(self.furthest_judged, 1)))
         for spec in rule.checks:
@@ -499,14 +543,22 @@ class Subject:
         since, self.last_at = frame.t - self.last_at, frame.t
         if self.centre is not None and frame.t - self.seen_at <= LOST_SECONDS:
             moved = min(MOVE_TORSOS_PER_SECOND * since, MOVE_TORSOS_MOST)
-            jumped = math.dist(centre, self.centre) > self.size * (JUMP_TORSOS + moved)
-            if jumped or max(size / self.size, self.size / size) > SIZE_CHANGE:
+            apart = math.dist(centre, self.centre)
+            jumped = apart > self.size * (JUMP_TORSOS + moved)
+            # a torso leaning towards the camera looks shorter where it is: another size counts
+            # only with a move
+            resized = (
+                max(size / self.size, self.size / size) > SIZE_CHANGE and apart > self.size * RESIZED_MOVE
+            )
+            if jumped or resized:
                 self.away += 1
                 self.frames_other += 1
                 if self.away == SWITCH_FRAMES:
                     self.switches += 1
                 return False
-        self.centre, self.size, self.seen_at, self.away = centre, size, frame.t, 0
+        # the size changes slowly (one odd frame, a turn, a lean must not become the measure)
+        self.size = size if self.centre is None else self.size + (size - self.size) * SIZE_FOLLOWS
+        self.centre, self.seen_at, self.away = centre, frame.t, 0
         return True
 
 

@@ -26,17 +26,26 @@
   // The person's own thresholds (core/motion.py's constants, the same values).
   const NEAR_REST = 0.35;
   const RETURN_SHARE = 0.5;
-  const TOP_SHARE = 0.5;
+  const REARM_SHARE = 0.35;
+  const TOP_SHARE = 0.6;
   const TYPICAL_OF = 5;
+  const TYPICAL_FROM = 3;
+  const OPENING_SECONDS = 0.5;
   const SETTLE_SECONDS = 0.3;
+  const SETTLE_MOST = 0.5;
+  const BEYOND_SECONDS = 0.4;
+  const BEYOND_FRAMES = 3;
   const RELAX_SECONDS = 3.0;
   const TEMPO_SHARE = 0.1;
   const PACE_SHARE = 0.3;
+  const PACE_MOST = 0.8;
   // Another person in the picture (core/motion.py's Subject).
   const JUMP_TORSOS = 1.0;
   const MOVE_TORSOS_PER_SECOND = 1.5;
   const MOVE_TORSOS_MOST = 1.0;
   const SIZE_CHANGE = 1.6;
+  const RESIZED_MOVE = 0.5;
+  const SIZE_FOLLOWS = 0.2;
   const SWITCH_FRAMES = 3;
   const LOST_SECONDS = 5.0;
 
@@ -113,7 +122,7 @@
       this.reps = []; this.flags = []; this.holdSeconds = 0; this.lastIn = null;
       this.used = 0; this.skipped = 0;
       this.level = null; this.first = null; this.lastT = null; this.seconds = []; this.ways = [];
-      this.beganMidRep = false; this.firstFrom = null;
+      this.beganMidRep = false; this.firstFrom = null; this.opening = []; this.openedAt = 0; this.lowest = 0; this.beyond = [];
       this.checks = rule.checks.filter((c) => !given(c.short_of))
         .map((spec) => ({ spec, run: 0, flagged: false }));
     }
@@ -124,7 +133,7 @@
       const rule = this.rule;
       const level = this.level;
       if (level === null) return reading;
-      if (calibration(rule) === "scale" && Math.abs(level) > 1e-6) return reading * (rule.rest / level);
+      if (calibration(rule) === "scale" && level * rule.rest > 1e-9) return reading * (rule.rest / level);
       return reading + (rule.rest - level);
     }
 
@@ -136,13 +145,16 @@
       const rule = this.rule;
       const sign = this.sign();
       const span = Math.abs(rule.top - rule.rest);
+      const way = sign * (calibrated - rule.rest);
       let need = span;
-      if (this.ways.length) need = Math.max(span, TOP_SHARE * median(this.ways.slice(-TYPICAL_OF)));
-      if (sign * (calibrated - rule.rest) >= need) return "top";
+      if (this.ways.length >= TYPICAL_FROM) need = Math.max(need, TOP_SHARE * median(this.ways.slice(-TYPICAL_OF)));
+      if (this.ways.length && rule.count === "reps") {
+        need = Math.max(need, this.lowest + REARM_SHARE * Math.max(span, median(this.ways.slice(-TYPICAL_OF))));
+      }
+      if (way >= need) return "top";
       let near = NEAR_REST * span;
-      if (rule.count === "hold") near = NEAR_REST * span;
-      else if (this.state === "top") near = Math.max(near, RETURN_SHARE * sign * (this.furthest - rule.rest));
-      if (sign * (calibrated - rule.rest) <= near) return "rest";
+      if (rule.count === "reps" && this.state === "top") near = Math.max(near, RETURN_SHARE * sign * (this.furthest - rule.rest));
+      if (way <= near) return "rest";
       return "between";
     }
 
@@ -150,13 +162,23 @@
       const rule = this.rule;
       const sign = this.sign();
       if (this.level === null || this.lastT === null) {
-        this.level = smooth; this.first = smooth;
+        this.level = smooth; this.first = smooth; this.opening = [smooth]; this.openedAt = t;
+      } else if (t - this.openedAt <= OPENING_SECONDS) {
+        this.opening.push(smooth);
+        this.level = median(this.opening);
       } else if (sign * (smooth - this.level) < 0) {
-        this.level += (smooth - this.level) * Math.min(1.0, (t - this.lastT) / SETTLE_SECONDS);
-        this.beganPartWay();
+        // past the rest level towards rest: far past it is a glitch until it lasts
+        const span = Math.abs(rule.top - rule.rest);
+        const far = sign * (this.calibrated(smooth) - rule.rest) < -NEAR_REST * span;
+        this.beyond = far ? [...this.beyond, t] : [];
+        if (!far || (this.beyond.length >= BEYOND_FRAMES && t - this.beyond[0] >= BEYOND_SECONDS)) {
+          this.level += (smooth - this.level) * Math.min(SETTLE_MOST, (t - this.lastT) / SETTLE_SECONDS);
+          this.beganPartWay();
+        }
       } else if (resting) {
         this.level += (smooth - this.level) * Math.min(1.0, (t - this.lastT) / RELAX_SECONDS);
       }
+      if (sign * (smooth - this.level) >= 0) this.beyond = [];
       if (given(rule.rest_up_to) && sign * (this.level - rule.rest_up_to) > 0) this.level = rule.rest_up_to;
       this.lastT = t;
     }
@@ -173,7 +195,7 @@
       } else if (this.reps.length === 1 && this.state !== "top" && this.firstFrom !== null) {
         if (sign * (this.calibrated(this.firstFrom) - rule.rest) >= span) {
           this.reps.pop(); this.seconds.pop(); this.ways.pop();
-          this.flags = this.flags.filter((f) => f.rep !== 1);
+          this.flags = this.flags.filter((f) => f.rep !== 1).map((f) => (f.rep ? { ...f, rep: f.rep - 1 } : f));
           this.beganMidRep = true; this.firstFrom = null;
         }
       }
@@ -186,10 +208,18 @@
       this.used += 1;
       this.recent = [...this.recent.slice(-2), reading];
       const smooth = median(this.recent);
+      if (frame.t - this.openedAt <= OPENING_SECONDS && this.level !== null && this.used > 1) {
+        this.follow(frame.t, smooth, true);
+        return smooth;  // the set's first half second finds where the person rests; nothing counts yet
+      }
       if (rule.count === "hold") {
-        this.follow(frame.t, smooth, false);  // out of a hold is not at rest: the level never follows them up
+        this.follow(frame.t, smooth, this.lastIn === null);  // in position the level stays where they lay
         this.hold(frame, this.calibrated(smooth));
       } else {
+        if (this.state !== "rest" && frame.t - this.started > rule.max_rep_seconds) {
+          this.flags = this.flags.filter((f) => f.rep !== this.reps.length + 1);
+          this.state = "rest"; this.level = smooth;
+        }
         this.follow(frame.t, smooth, this.state === "rest");
         this.rep(frame, this.calibrated(smooth), this.judged(smooth));
       }
@@ -197,6 +227,7 @@
     }
 
     rep(frame, smooth, judged) {
+      const rule = this.rule;
       const before = this.state;
       const after = REP_TRANSITIONS[`${before}|${this.zone(smooth)}`] || before;
       if (before === "rest" && after !== "rest") {
@@ -204,22 +235,31 @@
         if (!this.reps.length) this.firstFrom = this.level;
         for (const check of this.checks) { check.run = 0; check.flagged = false; }
       }
+      if (after === "top" && before !== "top" && this.reps.length) this.firstFrom = null;
+      const span = Math.abs(rule.top - rule.rest);
+      if (before === "moving" && after === "moving" && this.sign() * (smooth - rule.rest) <= 2 * NEAR_REST * span) {
+        this.started = frame.t;  // still near rest: a sway; the rep starts when they go
+      }
       if (after !== "rest") {
         const further = rising(this.rule) ? Math.max : Math.min;
         this.furthest = further(this.furthest, smooth);
         this.furthestJudged = further(this.furthestJudged, judged);
         this.watch(frame, this.reps.length + 1);
       }
-      if (before === "top" && after === "rest") this.finish(frame.t);
-      else if (before === "moving" && after === "rest") this.flags = this.flags.filter((f) => f.rep !== this.reps.length + 1);
+      if (before === "top" && after === "rest") {
+        this.finish(frame.t);
+        this.lowest = this.sign() * (smooth - rule.rest);
+      } else if (before === "moving" && after === "rest") this.flags = this.flags.filter((f) => f.rep !== this.reps.length + 1);
+      if (after !== "top") this.lowest = Math.min(this.lowest, this.sign() * (smooth - rule.rest));
       this.state = after;
     }
 
     shortestRep() {
       const rule = this.rule;
-      if (this.seconds.length) return Math.max(rule.min_rep_seconds, PACE_SHARE * median(this.seconds.slice(-TYPICAL_OF)));
-      if (given(rule.tempo_seconds)) return Math.max(rule.min_rep_seconds, TEMPO_SHARE * rule.tempo_seconds);
-      return rule.min_rep_seconds;
+      const limits = [];
+      if (given(rule.tempo_seconds)) limits.push(TEMPO_SHARE * rule.tempo_seconds);
+      if (this.seconds.length) limits.push(Math.min(PACE_MOST, PACE_SHARE * median(this.seconds.slice(-TYPICAL_OF))));
+      return limits.length ? Math.max(rule.min_rep_seconds, Math.min(...limits)) : rule.min_rep_seconds;
     }
 
     finish(end) {
@@ -230,7 +270,6 @@
         return;
       }
       this.seconds.push(took);
-      if (this.reps.length) this.firstFrom = null;
       this.ways.push(Math.abs(this.furthest - rule.rest));
       this.reps.push({ start: round(this.started, 3), end: round(end, 3), top: round(this.furthestJudged, 1) });
       for (const spec of rule.checks) {
@@ -320,15 +359,18 @@
       this.lastAt = frame.t;
       if (this.centre !== null && frame.t - this.seenAt <= LOST_SECONDS) {
         const moved = Math.min(MOVE_TORSOS_PER_SECOND * since, MOVE_TORSOS_MOST);
-        const jumped = Math.hypot(centre[0] - this.centre[0], centre[1] - this.centre[1]) > this.size * (JUMP_TORSOS + moved);
-        if (jumped || Math.max(size / this.size, this.size / size) > SIZE_CHANGE) {
+        const apart = Math.hypot(centre[0] - this.centre[0], centre[1] - this.centre[1]);
+        const jumped = apart > this.size * (JUMP_TORSOS + moved);
+        const resized = Math.max(size / this.size, this.size / size) > SIZE_CHANGE && apart > this.size * RESIZED_MOVE;
+        if (jumped || resized) {
           this.away += 1;
           this.framesOther += 1;
           if (this.away === SWITCH_FRAMES) this.switches += 1;
           return false;
         }
       }
-      this.centre = centre; this.size = size; this.seenAt = frame.t; this.away = 0;
+      this.size = this.centre === null ? size : this.size + (size - this.size) * SIZE_FOLLOWS;
+      this.centre = centre; this.seenAt = frame.t; this.away = 0;
       return true;
     }
   }
@@ -348,11 +390,11 @@
   }
 
   function evaluate(rule, frames, { side = null, aspect = 1.0 } = {}) {
-    let sides = side ? [side] : ["left", "right"];
-    if (!sided(rule)) sides = sides.slice(0, 1);
-    else if (!side && rule.watch === "upper") sides = [upperSide(frames, rule.min_visibility)];
     const subject = new Subject(aspect, rule.min_visibility);
     const followed = frames.filter((frame) => subject.accepts(frame));
+    let sides = side ? [side] : ["left", "right"];
+    if (!sided(rule)) sides = sides.slice(0, 1);
+    else if (!side && rule.watch === "upper") sides = [upperSide(followed, rule.min_visibility)];
     let best = null;
     for (const watched of sides) {
       const tracker = new Tracker(rule, watched, aspect);

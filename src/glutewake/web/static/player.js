@@ -371,7 +371,10 @@
     }
     cuesSaid = new Map();
     ui.cameraCue.textContent = "";  // the last set's cue stays up through the rest, until this one
-    live = new motion.Live(rule, { aspect: camera.aspect(), seen: readyFrame });
+    // the person the setup check just passed (a frame from more than a second ago may be
+    // someone who has since moved, or lain down)
+    const fresh = readyFrame && performance.now() / 1000 - readyFrame.t < 1 ? readyFrame : null;
+    live = new motion.Live(rule, { aspect: camera.aspect(), seen: fresh });
     liveStart = performance.now() / 1000;
   }
 
@@ -404,6 +407,10 @@
     const before = counted.reps.length;
     const switches = counted.switches || 0;
     counted = live.add(frame);
+    if (counted.reps.length < before && counted.began_mid_rep) {  // said, not silently taken back
+      ui.cameraCue.textContent = "That first rep was the end of one begun before the set, so it does not count.";
+      sayNext(String(counted.reps.length));
+    }
     if (counted.switches > switches) {  // the pose model jumped to someone else: never counted silently
       ui.cameraCue.textContent = "Someone else came into view: I am counting only the person who started the set.";
       sayNext("Someone else came into view. I am counting only you.");

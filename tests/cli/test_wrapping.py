@@ -61,7 +61,9 @@ def _run(url: str, args: list[str], columns: int, case: Path) -> str:
 
 
 @pytest.fixture
-def filled(database_url: str, tmp_path: Path) -> tuple[str, Path]:
+def filled(tmp_path: Path) -> tuple[str, Path]:
+    """A SQLite store (the words do not depend on the database) with a check and a plan."""
+    database_url = f"sqlite:///{tmp_path / 'glutewake.db'}"
     case = tmp_path / "case.json"
     case.write_text(json.dumps(SELF_CARE_CASE))
     for args in (
